@@ -1,0 +1,11 @@
+from .navigation import menu_for
+from .roles import ROLES, user_roles
+
+
+def portal(request):
+    user = request.user
+    return {
+        "main_menu": menu_for(request),
+        "user_role_labels": [ROLES[r].label for r in sorted(user_roles(user))],
+        "site_title": "Portail du Health Data Hub",
+    }

@@ -1,0 +1,273 @@
+"""The one background-job pattern of the portal.
+
+A :class:`~portal.models.Job` row is the truth about a job; Celery only carries it out.
+
+* :func:`job_enqueue` creates the row (audited) and dispatches the task on commit.
+* :func:`job_task` turns ``def run(ctx, **kwargs)`` into a Celery task that moves the row
+  through running → succeeded / failed / cancelled, with progress, a log tail and a
+  heartbeat that lets :func:`jobs_fail_stale` notice a dead worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+LOG_TAIL_LINES = 200
+
+
+class JobError(Exception):
+    """A failure whose message tells the user what to fix (shown as is on the job page)."""
+
+
+class JobCancelled(Exception):
+    """Raised inside a job when its cancellation was requested."""
+
+
+def job_enqueue(
+    *,
+    kind: str,
+    title: str,
+    task: str,
+    kwargs: dict[str, Any] | None = None,
+    by=None,
+    capability: str = "",
+    retry_of: Job | None = None,
+) -> Job:
+    """Create a queued job and dispatch ``task`` to a worker once the transaction commits."""
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind,
+            title=title[:255],
+            task_name=task,
+            task_kwargs=kwargs or {},
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+            capability=capability,
+            retry_of=retry_of,
+        )
+        audit_record(
+            actor=by, action="job.enqueue", target=job, changes={"task": task, "kind": kind}
+        )
+        transaction.on_commit(lambda: _dispatch(job))
+    return job
+
+
+def _dispatch(job: Job) -> None:
+    from .celery import app
+
+    app.send_task(job.task_name, kwargs={**job.task_kwargs, "job_id": str(job.pk)})
+
+
+def job_cancel(*, job: Job, by) -> Job:
+    """Cancel a queued job at once; ask a running one to stop at its next checkpoint."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.is_finished:
+            raise JobError(_("Cette tâche est déjà terminée."))
+        before = job.status
+        job.cancel_requested = True
+        fields = ["cancel_requested"]
+        if job.status == Job.Status.QUEUED:
+            job.status = Job.Status.CANCELLED
+            job.finished_at = timezone.now()
+            job.message = _("Annulée avant son démarrage.")
+            fields += ["status", "finished_at", "message"]
+        job.save(update_fields=fields)
+        audit_record(
+            actor=by, action="job.cancel", target=job, changes={"status": [before, job.status]}
+        )
+    return job
+
+
+def job_retry(*, job: Job, by) -> Job:
+    """Start the same task again, as a new job linked to the failed or cancelled one."""
+    if job.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
+        raise JobError(_("Seule une tâche échouée ou annulée peut être relancée."))
+    return job_enqueue(
+        kind=job.kind,
+        title=job.title,
+        task=job.task_name,
+        kwargs=job.task_kwargs,
+        by=by,
+        capability=job.capability,
+        retry_of=job,
+    )
+
+
+def jobs_fail_stale(*, timeout: timedelta | None = None) -> int:
+    """Mark failed the running jobs whose worker stopped sending heartbeats."""
+    timeout = timeout or timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT_SECONDS)
+    limit = timezone.now() - timeout
+    count = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=limit):
+        with transaction.atomic():
+            updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                error=_(
+                    "Le worker qui exécutait cette tâche ne répond plus (arrêté ou tué). "
+                    "Relancez la tâche."
+                ),
+            )
+            if updated:
+                audit_record(
+                    actor=None,
+                    action="job.fail_stale",
+                    target=job,
+                    changes={"status": ["running", "failed"]},
+                )
+                count += 1
+    return count
+
+
+class JobContext:
+    """What a job function gets: progress, log, cancellation checks."""
+
+    def __init__(self, job: Job, *, min_interval: float = 0.5):
+        self.job = job
+        self._min_interval = min_interval
+        self._last_write = 0.0
+        self._pending_log: list[str] = []
+        self._lock = threading.Lock()
+
+    def progress(self, percent: float, message: str = "", *, force: bool = False) -> None:
+        """Report progress (0–100). Writes are throttled; the last one always lands."""
+        self.job.progress = max(0, min(100, int(percent)))
+        if message:
+            self.job.message = message[:500]
+        now = time.monotonic()
+        if force or now - self._last_write >= self._min_interval:
+            self.flush()
+
+    def log(self, line: str) -> None:
+        logger.info("[job %s] %s", self.job.pk, line)
+        with self._lock:
+            self._pending_log.append(f"{timezone.now():%H:%M:%S} {line}")
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._pending_log:
+                lines = (self.job.log.splitlines() + self._pending_log)[-LOG_TAIL_LINES:]
+                self.job.log = "\n".join(lines)
+                self._pending_log = []
+        self._last_write = time.monotonic()
+        Job.objects.filter(pk=self.job.pk).update(
+            progress=self.job.progress,
+            message=self.job.message,
+            log=self.job.log,
+            heartbeat_at=timezone.now(),
+        )
+
+    def check_cancelled(self) -> None:
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
+    @property
+    def cancelled(self) -> bool:
+        return Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+
+
+class _Heartbeat(threading.Thread):
+    """Keeps ``heartbeat_at`` fresh while a long step runs without reporting progress."""
+
+    def __init__(self, job_id, interval: float):
+        super().__init__(daemon=True)
+        self.job_id = job_id
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()
+
+
+def _finish(job: Job, status: str, **fields) -> None:
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
+        audit_record(
+            actor=None, action=f"job.{status}", target=job, changes={"status": ["running", status]}
+        )
+
+
+def run_job(fn: Callable[..., Any], job_id: str, kwargs: dict[str, Any]) -> None:
+    """Run ``fn`` for the job ``job_id`` (the body of every job task)."""
+    close_old_connections()
+    try:
+        job = Job.objects.get(pk=job_id)
+    except Job.DoesNotExist:
+        logger.warning("job %s vanished before it started", job_id)
+        return
+    # A redelivered message (worker restart, acks_late) or a job cancelled while queued.
+    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        return
+    job.refresh_from_db()
+    ctx = JobContext(job)
+    beat = _Heartbeat(job.pk, interval=max(1.0, settings.JOB_HEARTBEAT_TIMEOUT_SECONDS / 4))
+    beat.start()
+    try:
+        result = fn(ctx, **kwargs)
+        ctx.flush()
+        _finish(
+            job,
+            Job.Status.SUCCEEDED,
+            progress=100,
+            result=result or {},
+            message=job.message or _("Terminé."),
+        )
+    except JobCancelled:
+        ctx.flush()
+        _finish(job, Job.Status.CANCELLED, message=_("Annulée à la demande."))
+    except JobError as exc:
+        ctx.log(f"ERROR {exc}")
+        ctx.flush()
+        _finish(job, Job.Status.FAILED, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a job must always end in a final state
+        logger.exception("job %s failed", job.pk)
+        ctx.log(traceback.format_exc(limit=5))
+        ctx.flush()
+        _finish(
+            job,
+            Job.Status.FAILED,
+            error=_("Erreur inattendue : %(error)s") % {"error": f"{type(exc).__name__}: {exc}"},
+        )
+    finally:
+        beat.stopped.set()
+        beat.join(timeout=5)
+
+
+def job_task(name: str, **options):
+    """Decorator: ``@job_task("omop.run_etl")`` on ``def run(ctx: JobContext, **kwargs)``."""
+
+    def decorator(fn):
+        @shared_task(name=name, acks_late=True, **options)
+        def task(job_id: str, **kwargs):
+            run_job(fn, job_id, kwargs)
+
+        task.run_inline = fn
+        return task
+
+    return decorator

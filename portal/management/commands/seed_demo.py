@@ -1,0 +1,68 @@
+"""``manage.py seed_demo [--password PW]``: the demo cast and each app's demo data."""
+
+import importlib
+import secrets
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.roles import Role
+
+DEMO_USERS = [
+    # username, role, first name, last name
+    ("alice", Role.PORTEUR, "Alice", "Martin"),
+    ("bob", Role.PORTEUR, "Bob", "Durand"),
+    ("charlie", Role.PORTEUR, "Charlie", "Petit"),
+    ("data", Role.DATA, "Dana", "Données"),
+    ("guichet", Role.GUICHET, "Gaëlle", "Guichet"),
+    ("cesrees", Role.CESREES, "Céline", "Rapporteure"),
+    ("projets", Role.PROJETS, "Paul", "Projets"),
+    ("admin", None, "Ada", "Admin"),
+]
+
+DEMO_SEEDERS = ["catalogue.demo", "omop.demo", "bibliometrics.demo", "access_requests.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo users (one per role) and each app's demo data. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="password of every demo user (default: random)")
+        parser.add_argument("--skip-data", action="store_true", help="only the users")
+
+    def handle(self, *args, password=None, skip_data=False, **options):
+        chosen = password or secrets.token_urlsafe(12)
+        users = self._users(chosen)
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
+        for username, role, *_ in DEMO_USERS:
+            label = role.value if role else "admin (superuser)"
+            self.stdout.write(f"  {username:<8} {label}")
+        self.stdout.write(f"  mot de passe : {chosen}")
+        if not skip_data:
+            for module_name in DEMO_SEEDERS:
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError:
+                    continue
+                module.seed(users=users, stdout=self.stdout)
+
+    @transaction.atomic
+    def _users(self, password: str) -> dict[str, User]:
+        users = {}
+        for username, role, first, last in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.health-data-hub.fr",
+                },
+            )
+            user.is_superuser = user.is_staff = role is None
+            user.set_password(password)
+            user.save()
+            if role is not None:
+                user.groups.add(Group.objects.get(name=role.value))
+            users[username] = user
+        return users

@@ -1,0 +1,115 @@
+"""The one declaration of the portal's roles and of what each may do.
+
+Roles are Django groups (created by a data migration from ``ROLES``). Views, the API and
+the admin all ask :func:`can` or :func:`has_role`; nothing else decides who may do what.
+Superusers are admins: every capability is theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    DATA = "data"
+    GUICHET = "guichet"
+    CESREES = "cesrees"
+    PROJETS = "projets"
+    PORTEUR = "porteur"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    label: str
+    description: str
+    staff: bool  # HDH staff: short idle sessions, internal pages
+
+
+ROLES: dict[Role, RoleSpec] = {
+    Role.DATA: RoleSpec(
+        _("Direction des données"),
+        _("Curates the catalogue, profiles tables, runs OMOP conversions, curates publications."),
+        staff=True,
+    ),
+    Role.GUICHET: RoleSpec(
+        _("Guichet — Direction Accès aux données"),
+        _("Instructs dossiers: completeness, CESREES, opinions and CNIL decisions."),
+        staff=True,
+    ),
+    Role.CESREES: RoleSpec(
+        _("Rapporteur CESREES"),
+        _("Reads the dossiers assigned to them and files the report and opinion."),
+        staff=False,
+    ),
+    Role.PROJETS: RoleSpec(
+        _("Direction projets et services utilisateurs"),
+        _("Follows authorised projects: agreement, data provision, closing."),
+        staff=True,
+    ),
+    Role.PORTEUR: RoleSpec(
+        _("Porteur de projet"),
+        _("Creates, submits, completes and follows their own dossiers."),
+        staff=False,
+    ),
+}
+
+# capability -> roles that hold it (superusers hold all)
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "catalogue.curate": frozenset({Role.DATA}),
+    "profiling.run": frozenset({Role.DATA}),
+    "omop.run": frozenset({Role.DATA}),
+    "bibliometrics.curate": frozenset({Role.DATA}),
+    "dossier.create": frozenset({Role.PORTEUR}),
+    "dossier.instruct": frozenset({Role.GUICHET}),
+    "dossier.review": frozenset({Role.CESREES}),
+    "dossier.follow": frozenset({Role.PROJETS}),
+    "audit.view": frozenset(),
+}
+
+
+def user_roles(user) -> frozenset[Role]:
+    """The roles of ``user`` (cached on the instance for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role | str) -> bool:
+    """True when ``user`` holds one of ``roles`` (superusers hold every role)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user_roles(user) & {Role(r) for r in roles})
+
+
+def can(user, capability: str) -> bool:
+    """The one permission question of the portal."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"Unknown capability {capability!r}: declare it in portal/roles.py")
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user_roles(user) & CAPABILITIES[capability])
+
+
+def is_staff_member(user) -> bool:
+    """HDH staff (a staff role) or admins: they get the short idle timeout."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.is_staff or any(ROLES[r].staff for r in user_roles(user))
+
+
+def sync_role_groups(group_model) -> None:
+    """Create the groups of ``ROLES`` (used by the data migration; idempotent)."""
+    for role in Role:
+        group_model.objects.get_or_create(name=role.value)

@@ -1,0 +1,48 @@
+"""Portal-wide background tasks."""
+
+import platform
+import shutil
+import subprocess
+
+from celery import shared_task
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from .jobs import JobContext, job_task, jobs_fail_stale
+
+
+@shared_task(name="portal.fail_stale_jobs")
+def fail_stale_jobs() -> int:
+    return jobs_fail_stale()
+
+
+@job_task("portal.worker_diagnostics")
+def worker_diagnostics(ctx: JobContext) -> dict:
+    """Check, from inside a worker, what jobs need: database, disk, Java for Spark."""
+    report: dict = {"python": platform.python_version(), "host": platform.node()}
+    ctx.progress(10, _("Base de données…"), force=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    report["database"] = connection.vendor
+    ctx.progress(40, _("Espace disque…"), force=True)
+    usage = shutil.disk_usage(settings.MEDIA_ROOT if _exists(settings.MEDIA_ROOT) else ".")
+    report["disk_free_gb"] = round(usage.free / 1e9, 1)
+    ctx.check_cancelled()
+    ctx.progress(70, _("Java (Spark)…"), force=True)
+    java = shutil.which("java")
+    report["java"] = _java_version(java) if java else None
+    ctx.log(f"java: {report['java'] or 'absent'}")
+    ctx.progress(100, _("Diagnostic terminé."), force=True)
+    return report
+
+
+def _exists(path) -> bool:
+    from pathlib import Path
+
+    return Path(path).exists()
+
+
+def _java_version(java: str) -> str:
+    out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    return (out.stderr or out.stdout).splitlines()[0] if (out.stderr or out.stdout) else "?"

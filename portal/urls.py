@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import api, forms, views
+
+router = SimpleRouter()
+router.register("jobs", api.JobViewSet, basename="api-jobs")
+
+portal_patterns = [
+    path("jobs/", views.job_list, name="job-list"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/status/", views.job_status, name="job-status"),
+    path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
+    path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include((portal_patterns, "portal"))),
+    path(
+        "comptes/login/",
+        auth_views.LoginView.as_view(authentication_form=forms.LoginForm),
+        name="login",
+    ),
+    path(
+        "comptes/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "comptes/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=forms.PasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "comptes/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("catalogue/", include("catalogue.urls")),
+    path("omop/", include("omop.urls")),
+    path("publications/", include("bibliometrics.urls")),
+    path("dossiers/", include("access_requests.urls")),
+    path("api/", api.api_root, name="api-root"),
+    path("api/", include(router.urls)),
+    path("api/catalogue/", include("catalogue.api_urls")),
+    path("api/omop/", include("omop.api_urls")),
+    path("api/publications/", include("bibliometrics.api_urls")),
+    path("api/dossiers/", include("access_requests.api_urls")),
+    path("api/auth/token/", api.obtain_token, name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "Portail HDH — administration"
+admin.site.site_title = "Portail HDH"

@@ -1,0 +1,3 @@
+from tests.access import Case
+
+MATRIX = [Case("/catalogue/", {}, name="catalogue:home")]

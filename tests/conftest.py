@@ -1,0 +1,208 @@
+"""The cast every test shares (see ../shared/STYLE.md) and the real-service fixtures."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from portal.roles import Role
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+PASSWORD = "correct-horse-battery-staple"
+
+CAST = {
+    # username: (role, first name)
+    "alice": (Role.PORTEUR, "Alice"),  # project leader who owns a dossier
+    "bob": (Role.PORTEUR, "Bob"),  # team member on alice's dossier
+    "charlie": (Role.PORTEUR, "Charlie"),  # another project leader, no access
+    "data": (Role.DATA, "Dana"),
+    "guichet": (Role.GUICHET, "Gaëlle"),
+    "cesrees": (Role.CESREES, "Céline"),
+    "projets": (Role.PROJETS, "Paul"),
+    "admin": (None, "Ada"),
+}
+
+
+@dataclass
+class Cast:
+    alice: User
+    bob: User
+    charlie: User
+    data: User
+    guichet: User
+    cesrees: User
+    projets: User
+    admin: User
+    password: str = PASSWORD
+
+    def __getitem__(self, name: str) -> User:
+        return getattr(self, name)
+
+
+def make_cast() -> Cast:
+    users = {}
+    for username, (role, first) in CAST.items():
+        user = User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            first_name=first,
+            email=f"{username}@example.org",
+            is_superuser=role is None,
+            is_staff=role is None,
+        )
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.value))
+        users[username] = user
+    return Cast(**users)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return make_cast()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared reference data; tests that need it skip cleanly when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared reference data is not available")
+    return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    settings.DATA_ROOT = tmp_path / "data"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _redis_url() -> str:
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+class WorkerProcess:
+    """A real ``celery worker`` subprocess on Redis, against the test database."""
+
+    def __init__(self, env: dict[str, str], queue: str):
+        self.env = env
+        self.queue = queue
+        self.proc: subprocess.Popen | None = None
+        self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
+
+    def start(self, timeout: float = 60) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "-n",
+                self.name,
+                "-Q",
+                self.queue,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        from portal.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.proc.stdout.read().decode()[-3000:]}")
+            replies = app.control.ping(timeout=1.0) or []
+            if any(self.name.split("@")[0] in name for reply in replies for name in reply):
+                return
+        raise RuntimeError("the Celery worker did not answer a ping in time")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker process group (as a crash would)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def celery_worker(settings, transactional_db, django_db_blocker):
+    """Start a real Celery worker on Redis that shares the test database.
+
+    Tasks are routed to a queue of this test only, so parallel runs never steal them.
+    Use with ``@pytest.mark.django_db(transaction=True)``: the worker only sees committed data.
+    """
+    from django.db import connection
+
+    from portal.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    redis_url = _redis_url()
+    if connection.vendor != "postgresql":
+        pytest.fail("the worker tests need PostgreSQL (set DATABASE_URL), as production runs")
+    db = connection.settings_dict
+    host, port, user = db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["USER"] or "postgres"
+    db_url = f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "JOB_HEARTBEAT_TIMEOUT_SECONDS": "8",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_ROOT": str(settings.PRIVATE_ROOT),
+        "DATA_ROOT": str(settings.DATA_ROOT),
+        "EMAIL_URL": "consolemail://",
+    }
+    old_broker = app.conf.broker_url
+    old_queue = app.conf.task_default_queue
+    app.conf.broker_url = redis_url
+    app.conf.task_default_queue = queue
+    settings.CELERY_BROKER_URL = redis_url
+    app.pool.force_close_all()
+    worker = WorkerProcess(env, queue)
+    try:
+        worker.start()
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.broker_url = old_broker
+        app.conf.task_default_queue = old_queue
+        app.pool.force_close_all()
+
+
+def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, message: str = ""):
+    """Poll ``predicate`` until it returns a truthy value (for worker-driven state)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(message or "condition not met in time")

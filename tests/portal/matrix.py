@@ -1,0 +1,49 @@
+from tests.access import LOGIN, Case
+
+
+def _job_of_data(cast):
+    from portal.jobs import job_enqueue
+
+    job = job_enqueue(
+        kind="portal.diagnostics",
+        title="Diagnostic",
+        task="portal.worker_diagnostics",
+        by=cast.data,
+        capability="omop.run",
+    )
+    return {"job": job}
+
+
+_job_url_answers = {"anonymous": LOGIN, "data": 200, "admin": 200}
+_others_404 = dict.fromkeys(["alice", "bob", "charlie", "guichet", "cesrees", "projets"], 404)
+
+MATRIX = [
+    Case("/", {}, name="home"),
+    Case("/comptes/login/", {}, name="login"),
+    Case("/comptes/password_reset/", {}, name="password_reset"),
+    Case("/comptes/password_change/", {"anonymous": LOGIN}, name="password_change"),
+    Case("/jobs/", {"anonymous": LOGIN}, name="portal:job-list"),
+    Case(
+        lambda o: f"/jobs/{o['job'].pk}/",
+        {**_others_404, **_job_url_answers},
+        name="portal:job-detail",
+        setup=_job_of_data,
+    ),
+    Case(
+        lambda o: f"/jobs/{o['job'].pk}/status/",
+        {**_others_404, **_job_url_answers},
+        name="portal:job-status",
+        setup=_job_of_data,
+    ),
+    Case("/admin/", {"anonymous": 302, "admin": 200}, default=302, name="admin:index"),
+    Case("/api/", {}, name="api-root"),
+    Case("/api/jobs/", {"anonymous": 403}, name="api-jobs-list"),
+    Case(
+        lambda o: f"/api/jobs/{o['job'].pk}/",
+        {**_others_404, "anonymous": 403, "data": 200, "admin": 200},
+        name="api-jobs-detail",
+        setup=_job_of_data,
+    ),
+    Case("/api/schema/", {}, name="api-schema"),
+    Case("/api/docs/", {}, name="api-docs"),
+]
