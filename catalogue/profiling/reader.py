@@ -1,0 +1,317 @@
+# SQL is built from internal aliases (c0, c1…), quote_ident() names and _sql_str()
+# literals; user values never reach it unquoted.
+# ruff: noqa: S608
+"""Open a data file for DuckDB: detect its format, encoding and separator, check its
+columns against the declared table, and give the SQL that reads it as a stream.
+
+Only the first megabyte is read here (in Python); DuckDB reads the rest itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ProfilingError
+from .specs import ALIASES
+
+HEAD_BYTES = 1 << 20
+DELIMITERS = (";", ",", "\t", "|")
+_DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "tabulation", "|": "« | »"}
+
+
+@dataclass
+class Source:
+    """A data file ready to be read by DuckDB."""
+
+    path: str
+    format: str  # "csv" | "parquet"
+    file_size: int
+    encoding: str | None = None  # "utf-8" | "latin-1" (CSV only)
+    delimiter: str | None = None  # CSV only
+    header: list[str] = field(default_factory=list)  # column names as in the file
+    columns: dict[str, str] = field(default_factory=dict)  # declared name -> file name
+    file_types: dict[str, str] = field(default_factory=dict)  # declared name -> DuckDB type
+
+    def relation_sql(self) -> str:
+        """A DuckDB table expression that streams the whole file."""
+        path = _sql_str(self.path)
+        if self.format == "parquet":
+            return f"read_parquet({path})"
+        cols = ", ".join(f"{_sql_str(name)}: 'VARCHAR'" for name in self.header)
+        return (
+            f"read_csv({path}, delim={_sql_str(self.delimiter or ',')}, header=true, "
+            f"auto_detect=false, quote='\"', escape='\"', columns={{{cols}}}, "
+            f"encoding={_sql_str(self.encoding or 'utf-8')}, null_padding=false)"
+        )
+
+    def describe(self) -> dict:
+        return {
+            "file": os.path.basename(self.path),
+            "format": self.format,
+            "file_size": self.file_size,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+        }
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _normalise(name: str) -> str:
+    name = name.strip().strip('"').strip().upper()
+    return ALIASES.get(name, name)
+
+
+def open_source(
+    con,
+    path: str | os.PathLike,
+    declared: list[str] | None,
+    *,
+    allow_missing_columns: bool = False,
+    allow_extra_columns: bool = False,
+    encoding: str | None = None,
+) -> Source:
+    """Sniff ``path`` and map its columns to the ``declared`` names (case-insensitive,
+    ``NUM_ENQ`` accepted for ``BEN_NIR_PSA``). ``declared=None`` accepts any columns.
+
+    Raises :class:`ProfilingError` with a message that says what to fix.
+    """
+    path = str(path)
+    name = os.path.basename(path)
+    p = Path(path)
+    if not p.exists():
+        raise ProfilingError(
+            f"Le fichier « {name} » est introuvable : vérifiez le chemin ou déposez-le à nouveau.",
+            code="file_not_found",
+            file=name,
+        )
+    if not p.is_file() or not os.access(path, os.R_OK):
+        raise ProfilingError(
+            f"Le fichier « {name} » ne peut pas être lu (droits ou type de fichier) : "
+            "donnez un fichier CSV ou Parquet lisible.",
+            code="unreadable",
+            file=name,
+        )
+    size = p.stat().st_size
+    if size == 0:
+        raise ProfilingError(
+            f"Le fichier « {name} » est vide : exportez la table avec sa ligne d'en-tête "
+            "et ses données.",
+            code="empty_file",
+            file=name,
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if head[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
+        source = _open_parquet(con, path, size, head)
+    else:
+        source = _open_csv(path, size, head, declared, encoding)
+    _map_columns(source, declared, allow_missing_columns, allow_extra_columns)
+    if source.format == "parquet":
+        rows = con.execute(f"DESCRIBE SELECT * FROM {source.relation_sql()}").fetchall()
+        by_file = {r[0]: r[1] for r in rows}
+        source.file_types = {d: by_file[f] for d, f in source.columns.items()}
+    else:
+        source.file_types = dict.fromkeys(source.columns, "VARCHAR")
+    return source
+
+
+def _open_parquet(con, path: str, size: int, head: bytes) -> Source:
+    name = os.path.basename(path)
+    if head[:4] != b"PAR1":
+        raise ProfilingError(
+            f"Le fichier « {name} » porte l'extension Parquet mais n'en est pas un : "
+            "exportez-le à nouveau en Parquet, ou donnez un CSV (.csv).",
+            code="unreadable",
+            file=name,
+        )
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_sql_str(path)})").fetchall()
+    except Exception as exc:  # DuckDB raises several error classes here
+        raise ProfilingError(
+            f"Le fichier Parquet « {name} » est illisible ({_first_line(exc)}) : "
+            "il est peut-être tronqué ; exportez-le à nouveau.",
+            code="unreadable",
+            file=name,
+        ) from exc
+    return Source(path=path, format="parquet", file_size=size, header=[r[0] for r in rows])
+
+
+def _detect_encoding(head: bytes, name: str, at_eof: bool) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4096]:
+        raise ProfilingError(
+            f"Le fichier « {name} » n'est pas un texte CSV en UTF-8 ou Latin-1 (octets nuls : "
+            "UTF-16, tableur ou fichier binaire ?) : enregistrez-le en CSV UTF-8 ou Latin-1.",
+            code="encoding",
+            file=name,
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def _open_csv(
+    path: str, size: int, head: bytes, declared: list[str] | None, encoding: str | None
+) -> Source:
+    name = os.path.basename(path)
+    encoding = encoding or _detect_encoding(head, name, at_eof=size <= len(head))
+    text = head.decode(encoding, errors="replace")
+    text = text.removeprefix("\ufeff")
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    if not first_line.strip():
+        raise ProfilingError(
+            f"La première ligne du fichier « {name} » est vide : elle doit contenir les noms "
+            "des colonnes.",
+            code="malformed_csv",
+            file=name,
+            line=1,
+        )
+    wanted = {_normalise(d) for d in declared} if declared else set()
+
+    def score(delim: str) -> tuple[int, int]:
+        fields = next(csv.reader([first_line], delimiter=delim))
+        return (len({_normalise(f) for f in fields} & wanted), len(fields))
+
+    delimiter = max(DELIMITERS, key=score)
+    header = [f.strip() for f in next(csv.reader([first_line], delimiter=delimiter))]
+    if len(header) == 1 and (not declared or len(declared) > 1):
+        raise ProfilingError(
+            f"Toutes les valeurs de « {name} » tombent dans une seule colonne "
+            f"(« {header[0][:60]} ») : le séparateur n'est pas reconnu. "
+            "Enregistrez le fichier en CSV séparé par « ; » ou « , ».",
+            code="separator",
+            file=name,
+        )
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    return Source(
+        path=path,
+        format="csv",
+        file_size=size,
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+    )
+
+
+def _map_columns(
+    source: Source, declared: list[str] | None, allow_missing: bool, allow_extra: bool
+) -> None:
+    name = os.path.basename(source.path)
+    seen: dict[str, str] = {}
+    duplicates = []
+    for col in source.header:
+        key = _normalise(col)
+        if key in seen:
+            duplicates.append(col)
+        seen[key] = col
+    if duplicates:
+        raise ProfilingError(
+            f"Colonnes en double dans « {name} » : {', '.join(duplicates)}. "
+            "Chaque colonne ne doit apparaître qu'une fois.",
+            code="duplicate_columns",
+            file=name,
+            columns=duplicates,
+        )
+    if declared is None:
+        source.columns = {col: col for col in source.header}
+        return
+    by_decl = {_normalise(d): d for d in declared}
+    missing = [d for k, d in by_decl.items() if k not in seen]
+    extra = [col for k, col in seen.items() if k not in by_decl]
+    if missing and len(missing) == len(declared) and source.format == "csv":
+        raise ProfilingError(
+            f"Aucune colonne déclarée n'est reconnue dans « {name} » (en-tête lu : "
+            f"{', '.join(source.header[:8])}) : vérifiez le séparateur (« ; » ou « , »), "
+            "l'encodage (UTF-8 ou Latin-1) et que la première ligne contient les noms "
+            "des colonnes.",
+            code="separator",
+            file=name,
+            missing=missing,
+        )
+    if missing and not allow_missing:
+        raise ProfilingError(
+            f"Colonnes déclarées absentes du fichier « {name} » : {', '.join(missing)}. "
+            "Ajoutez-les au fichier ou retirez-les de la table du catalogue.",
+            code="missing_columns",
+            file=name,
+            missing=missing,
+            unexpected=extra,
+        )
+    if extra and not allow_extra:
+        raise ProfilingError(
+            f"Colonnes inattendues dans « {name} » : {', '.join(extra)}. "
+            "Retirez-les du fichier ou déclarez-les dans la table du catalogue.",
+            code="unexpected_columns",
+            file=name,
+            missing=missing,
+            unexpected=extra,
+        )
+    source.columns = {d: seen[k] for k, d in by_decl.items() if k in seen}
+
+
+_LINE = re.compile(r"(?:Line|line):?\s*(\d+)")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+def translate_duckdb_error(exc: BaseException, source: Source | None) -> ProfilingError:
+    """Turn a DuckDB read error into a message that says what to fix."""
+    name = os.path.basename(source.path) if source else "?"
+    text = str(exc)
+    match = _LINE.search(text)
+    line = int(match.group(1)) if match else None
+    where = f" (ligne {line})" if line else ""
+    if "Out of Memory" in text or "could not allocate" in text.lower():
+        return ProfilingError(
+            "Mémoire insuffisante pour profiler ce fichier : augmentez la limite mémoire "
+            "du profilage ou l'espace disque temporaire.",
+            code="resources",
+            file=name,
+        )
+    if "unicode" in text.lower():
+        return ProfilingError(
+            f"Encodage invalide dans « {name} »{where} : enregistrez le fichier en UTF-8 "
+            "ou en Latin-1 (ISO-8859-1).",
+            code="encoding",
+            file=name,
+            line=line,
+        )
+    if (
+        source
+        and source.format == "csv"
+        and (
+            "Expected Number of Columns" in text
+            or "columns" in text.lower()
+            or "quote" in text.lower()
+        )
+    ):
+        return ProfilingError(
+            f"Ligne mal formée dans « {name} »{where} : le nombre de champs ne correspond pas "
+            f"à l'en-tête ({len(source.header)} colonnes séparées par "
+            f"{_DELIMITER_NAMES.get(source.delimiter or ',', source.delimiter)}). Vérifiez le "
+            "séparateur et les guillemets de cette ligne.",
+            code="malformed_csv",
+            file=name,
+            line=line,
+        )
+    return ProfilingError(
+        f"Le fichier « {name} » est illisible{where} : {_first_line(exc)}",
+        code="unreadable",
+        file=name,
+        line=line,
+    )
