@@ -1,0 +1,714 @@
+"""Enrichment of publication records (no Django import).
+
+* :func:`detect_relevance` — does the record really use the SNDS?
+* :func:`detect_components` — which SNDS components (DCIR, PMSI MCO…) it uses;
+* :func:`classify_affiliation` — actor type and normalised institution, from rules that are
+  plain data (the defaults below are loaded into the admin-editable ``ActorRule`` model);
+* :func:`detect_country`, :func:`detect_city` — where an affiliation is;
+* :func:`detect_areas` — therapeutic areas from MeSH terms, keywords and title.
+
+Patterns: acronyms are matched case-sensitively (``HAD`` is not "had"), phrases inside
+``(?i:…)`` case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .parsers.base import strip_accents
+
+# --- Relevance ----------------------------------------------------------------------------
+
+# EGb 761 is a Ginkgo biloba extract: the classic false positive of "EGB".
+_FALSE_POSITIVES = re.compile(r"\bEG[bB]\s*[-‐]?\s*761\b|(?i:\bginkgo\b[^.]{0,60}\bEGB\b)")
+
+RELEVANCE_TERMS: dict[str, str] = {
+    "SNDS": r"\bSNDS\b",
+    "SNIIRAM": r"\bSNIIR-?AM\b|(?i:syst[eè]me national d.information inter-?r[ée]gimes)",
+    "DCIR": r"\bDCIR\b",
+    "PMSI": r"\bPMSI\b|(?i:programme de m[ée]dicalisation des syst[eè]mes d.information)",
+    "EGB/ESND": r"\bEGB\b|\bESND\b|(?i:[ée]chantillon g[ée]n[ée]raliste de[s]? b[ée]n[ée]ficiaires)",
+    "CépiDc": r"(?i:\bc[ée]pidc\b)",
+    "SNDS (en)": r"(?i:french national health data system|french health data system"
+    r"|syst[eè]me national des donn[ée]es de sant[ée])",
+    "French claims database": r"(?i:french\b[^.;]{0,40}\bclaims?\s+(?:data|database|databases)\b)",
+    "French health insurance database": r"(?i:french\b[^.;]{0,40}health\s+insurance\s+"
+    r"(?:information\s+system|database|databases|claims|data\b))",
+    "French hospital discharge database": r"(?i:french\b[^.;]{0,40}hospital\s+discharge\s+"
+    r"(?:data|database|databases|summar))",
+    "Health Data Hub": r"(?i:\bhealth data hub\b)",
+}
+_RELEVANCE_RE = {name: re.compile(p) for name, p in RELEVANCE_TERMS.items()}
+
+
+def detect_relevance(*texts: str | None) -> tuple[bool, list[str]]:
+    """``(uses_snds, matched terms)`` over title, abstract, keywords…
+
+    >>> detect_relevance("Ginkgo biloba extract EGb 761 in dementia")
+    (False, [])
+    """
+    text = _FALSE_POSITIVES.sub(" ", " ".join(t for t in texts if t))
+    found = [name for name, rx in _RELEVANCE_RE.items() if rx.search(text)]
+    return bool(found), found
+
+
+# --- SNDS components ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Component:
+    code: str
+    label: str
+    pattern: str
+    catalogue_code: str  # the catalogue database it links to, when it exists
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component(
+        "DCIR",
+        "DCIR (consommation inter-régimes)",
+        r"\bDCIR\b|(?i:datamart de consommation inter-?r[ée]gimes|outpatient (?:reimbursement|claims?) data)",
+        "DCIR",
+    ),
+    Component(
+        "PMSI_MCO",
+        "PMSI MCO (court séjour)",
+        r"\bPMSI[- ]?MCO\b|\bMCO\b|(?i:m[ée]decine[, ]+chirurgie[, ]+obst[ée]trique"
+        r"|hospital discharge (?:data|database|summar))",
+        "PMSI",
+    ),
+    Component(
+        "PMSI_SSR",
+        "PMSI SSR (soins de suite et réadaptation)",
+        r"\bPMSI[- ]?SSR\b|\bSSR\b|\bSMR\b(?=[^.]{0,40}PMSI)|(?i:soins de suite et (?:de )?r[ée]adaptation"
+        r"|post-?acute (?:care|rehabilitation) (?:data|database|facilit))",
+        "PMSI",
+    ),
+    Component(
+        "PMSI_HAD",
+        "PMSI HAD (hospitalisation à domicile)",
+        r"\bPMSI[- ]?HAD\b|\bHAD\b|(?i:hospitali[sz]ation [àa] domicile|hospital at home|home hospitali[sz]ation)",
+        "PMSI",
+    ),
+    Component(
+        "PMSI_RIMP",
+        "PMSI RIM-P (psychiatrie)",
+        r"\bRIM-?P\b|\bPMSI[- ]?PSY\b|(?i:recueil d.informations m[ée]dicalis[ée] en psychiatrie"
+        r"|psychiatric hospital (?:data|database|discharge))",
+        "PMSI",
+    ),
+    Component(
+        "PMSI",
+        "PMSI (autre ou non précisé)",
+        r"\bPMSI\b|(?i:french\b[^.;]{0,40}hospital discharge)",
+        "PMSI",
+    ),
+    Component(
+        "CEPIDC",
+        "CépiDc (causes médicales de décès)",
+        r"(?i:\bc[ée]pidc\b|causes? m[ée]dicales? de d[ée]c[eè]s|national causes?[- ]of[- ]death"
+        r"|causes?[- ]of[- ]death (?:register|registry|database|data\b))",
+        "CEPIDC",
+    ),
+    Component(
+        "EGB",
+        "EGB / ESND (échantillon)",
+        r"\bEGB\b|\bESND\b|(?i:[ée]chantillon g[ée]n[ée]raliste de[s]? b[ée]n[ée]ficiaires"
+        r"|(?:permanent|general|representative) (?:random )?sample of (?:health insurance )?beneficiaries)",
+        "EGB",
+    ),
+    Component(
+        "CARTOGRAPHIE",
+        "Cartographie des pathologies",
+        r"(?i:cartographie des pathologies|cartograph(?:y|ie) (?:of|des) (?:pathologies|diseases)"
+        r"|disease mapping algorithm)",
+        "CARTOGRAPHIE",
+    ),
+)
+_COMPONENT_RE = {c.code: re.compile(c.pattern) for c in COMPONENTS}
+COMPONENT_LABELS = {c.code: c.label for c in COMPONENTS}
+
+
+def detect_components(*texts: str | None) -> list[str]:
+    """SNDS components a record mentions; generic ``PMSI`` only when no field is named."""
+    text = _FALSE_POSITIVES.sub(" ", " ".join(t for t in texts if t))
+    found = [code for code, rx in _COMPONENT_RE.items() if rx.search(text)]
+    if "PMSI" in found and any(c.startswith("PMSI_") for c in found):
+        found.remove("PMSI")
+    return found
+
+
+# --- Actor types --------------------------------------------------------------------------
+
+ACTOR_TYPES = {
+    "academic": "Université ou institut de recherche",
+    "hospital": "Établissement de santé",
+    "agency": "Agence ou administration publique",
+    "industry": "Industrie, CRO, conseil",
+    "other": "Autre",
+}
+
+# Rules are tried by ascending priority; the first that matches wins. Editable in admin
+# (``ActorRule``), where these are the initial data.
+DEFAULT_ACTOR_RULES: list[dict[str, Any]] = [
+    # public agencies (most specific first)
+    {"pattern": r"EPI-?PHARE", "actor_type": "agency", "institution": "EPI-PHARE", "priority": 10},
+    {
+        "pattern": r"\bANSM\b|Agence nationale de s[ée]curit[ée] du m[ée]dicament|French (?:National )?Agency for (?:the )?Safety of Medicines",
+        "actor_type": "agency",
+        "institution": "ANSM",
+        "priority": 10,
+    },
+    {
+        "pattern": r"Sant[ée] publique France|Public Health France|French (?:National )?Public Health Agency",
+        "actor_type": "agency",
+        "institution": "Santé publique France",
+        "priority": 10,
+    },
+    {
+        "pattern": r"\bDREES\b|Direction de la recherche, des [ée]tudes",
+        "actor_type": "agency",
+        "institution": "DREES",
+        "priority": 10,
+    },
+    {
+        "pattern": r"\bCNAM(?:TS)?\b|Caisse nationale (?:de l.)?assurance maladie|French National Health Insurance|National Health Insurance Fund|Assurance Maladie",
+        "actor_type": "agency",
+        "institution": "CNAM",
+        "priority": 10,
+    },
+    {
+        "pattern": r"Haute Autorit[ée] de Sant[ée]|French National Authority for Health|(?-i:\bHAS\b)",
+        "actor_type": "agency",
+        "institution": "HAS",
+        "priority": 10,
+    },
+    {
+        "pattern": r"Health Data Hub|Plateforme des donn[ée]es de sant[ée]",
+        "actor_type": "agency",
+        "institution": "Health Data Hub",
+        "priority": 10,
+    },
+    {
+        "pattern": r"\bATIH\b|Agence technique de l.information sur l.hospitalisation",
+        "actor_type": "agency",
+        "institution": "ATIH",
+        "priority": 10,
+    },
+    {
+        "pattern": r"(?-i:\bINCa\b)|Institut national du cancer|French National Cancer Institute",
+        "actor_type": "agency",
+        "institution": "INCa",
+        "priority": 10,
+    },
+    {
+        "pattern": r"Agence r[ée]gionale de sant[ée]|(?-i:\bARS\b)",
+        "actor_type": "agency",
+        "priority": 12,
+    },
+    {
+        "pattern": r"Agence de la biom[ée]decine",
+        "actor_type": "agency",
+        "institution": "Agence de la biomédecine",
+        "priority": 12,
+    },
+    {
+        "pattern": r"Minist[eè]re|Ministry of|Direction g[ée]n[ée]rale de la sant[ée]|(?-i:\bMSA\b)|Mutualit[ée] sociale agricole",
+        "actor_type": "agency",
+        "priority": 15,
+    },
+    # industry: pharma, CRO, consulting
+    {
+        "pattern": r"\bSanofi\b|\bPfizer\b|\bNovartis\b|Hoffmann-La Roche|(?-i:\bRoche\b)|AstraZeneca|(?-i:\bBayer\b)|(?-i:\bMSD\b)|Merck|GlaxoSmithKline|\bGSK\b|\bServier\b|Pierre Fabre|\bIpsen\b|Boehringer|Eli Lilly|(?-i:\bLilly\b)|Janssen|Johnson & Johnson|AbbVie|Bristol[- ]Myers|(?-i:\bBMS\b)|\bAmgen\b|\bGilead\b|\bTakeda\b|Novo Nordisk|\bAstellas\b|Daiichi|\bBiogen\b|(?-i:\bUCB\b)|Lundbeck|(?-i:\bTeva\b)|Viatris|\bMylan\b|\bModerna\b|BioNTech|Genentech|\bBiogaran\b",
+        "actor_type": "industry",
+        "priority": 20,
+    },
+    {
+        "pattern": r"\bIQVIA\b|IMS Health|\bCegedim\b|(?-i:\bHEVA\b)|\bICON plc\b|Syneos|Parexel|(?-i:\bPPD\b)|Medpace|Covance|\bEvidera\b|Certara|Deloitte|McKinsey|(?-i:\bIRIS\b)|Stat[’']?Rave|\bAltran\b|Real[- ]World Evidence|\bConsulting\b|\bConseil\b",
+        "actor_type": "industry",
+        "priority": 20,
+    },
+    {
+        "pattern": r"Laboratoires\s+\w+|Pharmaceuticals?\b|Pharma\b|\bInc\b\.?|\bLtd\b\.?|\bGmbH\b|\bS\.A\.S?\b|(?-i:\bLLC\b)|\bCorp(?:oration)?\b",
+        "actor_type": "industry",
+        "priority": 25,
+    },
+    # hospitals, including cancer centres
+    {
+        "pattern": r"\bAP-?HP\b|Assistance Publique[- ]+H[oô]pitaux de Paris",
+        "actor_type": "hospital",
+        "institution": "AP-HP",
+        "priority": 30,
+    },
+    {
+        "pattern": r"\bAP-?HM\b|Assistance Publique[- ]+H[oô]pitaux de Marseille",
+        "actor_type": "hospital",
+        "institution": "AP-HM",
+        "priority": 30,
+    },
+    {
+        "pattern": r"Hospices Civils de Lyon|(?-i:\bHCL\b)",
+        "actor_type": "hospital",
+        "institution": "Hospices Civils de Lyon",
+        "priority": 30,
+    },
+    {
+        "pattern": r"Gustave Roussy",
+        "actor_type": "hospital",
+        "institution": "Gustave Roussy",
+        "priority": 30,
+    },
+    {
+        "pattern": r"Institut Curie",
+        "actor_type": "hospital",
+        "institution": "Institut Curie",
+        "priority": 30,
+    },
+    {
+        "pattern": r"Centre L[ée]on B[ée]rard",
+        "actor_type": "hospital",
+        "institution": "Centre Léon Bérard",
+        "priority": 30,
+    },
+    {
+        "pattern": r"Unicancer|Centre de lutte contre le cancer|Paoli-Calmettes|Institut Bergoni[ée]|Oscar Lambret|Institut du Cancer de Montpellier|Institut de canc[ée]rologie",
+        "actor_type": "hospital",
+        "priority": 31,
+    },
+    {
+        "pattern": r"\bCHU\b|\bCHRU\b|(?-i:\bCHR\b)|(?-i:\bCH\b)|Centre Hospitalier|H[oô]pital|Hospital|Hospices|Clinique|Clinic\b|Medical Cent(?:er|re)|Infirmary|Krankenhaus|Ospedale|Hospitalier",
+        "actor_type": "hospital",
+        "priority": 35,
+    },
+    # universities and research institutes
+    {
+        "pattern": r"\bINSERM\b|Institut national de la sant[ée] et de la recherche m[ée]dicale",
+        "actor_type": "academic",
+        "institution": "Inserm",
+        "priority": 40,
+    },
+    {"pattern": r"\bCNRS\b", "actor_type": "academic", "institution": "CNRS", "priority": 40},
+    {
+        "pattern": r"Institut Pasteur|Pasteur Institute",
+        "actor_type": "academic",
+        "institution": "Institut Pasteur",
+        "priority": 40,
+    },
+    {
+        "pattern": r"\bEHESP\b|[ÉE]cole des hautes [ée]tudes en sant[ée] publique",
+        "actor_type": "academic",
+        "institution": "EHESP",
+        "priority": 40,
+    },
+    {"pattern": r"\bIRDES\b", "actor_type": "academic", "institution": "IRDES", "priority": 40},
+    {
+        "pattern": r"Univ(?:ersit[yéeàä]t?|\.|\b)|Facult[ée]|Faculty|School of|[ÉE]cole|College|Institut(?:e)?\b|Research|Recherche|Laborator(?:y|ies)|Laboratoire\b|(?-i:\bIRD\b)|\bINRAE?\b|(?-i:\bCEA\b)|Academy|Akademie",
+        "actor_type": "academic",
+        "priority": 45,
+    },
+]
+
+
+@dataclass(frozen=True)
+class ActorRule:
+    pattern: str
+    actor_type: str
+    institution: str = ""
+    priority: int = 100
+
+
+def _as_rules(rules: Iterable[dict[str, Any] | ActorRule] | None) -> tuple[ActorRule, ...]:
+    if rules is None:
+        rules = DEFAULT_ACTOR_RULES
+    out = [
+        r
+        if isinstance(r, ActorRule)
+        else ActorRule(
+            r["pattern"], r["actor_type"], r.get("institution") or "", r.get("priority", 100)
+        )
+        for r in rules
+    ]
+    return tuple(sorted(out, key=lambda r: r.priority))
+
+
+@lru_cache(maxsize=32)
+def _compiled(rules: tuple[ActorRule, ...]) -> list[tuple[re.Pattern[str], ActorRule]]:
+    compiled = []
+    for rule in rules:
+        try:
+            # case-insensitive; write acronyms as (?-i:\bHAS\b) so "has" does not match
+            compiled.append((re.compile(rule.pattern, re.IGNORECASE), rule))
+        except re.error:
+            continue  # a bad admin rule must not break imports
+    return compiled
+
+
+_INSTITUTION_HINT = re.compile(
+    r"univ|h[oô]pital|hospital|\bCHU\b|centre hospitalier|institut|inserm|cnrs|school|"
+    r"college|agency|agence|clinic|center|centre|\binc\b|\bltd\b",
+    re.IGNORECASE,
+)
+_SUBUNIT = re.compile(
+    r"^(?:the\s+)?(?:dep(?:artmen)?t|d[ée]partement|service|unit[ée]?|division|lab(?:orator)?|team|[ée]quipe|p[oô]le|section|group|from the)\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\S+@\S+|Electronic address:.*$", re.IGNORECASE)
+
+
+def clean_affiliation(text: str) -> str:
+    return re.sub(r"\s+", " ", _EMAIL.sub("", text or "")).strip(" .;,")
+
+
+def guess_institution(text: str) -> str:
+    """The segment of an affiliation that names the institution (not the department)."""
+    segments = [s.strip(" .") for s in re.split(r"[,;]", clean_affiliation(text)) if s.strip(" .")]
+    for seg in segments:
+        if _INSTITUTION_HINT.search(seg) and not _SUBUNIT.match(seg):
+            return seg[:200]
+    for seg in segments:
+        if not _SUBUNIT.match(seg):
+            return seg[:200]
+    return segments[0][:200] if segments else ""
+
+
+def classify_affiliation(
+    text: str, rules: Sequence[dict[str, Any] | ActorRule] | None = None
+) -> tuple[str, str]:
+    """``(actor_type, institution)`` of one affiliation text.
+
+    >>> classify_affiliation("EPI-PHARE, ANSM, Saint-Denis, France")
+    ('agency', 'EPI-PHARE')
+    """
+    text = clean_affiliation(text)
+    if not text:
+        return "other", ""
+    for rx, rule in _compiled(_as_rules(rules)):
+        if rx.search(text):
+            return rule.actor_type, rule.institution or guess_institution(text)
+    return "other", guess_institution(text)
+
+
+# --- Countries and cities -----------------------------------------------------------------
+
+# name: (ISO-3, aliases). Aliases are matched on accent-free lower case.
+COUNTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "France": (
+        "FRA",
+        (
+            "france",
+            "french republic",
+            "guadeloupe",
+            "martinique",
+            "la reunion",
+            "reunion island",
+            "guyane",
+            "french guiana",
+            "mayotte",
+            "nouvelle-caledonie",
+            "new caledonia",
+            "polynesie francaise",
+            "french polynesia",
+        ),
+    ),
+    "United States": ("USA", ("usa", "united states", "united states of america", "u.s.a", "us")),
+    "United Kingdom": (
+        "GBR",
+        (
+            "uk",
+            "united kingdom",
+            "england",
+            "scotland",
+            "wales",
+            "northern ireland",
+            "great britain",
+        ),
+    ),
+    "Germany": ("DEU", ("germany", "deutschland")),
+    "Italy": ("ITA", ("italy", "italia")),
+    "Spain": ("ESP", ("spain", "espana")),
+    "Portugal": ("PRT", ("portugal",)),
+    "Belgium": ("BEL", ("belgium", "belgique", "belgie")),
+    "Netherlands": ("NLD", ("netherlands", "the netherlands", "holland")),
+    "Luxembourg": ("LUX", ("luxembourg",)),
+    "Switzerland": ("CHE", ("switzerland", "suisse", "schweiz")),
+    "Austria": ("AUT", ("austria",)),
+    "Ireland": ("IRL", ("ireland",)),
+    "Denmark": ("DNK", ("denmark",)),
+    "Sweden": ("SWE", ("sweden",)),
+    "Norway": ("NOR", ("norway",)),
+    "Finland": ("FIN", ("finland",)),
+    "Iceland": ("ISL", ("iceland",)),
+    "Poland": ("POL", ("poland",)),
+    "Czechia": ("CZE", ("czech republic", "czechia")),
+    "Hungary": ("HUN", ("hungary",)),
+    "Greece": ("GRC", ("greece",)),
+    "Romania": ("ROU", ("romania",)),
+    "Russia": ("RUS", ("russia", "russian federation")),
+    "Turkey": ("TUR", ("turkey", "turkiye")),
+    "Israel": ("ISR", ("israel",)),
+    "Canada": ("CAN", ("canada",)),
+    "Mexico": ("MEX", ("mexico",)),
+    "Brazil": ("BRA", ("brazil", "brasil")),
+    "Argentina": ("ARG", ("argentina",)),
+    "Chile": ("CHL", ("chile",)),
+    "Colombia": ("COL", ("colombia",)),
+    "China": ("CHN", ("china", "p.r. china", "pr china", "people's republic of china")),
+    "Taiwan": ("TWN", ("taiwan",)),
+    "Hong Kong": ("HKG", ("hong kong",)),
+    "Japan": ("JPN", ("japan",)),
+    "South Korea": ("KOR", ("korea", "south korea", "republic of korea")),
+    "India": ("IND", ("india",)),
+    "Pakistan": ("PAK", ("pakistan",)),
+    "Iran": ("IRN", ("iran",)),
+    "Saudi Arabia": ("SAU", ("saudi arabia",)),
+    "Singapore": ("SGP", ("singapore",)),
+    "Thailand": ("THA", ("thailand",)),
+    "Viet Nam": ("VNM", ("vietnam", "viet nam")),
+    "Australia": ("AUS", ("australia",)),
+    "New Zealand": ("NZL", ("new zealand",)),
+    "South Africa": ("ZAF", ("south africa",)),
+    "Egypt": ("EGY", ("egypt",)),
+    "Morocco": ("MAR", ("morocco", "maroc")),
+    "Algeria": ("DZA", ("algeria", "algerie")),
+    "Tunisia": ("TUN", ("tunisia", "tunisie")),
+    "Senegal": ("SEN", ("senegal",)),
+    "Cameroon": ("CMR", ("cameroon", "cameroun")),
+    "Côte d'Ivoire": ("CIV", ("cote d'ivoire", "ivory coast")),
+    "Nigeria": ("NGA", ("nigeria",)),
+    "Ethiopia": ("ETH", ("ethiopia",)),
+    "Kenya": ("KEN", ("kenya",)),
+    "Lebanon": ("LBN", ("lebanon", "liban")),
+    "Qatar": ("QAT", ("qatar",)),
+}
+
+US_STATES = (
+    "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|"
+    "hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
+    "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
+    "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
+    "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
+    "west virginia|wisconsin|wyoming|ma|ca|ny|tx|pa|md|nc|oh|il|mi|wa|ga|fl|mn|tn|ct|co|dc"
+)
+_ALIAS_TO_COUNTRY = {
+    alias: name for name, (_iso, aliases) in COUNTRIES.items() for alias in aliases
+}
+_COUNTRY_ANYWHERE = re.compile(
+    r"\b("
+    + "|".join(
+        sorted((re.escape(a) for a in _ALIAS_TO_COUNTRY if len(a) > 3), key=len, reverse=True)
+    )
+    + r")\b"
+)
+_US_STATE_END = re.compile(r"(?:^|\s)(?:" + US_STATES + r")(?:\s+\d{5}(?:-\d{4})?)?$")
+COUNTRY_ISO3 = {name: iso for name, (iso, _a) in COUNTRIES.items()}
+
+
+def _norm(text: str) -> str:
+    return strip_accents(text).casefold()
+
+
+def detect_country(text: str) -> str:
+    """Country of an affiliation ("" when unknown), read from its end first."""
+    text = _norm(clean_affiliation(text))
+    if not text:
+        return ""
+    segments = [s.strip(" .()") for s in re.split(r"[,;]", text) if s.strip(" .()")]
+    for seg in reversed(segments[-3:]):
+        seg_clean = re.sub(r"\b\d[\d\s-]*\b", "", seg).strip()
+        if seg_clean in _ALIAS_TO_COUNTRY:
+            return _ALIAS_TO_COUNTRY[seg_clean]
+        if _US_STATE_END.search(seg):
+            return "United States"
+    matches = _COUNTRY_ANYWHERE.findall(text)
+    return _ALIAS_TO_COUNTRY[matches[-1]] if matches else ""
+
+
+# Main French cities with research or hospital activity (name, lat, lon); aliases match
+# accent-free lower case.
+FRENCH_CITIES: dict[str, tuple[float, float, tuple[str, ...]]] = {
+    "Paris": (48.8566, 2.3522, ("paris",)),
+    "Marseille": (43.2965, 5.3698, ("marseille",)),
+    "Lyon": (45.7640, 4.8357, ("lyon", "bron", "villeurbanne")),
+    "Toulouse": (43.6047, 1.4442, ("toulouse",)),
+    "Nice": (43.7102, 7.2620, ("nice",)),
+    "Nantes": (47.2184, -1.5536, ("nantes",)),
+    "Strasbourg": (48.5734, 7.7521, ("strasbourg",)),
+    "Montpellier": (43.6108, 3.8767, ("montpellier",)),
+    "Bordeaux": (44.8378, -0.5792, ("bordeaux", "pessac", "talence")),
+    "Lille": (50.6292, 3.0573, ("lille", "loos", "villeneuve d'ascq")),
+    "Rennes": (48.1173, -1.6778, ("rennes",)),
+    "Reims": (49.2583, 4.0317, ("reims",)),
+    "Saint-Étienne": (45.4397, 4.3872, ("saint-etienne", "saint etienne")),
+    "Toulon": (43.1242, 5.9280, ("toulon",)),
+    "Le Havre": (49.4944, 0.1079, ("le havre",)),
+    "Grenoble": (45.1885, 5.7245, ("grenoble", "la tronche")),
+    "Dijon": (47.3220, 5.0415, ("dijon",)),
+    "Angers": (47.4784, -0.5632, ("angers",)),
+    "Nîmes": (43.8367, 4.3601, ("nimes",)),
+    "Clermont-Ferrand": (45.7772, 3.0870, ("clermont-ferrand", "clermont ferrand")),
+    "Le Mans": (48.0061, 0.1996, ("le mans",)),
+    "Aix-en-Provence": (43.5297, 5.4474, ("aix-en-provence",)),
+    "Brest": (48.3904, -4.4861, ("brest",)),
+    "Tours": (47.3941, 0.6848, ("tours",)),
+    "Amiens": (49.8941, 2.2958, ("amiens",)),
+    "Limoges": (45.8336, 1.2611, ("limoges",)),
+    "Besançon": (47.2378, 6.0241, ("besancon",)),
+    "Metz": (49.1193, 6.1757, ("metz",)),
+    "Nancy": (48.6921, 6.1844, ("nancy", "vandoeuvre-les-nancy", "vandoeuvre")),
+    "Perpignan": (42.6887, 2.8948, ("perpignan",)),
+    "Orléans": (47.9030, 1.9093, ("orleans",)),
+    "Rouen": (49.4432, 1.0999, ("rouen",)),
+    "Caen": (49.1829, -0.3707, ("caen",)),
+    "Mulhouse": (47.7508, 7.3359, ("mulhouse",)),
+    "Poitiers": (46.5802, 0.3404, ("poitiers",)),
+    "Pau": (43.2951, -0.3708, ("pau",)),
+    "La Rochelle": (46.1603, -1.1511, ("la rochelle",)),
+    "Avignon": (43.9493, 4.8055, ("avignon",)),
+    "Saint-Denis": (48.9362, 2.3574, ("saint-denis", "saint denis")),
+    "Saint-Maurice": (48.8217, 2.4278, ("saint-maurice",)),
+    "Villejuif": (48.7922, 2.3634, ("villejuif",)),
+    "Créteil": (48.7904, 2.4556, ("creteil",)),
+    "Boulogne-Billancourt": (48.8397, 2.2399, ("boulogne-billancourt",)),
+    "Le Kremlin-Bicêtre": (48.8100, 2.3580, ("le kremlin-bicetre", "kremlin-bicetre")),
+    "Bobigny": (48.9077, 2.4397, ("bobigny",)),
+    "Clichy": (48.9045, 2.3064, ("clichy",)),
+    "Suresnes": (48.8714, 2.2290, ("suresnes",)),
+    "Versailles": (48.8049, 2.1204, ("versailles",)),
+    "Montigny-le-Bretonneux": (48.7712, 2.0333, ("montigny-le-bretonneux",)),
+    "Garches": (48.8461, 2.1889, ("garches",)),
+    "Saint-Quentin-en-Yvelines": (48.7786, 2.0453, ("saint-quentin-en-yvelines",)),
+    "Pointe-à-Pitre": (16.2411, -61.5331, ("pointe-a-pitre",)),
+    "Fort-de-France": (14.6161, -61.0588, ("fort-de-france",)),
+    "Saint-Pierre (La Réunion)": (-21.3393, 55.4781, ("saint-pierre",)),
+    "Cayenne": (4.9224, -52.3135, ("cayenne",)),
+}
+_CITY_ALIASES = {
+    alias: name for name, (_la, _lo, aliases) in FRENCH_CITIES.items() for alias in aliases
+}
+_CITY_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted((re.escape(a) for a in _CITY_ALIASES), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def detect_city(text: str, country: str | None = None) -> str:
+    """French city named in an affiliation ("" when none or when the country is not France)."""
+    if country is not None and country != "France":
+        return ""
+    matches = _CITY_RE.findall(_norm(clean_affiliation(text)))
+    return _CITY_ALIASES[matches[-1]] if matches else ""
+
+
+# --- Therapeutic areas --------------------------------------------------------------------
+
+THERAPEUTIC_AREAS: dict[str, tuple[str, str]] = {
+    "oncology": (
+        "Cancérologie",
+        r"cancer|neoplas|tumou?r|carcinom|lymphom|leuka?emi|melanom|sarcom|myelom|oncolog|chemotherap",
+    ),
+    "cardiovascular": (
+        "Cardio-neurovasculaire",
+        r"cardi|heart|coronar|myocard|stroke|cerebrovasc|hypertens|atrial fibrillation|thrombo|embolism|vascular|anticoagul|statin",
+    ),
+    "metabolic": (
+        "Diabète, métabolisme, endocrinologie",
+        r"diabet|obes|metabolic|insulin|dyslipid|thyroid|endocrin",
+    ),
+    "mental_health": (
+        "Santé mentale, addictions",
+        r"mental|psychiatr|depress|schizophren|bipolar|anxiety|suicid|autis|adhd|antidepress|antipsychotic|benzodiazepin|addict|substance|alcohol|opioid|tobacco|smoking",
+    ),
+    "neurology": (
+        "Neurologie",
+        r"neurolog|alzheimer|dementia|parkinson|epilep|multiple sclerosis|migraine|cognitive|neurodegener",
+    ),
+    "infectious": (
+        "Maladies infectieuses, vaccination",
+        r"infect|covid|sars-cov|coronavirus|\bhiv\b|hepatitis|vaccin|influenza|tubercul|sepsis|antibiotic|antimicrobial",
+    ),
+    "respiratory": ("Pneumologie", r"asthma|copd|pulmonary|\blung|respirat|bronch"),
+    "perinatal": (
+        "Périnatalité, pédiatrie",
+        r"pregnan|\bbirth|neonat|newborn|infant|\bchild|pediatric|paediatric|maternal|prematur|obstetric|perinatal|congenital",
+    ),
+    "musculoskeletal": (
+        "Appareil locomoteur",
+        r"fractur|osteopor|arthrit|rheumat|musculoskeletal|\bbone|spondyl|\bhip\b|\bknee",
+    ),
+    "renal": ("Néphrologie, urologie", r"kidney|renal\b|dialys|urolog|prostat"),
+    "digestive": (
+        "Hépato-gastro-entérologie",
+        r"digestive|gastro|\bliver|crohn|colitis|bowel|pancrea|cirrhos",
+    ),
+    "ageing": (
+        "Vieillissement",
+        r"\baged\b|elderly|older (?:adults|people|patients)|geriatr|frail|nursing home|ageing|\baging",
+    ),
+    "dermatology": ("Dermatologie", r"\bskin|dermat|psoria|eczema|pemphig"),
+    "ophthalmology": ("Ophtalmologie", r"ophthalm|retina|glaucom|cataract|macular"),
+    "injuries": ("Traumatismes, accidents", r"injur|trauma|accident|violence|\bburn"),
+    "health_services": (
+        "Organisation et économie des soins",
+        r"health care cost|healthcare cost|health expenditure|cost of illness|costs and cost analysis|care pathway|health services|delivery of health care|insurance|health care utili[sz]ation|health policy|primary health care|general practi",
+    ),
+}
+_AREA_RE = {code: re.compile(p, re.IGNORECASE) for code, (_label, p) in THERAPEUTIC_AREAS.items()}
+AREA_LABELS = {code: label for code, (label, _p) in THERAPEUTIC_AREAS.items()}
+
+
+def detect_areas(
+    *, mesh_terms: Iterable[str] = (), keywords: Iterable[str] = (), title: str = ""
+) -> list[str]:
+    """Therapeutic areas: MeSH headings first; keywords and title when there is no MeSH."""
+    mesh = " | ".join(mesh_terms)
+    text = mesh if mesh else " | ".join([title, *keywords])
+    areas = [code for code, rx in _AREA_RE.items() if rx.search(text)]
+    if not areas and mesh:
+        areas = [code for code, rx in _AREA_RE.items() if rx.search(" | ".join([title, *keywords]))]
+    return areas
+
+
+def enrich(
+    record: dict[str, Any], rules: Sequence[dict[str, Any] | ActorRule] | None = None
+) -> dict[str, Any]:
+    """Everything above for one parsed record; returns a dict of enrichment results.
+
+    ``affiliations`` maps each raw affiliation text to its
+    ``{"actor_type", "institution", "country", "city"}``.
+    """
+    kw = " ; ".join(record.get("keywords") or [])
+    relevant, terms = detect_relevance(record.get("title"), record.get("abstract"), kw)
+    affiliations: dict[str, dict[str, str]] = {}
+    for author in record.get("authors") or []:
+        for aff in author.get("affiliations") or []:
+            if aff not in affiliations:
+                affiliations[aff] = describe_affiliation(aff, rules)
+    return {
+        "relevant": relevant,
+        "relevance_terms": terms,
+        "components": detect_components(record.get("title"), record.get("abstract"), kw),
+        "areas": detect_areas(
+            mesh_terms=record.get("mesh_terms") or [],
+            keywords=record.get("keywords") or [],
+            title=record.get("title") or "",
+        ),
+        "affiliations": affiliations,
+    }
+
+
+def describe_affiliation(
+    text: str, rules: Sequence[dict[str, Any] | ActorRule] | None = None
+) -> dict[str, str]:
+    actor_type, institution = classify_affiliation(text, rules)
+    country = detect_country(text)
+    return {
+        "actor_type": actor_type,
+        "institution": institution,
+        "country": country,
+        "city": detect_city(text, country or None),
+    }

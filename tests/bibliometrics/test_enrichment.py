@@ -1,0 +1,145 @@
+"""Relevance, components, actor types, places and therapeutic areas from plain text."""
+
+import pytest
+
+from bibliometrics.enrichment import (
+    classify_affiliation,
+    describe_affiliation,
+    detect_areas,
+    detect_city,
+    detect_components,
+    detect_country,
+    detect_relevance,
+    enrich,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A cohort from the SNDS",
+        "Data from the SNIIRAM were linked",
+        "French hospital discharge database (PMSI)",
+        "We used the Echantillon Généraliste de Bénéficiaires",
+        "Causes of death from the CépiDc",
+        "the French national health data system",
+        "from the French nationwide claims database",
+        "French National Health Insurance claims data",
+    ],
+)
+def test_it_recognises_snds_use(text):
+    relevant, terms = detect_relevance(text)
+    assert relevant, text
+    assert terms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ginkgo biloba extract EGb 761 improves memory",
+        "EGb761 and EGB 761® in tinnitus",
+        "Ginkgo biloba (EGB) in dementia",
+        "A US claims database study of statins",
+        "The patient had a stroke",
+    ],
+)
+def test_it_ignores_known_false_positives(text):
+    assert detect_relevance(text) == (False, [])
+
+
+def test_components_are_named_and_generic_pmsi_only_when_no_field_is():
+    assert detect_components("DCIR and PMSI MCO") == ["DCIR", "PMSI_MCO"]
+    assert detect_components("hospital data from the PMSI") == ["PMSI"]
+    assert detect_components("PMSI SSR, HAD and RIM-P") == ["PMSI_SSR", "PMSI_HAD", "PMSI_RIMP"]
+    assert detect_components("Patients had a stroke") == []
+    assert detect_components("the EGB sample, not EGb 761") == ["EGB"]
+    assert detect_components("cartographie des pathologies de l'Assurance maladie") == [
+        "CARTOGRAPHIE"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_type", "institution"),
+    [
+        ("EPI-PHARE, ANSM, Saint-Denis, France.", "agency", "EPI-PHARE"),
+        ("Santé publique France, Saint-Maurice, France", "agency", "Santé publique France"),
+        ("Haute Autorité de Santé (HAS), Saint-Denis, France", "agency", "HAS"),
+        ("Caisse nationale de l'assurance maladie, Paris, France", "agency", "CNAM"),
+        ("Service de cardiologie, Hôpital Bichat, AP-HP, Paris, France", "hospital", "AP-HP"),
+        ("CHU de Bordeaux, Bordeaux, France.", "hospital", "CHU de Bordeaux"),
+        ("Gustave Roussy, Villejuif, France", "hospital", "Gustave Roussy"),
+        ("Sanofi, Chilly-Mazarin, France", "industry", "Sanofi"),
+        ("IQVIA, La Défense, France", "industry", "IQVIA"),
+        (
+            "Dept of Epidemiology, University of Oxford, Oxford, UK",
+            "academic",
+            "University of Oxford",
+        ),
+        ("Inserm U1018, Villejuif, France", "academic", "Inserm"),
+        ("Mairie de Quimper, France", "other", "Mairie de Quimper"),
+    ],
+)
+def test_actor_type_rules(text, actor_type, institution):
+    assert classify_affiliation(text) == (actor_type, institution)
+
+
+def test_acronym_rules_do_not_match_ordinary_words():
+    assert classify_affiliation("Clinic which has a lab, Lyon, France")[0] == "hospital"
+    assert classify_affiliation("A team that has no name, Rennes, France")[0] == "other"
+
+
+def test_rules_are_data_and_an_editor_can_change_them():
+    rules = [{"pattern": r"Mairie", "actor_type": "agency", "institution": "Ville", "priority": 1}]
+    assert classify_affiliation("Mairie de Quimper, France", rules) == ("agency", "Ville")
+    # a broken rule typed in admin is skipped, not fatal
+    assert classify_affiliation("Mairie", [{"pattern": "(", "actor_type": "x"}]) == (
+        "other",
+        "Mairie",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Univ Lille, Lille, France.", "France"),
+        ("Harvard Medical School, Boston, MA 02115, USA", "United States"),
+        ("University of California San Francisco, California 94143-0452", "United States"),
+        ("Univ Oxford, Oxford, England.", "United Kingdom"),
+        ("Karolinska Institutet, Stockholm, Sweden. a.b@ki.se", "Sweden"),
+        ("CHU de Pointe-à-Pitre, Guadeloupe", "France"),
+        ("Somewhere without a country", ""),
+    ],
+)
+def test_country(text, country):
+    assert detect_country(text) == country
+
+
+def test_city_is_read_for_french_affiliations_only():
+    assert detect_city("CHU de Saint-Étienne, Saint-Etienne, France", "France") == "Saint-Étienne"
+    assert detect_city("Hospices Civils de Lyon, Lyon, France") == "Lyon"
+    assert detect_city("Paris, Texas, USA", "United States") == ""
+
+
+def test_areas_from_mesh_first_then_keywords():
+    assert detect_areas(mesh_terms=["Breast Neoplasms", "Humans"], title="About hearts") == [
+        "oncology"
+    ]
+    assert detect_areas(keywords=["suicide"], title="Deaths in France") == ["mental_health"]
+    assert detect_areas(title="An unrelated title") == []
+
+
+def test_enrich_collects_everything_for_a_record():
+    record = {
+        "title": "Statins and stroke in the SNDS",
+        "abstract": "DCIR and PMSI MCO data.",
+        "keywords": ["stroke"],
+        "mesh_terms": [],
+        "authors": [{"affiliations": ["EPI-PHARE, Saint-Denis, France"]}],
+    }
+    out = enrich(record)
+    assert out["relevant"] is True
+    assert out["components"] == ["DCIR", "PMSI_MCO"]
+    assert out["areas"] == ["cardiovascular"]
+    assert out["affiliations"]["EPI-PHARE, Saint-Denis, France"] == describe_affiliation(
+        "EPI-PHARE, Saint-Denis, France"
+    )
