@@ -1,0 +1,497 @@
+"""The pandas engine: runs the mapping in-process (best for small and medium extracts)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import mapping as m
+from .errors import InputError
+from .frames import conform, hash_columns, id_text
+from .readers import Source, map_uniques, read_pandas
+from .report import Run
+from .values import add_days
+
+
+def convert(sources: dict[str, Source], plan: m.Plan, run: Run) -> dict[str, pd.DataFrame]:
+    """All OMOP tables of the plan as pandas frames (spec columns, spec order)."""
+    run.step("read", "reading the extract")
+    if "IR_BEN_R" not in sources:
+        raise InputError(
+            "IR_BEN_R is missing from the extract: PERSON cannot be built without the "
+            "beneficiary table (add IR_BEN_R.csv or IR_BEN_R.parquet to the input folder)."
+        )
+    frames, missing = {}, {}
+    for name, source in sources.items():
+        if name not in m.INPUTS:
+            continue
+        frames[name], missing[name] = read_pandas(source)
+        run.report.rows_read[name] = len(frames[name])
+        absent_needed = [c for c in m.INPUTS[name].needed if c in missing[name]]
+        if absent_needed:
+            if name == "IR_BEN_R":
+                raise InputError(
+                    f"IR_BEN_R has no column {' or '.join(absent_needed)} (or NUM_ENQ): "
+                    "add the patient pseudonym column."
+                )
+            run.report.warn(f"{name} has no column {', '.join(absent_needed)}: table ignored.")
+            del frames[name]
+        elif missing[name]:
+            run.report.warn(f"{name}: columns absent, read as empty: {', '.join(missing[name])}")
+        run.progress(5, run.report.rows_read[name], f"read {name}")
+    run.done(sum(run.report.rows_read.values()))
+
+    ctx = _Context(frames, missing, plan, run)
+    out = {}
+    run.step("person")
+    out["person"], out["death"] = ctx.persons()
+    run.done(len(out["person"]))
+
+    visits = ctx.dcir_visits() if "ER_PRS_F" in frames else None
+    pmsi = ctx.pmsi_visits() if "T_MCOAAC" in frames else None
+    out["visit_occurrence"] = conform(
+        pd.concat([v for v in (visits, pmsi) if v is not None] or [pd.DataFrame()]),
+        "visit_occurrence",
+    )
+    run.done(len(out["visit_occurrence"]))
+
+    run.step("drug_exposure")
+    out["drug_exposure"] = ctx.drugs()
+    run.done(len(out["drug_exposure"]))
+    run.step("procedure_occurrence")
+    out["procedure_occurrence"] = ctx.procedures()
+    run.done(len(out["procedure_occurrence"]))
+
+    run.step("observation_period")
+    out["observation_period"] = ctx.observation_periods(out)
+    run.done(len(out["observation_period"]))
+
+    run.step("dimensions", "location, care site, provider, CDM source")
+    out.update(ctx.dimensions(out))
+    run.done()
+    return out
+
+
+class _Context:
+    def __init__(self, frames, missing, plan: m.Plan, run: Run):
+        self.f = frames
+        self.missing = missing
+        self.plan = plan
+        self.run = run
+        self.report = run.report
+        self.ben_has_rank = "BEN_RNG_GEM" not in missing.get("IR_BEN_R", ["BEN_RNG_GEM"])
+        self.lines = None  # kept ER_PRS_F lines: flux key, visit id, quantity
+        self.visit_info = None  # visit id → person id, start, provider id
+        self.person_lsv = None
+        self.pmsi_finess = set()
+
+    # --- person ---------------------------------------------------------------------
+    def persons(self):
+        ben = self.f["IR_BEN_R"]
+        no_pseudo = ben["BEN_NIR_PSA"].isna()
+        self.report.reject("person", m.R_NO_PSEUDONYM, no_pseudo.sum())
+        ben = ben[~no_pseudo].copy()
+        ben["psv"] = _person_source_value(ben["BEN_NIR_PSA"], ben["BEN_RNG_GEM"])
+        order = ["psv", *m.BEN_TIE_ORDER]
+        sort = ben[order].fillna("")
+        ben = ben.loc[sort.sort_values(order, kind="stable").index]
+        latest = ~ben.duplicated("psv", keep="last")
+        self.report.reject("person", m.R_SUPERSEDED, (~latest).sum())
+        ben = ben[latest]
+
+        year = pd.to_numeric(ben["BEN_NAI_ANN"], errors="coerce")
+        valid = year.between(m.MIN_BIRTH_YEAR, m.max_birth_year()) & (year % 1 == 0)
+        self.report.reject("person", m.R_NO_BIRTH_YEAR, (~valid).sum())
+        self.dropped_psv = set(ben.loc[~valid, "psv"])
+        ben = ben[valid].copy()
+        ben["year_of_birth"] = year[valid].astype("int64")
+        month = pd.to_numeric(ben["BEN_NAI_MOI"], errors="coerce")
+        ben["month_of_birth"] = month.where(month.between(1, 12))
+        ben["location_source_value"] = _location_source_values(ben)
+        self.person_lsv = set(ben["location_source_value"].dropna())
+
+        person = pd.DataFrame(
+            {
+                "person_id": hash_columns(ben, ["psv"]),
+                "gender_concept_id": ben["BEN_SEX_COD"].map(m.GENDER).fillna(m.NO_MATCH),
+                "year_of_birth": ben["year_of_birth"],
+                "month_of_birth": ben["month_of_birth"],
+                "race_concept_id": m.NO_MATCH,
+                "ethnicity_concept_id": m.NO_MATCH,
+                "location_id": hash_columns(ben, ["location_source_value"]).where(
+                    ben["location_source_value"].notna()
+                ),
+                "person_source_value": ben["psv"],
+                "gender_source_value": ben["BEN_SEX_COD"],
+            }
+        )
+        self.persons_by_psv = person.set_index("person_source_value")["person_id"]
+        death = self._deaths(ben, person)
+        return conform(person, "person"), conform(death, "death")
+
+    def _deaths(self, ben, person):
+        dcd = ben["BEN_DCD_DTE"]
+        birth = (
+            ben["year_of_birth"].astype("str").str.zfill(4)
+            + "-"
+            + (ben["month_of_birth"].fillna(1).astype("int64").astype("str").str.zfill(2))
+        )
+        present = dcd.notna()
+        ok = (
+            present
+            & (dcd != m.DEATH_PLACEHOLDER)
+            & (dcd.fillna("") >= birth + "-01")
+            & (dcd.fillna("") <= m.release_date().isoformat())
+        )
+        self.report.reject("death", m.R_DEATH_IMPLAUSIBLE, (present & ~ok).sum())
+        return pd.DataFrame(
+            {
+                "person_id": person["person_id"][ok],
+                "death_date": dcd[ok],
+                "death_type_concept_id": m.CLAIM,
+            }
+        )
+
+    def _link_patients(self, frame, psv, table):
+        """Person id of each event row; rows without a person are counted and dropped."""
+        pid = psv.map(self.persons_by_psv)
+        lost = pid.isna()
+        if lost.any():
+            dropped = psv[lost].isin(self.dropped_psv)
+            self.report.reject(table, m.R_PATIENT_DROPPED, dropped.sum())
+            self.report.reject(table, m.R_PATIENT_UNKNOWN, (~dropped).sum())
+        frame = frame[~lost].copy()
+        frame["person_id"] = pid[~lost].astype("Int64")
+        return frame
+
+    def _dates(self, frame, start, end, table):
+        frame = frame.assign(start=start, end=end.fillna(start))
+        bad = frame["start"].isna()
+        self.report.reject(table, m.R_NO_START, bad.sum())
+        frame = frame[~bad]
+        bad = frame["start"] > frame["end"]
+        self.report.reject(table, m.R_START_AFTER_END, bad.sum())
+        frame = frame[~bad]
+        w = self.plan.window
+        if w:
+            bad = ((frame["start"] < w.start) if w.start else False) | (
+                (frame["start"] > w.end) if w.end else False
+            )
+            self.report.reject(table, m.R_OUTSIDE_WINDOW, bad.sum())
+            frame = frame[~bad]
+        return frame
+
+    # --- visits ---------------------------------------------------------------------
+    def dcir_visits(self):
+        self.run.step("visit_occurrence", "DCIR lines")
+        prs = self.f["ER_PRS_F"]
+        t = "visit_occurrence"
+        info = (prs["DPN_QLF"] == m.INFO_ONLY_QUALIFIER) | (
+            prs["PRS_DPN_QLP"] == m.INFO_ONLY_QUALIFIER
+        )
+        self.report.reject(t, m.R_INFO_LINE, info.sum())
+        prs = prs[~info.fillna(False)]
+        no_pseudo = prs["BEN_NIR_PSA"].isna()
+        self.report.reject(t, m.R_NO_PSEUDONYM, no_pseudo.sum())
+        prs = prs[~no_pseudo]
+        rank = prs["BEN_RNG_GEM"] if self._events_have_rank("ER_PRS_F") else None
+        prs = prs.assign(psv=_person_source_value(prs["BEN_NIR_PSA"], rank))
+        prs = self._link_patients(prs, prs["psv"], t)
+        prs = self._dates(prs, prs["EXE_SOI_DTD"].fillna(prs["PRE_PRE_DTD"]), prs["EXE_SOI_DTF"], t)
+        prs["fkey"] = _flux_key(prs)
+        prs["care_site_source_value"] = self._ete_finess(prs["fkey"])
+        spe, act = prs["PSE_SPE_COD"], prs["PSE_ACT_NAT"]
+        prs["provider_source_value"] = ("SPE:" + spe).where(
+            spe.notna() & ~spe.isin(m.NOT_FILLED),
+            ("ACT:" + act).where(act.notna() & ~act.isin(m.NOT_FILLED)),
+        )
+        prs["visit_occurrence_id"] = hash_columns(
+            prs, ["psv", "start", "end", "PRS_NAT_REF", "PFS_EXE_NUM", "care_site_source_value"]
+        )
+        prs["first"] = _flux_sort(prs) + "#" + prs["provider_source_value"].fillna("")
+        self.lines = prs[["fkey", "visit_occurrence_id", "PRS_ACT_QTE"]]
+        self.run.progress(35, len(prs), "grouping lines into visits")
+
+        # every visit field is part of its id, so any line gives them; the provider is the
+        # one of the first line in flux-key order
+        first = prs.groupby("visit_occurrence_id")["first"].min()
+        visits = prs.drop_duplicates("visit_occurrence_id")
+        provider = visits["visit_occurrence_id"].map(first).str.split("#", n=1).str[1]
+        provider = provider.where(provider != "")
+        concepts = visits["PRS_NAT_REF"].map(m.visit_concepts()).fillna(m.OUTPATIENT)
+        out = pd.DataFrame(
+            {
+                "visit_occurrence_id": visits["visit_occurrence_id"],
+                "person_id": visits["person_id"],
+                "visit_concept_id": concepts.astype("int64"),
+                "visit_start_date": visits["start"],
+                "visit_end_date": visits["end"],
+                "visit_type_concept_id": m.CLAIM,
+                "provider_source_value": provider,
+                "care_site_source_value": visits["care_site_source_value"],
+                "visit_source_value": visits["PRS_NAT_REF"],
+            }
+        )
+        return self._visit_ids(out)
+
+    def _visit_ids(self, out):
+        out["provider_id"] = hash_columns(out, ["provider_source_value"]).where(
+            out["provider_source_value"].notna()
+        )
+        out["care_site_id"] = hash_columns(out, ["care_site_source_value"]).where(
+            out["care_site_source_value"].notna()
+        )
+        info = out[["visit_occurrence_id", "person_id", "visit_start_date", "provider_id"]]
+        self.visit_info = info if self.visit_info is None else pd.concat([self.visit_info, info])
+        self.used_providers = getattr(self, "used_providers", set()) | set(
+            out["provider_source_value"].dropna()
+        )
+        self.used_finess = getattr(self, "used_finess", set()) | set(
+            out["care_site_source_value"].dropna()
+        )
+        return out
+
+    def _events_have_rank(self, table):
+        return self.ben_has_rank and "BEN_RNG_GEM" not in self.missing.get(table, [])
+
+    def _ete_finess(self, fkey):
+        ete = self.f.get("ER_ETE_F")
+        if ete is None or not self._linkable("ER_ETE_F", "the care site of visits"):
+            return pd.Series(None, index=fkey.index, dtype="str")
+        ete = ete.assign(fkey=_flux_key(ete), finess=ete["ETB_EXE_FIN"].str.slice(0, 8))
+        by_key = ete.dropna(subset=["finess"]).groupby("fkey")["finess"].min()
+        return fkey.map(by_key).astype("str")
+
+    def _linkable(self, table, target):
+        absent = [k for k in m.FLUX_KEYS if k in self.missing.get(table, [])] + [
+            k for k in m.FLUX_KEYS if k in self.missing.get("ER_PRS_F", [])
+        ]
+        if absent:
+            self.report.warn(
+                f"{table} cannot be linked to ER_PRS_F for {target}: flux key columns "
+                f"missing ({', '.join(sorted(set(absent)))})."
+            )
+            return False
+        return True
+
+    def pmsi_visits(self):
+        self.run.step("visit_occurrence", "PMSI MCO stays")
+        t = "visit_occurrence"
+        c = self.f["T_MCOAAC"]
+        ret = pd.Series(False, index=c.index)
+        for col in m.PMSI_RETURN_CODES:
+            ret |= c[col].notna() & (c[col] != "0")
+        self.report.reject(t, m.R_PMSI_RETURN, ret.sum())
+        c = c[~ret]
+        c = self._link_patients(c, c["NIR_ANO_17"], t)
+        c = self._dates(
+            c, c["EXE_SOI_DTD"].fillna(c["ENT_DAT"]), c["EXE_SOI_DTF"].fillna(c["SOR_DAT"]), t
+        )
+        c = c.sort_values(["ETA_NUM", "RSA_NUM", "person_id", "start", "end"])
+        dup = c.duplicated(["ETA_NUM", "RSA_NUM"])
+        self.report.reject(t, "duplicate T_MCOaaC row for the same stay", dup.sum())
+        c = c[~dup]
+        b = self.f.get("T_MCOAAB")
+        prv = (
+            b.groupby(["ETA_NUM", "RSA_NUM"])["ENT_PRV"].min()
+            if b is not None
+            else pd.Series(dtype="str")
+        )
+        ent_prv = pd.Series(list(zip(c["ETA_NUM"], c["RSA_NUM"], strict=True)), index=c.index).map(
+            prv
+        )
+        e = self.f.get("T_MCOAAE")
+        eta_finess = (
+            e.dropna(subset=["ETB_EXE_FIN"]).groupby("ETA_NUM")["ETB_EXE_FIN"].min().str.slice(0, 8)
+            if e is not None
+            else pd.Series(dtype="str")
+        )
+        finess = c["ETA_NUM"].map(eta_finess).astype("str")
+        finess = finess.fillna(c["ETA_NUM"].str.slice(0, 8))
+        out = pd.DataFrame(
+            {
+                "visit_occurrence_id": hash_columns(c, ["ETA_NUM", "RSA_NUM"]),
+                "person_id": c["person_id"],
+                "visit_concept_id": (ent_prv == "5").map(
+                    {True: m.ER_INPATIENT, False: m.INPATIENT}
+                ),
+                "visit_start_date": c["start"],
+                "visit_end_date": c["end"],
+                "visit_type_concept_id": m.CLAIM,
+                "provider_source_value": pd.Series(None, index=c.index, dtype="str"),
+                "care_site_source_value": finess,
+                "visit_source_value": "MCO",
+            }
+        )
+        return self._visit_ids(out)
+
+    # --- drugs and procedures -------------------------------------------------------
+    def _events(self, table, target, code_col):
+        """Rows of an affined table linked to their kept ER_PRS_F line and visit."""
+        frame = self.f.get(table)
+        if frame is None:
+            return None
+        if self.lines is None:
+            self.report.reject(target, m.R_NO_LINE, len(frame))
+            return None
+        if not self._linkable(table, target):
+            self.report.reject(target, m.R_NO_LINE, len(frame))
+            return None
+        frame = frame.assign(fkey=_flux_key(frame))
+        no_code = frame[code_col].isna()
+        self.report.reject(target, m.R_NO_CODE, no_code.sum())
+        frame = frame[~no_code]
+        lines = (
+            self.lines.assign(qte=self.lines["PRS_ACT_QTE"].fillna(""))
+            .sort_values(["fkey", "visit_occurrence_id", "qte"])
+            .drop_duplicates("fkey")
+        )
+        linked = frame.merge(lines, on="fkey", how="inner")
+        self.report.reject(target, m.R_NO_LINE, len(frame) - len(linked))
+        return linked.merge(self.visit_info, on="visit_occurrence_id", how="left")
+
+    def drugs(self):
+        t = "drug_exposure"
+        pha = self._events("ER_PHA_F", t, "PHA_PRS_C13")
+        if pha is None:
+            return conform(pd.DataFrame(), t)
+        pha["qty"] = pd.to_numeric(pha["PHA_ACT_QSN"], errors="coerce")
+        pha["visit_text"] = id_text(pha["visit_occurrence_id"])
+        pha["drug_exposure_id"] = hash_columns(pha, ["visit_text", "PHA_PRS_C13"])
+        g = pha.groupby("drug_exposure_id", sort=False)
+        agg = g.agg(
+            person_id=("person_id", "first"),
+            start=("visit_start_date", "first"),
+            provider_id=("provider_id", "first"),
+            visit_occurrence_id=("visit_occurrence_id", "first"),
+            drug_source_value=("PHA_PRS_C13", "first"),
+            rows=("fkey", "size"),
+        )
+        agg["quantity"] = g["qty"].sum(min_count=1)
+        cancelled = agg["quantity"] <= 0
+        self.report.reject(t, m.R_CANCELLED, agg.loc[cancelled, "rows"].sum())
+        agg = agg[~cancelled].reset_index()
+        out = agg.assign(
+            drug_concept_id=m.NO_MATCH,
+            drug_exposure_start_date=agg["start"],
+            drug_exposure_end_date=map_uniques(agg["start"], lambda d: add_days(d, m.DRUG_DAYS)),
+            drug_type_concept_id=m.CLAIM,
+            days_supply=m.DRUG_DAYS + 1,
+        )
+        return conform(out, t)
+
+    def procedures(self):
+        t = "procedure_occurrence"
+        cam = self._events("ER_CAM_F", t, "CAM_PRS_IDE")
+        if cam is None:
+            return conform(pd.DataFrame(), t)
+        cam["visit_text"] = id_text(cam["visit_occurrence_id"])
+        cam["procedure_occurrence_id"] = hash_columns(
+            cam, ["visit_text", "CAM_PRS_IDE", "visit_start_date"]
+        )
+        cam["qty"] = pd.to_numeric(cam["PRS_ACT_QTE"], errors="coerce")
+        g = cam.groupby("procedure_occurrence_id", sort=False)
+        agg = g.agg(
+            person_id=("person_id", "first"),
+            procedure_date=("visit_start_date", "first"),
+            provider_id=("provider_id", "first"),
+            visit_occurrence_id=("visit_occurrence_id", "first"),
+            procedure_source_value=("CAM_PRS_IDE", "first"),
+        )
+        agg["quantity"] = g["qty"].sum(min_count=1).round()
+        out = agg.reset_index().assign(
+            procedure_concept_id=m.NO_MATCH, procedure_type_concept_id=m.CLAIM
+        )
+        return conform(out, t)
+
+    # --- observation period and dimensions ------------------------------------------
+    def observation_periods(self, out):
+        spans = [
+            out["visit_occurrence"][["person_id", "visit_start_date", "visit_end_date"]].set_axis(
+                ["person_id", "s", "e"], axis=1
+            ),
+            out["drug_exposure"][
+                ["person_id", "drug_exposure_start_date", "drug_exposure_end_date"]
+            ].set_axis(["person_id", "s", "e"], axis=1),
+            out["procedure_occurrence"][["person_id", "procedure_date", "procedure_date"]].set_axis(
+                ["person_id", "s", "e"], axis=1
+            ),
+        ]
+        spans = pd.concat(spans, ignore_index=True)
+        g = spans.groupby("person_id").agg(s=("s", "min"), e=("e", "max")).reset_index()
+        w = self.plan.window
+        if w.start:
+            g["s"] = g["s"].where(g["s"] >= w.start, w.start)
+        if w.end:
+            g["e"] = g["e"].where(g["e"] <= w.end, w.end)
+        g["pid"] = id_text(g["person_id"])
+        period = pd.DataFrame(
+            {
+                "observation_period_id": hash_columns(g, ["pid", "s", "e"]),
+                "person_id": g["person_id"],
+                "observation_period_start_date": g["s"],
+                "observation_period_end_date": g["e"],
+                "period_type_concept_id": m.OBSERVATION_PERIOD_TYPE,
+            }
+        )
+        self.report.persons_without_events = int(
+            (~out["person"]["person_id"].isin(period["person_id"])).sum()
+        )
+        self.last_event = spans["e"].max() if len(spans) else None
+        return conform(period, "observation_period")
+
+    def dimensions(self, out):
+        establishments = []
+        e = self.f.get("T_MCOAAE")
+        if e is not None:
+            establishments = e.astype(object).where(e.notna(), None).to_dict("records")
+        care_site = m.care_site_rows(set(getattr(self, "used_finess", set())), establishments)
+        lsv = self.person_lsv | m.care_site_departements(set(care_site["care_site_source_value"]))
+        labels = m.nomenclature_labels(*(_records(self.f.get(n)) for n in ("IR_SPE_V", "IR_ACT_V")))
+        return {
+            "location": m.location_rows(lsv),
+            "care_site": care_site,
+            "provider": m.provider_rows(set(getattr(self, "used_providers", set())), labels),
+            "cdm_source": m.cdm_source_rows(
+                self.last_event if isinstance(self.last_event, str) else None
+            ),
+        }
+
+
+def _records(frame):
+    if frame is None:
+        return []
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _person_source_value(pseudo, rank):
+    if rank is None:
+        return pseudo.astype("str")
+    higher = rank.notna() & (rank != "1")
+    return pseudo.where(~higher, pseudo + "_" + rank.fillna("")).astype("str")
+
+
+def _location_source_values(ben):
+    pairs = ben[["BEN_RES_DPT", "BEN_RES_COM"]].fillna("")
+    key = pairs["BEN_RES_DPT"] + "\x1f" + pairs["BEN_RES_COM"]
+    return map_uniques(key, lambda k: m.location_source_value(*k.split("\x1f")))
+
+
+def _flux_key(frame):
+    key = frame[m.FLUX_KEYS[0]].fillna("")
+    for k in m.FLUX_KEYS[1:]:
+        key = key + "|" + frame[k].fillna("")
+    return key
+
+
+def _flux_sort(frame):
+    """Flux-key order as one sortable text: numeric keys left-padded to 20 characters."""
+    parts = []
+    for k in m.FLUX_KEYS:
+        col = frame[k].fillna("")
+        if k not in m.FLUX_TEXT_KEYS:
+            col = col.str.pad(20, fillchar="0").str.slice(0, 20)
+        parts.append(col)
+    key = parts[0]
+    for p in parts[1:]:
+        key = key + "|" + p
+    return key

@@ -1,0 +1,116 @@
+"""The conversion report and the run context (progress, cancellation, step timings)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import ConversionCancelled
+
+ProgressFn = Callable[[str, int, int, str], None]  # (step, pct, rows, message)
+
+
+@dataclass
+class Report:
+    """Everything a user needs to trust (or question) a conversion; saved as JSON."""
+
+    engine: str = ""
+    input: str = ""
+    output: str = ""
+    format: str = ""
+    tables: list[str] = field(default_factory=list)
+    window: dict = field(default_factory=dict)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, dict[str, int]] = field(default_factory=dict)
+    coverage: dict[str, dict] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+    dq: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    persons_without_events: int = 0
+    status: str = "running"
+
+    @property
+    def dq_passed(self) -> bool:
+        return all(c["passed"] for c in self.dq)
+
+    def reject(self, table: str, reason: str, count: int) -> None:
+        if count:
+            bucket = self.rejected.setdefault(table, {})
+            bucket[reason] = bucket.get(reason, 0) + int(count)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["dq_passed"] = self.dq_passed
+        data["rows_rejected_total"] = {t: sum(r.values()) for t, r in self.rejected.items()}
+        return data
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+# The steps, in order, with the share of the progress bar each one ends at.
+STEPS = (
+    ("read", 10),
+    ("person", 20),
+    ("visit_occurrence", 45),
+    ("drug_exposure", 55),
+    ("procedure_occurrence", 62),
+    ("observation_period", 68),
+    ("dimensions", 72),
+    ("write", 92),
+    ("dq", 100),
+)
+_END_PCT = dict(STEPS)
+
+
+class Run:
+    """Carries the report, the caller's progress callback and cancel check through a run."""
+
+    def __init__(self, report: Report, progress: ProgressFn | None, cancel_check):
+        self.report = report
+        self._progress = progress
+        self._cancel = cancel_check
+        self._step = None
+        self._t0 = 0.0
+
+    def step(self, name: str, message: str = "") -> None:
+        """Close the current step (timing it) and start the next one."""
+        self.check_cancelled()
+        self._close()
+        self._step, self._t0 = name, time.perf_counter()
+        start = 0
+        for step, pct in STEPS:
+            if step == name:
+                break
+            start = pct
+        self.progress(start, 0, message or name)
+
+    def progress(self, pct: int, rows: int = 0, message: str = "") -> None:
+        if self._progress:
+            self._progress(self._step or "", int(pct), int(rows), message)
+
+    def done(self, rows: int = 0, message: str = "") -> None:
+        self.progress(_END_PCT.get(self._step, 0), rows, message or f"{self._step} done")
+
+    def finish(self) -> None:
+        self._close()
+        self._step = None
+
+    def _close(self) -> None:
+        if self._step:
+            elapsed = time.perf_counter() - self._t0
+            self.report.durations[self._step] = round(
+                self.report.durations.get(self._step, 0.0) + elapsed, 3
+            )
+
+    def check_cancelled(self) -> None:
+        if self._cancel and self._cancel():
+            raise ConversionCancelled("The conversion was cancelled; nothing was written.")

@@ -1,0 +1,220 @@
+"""Atomic output targets: CSV or Parquet folder, SQLite file, PostgreSQL schema.
+
+Every target is written somewhere temporary first and moved in only when the whole
+conversion has succeeded: a failed, cancelled or interrupted run leaves no partial output
+and keeps the previous one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import InputError
+from .report import Report
+from .spec import columns, ddl, fields, sort_key
+
+REPORT_NAME = "etl_report.json"
+FORMATS = ("csv", "parquet", "sqlite", "postgresql")
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    types = {"bigint": pa.int64(), "integer": pa.int32(), "float": pa.float64(),
+             "date": pa.date32(), "datetime": pa.timestamp("us")}  # fmt: skip
+    return pa.schema(
+        [
+            pa.field(f.name, types.get(f.datatype, pa.string()), not f.required)
+            for f in fields(table)
+        ]
+    )
+
+
+class Target:
+    """Base class; ``open_target`` picks the subclass from the format."""
+
+    fmt = ""
+
+    def __init__(self, output: str):
+        self.output = output
+
+    def begin(self) -> None: ...
+
+    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
+        self.write_rows(table, frame.itertuples(index=False, name=None))
+
+    def write_rows(self, table: str, rows: Iterable[tuple]) -> None:
+        raise TypeError(f"{self.fmt} output cannot be written row by row")
+
+    def commit(self, report: Report) -> None: ...
+
+    def abort(self) -> None: ...
+
+    @property
+    def report_path(self) -> Path:
+        return Path(f"{self.output}.report.json")
+
+
+class FolderTarget(Target):
+    """One file per table in a folder (``person.csv`` / ``person.parquet``) + the report."""
+
+    def __init__(self, output: str, fmt: str):
+        super().__init__(output)
+        self.fmt = fmt
+        self.final = Path(output)
+        self.staging = self.final.parent / f".{self.final.name}.tmp-{uuid.uuid4().hex[:8]}"
+
+    def begin(self) -> None:
+        if self.final.exists() and not self._replaceable():
+            raise InputError(
+                f"{self.final} exists and is not an earlier OMOP output (no {REPORT_NAME}): "
+                "choose an empty or new output folder."
+            )
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.staging.mkdir()
+
+    def _replaceable(self) -> bool:
+        return self.final.is_dir() and (
+            (self.final / REPORT_NAME).exists() or not any(self.final.iterdir())
+        )
+
+    def path(self, table: str) -> Path:
+        return self.staging / f"{table}.{self.fmt}"
+
+    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
+        frame = frame.sort_values(sort_key(table), kind="stable")
+        if self.fmt == "csv":
+            frame.to_csv(self.path(table), index=False, lineterminator="\n", na_rep="")
+        else:
+            tbl = pa.Table.from_pandas(frame, preserve_index=False)
+            tbl = tbl.cast(arrow_schema(table)) if len(frame) else arrow_schema(table).empty_table()
+            pq.write_table(tbl, self.path(table))
+
+    def commit(self, report: Report) -> None:
+        report.save(self.staging / REPORT_NAME)
+        old = None
+        if self.final.exists():
+            old = self.final.parent / f".{self.final.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(self.final, old)
+        os.replace(self.staging, self.final)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    @property
+    def report_path(self) -> Path:
+        return self.final / REPORT_NAME
+
+
+class SqliteTarget(Target):
+    fmt = "sqlite"
+
+    def __init__(self, output: str):
+        super().__init__(output)
+        self.final = Path(output)
+        self.staging = self.final.parent / f".{self.final.name}.tmp-{uuid.uuid4().hex[:8]}"
+        self.con = None
+
+    def begin(self) -> None:
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.con = sqlite3.connect(self.staging)
+
+    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
+        frame = frame.sort_values(sort_key(table), kind="stable")
+        frame = frame.astype(object).where(frame.notna(), None)
+        self.write_rows(table, frame.itertuples(index=False, name=None))
+
+    def write_rows(self, table: str, rows: Iterable[tuple]) -> None:
+        self.con.execute(ddl(table, "sqlite"))
+        marks = ", ".join("?" * len(columns(table)))
+        self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
+
+    def commit(self, report: Report) -> None:
+        self.con.commit()
+        self.con.close()
+        os.replace(self.staging, self.final)
+        report.save(self.report_path)
+
+    def abort(self) -> None:
+        if self.con:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.close()
+        self.staging.unlink(missing_ok=True)
+
+
+class PostgresTarget(Target):
+    """All tables replaced in one transaction (PostgreSQL DDL is transactional).
+
+    ``postgresql://user@host:5432/db?schema=omop`` (schema defaults to ``omop``).
+    """
+
+    fmt = "postgresql"
+
+    def __init__(self, output: str, report_path: str | None = None):
+        super().__init__(output)
+        url = urlparse(output)
+        query = parse_qs(url.query)
+        self.schema = query.pop("schema", ["omop"])[0]
+        if not self.schema.isidentifier():
+            raise InputError(f"Schema name {self.schema!r} is not a valid identifier.")
+        self.dsn = urlunparse(url._replace(query=urlencode(query, doseq=True)))
+        self._report_path = Path(report_path or f"omop_etl_{self.schema}.report.json")
+        self.con = None
+
+    def begin(self) -> None:
+        import psycopg
+
+        try:
+            self.con = psycopg.connect(self.dsn)
+        except psycopg.OperationalError as exc:
+            raise InputError(f"Cannot connect to {self.output}: {exc}") from exc
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+
+    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
+        frame = frame.sort_values(sort_key(table), kind="stable")
+        frame = frame.astype(object).where(frame.notna(), None)
+        self.write_rows(table, frame.itertuples(index=False, name=None))
+
+    def write_rows(self, table: str, rows: Iterable[tuple]) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {self.schema}.{table} CASCADE")
+        self.con.execute(ddl(table, "postgresql", self.schema))
+        cols = ", ".join(columns(table))
+        with self.con.cursor().copy(f"COPY {self.schema}.{table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def commit(self, report: Report) -> None:
+        self.con.commit()
+        self.con.close()
+        report.save(self.report_path)
+
+    def abort(self) -> None:
+        if self.con:
+            with contextlib.suppress(Exception):
+                self.con.rollback()
+                self.con.close()
+
+    @property
+    def report_path(self) -> Path:
+        return self._report_path
+
+
+def open_target(output: str, fmt: str, report_path: str | None = None) -> Target:
+    if fmt in ("csv", "parquet"):
+        return FolderTarget(output, fmt)
+    if fmt == "sqlite":
+        return SqliteTarget(output)
+    if fmt == "postgresql":
+        return PostgresTarget(output, report_path)
+    raise InputError(f"Unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}.")

@@ -1,0 +1,34 @@
+import pytest
+
+from omop.etl.values import numeric_code, parse_date, stable_id
+
+
+def test_the_worked_example_of_the_id_recipe_gives_the_documented_person_id():
+    assert stable_id("DPXX:0000000000000000001X") == 8190092190961932619
+
+
+def test_ids_of_several_source_fields_join_them_with_a_pipe():
+    assert stable_id("a", None, "2013-03-04") == stable_id("a||2013-03-04")
+    assert stable_id("a", "b") != stable_id("ab")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("01", "1"), ("1111", "1111"), ("1111.0", "1111"), (" 26 ", "26"), ("0", "0"),
+     ("00", "0"), ("", None), (None, None), ("2A", "2A"), (3313, "3313")],
+)  # fmt: skip
+def test_numeric_codes_lose_leading_zeros_and_decimals(raw, code):
+    assert numeric_code(raw) == code
+
+
+@pytest.mark.parametrize(
+    "raw", ["2013-03-04", "04/03/2013", "4/3/2013", "04MAR2013:00:00:00", "04mar2013",
+            "20130304", "2013-03-04 00:00:00", "2013-03-04T10:00:00"],
+)  # fmt: skip
+def test_dates_are_read_in_iso_french_and_sas_forms(raw):
+    assert parse_date(raw) == "2013-03-04"
+
+
+@pytest.mark.parametrize("raw", ["2013-02-30", "31/02/2013", "04XYZ2013", "hier", "", None])
+def test_impossible_or_unreadable_dates_are_missing(raw):
+    assert parse_date(raw) is None
