@@ -37,6 +37,9 @@ class Source:
     columns: dict[str, str] = field(default_factory=dict)  # declared name -> file name
     file_types: dict[str, str] = field(default_factory=dict)  # declared name -> DuckDB type
 
+    #: CSV read buffer (DuckDB's default, 32 MB, would not fit a small memory limit).
+    buffer_size: int = 8 << 20
+
     def relation_sql(self) -> str:
         """A DuckDB table expression that streams the whole file."""
         path = _sql_str(self.path)
@@ -46,7 +49,8 @@ class Source:
         return (
             f"read_csv({path}, delim={_sql_str(self.delimiter or ',')}, header=true, "
             f"auto_detect=false, quote='\"', escape='\"', columns={{{cols}}}, "
-            f"encoding={_sql_str(self.encoding or 'utf-8')}, null_padding=false)"
+            f"encoding={_sql_str(self.encoding or 'utf-8')}, null_padding=false, "
+            f"buffer_size={int(self.buffer_size)}, max_line_size={int(self.buffer_size) // 2})"
         )
 
     def describe(self) -> dict:

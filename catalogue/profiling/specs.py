@@ -104,9 +104,10 @@ class ColumnSpec:
 
     @property
     def max_length(self) -> int | None:
-        """Declared length as a maximum number of characters (``None`` when not checkable:
-        absent, or ``"p,s"`` precision of a number)."""
-        if self.length in (None, "") or self.type in ("number", "boolean"):
+        """Declared length as a maximum number of characters, for strings and integers
+        (``None`` when absent or not checkable: ``"p,s"`` precision of a number, dates)."""
+        # Dates are checked by their format instead (ISO dates are longer than "8").
+        if self.length in (None, "") or self.type not in ("string", "integer", "year"):
             return None
         text = str(self.length).strip()
         return int(text) if text.isdigit() else None
