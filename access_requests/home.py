@@ -1,5 +1,102 @@
-from portal.home import Card
+"""Home cards: what is waiting for each user among the dossiers."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.home import Card, CardItem
+from portal.roles import Role, can, user_roles
+
+from .models import FOLLOWED_STATES, Status, TeamMember
+from .selectors import dossiers_visible_to
+
+# States where the next move belongs to the porteur.
+PORTEUR_TURN = [
+    Status.DRAFT,
+    Status.COMPLEMENTS_REQUESTED,
+    Status.CESREES_OPINION,
+    Status.IN_CORRECTION,
+]
+
+
+def _list_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    url = reverse("access_requests:list")
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def cards(user) -> list[Card]:
-    return []
+    if not getattr(user, "is_authenticated", False):
+        return []
+    visible = dossiers_visible_to(user)
+    today = timezone.localdate()
+    result: list[Card] = []
+    roles = user_roles(user)
+    if can(user, "dossier.instruct"):
+        result.append(
+            Card(
+                _("Instruction des dossiers"),
+                _("Dossiers à vérifier et échéances du guichet."),
+                reverse("access_requests:dashboard"),
+                [
+                    CardItem(
+                        _("à vérifier"),
+                        visible.filter(
+                            status__in=[Status.SUBMITTED, Status.COMPLETENESS_CHECK]
+                        ).count(),
+                        _list_url(status=Status.SUBMITTED),
+                    ),
+                    CardItem(
+                        _("en retard"),
+                        visible.filter(due_on__lt=today).count(),
+                        reverse("access_requests:dashboard"),
+                    ),
+                ],
+            )
+        )
+    if Role.CESREES in roles and not user.is_superuser:
+        assigned = visible.filter(
+            assignments__rapporteur=user,
+            status__in=[Status.SENT_TO_CESREES, Status.CESREES_REVIEW],
+        ).distinct()
+        result.append(
+            Card(
+                _("CESREES"),
+                _("Dossiers qui vous sont attribués."),
+                _list_url(),
+                [
+                    CardItem(
+                        _("dossiers attribués en cours d'examen"), assigned.count(), _list_url()
+                    )
+                ],
+            )
+        )
+    if can(user, "dossier.follow") and not user.is_superuser:
+        to_follow = visible.filter(status__in=FOLLOWED_STATES).exclude(status=Status.CLOSED)
+        result.append(
+            Card(
+                _("Projets à suivre"),
+                _("Projets autorisés : convention, mise à disposition, clôture."),
+                reverse("access_requests:dashboard"),
+                [CardItem(_("projets à suivre"), to_follow.count(), _list_url())],
+            )
+        )
+    if Role.PORTEUR in roles and not user.is_superuser:
+        mine = visible.filter(
+            Q(owner=user) | Q(team__user=user, team__role=TeamMember.Role.CO_LEADER)
+        ).distinct()
+        waiting = mine.filter(status__in=PORTEUR_TURN)
+        result.append(
+            Card(
+                _("Mes dossiers"),
+                _("Vos dossiers d'accès aux données et ceux de vos équipes."),
+                _list_url(),
+                [
+                    CardItem(_("en attente de votre action"), waiting.count(), _list_url()),
+                    CardItem(_("dossiers visibles"), visible.count(), _list_url()),
+                ],
+            )
+        )
+    return result

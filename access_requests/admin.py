@@ -1,0 +1,118 @@
+from django.contrib import admin
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
+
+from .models import (
+    ComplementRequest,
+    Document,
+    Dossier,
+    HistoryEntry,
+    Message,
+    RapporteurAssignment,
+    RequestedData,
+    TeamMember,
+)
+
+
+class DossierResource(resources.ModelResource):
+    """Import/export of dossiers. The status is exported but never imported: it only
+    changes through the procedure's transitions."""
+
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    owner = fields.Field(
+        attribute="owner",
+        column_name="owner",
+        widget=widgets.ForeignKeyWidget(Dossier._meta.get_field("owner").related_model, "username"),
+    )
+
+    class Meta:
+        model = Dossier
+        import_id_fields = ["reference"]
+        skip_unchanged = True
+        fields = [
+            "reference",
+            "title",
+            "public_summary",
+            "objectives",
+            "methods",
+            "public_interest",
+            "expected_results",
+            "route",
+            "data_controller",
+            "owner",
+            "study_start",
+            "study_end",
+            "population",
+            "duration_months",
+            "funding",
+            "interest_declarations",
+            "status",
+            "submitted_on",
+            "cesrees_opinion",
+            "cesrees_opinion_on",
+            "cnil_decision",
+            "cnil_decision_on",
+            "due_on",
+        ]
+
+
+class TeamInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+
+
+class RequestedDataInline(admin.TabularInline):
+    model = RequestedData
+    extra = 0
+
+
+class AssignmentInline(admin.TabularInline):
+    model = RapporteurAssignment
+    extra = 0
+
+
+@admin.register(Dossier)
+class DossierAdmin(ImportExportModelAdmin):
+    resource_classes = [DossierResource]
+    list_display = ["reference", "title", "route", "status", "owner", "submitted_on", "due_on"]
+    list_filter = ["status", "route"]
+    search_fields = ["reference", "title", "data_controller", "owner__username"]
+    readonly_fields = ["status"]
+    inlines = [TeamInline, RequestedDataInline, AssignmentInline]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "kind", "version", "original_name", "size", "uploaded_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "at", "actor", "transition", "from_status", "to_status"]
+    list_filter = ["transition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(ComplementRequest)
+class ComplementRequestAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "requested_at", "answered_at"]
+
+
+admin.site.register(TeamMember)
+admin.site.register(RequestedData)
+admin.site.register(RapporteurAssignment)

@@ -1,0 +1,170 @@
+"""REST API of the dossiers: the same visibility selector as the pages."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from portal.roles import can
+
+from . import services
+from .models import Message
+from .rules import can_edit
+from .selectors import dossier_search, dossiers_public, dossiers_visible_to, messages_visible_to
+from .serializers import (
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    DossierSerializer,
+    HistoryEntrySerializer,
+    MessageSerializer,
+    PublicDossierSerializer,
+    TransitionRequestSerializer,
+)
+
+
+def _error(exc: services.DossierError) -> Response:
+    code = (
+        status.HTTP_403_FORBIDDEN
+        if isinstance(exc, services.ActionForbidden)
+        else status.HTTP_409_CONFLICT
+    )
+    return Response({"detail": str(exc)}, status=code)
+
+
+class _Search:
+    def filtered(self, qs):
+        params = self.request.query_params
+        return dossier_search(
+            qs,
+            q=params.get("q", ""),
+            route=params.get("route", ""),
+            status=params.get("status", ""),
+            year=params.get("year"),
+        )
+
+
+class DossierViewSet(
+    _Search,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Dossiers the caller may see; porteurs create and edit theirs; steps via ``transition``."""
+
+    serializer_class = DossierSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_field = "reference"
+    ordering_fields = ["created_at", "due_on", "reference"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return self.filtered(
+            dossiers_visible_to(self.request.user).select_related("owner")
+        ).prefetch_related("team__user", "requested_data", "documents")
+
+    def perform_create(self, serializer):
+        if not can(self.request.user, "dossier.create"):
+            raise PermissionDenied
+        data = {k: v for k, v in serializer.validated_data.items() if k in services.DOSSIER_FIELDS}
+        serializer.instance = services.dossier_create(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        dossier = serializer.instance
+        if not can_edit(self.request.user, dossier):
+            raise PermissionDenied
+        services.dossier_update(
+            dossier=dossier, by=self.request.user, data=dict(serializer.validated_data)
+        )
+
+    @extend_schema(request=TransitionRequestSerializer, responses=DossierSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, reference=None):
+        dossier = self.get_object()
+        payload = TransitionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        params = {k: v for k, v in payload.validated_data.items() if v not in (None, "")}
+        name = params.pop("transition")
+        comment = params.pop("comment", "")
+        try:
+            dossier = services.dossier_transition(
+                dossier=dossier, name=name, by=request.user, comment=comment, **params
+            )
+        except services.DossierError as exc:
+            return _error(exc)
+        return Response(DossierSerializer(dossier, context={"request": request}).data)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, reference=None):
+        dossier = self.get_object()
+        entries = dossier.history.select_related("actor")
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MessageSerializer, responses=MessageSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, reference=None):
+        dossier = self.get_object()
+        if request.method == "GET":
+            return Response(
+                MessageSerializer(messages_visible_to(request.user, dossier), many=True).data
+            )
+        payload = MessageSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            message = services.message_post(
+                dossier=dossier,
+                by=request.user,
+                body=payload.validated_data["body"],
+                kind=payload.validated_data.get("kind", Message.Kind.THREAD),
+            )
+        except services.DossierError as exc:
+            return _error(exc)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=DocumentUploadSerializer, responses=DocumentSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def documents(self, request, reference=None):
+        dossier = self.get_object()
+        if request.method == "GET":
+            return Response(DocumentSerializer(dossier.documents.all(), many=True).data)
+        payload = DocumentUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            document = services.document_add(
+                dossier=dossier,
+                by=request.user,
+                kind=payload.validated_data["kind"],
+                upload=payload.validated_data["file"],
+            )
+        except services.DossierError as exc:
+            return _error(exc)
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DirectoryViewSet(_Search, viewsets.ReadOnlyModelViewSet):
+    """The public directory of projects (open data, no authentication)."""
+
+    serializer_class = PublicDossierSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "reference"
+    ordering_fields = ["submitted_on", "reference"]
+
+    def get_queryset(self):
+        return (
+            self.filtered(dossiers_public())
+            .prefetch_related("requested_data")
+            .order_by("-submitted_on", "-id")
+        )

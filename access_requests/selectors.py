@@ -1,0 +1,121 @@
+"""Reads of dossiers. Every page, API, search, export and download goes through
+:func:`dossiers_visible_to`: that is how "a project leader only sees their own dossiers"
+stays true everywhere at once."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from portal.roles import Role, can, user_roles
+
+from .models import (
+    FOLLOWED_STATES,
+    Dossier,
+    Message,
+    RapporteurAssignment,
+    Status,
+    TeamMember,
+)
+from .rules import is_hdh_staff
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    """Porteurs: the dossiers they lead or are on the team of; CESREES rapporteurs: those
+    assigned to them; projets: from the authorisation on; guichet and admins: all;
+    anonymous: none (the public directory is :func:`dossiers_public`)."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    if user.is_superuser or can(user, "dossier.instruct"):
+        return Dossier.objects.all()
+    roles = user_roles(user)
+    visible = Q(owner=user) | Q(pk__in=TeamMember.objects.filter(user=user).values("dossier_id"))
+    if Role.CESREES in roles:
+        visible |= Q(
+            pk__in=RapporteurAssignment.objects.filter(rapporteur=user).values("dossier_id")
+        )
+    if Role.PROJETS in roles:
+        visible |= Q(status__in=FOLLOWED_STATES)
+    return Dossier.objects.filter(visible)
+
+
+def dossiers_public() -> QuerySet[Dossier]:
+    """The public directory: every dossier from its submission on."""
+    return Dossier.objects.exclude(status=Status.DRAFT).filter(submitted_on__isnull=False)
+
+
+def dossier_search(
+    qs: QuerySet[Dossier],
+    *,
+    q: str = "",
+    route: str = "",
+    status: str = "",
+    year: str | int | None = None,
+) -> QuerySet[Dossier]:
+    """Filter a dossier queryset by free text, route, status and submission year."""
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(title__icontains=q)
+            | Q(public_summary__icontains=q)
+            | Q(data_controller__icontains=q)
+        )
+    if route:
+        qs = qs.filter(route=route)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        with contextlib.suppress(TypeError, ValueError):
+            qs = qs.filter(submitted_on__year=int(year))
+    return qs
+
+
+def messages_visible_to(user, dossier: Dossier) -> QuerySet[Message]:
+    """The porteur–guichet thread for everyone who sees the dossier; internal notes for staff."""
+    qs = dossier.messages.select_related("author")
+    if not is_hdh_staff(user):
+        qs = qs.filter(kind=Message.Kind.THREAD)
+    return qs
+
+
+def assignments_visible_to(user, dossier: Dossier) -> QuerySet[RapporteurAssignment]:
+    """Rapporteurs' reports: the guichet and admins see all, a rapporteur their own."""
+    qs = dossier.assignments.select_related("rapporteur")
+    if can(user, "dossier.instruct"):
+        return qs
+    if Role.CESREES in user_roles(user):
+        return qs.filter(rapporteur=user)
+    return qs.none()
+
+
+def dossiers_overdue(qs: QuerySet[Dossier] | None = None, today=None) -> QuerySet[Dossier]:
+    today = today or timezone.localdate()
+    qs = Dossier.objects.all() if qs is None else qs
+    return qs.filter(due_on__lt=today).order_by("due_on")
+
+
+def dossiers_due_soon(days: int, today=None) -> QuerySet[Dossier]:
+    today = today or timezone.localdate()
+    return Dossier.objects.filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+
+
+def rapporteur_workload(month_start=None) -> QuerySet:
+    """CESREES rapporteurs with the number of dossiers assigned to them this month."""
+    from django.contrib.auth import get_user_model
+
+    month_start = month_start or timezone.localdate().replace(day=1)
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.CESREES.value, is_active=True)
+        .annotate(
+            assigned_this_month=Count(
+                "cesrees_assignments",
+                filter=Q(cesrees_assignments__assigned_at__date__gte=month_start),
+            ),
+            assigned_total=Count("cesrees_assignments"),
+        )
+        .order_by("username")
+    )

@@ -1,0 +1,190 @@
+"""API serializers. The public ones never carry internal notes, documents or people."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from .models import Document, Dossier, HistoryEntry, Message, RequestedData, TeamMember
+
+PUBLIC_FIELDS = [
+    "reference",
+    "title",
+    "data_controller",
+    "public_summary",
+    "route",
+    "status",
+    "submitted_on",
+    "cesrees_opinion_on",
+    "cesrees_opinion",
+    "cnil_decision_on",
+    "cnil_decision",
+    "requested_data",
+    "results_summary",
+    "results_published_on",
+]
+
+
+def public_row(dossier: Dossier) -> dict:
+    """One dossier as published in the directory (open data)."""
+    row = {f: getattr(dossier, f) for f in PUBLIC_FIELDS if f != "requested_data"}
+    row["requested_data"] = [item.display_name for item in dossier.requested_data.all()]
+    return row
+
+
+class RequestedDataSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = RequestedData
+        fields = ["id", "name", "label", "justification"]
+
+
+class PublicRequestedDataSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = RequestedData
+        fields = ["name"]
+
+
+class PublicDossierSerializer(serializers.ModelSerializer):
+    requested_data = PublicRequestedDataSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    route_label = serializers.CharField(source="get_route_display", read_only=True)
+
+    class Meta:
+        model = Dossier
+        fields = [*PUBLIC_FIELDS, "status_label", "route_label"]
+        read_only_fields = fields
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ["user", "role"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "version",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    file = serializers.FileField()
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = HistoryEntry
+        fields = ["at", "actor", "transition", "from_status", "to_status", "comment"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "kind", "author", "body", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    team = TeamMemberSerializer(many=True, read_only=True)
+    requested_data = RequestedDataSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "reference",
+            "url",
+            "title",
+            "public_summary",
+            "objectives",
+            "methods",
+            "public_interest",
+            "expected_results",
+            "route",
+            "data_controller",
+            "owner",
+            "team",
+            "study_start",
+            "study_end",
+            "population",
+            "duration_months",
+            "funding",
+            "interest_declarations",
+            "status",
+            "status_label",
+            "cesrees_opinion",
+            "cnil_decision",
+            "redirected_to",
+            "submitted_on",
+            "admissible_on",
+            "cesrees_sent_on",
+            "cesrees_opinion_on",
+            "cnil_sent_on",
+            "cnil_decision_on",
+            "closed_on",
+            "due_on",
+            "results_summary",
+            "requested_data",
+            "documents",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "reference",
+            "owner",
+            "status",
+            "cesrees_opinion",
+            "cnil_decision",
+            "redirected_to",
+            "submitted_on",
+            "admissible_on",
+            "cesrees_sent_on",
+            "cesrees_opinion_on",
+            "cnil_sent_on",
+            "cnil_decision_on",
+            "closed_on",
+            "due_on",
+            "results_summary",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    items = serializers.CharField(required=False, allow_blank=True)
+    answer = serializers.CharField(required=False, allow_blank=True)
+    opinion = serializers.CharField(required=False, allow_blank=True)
+    route = serializers.CharField(required=False, allow_blank=True)

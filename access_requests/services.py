@@ -1,0 +1,822 @@
+"""Writes on dossiers. Each state change is one service call that checks who acts, moves
+the state machine, writes the history entry and the audit row in one transaction, and
+e-mails the people concerned through Celery once the transaction commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
+
+from portal.audit import audit_diff, audit_record
+from portal.roles import Role, can, has_role, user_roles
+
+from . import calendar as workdays
+from .documents import EXTENSIONS, sniff_document
+from .models import (
+    SIMPLIFIED_ROUTES,
+    TERMINAL_STATES,
+    ComplementRequest,
+    Document,
+    Dossier,
+    HistoryEntry,
+    Message,
+    Opinion,
+    RapporteurAssignment,
+    RequestedData,
+    Status,
+    TeamMember,
+)
+from .rules import (
+    can_edit,
+    can_manage_team,
+    can_post_thread,
+    can_upload,
+    is_assigned_rapporteur,
+    is_contributor,
+    is_hdh_staff,
+    is_instructor,
+    is_leader,
+)
+
+
+class DossierError(Exception):
+    """A refusal whose message tells the user what to do (shown as is)."""
+
+
+class ActionForbidden(DossierError):
+    """The user's role does not allow this action on this dossier (HTTP 403)."""
+
+
+# --- Settings (read at call time so that tests and deployments can change them) ----------
+def completeness_working_days() -> int:
+    return getattr(settings, "ACCESS_COMPLETENESS_WORKING_DAYS", 7)
+
+
+def cesrees_months() -> int:
+    return getattr(settings, "ACCESS_CESREES_MONTHS", 1)
+
+
+def cnil_months() -> int:
+    return getattr(settings, "ACCESS_CNIL_MONTHS", 2)
+
+
+def cnil_max_renewals() -> int:
+    return getattr(settings, "ACCESS_CNIL_RENEWALS", 1)
+
+
+def rapporteur_monthly_limit() -> int:
+    return getattr(settings, "ACCESS_RAPPORTEUR_MONTHLY_LIMIT", 4)
+
+
+def document_max_bytes() -> int:
+    return getattr(settings, "ACCESS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+# --- Who acts -------------------------------------------------------------------------
+ACTORS = {
+    "porteur": lambda user, d: is_leader(user, d) or getattr(user, "is_superuser", False),
+    "guichet": lambda user, d: is_instructor(user),
+    "rapporteur": lambda user, d: (
+        is_assigned_rapporteur(user, d) or getattr(user, "is_superuser", False)
+    ),
+    "projets": lambda user, d: can(user, "dossier.follow"),
+    "system": lambda user, d: user is None,
+}
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    label: str
+    actor: str  # a key of ACTORS
+    notify: tuple[str, ...]  # "team", "guichet", "projets", "rapporteurs"
+    destructive: bool = False
+
+
+def _spec(name, label, actor, *notify, destructive=False) -> TransitionSpec:
+    return TransitionSpec(name, label, actor, tuple(notify), destructive)
+
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    s.name: s
+    for s in [
+        _spec("submit", gettext_lazy("Déposer le dossier"), "porteur", "guichet"),
+        _spec("start_check", gettext_lazy("Commencer la vérification"), "guichet", "team"),
+        _spec("request_complements", gettext_lazy("Demander des compléments"), "guichet", "team"),
+        _spec("answer_complements", gettext_lazy("Répondre aux compléments"), "porteur", "guichet"),
+        _spec("declare_admissible", gettext_lazy("Déclarer recevable"), "guichet", "team"),
+        _spec(
+            "register",
+            gettext_lazy("Enregistrer (procédure simplifiée)"),
+            "guichet",
+            "team",
+            "projets",
+        ),
+        _spec(
+            "send_to_cesrees",
+            gettext_lazy("Transmettre au CESREES"),
+            "guichet",
+            "team",
+            "rapporteurs",
+        ),
+        _spec(
+            "start_cesrees_review",
+            gettext_lazy("Mettre en examen au CESREES"),
+            "guichet",
+            "rapporteurs",
+        ),
+        _spec(
+            "file_opinion",
+            gettext_lazy("Rendre l'avis du CESREES"),
+            "rapporteur",
+            "team",
+            "guichet",
+        ),
+        _spec("go_to_cnil", gettext_lazy("Poursuivre vers la CNIL"), "porteur", "guichet"),
+        _spec("correct", gettext_lazy("Corriger le dossier"), "porteur", "guichet"),
+        _spec(
+            "authorise",
+            gettext_lazy("Enregistrer l'autorisation CNIL"),
+            "guichet",
+            "team",
+            "projets",
+        ),
+        _spec("refuse", gettext_lazy("Enregistrer le refus CNIL"), "guichet", "team"),
+        _spec(
+            "close_without_action",
+            gettext_lazy("Classer sans suite"),
+            "guichet",
+            "team",
+            destructive=True,
+        ),
+        _spec(
+            "sign_agreement", gettext_lazy("Enregistrer la convention signée"), "projets", "team"
+        ),
+        _spec(
+            "make_data_available",
+            gettext_lazy("Mettre les données à disposition"),
+            "projets",
+            "team",
+        ),
+        _spec("start_project", gettext_lazy("Démarrer le projet"), "projets", "team"),
+        _spec("close", gettext_lazy("Clore le projet"), "projets", "team", "guichet"),
+        _spec(
+            "withdraw", gettext_lazy("Retirer le dossier"), "porteur", "guichet", destructive=True
+        ),
+        _spec(
+            "redirect", gettext_lazy("Réorienter le dossier"), "guichet", "team", destructive=True
+        ),
+    ]
+}
+PORTEUR_TRANSITIONS = [n for n, s in TRANSITIONS.items() if s.actor == "porteur"]
+
+CONDITION_MESSAGES = {
+    "send_to_cesrees": gettext_lazy("Désignez deux rapporteurs avant de saisir le CESREES."),
+    "declare_admissible": gettext_lazy(
+        "Un dossier en procédure simplifiée s'enregistre au répertoire, sans CESREES ni CNIL."
+    ),
+    "register": gettext_lazy("Seules les procédures simplifiées (MR, EGB) s'enregistrent ainsi."),
+}
+
+
+def may_act(user, dossier: Dossier, name: str) -> bool:
+    """True when ``user``'s role may perform transition ``name`` on ``dossier`` now."""
+    spec = TRANSITIONS[name]
+    if spec.actor == "system":
+        return False
+    return ACTORS[spec.actor](user, dossier) and can_proceed(getattr(dossier, name))
+
+
+def available_transitions(user, dossier: Dossier) -> list[TransitionSpec]:
+    return [s for n, s in TRANSITIONS.items() if may_act(user, dossier, n)]
+
+
+# --- The state machine ----------------------------------------------------------------
+def dossier_transition(
+    *, dossier: Dossier, name: str, by, comment: str = "", today: date | None = None, **params
+) -> Dossier:
+    """Move ``dossier`` through transition ``name`` as ``by`` (None: the system).
+
+    Raises :class:`ActionForbidden` when ``by``'s role may not do it and
+    :class:`DossierError` when the dossier is not in a state (or shape) that allows it.
+    """
+    spec = TRANSITIONS.get(name)
+    if spec is None:
+        raise DossierError(_("Action inconnue : %(name)s") % {"name": name})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if not ACTORS[spec.actor](by, dossier):
+            raise ActionForbidden(_("Votre rôle ne permet pas cette action sur ce dossier."))
+        method = getattr(dossier, name)
+        if not can_proceed(method, check_conditions=False):
+            raise DossierError(
+                _("Action « %(action)s » impossible : le dossier est « %(status)s ».")
+                % {"action": spec.label, "status": dossier.get_status_display()}
+            )
+        if not can_proceed(method):
+            raise DossierError(str(CONDITION_MESSAGES.get(name, _("Conditions non remplies."))))
+        before = dossier.status
+        changes = _EFFECTS.get(name, _no_effect)(
+            dossier, by=by, today=today, comment=comment, **params
+        )
+        method()
+        dossier.save()
+        HistoryEntry.objects.create(
+            dossier=dossier,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            transition=name,
+            from_status=before,
+            to_status=dossier.status,
+            comment=comment,
+        )
+        audit_record(
+            actor=by,
+            action=f"dossier.{name}",
+            target=dossier,
+            changes={"status": [before, dossier.status], **(changes or {})},
+        )
+        _notify(
+            dossier,
+            spec.notify,
+            subject=_("[%(ref)s] %(status)s")
+            % {"ref": dossier.reference, "status": dossier.get_status_display()},
+            body=_transition_body(dossier, spec, by, comment),
+            exclude=by,
+        )
+    return dossier
+
+
+def _no_effect(dossier, **kwargs):
+    return {}
+
+
+def _require(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DossierError(message)
+    return value
+
+
+def _effect_submit(dossier: Dossier, *, today, **kwargs):
+    missing = [
+        str(Dossier._meta.get_field(f).verbose_name)
+        for f in ("title", "public_summary", "objectives", "data_controller")
+        if not getattr(dossier, f).strip()
+    ]
+    if not dossier.requested_data.exists():
+        missing.append(_("au moins une donnée demandée"))
+    if not dossier.documents.filter(kind=Document.Kind.PROTOCOL).exists():
+        missing.append(_("le protocole"))
+    if missing:
+        raise DossierError(_("Dossier incomplet, il manque : %(m)s.") % {"m": ", ".join(missing)})
+    if dossier.submitted_on is None:
+        dossier.submitted_on = today
+    dossier.due_on = workdays.add_working_days(today, completeness_working_days())
+    return {"due_on": dossier.due_on}
+
+
+def _effect_request_complements(dossier: Dossier, *, by, items: str = "", **kwargs):
+    items = _require(items, _("Indiquez les éléments à compléter, un par ligne."))
+    ComplementRequest.objects.create(dossier=dossier, items=items, requested_by=by)
+    dossier.due_on = None  # the clock stops while the porteur completes the dossier
+    return {"complements": items}
+
+
+def _effect_answer_complements(
+    dossier: Dossier, *, by, today, answer: str = "", comment="", **kwargs
+):
+    answer = _require(answer or comment, _("Répondez aux compléments demandés."))
+    pending = dossier.complements.filter(answered_at__isnull=True).last()
+    if pending:
+        pending.answer = answer
+        pending.answered_by = by
+        pending.answered_at = timezone.now()
+        pending.save(update_fields=["answer", "answered_by", "answered_at"])
+    dossier.due_on = workdays.add_working_days(today, completeness_working_days())
+    return {"due_on": dossier.due_on}
+
+
+def _effect_admissible(dossier: Dossier, *, today, **kwargs):
+    dossier.admissible_on = today
+    dossier.due_on = None
+    return {}
+
+
+def _effect_send_to_cesrees(dossier: Dossier, *, today, **kwargs):
+    dossier.cesrees_sent_on = today
+    dossier.due_on = workdays.add_months(today, cesrees_months())
+    return {"due_on": dossier.due_on}
+
+
+def _effect_file_opinion(dossier: Dossier, *, by, today, opinion: str = "", **kwargs):
+    allowed = {o.value for o in Opinion} - ({Opinion.TACIT.value} if by is not None else set())
+    if opinion not in allowed:
+        raise DossierError(_("Choisissez l'avis du CESREES."))
+    dossier.cesrees_opinion = opinion
+    dossier.cesrees_opinion_on = today
+    dossier.due_on = None
+    return {"opinion": opinion}
+
+
+def _effect_go_to_cnil(dossier: Dossier, *, today, **kwargs):
+    dossier.cnil_sent_on = today
+    dossier.cnil_renewals = 0
+    dossier.due_on = workdays.add_months(today, cnil_months())
+    return {"due_on": dossier.due_on}
+
+
+def _effect_clear_due(dossier: Dossier, **kwargs):
+    dossier.due_on = None
+    return {}
+
+
+def _cnil_effect(decision: str):
+    def effect(dossier: Dossier, *, today, **kwargs):
+        dossier.cnil_decision = decision
+        dossier.cnil_decision_on = today
+        dossier.due_on = None
+        if decision != Status.AUTHORISED:
+            dossier.closed_on = today
+        return {"cnil_decision": decision}
+
+    return effect
+
+
+def _effect_close(dossier: Dossier, *, today, **kwargs):
+    dossier.closed_on = today
+    dossier.due_on = None
+    return {}
+
+
+def _effect_redirect(dossier: Dossier, *, today, route: str = "", **kwargs):
+    if route not in SIMPLIFIED_ROUTES:
+        raise DossierError(_("Choisissez la procédure simplifiée vers laquelle réorienter."))
+    dossier.redirected_to = route
+    dossier.closed_on = today
+    dossier.due_on = None
+    return {"redirected_to": route}
+
+
+_EFFECTS = {
+    "submit": _effect_submit,
+    "request_complements": _effect_request_complements,
+    "answer_complements": _effect_answer_complements,
+    "declare_admissible": _effect_admissible,
+    "register": _effect_admissible,
+    "send_to_cesrees": _effect_send_to_cesrees,
+    "file_opinion": _effect_file_opinion,
+    "go_to_cnil": _effect_go_to_cnil,
+    "correct": _effect_clear_due,
+    "authorise": _cnil_effect(Status.AUTHORISED),
+    "refuse": _cnil_effect(Status.REFUSED),
+    "close_without_action": _cnil_effect(Status.CLOSED_WITHOUT_ACTION),
+    "close": _effect_close,
+    "withdraw": _effect_close,
+    "redirect": _effect_redirect,
+}
+
+
+# Named services (the state machine's vocabulary, for callers that prefer names).
+def dossier_submit(*, dossier: Dossier, by, comment: str = "") -> Dossier:
+    return dossier_transition(dossier=dossier, name="submit", by=by, comment=comment)
+
+
+def dossier_complements_request(*, dossier: Dossier, by, items: str, comment: str = "") -> Dossier:
+    return dossier_transition(
+        dossier=dossier, name="request_complements", by=by, items=items, comment=comment
+    )
+
+
+def dossier_complements_answer(*, dossier: Dossier, by, answer: str) -> Dossier:
+    return dossier_transition(dossier=dossier, name="answer_complements", by=by, answer=answer)
+
+
+def dossier_opinion_file(*, dossier: Dossier, by, opinion: str, comment: str = "") -> Dossier:
+    return dossier_transition(
+        dossier=dossier, name="file_opinion", by=by, opinion=opinion, comment=comment
+    )
+
+
+def dossier_withdraw(*, dossier: Dossier, by, comment: str = "") -> Dossier:
+    return dossier_transition(dossier=dossier, name="withdraw", by=by, comment=comment)
+
+
+# --- Notifications --------------------------------------------------------------------
+def _transition_body(dossier: Dossier, spec: TransitionSpec, by, comment: str) -> str:
+    who = (by.get_full_name() or by.get_username()) if by is not None else _("le portail")
+    lines = [
+        _("Dossier %(ref)s — %(title)s") % {"ref": dossier.reference, "title": dossier.title},
+        _("Étape : %(label)s (par %(who)s)") % {"label": spec.label, "who": who},
+        _("Nouveau statut : %(status)s") % {"status": dossier.get_status_display()},
+    ]
+    if dossier.due_on:
+        lines.append(_("Échéance : %(d)s") % {"d": dossier.due_on.strftime("%d/%m/%Y")})
+    if comment:
+        lines += ["", comment]
+    return "\n".join(lines)
+
+
+def _recipients(dossier: Dossier, audiences, exclude=None) -> list[str]:
+    User = get_user_model()
+    users = set()
+    if "team" in audiences:
+        users.add(dossier.owner)
+        users.update(m.user for m in dossier.team.select_related("user"))
+    if "guichet" in audiences:
+        users.update(User.objects.filter(groups__name=Role.GUICHET.value, is_active=True))
+    if "projets" in audiences:
+        users.update(User.objects.filter(groups__name=Role.PROJETS.value, is_active=True))
+    if "rapporteurs" in audiences:
+        users.update(a.rapporteur for a in dossier.assignments.select_related("rapporteur"))
+    return sorted(
+        {
+            u.email
+            for u in users
+            if u.email and u.is_active and (exclude is None or u.pk != exclude.pk)
+        }
+    )
+
+
+def _notify(dossier: Dossier, audiences, *, subject: str, body: str, exclude=None) -> None:
+    """E-mail the audiences once the current transaction commits (never before)."""
+    recipients = _recipients(dossier, audiences, exclude=exclude)
+    if not recipients:
+        return
+    url = dossier.get_absolute_url()
+
+    def send():
+        from .tasks import send_dossier_email
+
+        send_dossier_email.delay(subject=subject, body=f"{body}\n\n{url}", recipients=recipients)
+
+    transaction.on_commit(send)
+
+
+# --- Dossier content ------------------------------------------------------------------
+DOSSIER_FIELDS = [
+    "title",
+    "public_summary",
+    "objectives",
+    "methods",
+    "public_interest",
+    "expected_results",
+    "route",
+    "data_controller",
+    "study_start",
+    "study_end",
+    "population",
+    "duration_months",
+    "funding",
+    "interest_declarations",
+]
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"HDH-{year}-"
+    last = Dossier.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def dossier_create(*, by, title: str, **fields) -> Dossier:
+    """A new draft dossier led by ``by``, with the next reference of the year."""
+    if not can(by, "dossier.create"):
+        raise ActionForbidden(_("Seuls les porteurs de projet créent des dossiers."))
+    unknown = set(fields) - set(DOSSIER_FIELDS)
+    if unknown:
+        raise DossierError(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
+    year = timezone.localdate().year
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                dossier = Dossier.objects.create(
+                    reference=_next_reference(year), title=title, owner=by, **fields
+                )
+                audit_record(
+                    actor=by, action="dossier.create", target=dossier, changes={"title": title}
+                )
+                return dossier
+        except IntegrityError:
+            continue  # two dossiers took the same number at once: take the next one
+    raise DossierError(_("Impossible d'attribuer une référence, réessayez."))
+
+
+def dossier_update(*, dossier: Dossier, by, data: dict) -> Dossier:
+    """Change the content of a dossier the porteur may still edit."""
+    if not can_edit(by, dossier):
+        raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
+    fields = [f for f in data if f in DOSSIER_FIELDS]
+    with transaction.atomic():
+        before = {f: getattr(dossier, f) for f in fields}
+        for f in fields:
+            setattr(dossier, f, data[f])
+        dossier.save()
+        audit_record(
+            actor=by,
+            action="dossier.update",
+            target=dossier,
+            changes=audit_diff(dossier, before, fields),
+        )
+    return dossier
+
+
+def results_publish(*, dossier: Dossier, by, summary: str) -> Dossier:
+    """Publish the project's results in the public directory (leaders or projets)."""
+    if dossier.status not in (Status.IN_PROGRESS, Status.CLOSED):
+        raise DossierError(_("Les résultats se publient une fois le projet démarré."))
+    if not (is_leader(by, dossier) or can(by, "dossier.follow")):
+        raise ActionForbidden(_("Votre rôle ne permet pas de publier les résultats."))
+    summary = _require(summary, _("Décrivez les résultats publiés."))
+    with transaction.atomic():
+        dossier.results_summary = summary
+        dossier.results_published_on = timezone.localdate()
+        dossier.save(update_fields=["results_summary", "results_published_on", "updated_at"])
+        audit_record(actor=by, action="dossier.results_publish", target=dossier)
+    return dossier
+
+
+def team_member_add(*, dossier: Dossier, by, user, role: str) -> TeamMember:
+    if not can_manage_team(by, dossier):
+        raise ActionForbidden(_("Seuls le porteur et les co-porteurs gèrent l'équipe."))
+    if user.pk == dossier.owner_id:
+        raise DossierError(_("Le porteur fait déjà partie de l'équipe."))
+    if not has_role(user, Role.PORTEUR):
+        raise DossierError(_("Seul un compte porteur de projet peut rejoindre l'équipe."))
+    with transaction.atomic():
+        member, _created = TeamMember.objects.update_or_create(
+            dossier=dossier, user=user, defaults={"role": role}
+        )
+        audit_record(
+            actor=by,
+            action="dossier.team_add",
+            target=dossier,
+            changes={"user": user.get_username(), "role": role},
+        )
+    return member
+
+
+def team_member_remove(*, member: TeamMember, by) -> None:
+    if not can_manage_team(by, member.dossier):
+        raise ActionForbidden(_("Seuls le porteur et les co-porteurs gèrent l'équipe."))
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="dossier.team_remove",
+            target=member.dossier,
+            changes={"user": member.user.get_username()},
+        )
+        member.delete()
+
+
+def requested_data_add(
+    *, dossier: Dossier, by, justification: str, label: str = "", **links
+) -> RequestedData:
+    """Ask for a catalogue database or table (or a described dataset), with a justification."""
+    if not can_edit(by, dossier):
+        raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
+    justification = _require(justification, _("Justifiez la demande de ces données."))
+    links = {k: v for k, v in links.items() if v is not None}
+    if not label and not links:
+        raise DossierError(
+            _("Choisissez une base ou une table du catalogue, ou décrivez les données.")
+        )
+    with transaction.atomic():
+        item = RequestedData.objects.create(
+            dossier=dossier, label=label, justification=justification, **links
+        )
+        audit_record(
+            actor=by, action="dossier.data_request", target=dossier, changes={"data": str(item)}
+        )
+    return item
+
+
+def document_add(*, dossier: Dossier, by, kind: str, upload: UploadedFile) -> Document:
+    """Store a new version of a document after checking its type from its content."""
+    if not can_upload(by, dossier):
+        raise ActionForbidden(_("Vous ne pouvez pas déposer de document sur ce dossier."))
+    if kind not in Document.Kind.values:
+        raise DossierError(_("Choisissez le type du document."))
+    limit = document_max_bytes()
+    if upload.size > limit:
+        raise DossierError(
+            _("Le fichier dépasse %(mb)d Mo : réduisez-le ou découpez-le.")
+            % {"mb": limit // (1024 * 1024)}
+        )
+    mime = sniff_document(upload.file)
+    if mime is None:
+        raise DossierError(
+            _("Le contenu du fichier n'est pas un PDF, un ODT ou un DOCX (quel que soit son nom).")
+        )
+    stem = (upload.name or "document").rsplit("/", 1)[-1].rsplit(".", 1)[0][:200] or "document"
+    name = f"{stem}.{EXTENSIONS[mime]}"
+    with transaction.atomic():
+        last = (
+            Document.objects.select_for_update()
+            .filter(dossier=dossier, kind=kind)
+            .aggregate(m=Max("version"))["m"]
+        )
+        document = Document(
+            dossier=dossier,
+            kind=kind,
+            version=(last or 0) + 1,
+            original_name=name,
+            content_type=mime,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        document.file.save(
+            f"{dossier.reference}-{kind}-v{document.version}.{EXTENSIONS[mime]}", upload, save=False
+        )
+        document.save()
+        audit_record(
+            actor=by,
+            action="dossier.document_add",
+            target=dossier,
+            changes={"document": name, "kind": kind, "version": document.version},
+        )
+    return document
+
+
+def message_post(*, dossier: Dossier, by, body: str, kind: str = Message.Kind.THREAD) -> Message:
+    """A message in the porteur–guichet thread, or an internal staff note."""
+    body = _require(body, _("Le message est vide."))
+    if kind == Message.Kind.INTERNAL:
+        if not is_hdh_staff(by):
+            raise ActionForbidden(_("Les notes internes sont réservées aux équipes du HDH."))
+    elif not can_post_thread(by, dossier):
+        raise ActionForbidden(_("Vous ne pouvez pas écrire sur ce dossier."))
+    with transaction.atomic():
+        message = Message.objects.create(dossier=dossier, author=by, body=body, kind=kind)
+        audit_record(actor=by, action=f"dossier.message_{kind}", target=dossier)
+        if kind == Message.Kind.THREAD:
+            audience = ("guichet",) if is_contributor(by, dossier) else ("team",)
+            _notify(
+                dossier,
+                audience,
+                subject=_("[%(ref)s] Nouveau message") % {"ref": dossier.reference},
+                body=body,
+                exclude=by,
+            )
+    return message
+
+
+# --- CESREES --------------------------------------------------------------------------
+def rapporteur_assign(*, dossier: Dossier, rapporteur, by) -> tuple[RapporteurAssignment, str]:
+    """Assign a CESREES rapporteur (two per dossier). Returns the assignment and a warning
+    (empty when none) when the rapporteur is past the monthly workload limit."""
+    if not is_instructor(by):
+        raise ActionForbidden(_("Seul le guichet désigne les rapporteurs."))
+    if Role.CESREES not in user_roles(rapporteur):
+        raise DossierError(_("Ce compte n'est pas rapporteur du CESREES."))
+    if dossier.status not in (Status.COMPLETENESS_CHECK, Status.ADMISSIBLE, Status.SENT_TO_CESREES):
+        raise DossierError(_("Les rapporteurs se désignent entre la vérification et l'examen."))
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.assignments.filter(rapporteur=rapporteur).exists():
+            raise DossierError(_("Ce rapporteur est déjà désigné sur ce dossier."))
+        if dossier.assignments.count() >= 2:
+            raise DossierError(_("Deux rapporteurs sont déjà désignés."))
+        month_start = timezone.localdate().replace(day=1)
+        load = RapporteurAssignment.objects.filter(
+            rapporteur=rapporteur, assigned_at__date__gte=month_start
+        ).count()
+        assignment = RapporteurAssignment.objects.create(
+            dossier=dossier, rapporteur=rapporteur, assigned_by=by
+        )
+        audit_record(
+            actor=by,
+            action="dossier.rapporteur_assign",
+            target=dossier,
+            changes={"rapporteur": rapporteur.get_username(), "load": load + 1},
+        )
+    warning = ""
+    if load + 1 > rapporteur_monthly_limit():
+        warning = _(
+            "%(name)s a déjà %(n)d dossiers ce mois-ci (limite conseillée : %(limit)d)."
+        ) % {
+            "name": rapporteur.get_full_name() or rapporteur.get_username(),
+            "n": load + 1,
+            "limit": rapporteur_monthly_limit(),
+        }
+    return assignment, warning
+
+
+def rapporteur_report_file(
+    *, dossier: Dossier, by, report: str, recommended_opinion: str = ""
+) -> RapporteurAssignment:
+    """The rapporteur's internal report (never shown to the porteur nor published)."""
+    assignment = dossier.assignments.filter(rapporteur=by).first()
+    if assignment is None:
+        raise ActionForbidden(_("Vous n'êtes pas rapporteur de ce dossier."))
+    if dossier.status not in (Status.SENT_TO_CESREES, Status.CESREES_REVIEW):
+        raise DossierError(_("Le rapport se dépose pendant l'examen du CESREES."))
+    report = _require(report, _("Le rapport est vide."))
+    if recommended_opinion and recommended_opinion not in Opinion.values:
+        raise DossierError(_("Avis proposé inconnu."))
+    with transaction.atomic():
+        assignment.report = report
+        assignment.recommended_opinion = recommended_opinion
+        assignment.report_filed_at = timezone.now()
+        assignment.save()
+        audit_record(actor=by, action="dossier.report_file", target=dossier)
+    return assignment
+
+
+def cnil_deadline_renew(*, dossier: Dossier, by, comment: str = "") -> Dossier:
+    """Renew the CNIL deadline once (two more months)."""
+    if not is_instructor(by):
+        raise ActionForbidden(_("Seul le guichet prolonge le délai de la CNIL."))
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.status != Status.CNIL_REVIEW:
+            raise DossierError(_("Le délai se prolonge pendant l'instruction par la CNIL."))
+        if dossier.cnil_renewals >= cnil_max_renewals():
+            raise DossierError(_("Le délai de la CNIL n'est renouvelable qu'une fois."))
+        before = dossier.due_on
+        dossier.due_on = workdays.add_months(dossier.due_on or timezone.localdate(), cnil_months())
+        dossier.cnil_renewals += 1
+        dossier.save(update_fields=["due_on", "cnil_renewals", "updated_at"])
+        HistoryEntry.objects.create(
+            dossier=dossier,
+            actor=by,
+            transition="renew_cnil_deadline",
+            from_status=dossier.status,
+            to_status=dossier.status,
+            comment=comment,
+        )
+        audit_record(
+            actor=by,
+            action="dossier.cnil_renew",
+            target=dossier,
+            changes={"due_on": [before, dossier.due_on]},
+        )
+    return dossier
+
+
+# --- Daily deadlines ------------------------------------------------------------------
+def dossiers_apply_tacit_opinions(*, today: date | None = None) -> list[str]:
+    """The CESREES month has passed without an opinion: the opinion is tacitly favourable."""
+    today = today or timezone.localdate()
+    late = Dossier.objects.filter(
+        status__in=[Status.SENT_TO_CESREES, Status.CESREES_REVIEW], due_on__lt=today
+    )
+    done = []
+    for dossier in late:
+        try:
+            dossier_transition(
+                dossier=dossier,
+                name="file_opinion",
+                by=None,
+                today=today,
+                opinion=Opinion.TACIT,
+                comment=_("Avis favorable tacite : le délai d'un mois du CESREES est écoulé."),
+            )
+            done.append(dossier.reference)
+        except DossierError:
+            continue  # moved on meanwhile
+    return done
+
+
+def deadlines_remind(*, today: date | None = None, days: int | None = None) -> list[str]:
+    """E-mail the guichet the dossiers whose deadline falls within ``days`` days (or passed)."""
+    today = today or timezone.localdate()
+    days = getattr(settings, "ACCESS_REMINDER_DAYS", 3) if days is None else days
+    due = list(
+        Dossier.objects.filter(due_on__isnull=False, due_on__lte=today + timedelta(days=days))
+        .exclude(status__in=TERMINAL_STATES)
+        .order_by("due_on", "reference")
+    )
+    if not due:
+        return []
+    lines = [_("Dossiers à échéance dans les %(n)d jours :") % {"n": days}, ""]
+    for d in due:
+        late = _(" (EN RETARD)") if d.due_on < today else ""
+        lines.append(
+            f"- {d.reference} — {d.get_status_display()} — {d.due_on:%d/%m/%Y}{late} — {d.title}"
+        )
+    recipients = sorted(
+        u.email
+        for u in get_user_model().objects.filter(groups__name=Role.GUICHET.value, is_active=True)
+        if u.email
+    )
+    if recipients:
+        from .tasks import send_dossier_email
+
+        subject = _("Portail HDH : %(n)d dossier(s) à échéance") % {"n": len(due)}
+        transaction.on_commit(
+            lambda: send_dossier_email.delay(
+                subject=subject, body="\n".join(lines), recipients=recipients
+            )
+        )
+    return [d.reference for d in due]

@@ -1,0 +1,552 @@
+"""Pages of the dossiers. Every dossier is fetched through ``dossiers_visible_to`` (someone
+else's dossier answers 404); role checks on a visible dossier answer 403."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.permissions import capability_required
+from portal.roles import can
+
+from . import services
+from .forms import (
+    DocumentForm,
+    DossierForm,
+    MessageForm,
+    RapporteurForm,
+    ReportForm,
+    RequestedDataForm,
+    ResultsForm,
+    TeamMemberForm,
+    TransitionForm,
+)
+from .models import Message, Route, Status
+from .rules import (
+    can_edit,
+    can_manage_team,
+    can_post_thread,
+    can_upload,
+    is_assigned_rapporteur,
+    is_hdh_staff,
+    is_instructor,
+    is_leader,
+    team_role,
+)
+from .selectors import (
+    assignments_visible_to,
+    dossier_search,
+    dossiers_public,
+    dossiers_visible_to,
+    messages_visible_to,
+)
+from .serializers import PUBLIC_FIELDS, public_row
+from .stats import dashboard_figures
+
+
+def _dossier(request, reference: str):
+    return get_object_or_404(
+        dossiers_visible_to(request.user).select_related("owner"), reference=reference
+    )
+
+
+def _filters(request) -> dict:
+    return {k: request.GET.get(k, "").strip() for k in ("q", "route", "status", "year")}
+
+
+def _form_page(
+    request,
+    dossier,
+    form,
+    *,
+    title: str,
+    submit: str,
+    enctype: bool = False,
+    warning: str = "",
+    destructive: bool = False,
+    status: int = 200,
+):
+    return render(
+        request,
+        "access_requests/form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "multipart": enctype,
+            "warning": warning,
+            "destructive": destructive,
+        },
+        status=status,
+    )
+
+
+@login_required
+def dossier_list(request):
+    filters = _filters(request)
+    qs = dossier_search(dossiers_visible_to(request.user), **filters).select_related("owner")
+    page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "access_requests/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "routes": Route.choices,
+            "statuses": Status.choices,
+            "today": timezone.localdate(),
+            "can_create": can(request.user, "dossier.create"),
+        },
+    )
+
+
+@capability_required("dossier.create")
+def dossier_create(request):
+    form = DossierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        dossier = services.dossier_create(by=request.user, **data)
+        messages.success(request, _("Dossier %(ref)s créé.") % {"ref": dossier.reference})
+        return redirect(dossier)
+    return _form_page(
+        request, None, form, title=_("Nouveau dossier"), submit=_("Créer le brouillon")
+    )
+
+
+def dossier_detail(request, reference):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    dossier = _dossier(request, reference)
+    user = request.user
+    staff = is_hdh_staff(user)
+    context = {
+        "dossier": dossier,
+        "today": timezone.localdate(),
+        "transitions": services.available_transitions(user, dossier),
+        "team": dossier.team.select_related("user"),
+        "requested": dossier.requested_data.all(),
+        "documents": dossier.documents.select_related("uploaded_by"),
+        "history": dossier.history.select_related("actor"),
+        "thread": messages_visible_to(user, dossier).filter(kind=Message.Kind.THREAD),
+        "notes": messages_visible_to(user, dossier).filter(kind=Message.Kind.INTERNAL)
+        if staff
+        else [],
+        "complements": dossier.complements.all(),
+        "assignments": assignments_visible_to(user, dossier),
+        "my_role": team_role(user, dossier),
+        "can_edit": can_edit(user, dossier),
+        "can_upload": can_upload(user, dossier),
+        "can_post": can_post_thread(user, dossier),
+        "can_note": staff,
+        "can_team": can_manage_team(user, dossier),
+        "can_assign": is_instructor(user),
+        "can_report": is_assigned_rapporteur(user, dossier),
+        "can_results": dossier.status in (Status.IN_PROGRESS, Status.CLOSED)
+        and (is_leader(user, dossier) or can(user, "dossier.follow")),
+        "can_renew": is_instructor(user) and dossier.status == Status.CNIL_REVIEW,
+        "message_form": MessageForm(),
+    }
+    return render(request, "access_requests/detail.html", context)
+
+
+@login_required
+def dossier_edit(request, reference):
+    dossier = _dossier(request, reference)
+    if not can_edit(request.user, dossier):
+        raise PermissionDenied
+    form = DossierForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        services.dossier_update(dossier=dossier, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Dossier enregistré."))
+        return redirect(dossier)
+    return _form_page(
+        request, dossier, form, title=_("Modifier le dossier"), submit=_("Enregistrer")
+    )
+
+
+@login_required
+def dossier_action(request, reference, name):
+    dossier = _dossier(request, reference)
+    spec = services.TRANSITIONS.get(name)
+    if spec is None or spec.actor == "system":
+        raise Http404
+    if not services.ACTORS[spec.actor](request.user, dossier):
+        raise PermissionDenied
+    form = TransitionForm(request.POST or None, transition=name)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_transition(
+                dossier=dossier,
+                name=name,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                **form.params(),
+            )
+        except services.DossierError as exc:
+            form.add_error(None, str(exc))
+            status = 409
+        else:
+            dossier.refresh_from_db()
+            messages.success(
+                request,
+                _("Étape enregistrée : %(status)s.") % {"status": dossier.get_status_display()},
+            )
+            return redirect(dossier)
+    warning = ""
+    if request.method == "GET" and not services.may_act(request.user, dossier, name):
+        warning = _("Cette étape n'est pas possible dans l'état actuel du dossier (%(s)s).") % {
+            "s": dossier.get_status_display()
+        }
+    return _form_page(
+        request,
+        dossier,
+        form,
+        title=str(spec.label),
+        submit=str(spec.label),
+        warning=warning,
+        destructive=spec.destructive,
+        status=status,
+    )
+
+
+def _run(request, dossier, form, call, *, success: str):
+    """Run a service for a valid form; a DossierError becomes a form error (409)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except services.DossierError as exc:
+            form.add_error(None, str(exc))
+            return 409, None
+        messages.success(request, success)
+        return 302, result
+    return 200, None
+
+
+@login_required
+def document_upload(request, reference):
+    dossier = _dossier(request, reference)
+    if not can_upload(request.user, dossier):
+        raise PermissionDenied
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.document_add(
+            dossier=dossier, by=request.user, kind=d["kind"], upload=d["file"]
+        ),
+        success=_("Document déposé."),
+    )
+    if status == 302:
+        return redirect(dossier)
+    return _form_page(
+        request,
+        dossier,
+        form,
+        title=_("Déposer un document"),
+        submit=_("Déposer"),
+        enctype=True,
+        status=status,
+    )
+
+
+@login_required
+def document_download(request, reference, pk):
+    dossier = _dossier(request, reference)
+    document = get_object_or_404(dossier.documents, pk=pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def message_post(request, reference):
+    dossier = _dossier(request, reference)
+    kind = request.POST.get("kind") or request.GET.get("kind") or Message.Kind.THREAD
+    allowed = (
+        is_hdh_staff(request.user)
+        if kind == Message.Kind.INTERNAL
+        else can_post_thread(request.user, dossier)
+    )
+    if not allowed:
+        raise PermissionDenied
+    form = MessageForm(request.POST or None, initial={"kind": kind})
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.message_post(
+            dossier=dossier, by=request.user, body=d["body"], kind=d["kind"]
+        ),
+        success=_("Message envoyé."),
+    )
+    if status == 302:
+        return redirect(dossier.get_absolute_url() + "#messages")
+    title = (
+        _("Note interne") if kind == Message.Kind.INTERNAL else _("Écrire au guichet / au porteur")
+    )
+    return _form_page(request, dossier, form, title=title, submit=_("Envoyer"), status=status)
+
+
+@login_required
+def team_add(request, reference):
+    dossier = _dossier(request, reference)
+    if not can_manage_team(request.user, dossier):
+        raise PermissionDenied
+    form = TeamMemberForm(request.POST or None)
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.team_member_add(
+            dossier=dossier, by=request.user, user=d["username"], role=d["role"]
+        ),
+        success=_("Membre ajouté à l'équipe."),
+    )
+    if status == 302:
+        return redirect(dossier)
+    return _form_page(
+        request, dossier, form, title=_("Ajouter un membre"), submit=_("Ajouter"), status=status
+    )
+
+
+@login_required
+def data_add(request, reference):
+    dossier = _dossier(request, reference)
+    if not can_edit(request.user, dossier):
+        raise PermissionDenied
+    form = RequestedDataForm(request.POST or None)
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.requested_data_add(dossier=dossier, by=request.user, **d),
+        success=_("Donnée demandée ajoutée."),
+    )
+    if status == 302:
+        return redirect(dossier)
+    return _form_page(
+        request, dossier, form, title=_("Demander des données"), submit=_("Ajouter"), status=status
+    )
+
+
+@login_required
+def rapporteur_assign(request, reference):
+    dossier = _dossier(request, reference)
+    if not is_instructor(request.user):
+        raise PermissionDenied
+    form = RapporteurForm(request.POST or None)
+    status, result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.rapporteur_assign(
+            dossier=dossier, by=request.user, rapporteur=d["rapporteur"]
+        ),
+        success=_("Rapporteur désigné."),
+    )
+    if status == 302:
+        if result[1]:
+            messages.warning(request, result[1])
+        return redirect(dossier)
+    return _form_page(
+        request,
+        dossier,
+        form,
+        title=_("Désigner un rapporteur"),
+        submit=_("Désigner"),
+        status=status,
+    )
+
+
+@login_required
+def report_file(request, reference):
+    dossier = _dossier(request, reference)
+    assignment = dossier.assignments.filter(rapporteur=request.user).first()
+    if assignment is None:
+        raise PermissionDenied
+    form = ReportForm(
+        request.POST or None,
+        initial={
+            "report": assignment.report,
+            "recommended_opinion": assignment.recommended_opinion,
+        },
+    )
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.rapporteur_report_file(dossier=dossier, by=request.user, **d),
+        success=_("Rapport déposé."),
+    )
+    if status == 302:
+        return redirect(dossier)
+    return _form_page(
+        request,
+        dossier,
+        form,
+        title=_("Rapport du rapporteur"),
+        submit=_("Déposer le rapport"),
+        status=status,
+    )
+
+
+@login_required
+def cnil_renew(request, reference):
+    dossier = _dossier(request, reference)
+    if not is_instructor(request.user):
+        raise PermissionDenied
+    form = TransitionForm(request.POST or None, transition="renew")
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.cnil_deadline_renew(
+            dossier=dossier, by=request.user, comment=d["comment"]
+        ),
+        success=_("Délai de la CNIL prolongé."),
+    )
+    if status == 302:
+        return redirect(dossier)
+    return _form_page(
+        request,
+        dossier,
+        form,
+        title=_("Prolonger le délai de la CNIL"),
+        submit=_("Prolonger"),
+        status=status,
+    )
+
+
+@login_required
+def results_publish(request, reference):
+    dossier = _dossier(request, reference)
+    if not (is_leader(request.user, dossier) or can(request.user, "dossier.follow")):
+        raise PermissionDenied
+    form = ResultsForm(request.POST or None, initial={"summary": dossier.results_summary})
+    status, _result = _run(
+        request,
+        dossier,
+        form,
+        lambda d: services.results_publish(dossier=dossier, by=request.user, summary=d["summary"]),
+        success=_("Résultats publiés au répertoire."),
+    )
+    if status == 302:
+        return redirect(dossier)
+    return _form_page(
+        request, dossier, form, title=_("Publier les résultats"), submit=_("Publier"), status=status
+    )
+
+
+@login_required
+def dashboard(request):
+    if not (can(request.user, "dossier.instruct") or can(request.user, "dossier.follow")):
+        raise PermissionDenied
+    qs = dossiers_visible_to(request.user)
+    return render(request, "access_requests/dashboard.html", dashboard_figures(qs))
+
+
+@login_required
+def dossier_export(request):
+    """CSV of the dossiers the user sees (same selector as every other page)."""
+    qs = dossier_search(dossiers_visible_to(request.user), **_filters(request)).select_related(
+        "owner"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
+    writer = csv.writer(response)
+    header = [
+        "reference",
+        "title",
+        "route",
+        "status",
+        "owner",
+        "data_controller",
+        "submitted_on",
+        "due_on",
+        "cesrees_opinion",
+        "cnil_decision",
+    ]
+    writer.writerow(header)
+    for d in qs:
+        writer.writerow(
+            [
+                d.reference,
+                d.title,
+                d.route,
+                d.status,
+                d.owner.get_username(),
+                d.data_controller,
+                d.submitted_on or "",
+                d.due_on or "",
+                d.cesrees_opinion,
+                d.cnil_decision,
+            ]
+        )
+    return response
+
+
+# --- Public directory -----------------------------------------------------------------
+def _public_qs(request):
+    filters = _filters(request)
+    return dossier_search(dossiers_public(), **filters).order_by("-submitted_on", "-id"), filters
+
+
+def directory(request):
+    qs, filters = _public_qs(request)
+    page = Paginator(qs.prefetch_related("requested_data"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "access_requests/directory.html",
+        {
+            "page": page,
+            "filters": filters,
+            "routes": Route.choices,
+            "statuses": Status.choices,
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+def directory_detail(request, reference):
+    dossier = get_object_or_404(dossiers_public(), reference=reference)
+    return render(request, "access_requests/directory_detail.html", {"dossier": dossier})
+
+
+def directory_export(request, fmt):
+    """The directory as open data (CSV or JSON), with the same filters as the page."""
+    qs, _filters_used = _public_qs(request)
+    rows = [public_row(d) for d in qs.prefetch_related("requested_data")]
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(rows, ensure_ascii=False, indent=1, default=str),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="repertoire-projets.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="repertoire-projets.csv"'
+    writer = csv.DictWriter(response, fieldnames=PUBLIC_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "requested_data": " | ".join(row["requested_data"])})
+    return response
