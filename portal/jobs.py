@@ -20,7 +20,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,7 +212,6 @@ def _finish(job: Job, status: str, **fields) -> None:
 
 def run_job(fn: Callable[..., Any], job_id: str, kwargs: dict[str, Any]) -> None:
     """Run ``fn`` for the job ``job_id`` (the body of every job task)."""
-    close_old_connections()
     try:
         job = Job.objects.get(pk=job_id)
     except Job.DoesNotExist:

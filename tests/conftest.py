@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +86,30 @@ def _media_in_tmp(settings, tmp_path):
     settings.PRIVATE_ROOT = tmp_path / "private"
     settings.DATA_ROOT = tmp_path / "data"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The cast is created for every test: a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def broker(url: str, queue: str | None = None):
+    """Point this process's Celery app at another broker (and default queue) for a while."""
+    from portal.celery import app
+
+    def reset_pools():
+        # kombu keeps one pool per broker URL globally: drop our references, don't close it.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old = app.conf.broker_url, app.conf.task_default_queue
+    app.conf.broker_url = url
+    if queue:
+        app.conf.task_default_queue = queue
+    reset_pools()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_default_queue = old
+        reset_pools()
 
 
 def _redis_url() -> str:
@@ -160,8 +185,6 @@ def celery_worker(settings, transactional_db, django_db_blocker):
     """
     from django.db import connection
 
-    from portal.celery import app
-
     queue = f"test-{uuid.uuid4().hex[:8]}"
     redis_url = _redis_url()
     if connection.vendor != "postgresql":
@@ -180,21 +203,47 @@ def celery_worker(settings, transactional_db, django_db_blocker):
         "DATA_ROOT": str(settings.DATA_ROOT),
         "EMAIL_URL": "consolemail://",
     }
-    old_broker = app.conf.broker_url
-    old_queue = app.conf.task_default_queue
-    app.conf.broker_url = redis_url
-    app.conf.task_default_queue = queue
     settings.CELERY_BROKER_URL = redis_url
-    app.pool.force_close_all()
     worker = WorkerProcess(env, queue)
-    try:
-        worker.start()
-        yield worker
-    finally:
-        worker.stop()
-        app.conf.broker_url = old_broker
-        app.conf.task_default_queue = old_queue
-        app.pool.force_close_all()
+    with broker(redis_url, queue):
+        try:
+            worker.start()
+            yield worker
+        finally:
+            worker.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Selenium (no browser download, no network)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = "/usr/bin/chromium", "/usr/bin/chromedriver"
+    if not (Path(chromium).exists() and Path(driver_path).exists()):
+        pytest.fail(
+            "Chromium is not installed: apt-get install chromium chromium-driver (.ci/run does)"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        "--lang=fr-FR",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, message: str = ""):

@@ -1,0 +1,25 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_root_lists_every_app(client):
+    body = client.get("/api/").json()
+    assert {"jobs", "catalogue", "omop", "publications", "dossiers", "schema"} <= set(body)
+
+
+def test_a_token_is_exchanged_for_a_password_and_authenticates(client, cast):
+    response = client.post("/api/auth/token/", {"username": "data", "password": cast.password})
+    token = response.json()["token"]
+    assert Token.objects.get(key=token).user == cast.data
+    response = client.get("/api/jobs/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_the_openapi_schema_describes_the_jobs_endpoint(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/jobs/{id}/cancel/" in schema["paths"]
+    assert "swagger-ui" in client.get("/api/docs/").content.decode()

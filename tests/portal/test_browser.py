@@ -1,0 +1,18 @@
+"""A person logs in with a real browser and sees their home page."""
+
+import pytest
+from selenium.webdriver.common.by import By
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_demo_user_logs_in_and_sees_their_home(browser, live_server, cast):
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/")
+    browser.find_element(By.LINK_TEXT, "Se connecter").click()
+    browser.find_element(By.NAME, "username").send_keys("guichet")
+    browser.find_element(By.NAME, "password").send_keys(cast.password)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Bonjour Gaëlle"
+    assert "GUICHET" in browser.find_element(By.CSS_SELECTOR, ".fr-text--lead").text.upper()
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=current-user]").text == "Gaëlle"
