@@ -78,7 +78,7 @@ class Job(models.Model):
         _("capacité requise pour le voir"),
         max_length=64,
         blank=True,
-        help_text=_("Users holding this capability see the job, besides who started it."),
+        help_text=_("Les détenteurs de cette capacité voient la tâche, en plus de qui l'a lancée."),
     )
     task_name = models.CharField(_("tâche Celery"), max_length=200)
     task_kwargs = models.JSONField(_("paramètres"), default=dict, blank=True)

@@ -31,27 +31,27 @@ class RoleSpec:
 ROLES: dict[Role, RoleSpec] = {
     Role.DATA: RoleSpec(
         _("Direction des données"),
-        _("Curates the catalogue, profiles tables, runs OMOP conversions, curates publications."),
+        _("Tient le catalogue, profile les tables, lance les conversions OMOP, cure les publications."),
         staff=True,
     ),
     Role.GUICHET: RoleSpec(
         _("Guichet — Direction Accès aux données"),
-        _("Instructs dossiers: completeness, CESREES, opinions and CNIL decisions."),
+        _("Instruit les dossiers : complétude, CESREES, avis et décisions de la CNIL."),
         staff=True,
     ),
     Role.CESREES: RoleSpec(
         _("Rapporteur CESREES"),
-        _("Reads the dossiers assigned to them and files the report and opinion."),
+        _("Lit les dossiers qui lui sont attribués et dépose son rapport et son avis."),
         staff=False,
     ),
     Role.PROJETS: RoleSpec(
         _("Direction projets et services utilisateurs"),
-        _("Follows authorised projects: agreement, data provision, closing."),
+        _("Suit les projets autorisés : convention, mise à disposition des données, clôture."),
         staff=True,
     ),
     Role.PORTEUR: RoleSpec(
         _("Porteur de projet"),
-        _("Creates, submits, completes and follows their own dossiers."),
+        _("Crée, dépose, complète et suit ses propres dossiers."),
         staff=False,
     ),
 }
