@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('error', models.TextField(blank=True, verbose_name='erreur')),
                 ('log', models.TextField(blank=True, verbose_name='journal')),
                 ('result', models.JSONField(blank=True, default=dict, verbose_name='résultat')),
-                ('capability', models.CharField(blank=True, help_text='Les détenteurs de cette capacité voient la tâche, en plus de qui l'a lancée.', max_length=64, verbose_name='capacité requise pour le voir')),
+                ('capability', models.CharField(blank=True, help_text="Les détenteurs de cette capacité voient la tâche, en plus de qui l'a lancée.", max_length=64, verbose_name='capacité requise pour le voir')),
                 ('task_name', models.CharField(max_length=200, verbose_name='tâche Celery')),
                 ('task_kwargs', models.JSONField(blank=True, default=dict, verbose_name='paramètres')),
                 ('cancel_requested', models.BooleanField(default=False, verbose_name='annulation demandée')),
