@@ -11,9 +11,8 @@ SEES_DRAFT = {"anonymous": LOGIN, **HIDDEN, "alice": 200, "bob": 200, "guichet":
 
 
 def _draft(cast):
-    from tests.access_requests.factories import alice_dossier, pdf_upload
-
     from access_requests.services import document_add
+    from tests.access_requests.factories import alice_dossier, pdf_upload
 
     dossier = alice_dossier(cast)
     doc = document_add(dossier=dossier, by=cast.alice, kind="cv", upload=pdf_upload("cv.pdf"))
