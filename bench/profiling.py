@@ -84,18 +84,20 @@ SELECT
   CASE WHEN (h >> 36) % 50 = 0 THEN NULL
        ELSE round(((h >> 40) % 20000) / 100.0 - CASE WHEN (h >> 44) % 500 = 0 THEN 50 ELSE 0 END, 2)
   END AS PRS_PAI_MNT,
-  CAST(i // 3 AS BIGINT) AS DCT_ORD_NUM,
-  DATE '2019-01-01' + CAST((i // 300000) * 30 AS INTEGER) AS FLX_DIS_DTD,
-  CAST(1 + (i // 1000) % 30 AS INTEGER) AS FLX_EMT_NUM,
-  CAST(1 + (i // 100) % 500 AS INTEGER) AS FLX_EMT_ORD,
-  CAST(1 + (i // 7) % 3 AS INTEGER) AS FLX_EMT_TYP,
-  DATE '2019-01-01' + CAST((i // 300000) * 30 + 2 AS INTEGER) AS FLX_TRT_DTD,
-  printf('%09d', 1000 + (i // 50000) % 100) AS ORG_CLE_NUM,
-  -- row 1 and every 1,000,000th row after it repeat their predecessor's key: known duplicates
-  CAST(CASE WHEN i % 1000000 = 1 THEN (i - 1) % 3 ELSE i % 3 END AS INTEGER) AS PRS_ORD_NUM,
-  CAST(CASE WHEN (i // 1000) % 4 = 0 THEN 1200 ELSE 0 END AS INTEGER) AS REM_TYP_AFF
+  CAST(k // 3 AS BIGINT) AS DCT_ORD_NUM,
+  DATE '2019-01-01' + CAST((k // 300000) * 30 AS INTEGER) AS FLX_DIS_DTD,
+  CAST(1 + (k // 1000) % 30 AS INTEGER) AS FLX_EMT_NUM,
+  CAST(1 + (k // 100) % 500 AS INTEGER) AS FLX_EMT_ORD,
+  CAST(1 + (k // 7) % 3 AS INTEGER) AS FLX_EMT_TYP,
+  DATE '2019-01-01' + CAST((k // 300000) * 30 + 2 AS INTEGER) AS FLX_TRT_DTD,
+  printf('%09d', 1000 + (k // 50000) % 100) AS ORG_CLE_NUM,
+  CAST(k % 3 AS INTEGER) AS PRS_ORD_NUM,
+  CAST(CASE WHEN (k // 1000) % 4 = 0 THEN 1200 ELSE 0 END AS INTEGER) AS REM_TYP_AFF
 FROM (
   SELECT range AS i,
+         -- row 1 and every 1,000,000th row after it repeat the key of the row before:
+         -- known duplicates
+         CASE WHEN range % 1000000 = 1 THEN range - 1 ELSE range END AS k,
          CAST(hash(range) % 1000000 AS BIGINT) AS p,
          hash(range * 31 + 7) AS h
   FROM range({rows})
