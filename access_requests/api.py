@@ -15,7 +15,13 @@ from portal.roles import can
 from . import services
 from .models import Message
 from .rules import can_edit
-from .selectors import dossier_search, dossiers_public, dossiers_visible_to, messages_visible_to
+from .selectors import (
+    REQUESTED_PREFETCH,
+    dossier_search,
+    dossiers_public,
+    dossiers_visible_to,
+    messages_visible_to,
+)
 from .serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -67,7 +73,7 @@ class DossierViewSet(
     def get_queryset(self):
         return self.filtered(
             dossiers_visible_to(self.request.user).select_related("owner")
-        ).prefetch_related("team__user", "requested_data", "documents")
+        ).prefetch_related("team__user", *REQUESTED_PREFETCH, "documents")
 
     def perform_create(self, serializer):
         if not can(self.request.user, "dossier.create"):
@@ -165,6 +171,6 @@ class DirectoryViewSet(_Search, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             self.filtered(dossiers_public())
-            .prefetch_related("requested_data")
+            .prefetch_related(*REQUESTED_PREFETCH)
             .order_by("-submitted_on", "-id")
         )

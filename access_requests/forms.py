@@ -80,6 +80,8 @@ class TeamMemberForm(DsfrBaseForm):
 
 
 class RequestedDataForm(DsfrBaseForm):
+    database = forms.ModelChoiceField(label=_("Base du catalogue"), required=False, queryset=None)
+    table = forms.ModelChoiceField(label=_("Table du catalogue"), required=False, queryset=None)
     label = forms.CharField(label=_("Données demandées (si absentes du catalogue)"), required=False)
     justification = forms.CharField(
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})

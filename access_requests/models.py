@@ -333,6 +333,22 @@ class RequestedData(models.Model):
     """One database or table the project asks for, with its justification."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="requested_data")
+    database = models.ForeignKey(
+        "catalogue.Database",
+        verbose_name=_("base du catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_by",
+    )
+    table = models.ForeignKey(
+        "catalogue.Table",
+        verbose_name=_("table du catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_by",
+    )
     label = models.CharField(
         _("données demandées"),
         max_length=300,
@@ -351,7 +367,17 @@ class RequestedData(models.Model):
 
     @property
     def display_name(self) -> str:
+        if self.table_id:
+            return f"{self.table.database.acronym} — {self.table.name}"
+        if self.database_id:
+            return f"{self.database.acronym} — {self.database.name}"
         return self.label
+
+    @property
+    def catalogue_url(self) -> str:
+        """The catalogue page of the requested database or table ("" when described only)."""
+        target = self.table if self.table_id else self.database
+        return target.get_absolute_url() if target is not None else ""
 
 
 class Document(models.Model):

@@ -22,6 +22,8 @@ from .models import (
 )
 from .rules import is_hdh_staff
 
+REQUESTED_PREFETCH = ("requested_data__database", "requested_data__table__database")
+
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
     """Porteurs: the dossiers they lead or are on the team of; CESREES rapporteurs: those

@@ -27,24 +27,29 @@ PUBLIC_FIELDS = [
 def public_row(dossier: Dossier) -> dict:
     """One dossier as published in the directory (open data)."""
     row = {f: getattr(dossier, f) for f in PUBLIC_FIELDS if f != "requested_data"}
-    row["requested_data"] = [item.display_name for item in dossier.requested_data.all()]
+    row["requested_data"] = [
+        {"name": item.display_name, "catalogue_url": item.catalogue_url}
+        for item in dossier.requested_data.all()
+    ]
     return row
 
 
 class RequestedDataSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
+    catalogue_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = RequestedData
-        fields = ["id", "name", "label", "justification"]
+        fields = ["id", "name", "database", "table", "catalogue_url", "label", "justification"]
 
 
 class PublicRequestedDataSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
+    catalogue_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = RequestedData
-        fields = ["name"]
+        fields = ["name", "catalogue_url"]
 
 
 class PublicDossierSerializer(serializers.ModelSerializer):

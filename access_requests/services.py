@@ -586,7 +586,12 @@ def requested_data_add(
     if not can_edit(by, dossier):
         raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
     justification = _require(justification, _("Justifiez la demande de ces données."))
-    links = {k: v for k, v in links.items() if v is not None}
+    links = {k: v for k, v in links.items() if v is not None and k in ("database", "table")}
+    table, database = links.get("table"), links.get("database")
+    if table is not None:
+        if database is not None and table.database_id != database.pk:
+            raise DossierError(_("Cette table n'appartient pas à la base choisie."))
+        links["database"] = table.database
     if not label and not links:
         raise DossierError(
             _("Choisissez une base ou une table du catalogue, ou décrivez les données.")

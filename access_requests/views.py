@@ -43,6 +43,7 @@ from .rules import (
     team_role,
 )
 from .selectors import (
+    REQUESTED_PREFETCH,
     assignments_visible_to,
     dossier_search,
     dossiers_public,
@@ -136,7 +137,7 @@ def dossier_detail(request, reference):
         "today": timezone.localdate(),
         "transitions": services.available_transitions(user, dossier),
         "team": dossier.team.select_related("user"),
-        "requested": dossier.requested_data.all(),
+        "requested": dossier.requested_data.select_related("database", "table__database"),
         "documents": dossier.documents.select_related("uploaded_by"),
         "history": dossier.history.select_related("actor"),
         "thread": messages_visible_to(user, dossier).filter(kind=Message.Kind.THREAD),
@@ -513,7 +514,7 @@ def _public_qs(request):
 
 def directory(request):
     qs, filters = _public_qs(request)
-    page = Paginator(qs.prefetch_related("requested_data"), 25).get_page(request.GET.get("page"))
+    page = Paginator(qs.prefetch_related(*REQUESTED_PREFETCH), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "access_requests/directory.html",
@@ -529,13 +530,18 @@ def directory(request):
 
 def directory_detail(request, reference):
     dossier = get_object_or_404(dossiers_public(), reference=reference)
-    return render(request, "access_requests/directory_detail.html", {"dossier": dossier})
+    requested = dossier.requested_data.select_related("database", "table__database")
+    return render(
+        request,
+        "access_requests/directory_detail.html",
+        {"dossier": dossier, "requested": requested},
+    )
 
 
 def directory_export(request, fmt):
     """The directory as open data (CSV or JSON), with the same filters as the page."""
     qs, _filters_used = _public_qs(request)
-    rows = [public_row(d) for d in qs.prefetch_related("requested_data")]
+    rows = [public_row(d) for d in qs.prefetch_related(*REQUESTED_PREFETCH)]
     if fmt == "json":
         response = HttpResponse(
             json.dumps(rows, ensure_ascii=False, indent=1, default=str),
@@ -548,5 +554,7 @@ def directory_export(request, fmt):
     writer = csv.DictWriter(response, fieldnames=PUBLIC_FIELDS)
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "requested_data": " | ".join(row["requested_data"])})
+        writer.writerow(
+            {**row, "requested_data": " | ".join(item["name"] for item in row["requested_data"])}
+        )
     return response
