@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "portal",
     "catalogue",
+    "catalogue.quality",
     "omop",
     "bibliometrics",
     "access_requests",

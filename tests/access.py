@@ -16,6 +16,7 @@ LOGIN = "login"  # expected answer: a redirect to the login page
 MATRIX_MODULES = [
     "tests.portal.matrix",
     "tests.catalogue.matrix",
+    "tests.catalogue.quality.matrix",
     "tests.omop.matrix",
     "tests.bibliometrics.matrix",
     "tests.access_requests.matrix",
