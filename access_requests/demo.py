@@ -133,6 +133,6 @@ def seed(*, users: dict, stdout) -> None:
                 rapporteur_assign(dossier=dossier, rapporteur=users["cesrees"], by=by)
                 rapporteur_assign(dossier=dossier, rapporteur=rapporteur2, by=by)
                 continue
-            dossier_transition(dossier=dossier, name=name, by=by, **params)
+            dossier = dossier_transition(dossier=dossier, name=name, by=by, **params)
         created += 1
     stdout.write(f"Dossiers : {created} créé(s), {Dossier.objects.count()} au total.")

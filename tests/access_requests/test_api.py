@@ -1,0 +1,90 @@
+"""The API follows the same rules as the pages."""
+
+import pytest
+
+from access_requests.models import Dossier, Status
+from tests.access_requests.factories import alice_dossier, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_porteur_creates_edits_and_submits_through_the_api(cast, client):
+    client.force_login(cast.alice)
+    created = client.post(
+        "/api/dossiers/dossiers/",
+        {
+            "title": "Étude API",
+            "route": "standard",
+            "public_summary": "Résumé",
+            "objectives": "Objectifs",
+            "data_controller": "Inserm",
+            "status": "authorised",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "draft" and body["owner"] == "alice"  # status is not writable
+    reference = body["reference"]
+    patched = client.patch(
+        f"/api/dossiers/dossiers/{reference}/", {"funding": "ANR"}, content_type="application/json"
+    )
+    assert patched.status_code == 200 and patched.json()["funding"] == "ANR"
+    refused = client.post(
+        f"/api/dossiers/dossiers/{reference}/transition/",
+        {"transition": "submit"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409 and "protocole" in refused.json()["detail"]
+
+
+def test_staff_cannot_create_dossiers(cast, client):
+    client.force_login(cast.guichet)
+    response = client.post(
+        "/api/dossiers/dossiers/", {"title": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_transitions_through_the_api_check_the_role(cast, client):
+    dossier = alice_dossier(cast, "submitted")
+    url = f"/api/dossiers/dossiers/{dossier.reference}/transition/"
+    client.force_login(cast.alice)
+    assert (
+        client.post(url, {"transition": "start_check"}, content_type="application/json").status_code
+        == 403
+    )
+    client.force_login(cast.charlie)
+    assert (
+        client.post(url, {"transition": "start_check"}, content_type="application/json").status_code
+        == 404
+    )
+    client.force_login(cast.guichet)
+    ok = client.post(url, {"transition": "request_complements"}, content_type="application/json")
+    assert ok.status_code == 409  # not from "submitted"
+    ok = client.post(
+        url, {"transition": "start_check", "comment": "Je prends."}, content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == Status.COMPLETENESS_CHECK
+    history = client.get(f"/api/dossiers/dossiers/{dossier.reference}/history/").json()
+    assert history[-1]["comment"] == "Je prends." and history[-1]["actor"] == "guichet"
+
+
+def test_a_member_edits_only_while_the_dossier_is_editable(cast, client):
+    dossier = alice_dossier(cast, "submitted")
+    client.force_login(cast.bob)
+    response = client.patch(
+        f"/api/dossiers/dossiers/{dossier.reference}/",
+        {"title": "Changé"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert Dossier.objects.get(pk=dossier.pk).title != "Changé"
+
+
+def test_the_list_filters_by_status_and_route(cast, client):
+    alice_dossier(cast, "submitted", title="Soumis")
+    make_draft(cast.alice, title="Brouillon", complete=False)
+    client.force_login(cast.alice)
+    data = client.get("/api/dossiers/dossiers/", {"status": "submitted"}).json()
+    assert [d["title"] for d in data["results"]] == ["Soumis"]
