@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from catalogue.models import Database, Table
 from portal.roles import Role
 
 from .models import SIMPLIFIED_ROUTES, Document, Dossier, Message, Opinion, Route, TeamMember
@@ -79,9 +80,22 @@ class TeamMemberForm(DsfrBaseForm):
             raise forms.ValidationError(_("Aucun compte actif avec cet identifiant.")) from exc
 
 
+class TableChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.database.acronym} — {obj.name}"
+
+
 class RequestedDataForm(DsfrBaseForm):
-    database = forms.ModelChoiceField(label=_("Base du catalogue"), required=False, queryset=None)
-    table = forms.ModelChoiceField(label=_("Table du catalogue"), required=False, queryset=None)
+    database = forms.ModelChoiceField(
+        label=_("Base du catalogue"),
+        required=False,
+        queryset=Database.objects.order_by("acronym"),
+    )
+    table = TableChoiceField(
+        label=_("Table du catalogue"),
+        required=False,
+        queryset=Table.objects.select_related("database").order_by("database__acronym", "name"),
+    )
     label = forms.CharField(label=_("Données demandées (si absentes du catalogue)"), required=False)
     justification = forms.CharField(
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
