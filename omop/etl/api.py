@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .dq import duckdb_counter, run_checks
+from .dq import duckdb_query, run_checks
 from .errors import InputError
 from .mapping import Plan, Window
 from .readers import discover
@@ -98,7 +98,7 @@ def _run_pandas(sources, plan, run: Run, target) -> None:
             mapped = int((frame[col].fillna(0) != 0).sum())
             run.report.coverage[table] = coverage(col, mapped, len(frame))
     run.step("dq", "data-quality checks")
-    run.report.dq = run_checks(set(plan.tables), duckdb_counter({t: out[t] for t in plan.tables}))
+    run.report.dq = run_checks(set(plan.tables), duckdb_query({t: out[t] for t in plan.tables}))
     run.done()
 
 

@@ -27,7 +27,17 @@ class Check:
     name: str  # DQD check name
     table: str
     field: str
-    sql: str
+    sql: str  # a query returning one number: the rows that violate the check
+
+
+def _row(name: str, table: str, field: str, violation: str) -> Check:
+    """A check on single rows: how many rows of the table meet the violation condition."""
+    return Check(
+        name,
+        table,
+        field,
+        f"SELECT COALESCE(SUM(CASE WHEN {violation} THEN 1 ELSE 0 END), 0) FROM {table}",
+    )
 
 
 def checks(tables: set[str]) -> list[Check]:
@@ -36,10 +46,7 @@ def checks(tables: set[str]) -> list[Check]:
     for table in sorted(tables):
         for f in fields(table):
             if f.required:
-                out.append(
-                    Check("isRequired", table, f.name,
-                          f"SELECT COUNT(*) FROM {table} WHERE {f.name} IS NULL")
-                )  # fmt: skip
+                out.append(_row("isRequired", table, f.name, f"{f.name} IS NULL"))
             if f.fk_table and f.fk_table in tables and f.fk_table != table:
                 pk = primary_key(f.fk_table)
                 out.append(
@@ -58,9 +65,13 @@ def checks(tables: set[str]) -> list[Check]:
         if table in EVENT_DATES:
             start, end = EVENT_DATES[table]
             out.append(
-                Check("plausibleStartBeforeEnd", table, start,
-                      f"SELECT COUNT(*) FROM {table} WHERE {end} IS NOT NULL AND {start} > {end}")
-            )  # fmt: skip
+                _row(
+                    "plausibleStartBeforeEnd",
+                    table,
+                    start,
+                    f"{end} IS NOT NULL AND {start} > {end}",
+                )
+            )
         if (
             table != "observation_period"
             and table in EVENT_DATES
@@ -78,32 +89,33 @@ def checks(tables: set[str]) -> list[Check]:
             )  # fmt: skip
     if "person" in tables:
         out += [
-            Check("plausibleValueLow/High", "person", "year_of_birth",
-                  "SELECT COUNT(*) FROM person WHERE year_of_birth < "
-                  f"{MIN_BIRTH_YEAR} OR year_of_birth > {max_birth_year()}"),
-            Check("plausibleValueLow/High", "person", "month_of_birth",
-                  "SELECT COUNT(*) FROM person WHERE month_of_birth < 1 OR month_of_birth > 12"),
-            Check("fkDomain", "person", "gender_concept_id",
-                  "SELECT COUNT(*) FROM person WHERE gender_concept_id NOT IN "
-                  f"({MALE}, {FEMALE}, {NO_MATCH})"),
+            _row("plausibleValueLow/High", "person", "year_of_birth",
+                 f"year_of_birth < {MIN_BIRTH_YEAR} OR year_of_birth > {max_birth_year()}"),
+            _row("plausibleValueLow/High", "person", "month_of_birth",
+                 "month_of_birth < 1 OR month_of_birth > 12"),
+            _row("fkDomain", "person", "gender_concept_id",
+                 f"gender_concept_id NOT IN ({MALE}, {FEMALE}, {NO_MATCH})"),
         ]  # fmt: skip
     return out
 
 
-def run_checks(tables: set[str], count: Callable[[str], int]) -> list[dict]:
-    """Run every check with ``count(sql) -> int`` (the engine's SQL executor)."""
-    results = []
-    for c in checks(tables):
-        failed = int(count(c.sql) or 0)
-        results.append(
-            {"check": c.name, "table": c.table, "field": c.field, "failed_rows": failed,
-             "passed": failed == 0}
-        )  # fmt: skip
-    return results
+def run_checks(tables: set[str], query: Callable[[str], list[tuple]]) -> list[dict]:
+    """Run every check in one ``UNION ALL`` query (one job for Spark) with ``query(sql)``
+    returning the result rows."""
+    todo = checks(tables)
+    if not todo:
+        return []
+    sql = " UNION ALL ".join(f"SELECT {i} AS k, ({c.sql}) AS n" for i, c in enumerate(todo))
+    failed = {int(k): int(n or 0) for k, n in query(sql)}
+    return [
+        {"check": c.name, "table": c.table, "field": c.field, "failed_rows": failed[i],
+         "passed": failed[i] == 0}
+        for i, c in enumerate(todo)
+    ]  # fmt: skip
 
 
-def duckdb_counter(frames: dict):
-    """A ``count(sql)`` over pandas frames with DuckDB (dates stored as ISO text compare
+def duckdb_query(frames: dict):
+    """A ``query(sql)`` over pandas frames with DuckDB (dates stored as ISO text compare
     correctly as text)."""
     import duckdb
 
@@ -111,7 +123,7 @@ def duckdb_counter(frames: dict):
     for name, frame in frames.items():
         con.register(name, frame)
 
-    def count(sql: str) -> int:
-        return con.execute(sql).fetchone()[0]
+    def query(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
 
-    return count
+    return query

@@ -105,7 +105,7 @@ class _Context:
         ben = ben[valid].copy()
         ben["year_of_birth"] = year[valid].astype("int64")
         month = pd.to_numeric(ben["BEN_NAI_MOI"], errors="coerce")
-        ben["month_of_birth"] = month.where(month.between(1, 12))
+        ben["month_of_birth"] = month.where(month.between(1, 12) & (month % 1 == 0))
         ben["location_source_value"] = _location_source_values(ben)
         self.person_lsv = set(ben["location_source_value"].dropna())
 

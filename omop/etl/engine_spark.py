@@ -1,0 +1,807 @@
+"""The Spark engine: the same plan as ``engine_pandas``, as Spark column expressions.
+
+Rows are identical to the pandas engine's (a test compares them): the text normalisation
+re-implements ``values.numeric_code`` / ``values.parse_date``, ids use the same MD5 recipe
+(computed natively: no Python UDF), and rows dropped by a rule are tagged with the same
+reason, in the same order, so the report counts match too.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from functools import reduce
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from . import mapping as m
+from .dq import run_checks
+from .errors import InputError
+from .frames import conform
+from .readers import Source, column_map, csv_format, parquet_header
+from .report import Run
+from .spark import get_spark
+from .spec import fields, sort_key
+from .values import parse_date
+from .writers import FolderTarget
+
+BIG_TABLES = (
+    "person",
+    "death",
+    "visit_occurrence",
+    "drug_exposure",
+    "procedure_occurrence",
+    "observation_period",
+)
+
+
+# --- normalisation and ids ------------------------------------------------------------
+def _text(c: Column) -> Column:
+    t = F.trim(c)
+    return F.when(t != "", t)
+
+
+def _numeric_code(c: Column) -> Column:
+    t = _text(c)
+    plain = t.cast("long").cast("string") == t  # most codes: no regex needed
+    digits = F.regexp_replace(F.regexp_extract(t, r"^[+-]?([0-9]+)", 1), "^0+", "")
+    digits = F.when(digits == "", F.lit("0")).otherwise(digits)
+    sign = F.when(t.startswith("-") & (digits != "0"), F.lit("-")).otherwise(F.lit(""))
+    return (
+        F.when(plain, t).when(t.rlike(r"^[+-]?[0-9]+(\.0*)?$"), F.concat(sign, digits)).otherwise(t)
+    )
+
+
+def _normalise_dates(spark, df: DataFrame, cols: list[str]) -> DataFrame:
+    """Dates repeat a lot: parse each distinct value once with ``values.parse_date`` (the
+    pandas engine's function, so both engines agree) and join the result back."""
+    if not cols:
+        return df
+    raw = df.select(F.explode(F.array(*[_c(c) for c in cols])).alias("raw"))
+    values = [r[0] for r in raw.where(_c("raw").isNotNull()).distinct().collect()]
+    mapping = spark.createDataFrame(
+        [(v, parse_date(v)) for v in values] or [("", None)], "raw string, iso string"
+    )
+    for col in cols:
+        lookup = F.broadcast(
+            mapping.select(_c("raw").alias(f"_r_{col}"), _c("iso").alias(f"_i_{col}"))
+        )
+        df = df.join(lookup, df[col] == lookup[f"_r_{col}"], "left")
+        df = df.withColumn(col, _c(f"_i_{col}")).drop(f"_r_{col}", f"_i_{col}")
+    return df
+
+
+def hash_id(*cols: Column) -> Column:
+    """The MD5 id recipe: first 8 bytes of MD5, big-endian, shifted right by one bit."""
+    key = F.concat_ws("|", *[F.coalesce(c.cast("string"), F.lit("")) for c in cols])
+    h = F.md5(key)
+    high = F.conv(F.substring(h, 1, 15), 16, 10).cast("long")
+    low = F.conv(F.substring(h, 16, 1), 16, 10).cast("long")
+    return F.shiftleft(high, 3).bitwiseOR(F.shiftright(low, 1))
+
+
+def _c(name: str) -> Column:
+    return F.col(name)
+
+
+# --- reading -----------------------------------------------------------------------------
+def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
+    spec = m.INPUTS[source.table]
+    frames, missing = [], set(spec.columns)
+    for path in source.paths:
+        if source.fmt == "parquet":
+            cmap = column_map(parquet_header(path), spec)
+            df = spark.read.parquet(str(path))
+            df = df.select(
+                [
+                    (
+                        F.date_format(F.col(f"`{w}`"), "yyyy-MM-dd")
+                        if _is_date(df, w)
+                        else F.col(f"`{w}`")
+                    )
+                    .cast("string")
+                    .alias(c)
+                    for c, w in cmap.items()
+                ]
+            )
+        else:
+            fmt = csv_format(path)
+            cmap = column_map(fmt.header, spec)
+            df = spark.read.csv(
+                str(path), sep=fmt.delimiter, header=True,
+                encoding="UTF-8" if fmt.encoding == "utf-8" else "ISO-8859-1",
+                inferSchema=False, quote='"', escape='"', mode="PERMISSIVE",
+            )  # fmt: skip
+            df = df.select([F.col(f"`{w}`").alias(c) for c, w in cmap.items()])
+        missing &= set(spec.columns) - set(cmap)
+        exprs = []
+        for col in spec.columns:
+            if col not in cmap:
+                exprs.append(F.lit(None).cast("string").alias(col))
+            elif col in spec.codes:
+                exprs.append(_numeric_code(F.col(col)).alias(col))
+            else:
+                exprs.append(_text(F.col(col)).alias(col))
+        df = df.select(exprs)
+        frames.append(_normalise_dates(spark, df, [c for c in spec.dates if c in cmap]))
+    return reduce(DataFrame.unionByName, frames), sorted(missing)
+
+
+def _is_date(df: DataFrame, name: str) -> bool:
+    return isinstance(df.schema[name].dataType, T.DateType | T.TimestampType)
+
+
+# --- the engine --------------------------------------------------------------------------
+def run_spark(sources: dict[str, Source], plan: m.Plan, run: Run, target) -> None:
+    spark = get_spark()
+    conv = _SparkConversion(spark, sources, plan, run)
+    try:
+        out = conv.convert()
+        conv.write(out, target)
+    finally:
+        for df in conv.cached:
+            df.unpersist()
+
+
+class _SparkConversion:
+    def __init__(self, spark, sources, plan: m.Plan, run: Run):
+        self.spark, self.sources, self.plan, self.run = spark, sources, plan, run
+        self.report = run.report
+        self.cached: list[DataFrame] = []
+        self.f: dict[str, DataFrame] = {}
+        self.missing: dict[str, list[str]] = {}
+        self.visit_info = None
+        self.lines = None
+        self.used_providers: set[str] = set()
+        self.used_finess: set[str] = set()
+
+    def cache(self, df: DataFrame) -> DataFrame:
+        df = df.persist()
+        self.cached.append(df)
+        return df
+
+    # --- helpers mirroring the pandas engine --------------------------------------------
+    def _tally(self, df: DataFrame, table: str) -> DataFrame:
+        """Count the rows tagged with a reject reason, return the others (cached)."""
+        df = self.cache(df)
+        for row in df.groupBy("_reason").count().collect():
+            if row["_reason"] is not None:
+                self.report.reject(table, row["_reason"], row["count"])
+        return df.filter(_c("_reason").isNull()).drop("_reason")
+
+    def _reason(self, rules: list[tuple[Column, str]]) -> Column:
+        expr = None
+        for cond, reason in rules:
+            expr = F.when(cond, F.lit(reason)) if expr is None else expr.when(cond, F.lit(reason))
+        return expr if expr is not None else F.lit(None).cast("string")
+
+    def _date_rules(self, start: Column, end: Column) -> list[tuple[Column, str]]:
+        rules = [(start.isNull(), m.R_NO_START), (start > end, m.R_START_AFTER_END)]
+        w = self.plan.window
+        outside = F.lit(False)
+        if w.start:
+            outside = outside | (start < F.lit(w.start))
+        if w.end:
+            outside = outside | (start > F.lit(w.end))
+        if w:
+            rules.append((outside, m.R_OUTSIDE_WINDOW))
+        return rules
+
+    def _patient_rules(self) -> list[tuple[Column, str]]:
+        return [
+            (_c("person_id").isNull() & _c("_dropped"), m.R_PATIENT_DROPPED),
+            (_c("person_id").isNull(), m.R_PATIENT_UNKNOWN),
+        ]
+
+    def _has_rank(self, table: str) -> bool:
+        return "BEN_RNG_GEM" not in self.missing.get("IR_BEN_R", ["BEN_RNG_GEM"]) and (
+            "BEN_RNG_GEM" not in self.missing.get(table, ["BEN_RNG_GEM"])
+        )
+
+    def _linkable(self, table: str, target: str) -> bool:
+        absent = {
+            k for t in (table, "ER_PRS_F") for k in m.FLUX_KEYS if k in self.missing.get(t, [])
+        }
+        if absent:
+            self.report.warn(
+                f"{table} cannot be linked to ER_PRS_F for {target}: flux key columns "
+                f"missing ({', '.join(sorted(absent))})."
+            )
+            return False
+        return True
+
+    # --- steps ----------------------------------------------------------------------------
+    def convert(self) -> dict:
+        run = self.run
+        run.step("read", "reading the extract")
+        if "IR_BEN_R" not in self.sources:
+            raise InputError(
+                "IR_BEN_R is missing from the extract: PERSON cannot be built without the "
+                "beneficiary table (add IR_BEN_R.csv or IR_BEN_R.parquet to the input folder)."
+            )
+        for name, source in self.sources.items():
+            if name not in m.INPUTS:
+                continue
+            df, missing = read_spark(self.spark, source)
+            self.missing[name] = missing
+            needed = [c for c in m.INPUTS[name].needed if c in missing]
+            self.report.rows_read[name] = df.count()
+            if needed:
+                if name == "IR_BEN_R":
+                    raise InputError(
+                        f"IR_BEN_R has no column {' or '.join(needed)} (or NUM_ENQ): "
+                        "add the patient pseudonym column."
+                    )
+                self.report.warn(f"{name} has no column {', '.join(needed)}: table ignored.")
+                continue
+            if missing:
+                self.report.warn(f"{name}: columns absent, read as empty: {', '.join(missing)}")
+            self.f[name] = df
+            run.progress(5, self.report.rows_read[name], f"read {name}")
+        run.done(sum(self.report.rows_read.values()))
+
+        out = {}
+        run.step("person")
+        out["person"], out["death"] = self.persons()
+        run.done()
+        parts = []
+        if "ER_PRS_F" in self.f:
+            parts.append(self.dcir_visits())
+        if "T_MCOAAC" in self.f:
+            parts.append(self.pmsi_visits())
+        if parts:
+            visits = self.cache(reduce(DataFrame.unionByName, parts))
+            info = visits.select(
+                "visit_occurrence_id", "person_id", "visit_start_date", "provider_id"
+            )
+            self.visit_info = info
+            for row in (
+                visits.select("provider_source_value", "care_site_source_value")
+                .distinct()
+                .collect()
+            ):
+                if row[0]:
+                    self.used_providers.add(row[0])
+                if row[1]:
+                    self.used_finess.add(row[1])
+        else:
+            run.step("visit_occurrence")
+            visits = self.spark.createDataFrame([], _schema("visit_occurrence"))
+        out["visit_occurrence"] = visits
+        run.done()
+        run.step("drug_exposure")
+        out["drug_exposure"] = self.drugs()
+        run.done()
+        run.step("procedure_occurrence")
+        out["procedure_occurrence"] = self.procedures()
+        run.done()
+        run.step("observation_period")
+        out["observation_period"] = self.observation_periods(out)
+        run.done()
+        run.step("dimensions", "location, care site, provider, CDM source")
+        out.update(self.dimensions())
+        run.done()
+        return out
+
+    def persons(self):
+        ben = self.f["IR_BEN_R"]
+        psv = F.when(
+            _c("BEN_RNG_GEM").isNotNull() & (_c("BEN_RNG_GEM") != "1"),
+            F.concat(_c("BEN_NIR_PSA"), F.lit("_"), _c("BEN_RNG_GEM")),
+        ).otherwise(_c("BEN_NIR_PSA"))
+        ben = ben.withColumn("psv", psv)
+        order = [F.coalesce(_c(k), F.lit("")).desc() for k in m.BEN_TIE_ORDER]
+        win = Window.partitionBy("psv").orderBy(*order)
+        year = _c("BEN_NAI_ANN").cast("double")
+        ben = ben.withColumn("_n", F.row_number().over(win)).withColumn(
+            "_reason",
+            self._reason(
+                [
+                    (_c("BEN_NIR_PSA").isNull(), m.R_NO_PSEUDONYM),
+                    (_c("_n") > 1, m.R_SUPERSEDED),
+                    (
+                        year.isNull()
+                        | (year < m.MIN_BIRTH_YEAR)
+                        | (year > m.max_birth_year())
+                        | (year % 1 != 0),
+                        m.R_NO_BIRTH_YEAR,
+                    ),
+                ]
+            ),
+        )
+        ben = self.cache(ben)
+        for row in ben.groupBy("_reason").count().collect():
+            if row["_reason"]:
+                self.report.reject("person", row["_reason"], row["count"])
+        self.person_status = self.cache(
+            ben.filter(_c("_reason").isNull() | (_c("_reason") == m.R_NO_BIRTH_YEAR)).select(
+                "psv",
+                F.when(_c("_reason").isNull(), hash_id(_c("psv"))).alias("person_id"),
+                _c("_reason").isNotNull().alias("_dropped"),
+            )
+        )
+        kept = ben.filter(_c("_reason").isNull())
+        pairs = (
+            kept.select(
+                F.coalesce(_c("BEN_RES_DPT"), F.lit("")).alias("d"),
+                F.coalesce(_c("BEN_RES_COM"), F.lit("")).alias("c"),
+            )
+            .distinct()
+            .collect()
+        )
+        lsv_rows = [(r["d"], r["c"], m.location_source_value(r["d"], r["c"])) for r in pairs]
+        self.person_lsv = {r[2] for r in lsv_rows if r[2]}
+        lsv_df = self.spark.createDataFrame(lsv_rows, "d string, c string, lsv string")
+        kept = kept.join(
+            F.broadcast(lsv_df),
+            (F.coalesce(_c("BEN_RES_DPT"), F.lit("")) == _c("d"))
+            & (F.coalesce(_c("BEN_RES_COM"), F.lit("")) == _c("c")),
+            "left",
+        )
+        month = _c("BEN_NAI_MOI").cast("double")
+        gender = F.when(_c("BEN_SEX_COD") == "1", F.lit(m.MALE)).when(
+            _c("BEN_SEX_COD") == "2", F.lit(m.FEMALE)
+        )
+        person = kept.select(
+            hash_id(_c("psv")).alias("person_id"),
+            F.coalesce(gender, F.lit(m.NO_MATCH)).alias("gender_concept_id"),
+            _c("BEN_NAI_ANN").cast("double").cast("long").alias("year_of_birth"),
+            F.when((month >= 1) & (month <= 12) & (month % 1 == 0), month.cast("long")).alias(
+                "month_of_birth"
+            ),
+            F.lit(m.NO_MATCH).alias("race_concept_id"),
+            F.lit(m.NO_MATCH).alias("ethnicity_concept_id"),
+            F.when(_c("lsv").isNotNull(), hash_id(_c("lsv"))).alias("location_id"),
+            _c("psv").alias("person_source_value"),
+            _c("BEN_SEX_COD").alias("gender_source_value"),
+            _c("BEN_DCD_DTE").alias("_dcd"),
+        )
+        person = self.cache(person)
+        birth = F.concat(
+            F.lpad(_c("year_of_birth").cast("string"), 4, "0"),
+            F.lit("-"),
+            F.lpad(F.coalesce(_c("month_of_birth"), F.lit(1)).cast("string"), 2, "0"),
+            F.lit("-01"),
+        )
+        dcd = _c("_dcd")
+        ok = (
+            (dcd != m.DEATH_PLACEHOLDER)
+            & (dcd >= birth)
+            & (dcd <= F.lit(m.release_date().isoformat()))
+        )
+        present = person.filter(dcd.isNotNull()).withColumn("_ok", ok)
+        present = self.cache(present)
+        bad = present.filter(~_c("_ok")).count()
+        self.report.reject("death", m.R_DEATH_IMPLAUSIBLE, bad)
+        death = present.filter(_c("_ok")).select(
+            "person_id",
+            _c("_dcd").alias("death_date"),
+            F.lit(m.CLAIM).alias("death_type_concept_id"),
+        )
+        return person.drop("_dcd"), death
+
+    def _link(self, df: DataFrame, psv: Column) -> DataFrame:
+        status = self.person_status
+        return (
+            df.withColumn("psv", psv)
+            .join(status, "psv", "left")
+            .withColumn("_dropped", F.coalesce(_c("_dropped"), F.lit(False)))
+        )
+
+    def dcir_visits(self):
+        self.run.step("visit_occurrence", "DCIR lines")
+        t = "visit_occurrence"
+        prs = self.f["ER_PRS_F"]
+        rank = self._has_rank("ER_PRS_F")
+        psv = (
+            F.when(
+                _c("BEN_RNG_GEM").isNotNull() & (_c("BEN_RNG_GEM") != "1"),
+                F.concat(_c("BEN_NIR_PSA"), F.lit("_"), _c("BEN_RNG_GEM")),
+            ).otherwise(_c("BEN_NIR_PSA"))
+            if rank
+            else _c("BEN_NIR_PSA")
+        )
+        prs = self._link(prs, psv)
+        start = F.coalesce(_c("EXE_SOI_DTD"), _c("PRE_PRE_DTD"))
+        prs = prs.withColumn("start", start).withColumn(
+            "end", F.coalesce(_c("EXE_SOI_DTF"), _c("start"))
+        )
+        info = (F.coalesce(_c("DPN_QLF"), F.lit("")) == m.INFO_ONLY_QUALIFIER) | (
+            F.coalesce(_c("PRS_DPN_QLP"), F.lit("")) == m.INFO_ONLY_QUALIFIER
+        )
+        rules = [(info, m.R_INFO_LINE), (_c("BEN_NIR_PSA").isNull(), m.R_NO_PSEUDONYM)]
+        rules += self._patient_rules() + self._date_rules(_c("start"), _c("end"))
+        prs = self._tally(prs.withColumn("_reason", self._reason(rules)), t)
+        prs = prs.withColumn("fkey", _flux_key())
+        ete = self.f.get("ER_ETE_F")
+        if ete is not None and self._linkable("ER_ETE_F", "the care site of visits"):
+            by_key = (
+                ete.withColumn("fkey", _flux_key())
+                .where(_c("ETB_EXE_FIN").isNotNull())
+                .groupBy("fkey")
+                .agg(F.min(F.substring("ETB_EXE_FIN", 1, 8)).alias("care_site_source_value"))
+            )
+            prs = prs.join(by_key, "fkey", "left")
+        else:
+            prs = prs.withColumn("care_site_source_value", F.lit(None).cast("string"))
+        spe, act = _c("PSE_SPE_COD"), _c("PSE_ACT_NAT")
+        filled = lambda c: c.isNotNull() & ~c.isin(*m.NOT_FILLED)  # noqa: E731
+        prs = prs.withColumn(
+            "provider_source_value",
+            F.when(filled(spe), F.concat(F.lit("SPE:"), spe)).when(
+                filled(act), F.concat(F.lit("ACT:"), act)
+            ),
+        )
+        prs = prs.withColumn(
+            "visit_occurrence_id",
+            hash_id(
+                _c("psv"), _c("start"), _c("end"), _c("PRS_NAT_REF"), _c("PFS_EXE_NUM"),
+                _c("care_site_source_value"),
+            ),
+        ).withColumn(
+            "first",
+            F.concat(_flux_sort(), F.lit("#"), F.coalesce(_c("provider_source_value"), F.lit(""))),
+        )  # fmt: skip
+        prs = self.cache(prs)
+        self.lines = prs.select("fkey", "visit_occurrence_id", "PRS_ACT_QTE")
+        self.run.progress(35, 0, "grouping lines into visits")
+        visits = prs.groupBy("visit_occurrence_id").agg(
+            F.min("person_id").alias("person_id"),
+            F.min("start").alias("visit_start_date"),
+            F.min("end").alias("visit_end_date"),
+            F.min("PRS_NAT_REF").alias("visit_source_value"),
+            F.min("care_site_source_value").alias("care_site_source_value"),
+            F.min("first").alias("first"),
+        )
+        provider = F.split(_c("first"), "#", 2).getItem(1)
+        concepts = F.create_map(*[F.lit(x) for kv in m.visit_concepts().items() for x in kv])
+        visits = visits.select(
+            "visit_occurrence_id",
+            "person_id",
+            F.coalesce(concepts[_c("visit_source_value")], F.lit(m.OUTPATIENT)).alias(
+                "visit_concept_id"
+            ),
+            "visit_start_date",
+            "visit_end_date",
+            F.lit(m.CLAIM).alias("visit_type_concept_id"),
+            F.when(provider != "", provider).alias("provider_source_value"),
+            "care_site_source_value",
+            "visit_source_value",
+        )
+        return _visit_ids(visits)
+
+    def pmsi_visits(self):
+        self.run.step("visit_occurrence", "PMSI MCO stays")
+        t = "visit_occurrence"
+        c = self.f["T_MCOAAC"]
+        ret = reduce(
+            lambda a, b: a | b,
+            [_c(col).isNotNull() & (_c(col) != "0") for col in m.PMSI_RETURN_CODES],
+        )
+        c = self._link(c, _c("NIR_ANO_17"))
+        c = c.withColumn("start", F.coalesce(_c("EXE_SOI_DTD"), _c("ENT_DAT")))
+        c = c.withColumn("end", F.coalesce(_c("EXE_SOI_DTF"), _c("SOR_DAT"), _c("start")))
+        rules = [(ret, m.R_PMSI_RETURN)] + self._patient_rules()
+        rules += self._date_rules(_c("start"), _c("end"))
+        c = self._tally(c.withColumn("_reason", self._reason(rules)), t)
+        win = Window.partitionBy("ETA_NUM", "RSA_NUM").orderBy("person_id", "start", "end")
+        c = c.withColumn("_n", F.row_number().over(win)).withColumn(
+            "_reason", F.when(_c("_n") > 1, F.lit("duplicate T_MCOaaC row for the same stay"))
+        )
+        c = self._tally(c, t)
+        b = self.f.get("T_MCOAAB")
+        if b is not None:
+            prv = b.groupBy("ETA_NUM", "RSA_NUM").agg(F.min("ENT_PRV").alias("ENT_PRV"))
+            c = c.join(prv, ["ETA_NUM", "RSA_NUM"], "left")
+        else:
+            c = c.withColumn("ENT_PRV", F.lit(None).cast("string"))
+        e = self.f.get("T_MCOAAE")
+        if e is not None:
+            eta = (
+                e.where(_c("ETB_EXE_FIN").isNotNull())
+                .groupBy("ETA_NUM")
+                .agg(F.substring(F.min("ETB_EXE_FIN"), 1, 8).alias("_fin"))
+            )
+            c = c.join(eta, "ETA_NUM", "left")
+        else:
+            c = c.withColumn("_fin", F.lit(None).cast("string"))
+        visits = c.select(
+            hash_id(_c("ETA_NUM"), _c("RSA_NUM")).alias("visit_occurrence_id"),
+            "person_id",
+            F.when(_c("ENT_PRV") == "5", F.lit(m.ER_INPATIENT))
+            .otherwise(F.lit(m.INPATIENT))
+            .alias("visit_concept_id"),
+            _c("start").alias("visit_start_date"),
+            _c("end").alias("visit_end_date"),
+            F.lit(m.CLAIM).alias("visit_type_concept_id"),
+            F.lit(None).cast("string").alias("provider_source_value"),
+            F.coalesce(_c("_fin"), F.substring("ETA_NUM", 1, 8)).alias("care_site_source_value"),
+            F.lit("MCO").alias("visit_source_value"),
+        )
+        return _visit_ids(visits)
+
+    def _events(self, table: str, target: str, code_col: str):
+        frame = self.f.get(table)
+        if frame is None:
+            return None
+        if self.lines is None or not self._linkable(table, target):
+            self.report.reject(target, m.R_NO_LINE, self.report.rows_read[table])
+            return None
+        lines = self.lines.groupBy("fkey").agg(
+            F.min(
+                F.struct(
+                    _c("visit_occurrence_id").alias("v"),
+                    F.coalesce(_c("PRS_ACT_QTE"), F.lit("")).alias("q"),
+                )
+            ).alias("_l")
+        )
+        df = frame.withColumn("fkey", _flux_key()).join(lines, "fkey", "left")
+        df = df.withColumn(
+            "_reason",
+            self._reason([(_c(code_col).isNull(), m.R_NO_CODE), (_c("_l").isNull(), m.R_NO_LINE)]),
+        )
+        df = self._tally(df, target)
+        df = df.select(
+            "*",
+            _c("_l.v").alias("visit_occurrence_id"),
+            F.when(_c("_l.q") != "", _c("_l.q")).alias("PRS_ACT_QTE_LINE"),
+        ).drop("_l")
+        return df.join(self.visit_info, "visit_occurrence_id", "left")
+
+    def drugs(self):
+        t = "drug_exposure"
+        pha = self._events("ER_PHA_F", t, "PHA_PRS_C13")
+        if pha is None:
+            return self.spark.createDataFrame([], _schema(t))
+        pha = pha.withColumn(
+            "drug_exposure_id",
+            hash_id(_c("visit_occurrence_id").cast("string"), _c("PHA_PRS_C13")),
+        )
+        agg = pha.groupBy("drug_exposure_id").agg(
+            F.min("person_id").alias("person_id"),
+            F.min("visit_start_date").alias("start"),
+            F.min("provider_id").alias("provider_id"),
+            F.min("visit_occurrence_id").alias("visit_occurrence_id"),
+            F.min("PHA_PRS_C13").alias("drug_source_value"),
+            F.count(F.lit(1)).alias("rows"),
+            F.sum(_c("PHA_ACT_QSN").cast("double")).alias("quantity"),
+        )
+        agg = self.cache(agg)
+        cancelled = agg.filter(_c("quantity") <= 0).agg(F.sum("rows")).collect()[0][0] or 0
+        self.report.reject(t, m.R_CANCELLED, cancelled)
+        agg = agg.filter(_c("quantity").isNull() | (_c("quantity") > 0))
+        return agg.select(
+            "drug_exposure_id",
+            "person_id",
+            F.lit(m.NO_MATCH).alias("drug_concept_id"),
+            _c("start").alias("drug_exposure_start_date"),
+            F.date_format(F.date_add(F.to_date("start"), m.DRUG_DAYS), "yyyy-MM-dd").alias(
+                "drug_exposure_end_date"
+            ),
+            F.lit(m.CLAIM).alias("drug_type_concept_id"),
+            "quantity",
+            F.lit(m.DRUG_DAYS + 1).alias("days_supply"),
+            "provider_id",
+            "visit_occurrence_id",
+            "drug_source_value",
+        )
+
+    def procedures(self):
+        t = "procedure_occurrence"
+        cam = self._events("ER_CAM_F", t, "CAM_PRS_IDE")
+        if cam is None:
+            return self.spark.createDataFrame([], _schema(t))
+        cam = cam.withColumn(
+            "procedure_occurrence_id",
+            hash_id(
+                _c("visit_occurrence_id").cast("string"), _c("CAM_PRS_IDE"), _c("visit_start_date")
+            ),
+        )
+        agg = cam.groupBy("procedure_occurrence_id").agg(
+            F.min("person_id").alias("person_id"),
+            F.min("visit_start_date").alias("procedure_date"),
+            F.min("provider_id").alias("provider_id"),
+            F.min("visit_occurrence_id").alias("visit_occurrence_id"),
+            F.min("CAM_PRS_IDE").alias("procedure_source_value"),
+            F.bround(F.sum(_c("PRS_ACT_QTE_LINE").cast("double"))).cast("long").alias("quantity"),
+        )
+        return agg.select(
+            "*",
+            F.lit(m.NO_MATCH).alias("procedure_concept_id"),
+            F.lit(m.CLAIM).alias("procedure_type_concept_id"),
+        )
+
+    def observation_periods(self, out):
+        spans = (
+            out["visit_occurrence"]
+            .select("person_id", _c("visit_start_date").alias("s"), _c("visit_end_date").alias("e"))
+            .unionByName(
+                out["drug_exposure"].select(
+                    "person_id",
+                    _c("drug_exposure_start_date").alias("s"),
+                    _c("drug_exposure_end_date").alias("e"),
+                )
+            )
+            .unionByName(
+                out["procedure_occurrence"].select(
+                    "person_id", _c("procedure_date").alias("s"), _c("procedure_date").alias("e")
+                )
+            )
+        )
+        g = spans.groupBy("person_id").agg(F.min("s").alias("s"), F.max("e").alias("e"))
+        w = self.plan.window
+        if w.start:
+            g = g.withColumn("s", F.when(_c("s") >= w.start, _c("s")).otherwise(F.lit(w.start)))
+        if w.end:
+            g = g.withColumn("e", F.when(_c("e") <= w.end, _c("e")).otherwise(F.lit(w.end)))
+        period = self.cache(
+            g.select(
+                hash_id(_c("person_id").cast("string"), _c("s"), _c("e")).alias(
+                    "observation_period_id"
+                ),
+                "person_id",
+                _c("s").alias("observation_period_start_date"),
+                _c("e").alias("observation_period_end_date"),
+                F.lit(m.OBSERVATION_PERIOD_TYPE).alias("period_type_concept_id"),
+            )
+        )
+        stats = period.agg(F.count(F.lit(1)), F.max("observation_period_end_date")).collect()[0]
+        persons = out["person"].count()
+        self.report.persons_without_events = int(persons - stats[0])
+        # the last event end, before clipping, as the pandas engine reports it
+        self.last_event = spans.agg(F.max("e")).collect()[0][0]
+        return period
+
+    def dimensions(self):
+        establishments = (
+            [r.asDict() for r in self.f["T_MCOAAE"].collect()] if "T_MCOAAE" in self.f else []
+        )
+        care_site = m.care_site_rows(set(self.used_finess), establishments)
+        lsv = self.person_lsv | m.care_site_departements(set(care_site["care_site_source_value"]))
+        spe = [r.asDict() for r in self.f["IR_SPE_V"].collect()] if "IR_SPE_V" in self.f else []
+        act = [r.asDict() for r in self.f["IR_ACT_V"].collect()] if "IR_ACT_V" in self.f else []
+        return {
+            "location": m.location_rows(lsv),
+            "care_site": care_site,
+            "provider": m.provider_rows(self.used_providers, m.nomenclature_labels(spe, act)),
+            "cdm_source": m.cdm_source_rows(self.last_event),
+        }
+
+    # --- output -----------------------------------------------------------------------------
+    def write(self, out: dict, target) -> None:
+        from .api import COVERAGE, coverage
+
+        run, plan = self.run, self.plan
+        run.step("write", "writing the OMOP tables")
+        views = {}
+        for i, table in enumerate(plan.tables):
+            run.check_cancelled()
+            data = out[table]
+            col = COVERAGE.get(table)
+            if table in BIG_TABLES:
+                # a checkpoint cuts the lineage: the DQ query over all tables stays small
+                df = _conform(data, table).localCheckpoint(eager=True)
+                mapped_expr = (
+                    F.sum(F.when(F.coalesce(_c(col), F.lit(0)) != 0, 1).otherwise(0))
+                    if col
+                    else F.lit(0)
+                )
+                n, mapped = df.agg(F.count(F.lit(1)), mapped_expr).collect()[0]
+                mapped = mapped or 0
+                if n and isinstance(target, FolderTarget):
+                    _write_folder(df, table, target)
+                elif n:
+                    ordered = df.orderBy(*sort_key(table))
+                    target.write_rows(table, (tuple(r) for r in ordered.toLocalIterator()))
+                else:
+                    target.write_frame(table, conform(data.limit(0).toPandas(), table))
+            else:
+                n = len(data)
+                target.write_frame(table, data)
+                mapped = int((data[col].fillna(0) != 0).sum()) if col else 0
+                df = (
+                    self.spark.createDataFrame(
+                        data.astype(object).where(data.notna(), None), _schema(table)
+                    )
+                    if n
+                    else self.spark.createDataFrame([], _schema(table))
+                )
+                df = _conform(df, table).localCheckpoint(eager=True)
+            views[table] = df
+            self.report.rows_written[table] = n
+            if col:
+                self.report.coverage[table] = coverage(col, mapped, n)
+            run.progress(72 + 20 * (i + 1) // len(plan.tables), n, f"wrote {table}")
+        run.step("dq", "data-quality checks")
+        for table, df in views.items():
+            df.createOrReplaceTempView(table)
+        self.report.dq = run_checks(
+            set(plan.tables), lambda sql: [tuple(r) for r in self.spark.sql(sql).collect()]
+        )
+        run.done()
+
+
+def _visit_ids(visits: DataFrame) -> DataFrame:
+    return visits.withColumn(
+        "provider_id",
+        F.when(_c("provider_source_value").isNotNull(), hash_id(_c("provider_source_value"))),
+    ).withColumn(
+        "care_site_id",
+        F.when(_c("care_site_source_value").isNotNull(), hash_id(_c("care_site_source_value"))),
+    )
+
+
+def _flux_key() -> Column:
+    return F.concat_ws("|", *[F.coalesce(_c(k), F.lit("")) for k in m.FLUX_KEYS])
+
+
+def _flux_sort() -> Column:
+    parts = []
+    for k in m.FLUX_KEYS:
+        col = F.coalesce(_c(k), F.lit(""))
+        parts.append(col if k in m.FLUX_TEXT_KEYS else F.lpad(col, 20, "0"))
+    return F.concat_ws("|", *parts)
+
+
+_SPARK_TYPES = {
+    "bigint": T.LongType(),
+    "integer": T.IntegerType(),
+    "float": T.DoubleType(),
+    "date": T.DateType(),
+    "datetime": T.TimestampType(),
+}
+
+
+def _schema(table: str, dates_as_text: bool = True) -> T.StructType:
+    return T.StructType(
+        [
+            T.StructField(
+                f.name,
+                T.StringType()
+                if f.kind == "text" or (f.kind == "date" and dates_as_text)
+                else _SPARK_TYPES[f.datatype],
+            )
+            for f in fields(table)
+        ]
+    )
+
+
+def _conform(df: DataFrame, table: str) -> DataFrame:
+    """Spec columns in spec order with the spec types (dates as DateType)."""
+    exprs = []
+    for f in fields(table):
+        col = _c(f.name) if f.name in df.columns else F.lit(None)
+        if f.kind == "text":
+            size = f.datatype[len("varchar(") : -1]
+            col = col.cast("string")
+            if size.isdigit():
+                col = F.substring(col, 1, int(size))
+        elif f.kind == "date":
+            col = F.to_date(col.cast("string"))
+        else:
+            col = col.cast(_SPARK_TYPES[f.datatype])
+        exprs.append(col.alias(f.name))
+    return df.select(exprs)
+
+
+def _write_folder(df: DataFrame, table: str, target: FolderTarget) -> None:
+    """Spark writes into the staging folder; CSV becomes one sorted file per table."""
+    final = target.path(table)
+    if target.fmt == "parquet":
+        df.orderBy(*sort_key(table)).write.mode("error").parquet(str(final))
+        for extra in final.glob("*.crc"):
+            extra.unlink()
+        for extra in final.glob("_*"):
+            extra.unlink()
+        return
+    tmp = target.staging / f"_{table}_{uuid.uuid4().hex[:6]}"
+    df.orderBy(*sort_key(table)).coalesce(1).write.csv(
+        str(tmp), header=True, sep=",", quote='"', escape='"', nullValue="", emptyValue="",
+        dateFormat="yyyy-MM-dd", lineSep="\n", ignoreLeadingWhiteSpace=False,
+        ignoreTrailingWhiteSpace=False, encoding="UTF-8",
+    )  # fmt: skip
+    part = next(tmp.glob("part-*.csv"))
+    part.replace(final)
+    shutil.rmtree(tmp)

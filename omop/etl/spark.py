@@ -1,0 +1,38 @@
+"""The one SparkSession factory: ``local[*]`` unless ``SPARK_MASTER_URL`` names a cluster.
+
+Needs Java 17. Memory stays modest by default (``OMOP_SPARK_DRIVER_MEMORY``, 2g) because the
+worker shares its machine; on a cluster, size executors with the usual ``spark.*`` settings
+(``SPARK_CONF_DIR``). Input and output paths must then be on storage every node can read.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = None):
+    from pyspark.sql import SparkSession
+
+    master = os.environ.get("SPARK_MASTER_URL") or "local[*]"
+    partitions = shuffle_partitions or int(
+        os.environ.get("OMOP_SPARK_SHUFFLE_PARTITIONS", 2 * (os.cpu_count() or 2))
+    )
+    builder = (
+        SparkSession.builder.appName(app_name)
+        .master(master)
+        .config("spark.driver.memory", os.environ.get("OMOP_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        # invalid dates and casts give null (as in the pandas engine), not an error
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+    )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
