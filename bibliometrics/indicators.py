@@ -417,3 +417,80 @@ def compute_all(
         "topic_trends": topic_trends([r.get("year") for r in rows], [r.get("topic") for r in rows]),
         "reuse": reuse_potential(rows, components=components, themes=themes),
     }
+
+
+# --- Dashboard: filters and the light indicators recomputed per filter ------------------------
+
+# filter name → (row key, the row value is a list)
+FILTERS: dict[str, tuple[str, bool]] = {
+    "actor_type": ("actor_types", True),
+    "component": ("components", True),
+    "area": ("areas", True),
+    "country": ("countries", True),
+    "city": ("cities", True),
+    "institution": ("institutions", True),
+    "topic": ("topic", False),
+    "journal": ("journal", False),
+}
+
+
+def filter_rows(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    year_min: int | None = None,
+    year_max: int | None = None,
+    year: int | None = None,
+    **criteria: str | None,
+) -> list[Mapping[str, Any]]:
+    """Rows matching every criterion given (``None`` or "" means no criterion)."""
+    active = {k: v for k, v in criteria.items() if v not in (None, "")}
+    unknown = set(active) - set(FILTERS)
+    if unknown:
+        raise ValueError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+    out = []
+    for row in rows:
+        y = row.get("year")
+        if year is not None and y != year:
+            continue
+        if year_min is not None and (y is None or y < year_min):
+            continue
+        if year_max is not None and (y is None or y > year_max):
+            continue
+        ok = True
+        for name, value in active.items():
+            key, is_list = FILTERS[name]
+            cell = row.get(key)
+            if (value not in (cell or [])) if is_list else (cell != value):
+                ok = False
+                break
+        if ok:
+            out.append(row)
+    return out
+
+
+def dashboard(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    components: Sequence[str],
+    themes: Sequence[str],
+    network_nodes: int = 60,
+) -> dict[str, Any]:
+    """What the public dashboard shows for a (filtered) set of rows: fast enough per request."""
+    production = annual_production(r.get("year") for r in rows)
+    inst_graph = collaboration_network(r.get("institutions") or [] for r in rows)
+    return {
+        "publications": len(rows),
+        "production": production,
+        "cagr": cagr(production),
+        "by_actor_type": production_by(rows, "actor_types"),
+        "by_component": production_by(rows, "components"),
+        "by_area": production_by(rows, "areas"),
+        "by_country": totals_by(rows, "countries"),
+        "by_city": totals_by(rows, "cities"),
+        "top_journals": top_journals((r.get("journal") for r in rows), n=15),
+        "topic_trends": topic_trends([r.get("year") for r in rows], [r.get("topic") for r in rows]),
+        "collaboration": collaboration(len(r.get("authors") or []) for r in rows),
+        "international_share": international_share(r.get("countries") or [] for r in rows),
+        "institution_network": network_layout(inst_graph, max_nodes=network_nodes),
+        "reuse": reuse_potential(rows, components=components, themes=themes),
+    }

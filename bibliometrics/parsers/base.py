@@ -68,10 +68,14 @@ def empty_record(source: str) -> dict[str, Any]:
     }
 
 
-def open_binary(path: str | Path) -> IO[bytes]:
-    """Open a file for streaming, transparently un-gzipping ``*.gz`` (or gzip magic)."""
-    path = Path(path)
-    fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+def open_binary(path: str | Path | IO[bytes]) -> IO[bytes]:
+    """Open a file for streaming, transparently un-gzipping (gzip magic bytes).
+
+    ``path`` may also be an open, seekable binary file (the importer passes one so it can
+    report progress from the position in the file).
+    """
+    # the caller closes what is returned
+    fh = path if hasattr(path, "read") else open(Path(path), "rb")  # noqa: SIM115
     head = fh.read(2)
     fh.seek(0)
     if head == b"\x1f\x8b":
@@ -79,7 +83,7 @@ def open_binary(path: str | Path) -> IO[bytes]:
     return fh
 
 
-def open_text(path: str | Path) -> IO[str]:
+def open_text(path: str | Path | IO[bytes]) -> IO[str]:
     """Text stream (UTF-8, BOM stripped, undecodable bytes replaced)."""
     return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", errors="replace", newline="")
 
@@ -113,7 +117,7 @@ MONTHS = {
 
 
 def clean(text: str | None) -> str:
-    return _SPACES.sub(" ", text or "").strip()
+    return " ".join((text or "").split())
 
 
 def normalize_doi(value: str | None) -> str | None:
@@ -176,6 +180,8 @@ def iso_date(year: int | None, month: Any = None, day: Any = None) -> str | None
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

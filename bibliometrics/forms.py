@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enrichment import AREA_LABELS, COMPONENTS
+from .models import ActorType, Topic
+from .parsers import FORMATS
+
+
+class FilterForm(forms.Form):
+    """Dashboard and list filters (all optional)."""
+
+    year_min = forms.IntegerField(
+        label=_("De l'année"), required=False, min_value=1900, max_value=2100
+    )
+    year_max = forms.IntegerField(
+        label=_("à l'année"), required=False, min_value=1900, max_value=2100
+    )
+    actor_type = forms.ChoiceField(label=_("Type d'acteur"), required=False)
+    component = forms.ChoiceField(label=_("Composante du SNDS"), required=False)
+    area = forms.ChoiceField(label=_("Domaine thérapeutique"), required=False)
+    country = forms.ChoiceField(label=_("Pays"), required=False)
+    topic = forms.ChoiceField(label=_("Thème (topic)"), required=False)
+    # set by clicks on charts
+    year = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    journal = forms.CharField(required=False, widget=forms.HiddenInput)
+    institution = forms.CharField(required=False, widget=forms.HiddenInput)
+    city = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, countries: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Tous"))]
+        self.fields["actor_type"].choices = everything + list(ActorType.choices)
+        self.fields["component"].choices = everything + [(c.code, c.label) for c in COMPONENTS]
+        self.fields["area"].choices = everything + sorted(AREA_LABELS.items(), key=lambda kv: kv[1])
+        self.fields["country"].choices = everything + [(c, c) for c in sorted(countries)]
+        self.fields["topic"].choices = everything + [
+            (label, label) for label in Topic.objects.values_list("label", flat=True)
+        ]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "fr-select" if isinstance(field, forms.ChoiceField) else "fr-input"
+            )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "fr-upload"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Fichiers"),
+        help_text=_(
+            "PubMed XML (.xml, .xml.gz), MEDLINE, RIS, BibTeX, CSV Scopus, Web of Science."
+        ),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("auto", _("Détection automatique"))] + [(f, f) for f in FORMATS],
+        initial="auto",
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+
+
+class RelevanceForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Utilise le SNDS ?"),
+        choices=[
+            ("auto", _("Suivre la détection automatique")),
+            ("yes", _("Oui, la retenir")),
+            ("no", _("Non, l'écarter")),
+        ],
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    note = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "fr-input"}),
+    )
+
+    def relevant(self) -> bool | None:
+        return {"auto": None, "yes": True, "no": False}[self.cleaned_data["decision"]]

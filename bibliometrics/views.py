@@ -1,0 +1,259 @@
+"""Public dashboard and publication pages; upload and curation for the ``data`` role."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.jobs import JobError
+from portal.permissions import capability_required
+from portal.roles import can
+
+from . import selectors, services
+from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
+from .forms import FilterForm, RelevanceForm, UploadForm
+from .models import ActorType
+
+ACTOR_LABELS = dict(ActorType.choices)
+
+
+def _filter_form(request) -> FilterForm:
+    snapshot = selectors.snapshot_current()
+    countries = list((snapshot.data.get("by_country") or {}).keys())
+    return FilterForm(request.GET or None, countries=countries)
+
+
+def _public(data: dict[str, Any], user) -> dict[str, Any]:
+    """Hide per-person figures from the public (small-cell rule, no per-author data)."""
+    data = dict(data)
+    threshold = settings.SMALL_CELL_THRESHOLD
+    if "lotka" in data and data["lotka"]:
+        lotka = dict(data["lotka"])
+        lotka["table"] = [
+            {
+                **row,
+                "observed": row["observed"] if row["observed"] >= threshold else f"< {threshold}",
+            }
+            for row in lotka.get("table", [])
+        ]
+        data["lotka"] = lotka
+    if not can(user, "bibliometrics.curate"):
+        data.pop("h_index_authors", None)
+        if "coauthor_network" in data:
+            data["coauthor_network"] = {
+                k: v for k, v in data["coauthor_network"].items() if k != "central"
+            }
+    return data
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {
+        "actor_type": {k: str(v) for k, v in ACTOR_LABELS.items()},
+        "component": COMPONENT_LABELS,
+        "area": AREA_LABELS,
+        "iso3": COUNTRY_ISO3,
+        "cities": {name: [lat, lon] for name, (lat, lon, _a) in FRENCH_CITIES.items()},
+    }
+
+
+def dashboard(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    data = selectors.dashboard_data(filters)
+    return render(
+        request,
+        "bibliometrics/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "data": _public(data, request.user),
+            "labels": _labels(),
+            "query": request.GET.urlencode(),
+            "can_curate": can(request.user, "bibliometrics.curate"),
+        },
+    )
+
+
+def indicators_page(request):
+    snapshot = selectors.snapshot_current()
+    return render(
+        request,
+        "bibliometrics/indicators.html",
+        {
+            "snapshot": snapshot,
+            "data": _public(snapshot.data, request.user),
+            "labels": _labels(),
+            "components": COMPONENT_LABELS,
+            "areas": AREA_LABELS,
+        },
+    )
+
+
+CHARTS = {
+    "production": (("year", "publications"),),
+    "actor_types": (("actor_type", "year", "publications"),),
+    "components": (("component", "year", "publications"),),
+    "areas": (("area", "year", "publications"),),
+    "journals": (("journal", "publications"),),
+    "topics": (("topic", "year", "publications"),),
+    "countries": (("country", "publications"),),
+    "cities": (("city", "publications"),),
+    "network": (("institution", "publications", "community", "x", "y"),),
+    "reuse": (("component", "area", "publications"),),
+}
+
+
+def _chart_rows(chart: str, data: dict[str, Any]) -> list[list[Any]]:
+    def by_year(block: dict) -> list[list[Any]]:
+        return [[k, y, n] for k, years in block.items() for y, n in years.items()]
+
+    match chart:
+        case "production":
+            return [[y, n] for y, n in data.get("production", {}).items()]
+        case "actor_types":
+            return by_year(data.get("by_actor_type", {}))
+        case "components":
+            return by_year(data.get("by_component", {}))
+        case "areas":
+            return by_year(data.get("by_area", {}))
+        case "topics":
+            return by_year(data.get("topic_trends", {}))
+        case "journals":
+            return [list(x) for x in data.get("top_journals", [])]
+        case "countries":
+            return [[k, n] for k, n in data.get("by_country", {}).items()]
+        case "cities":
+            return [[k, n] for k, n in data.get("by_city", {}).items()]
+        case "network":
+            layout = data.get("institution_network", {})
+            layout = layout.get("layout", layout)
+            return [
+                [n["id"], n["publications"], n["community"], n["x"], n["y"]]
+                for n in layout.get("nodes", [])
+            ]
+        case "reuse":
+            matrix = data.get("reuse", {}).get("matrix", {})
+            return [[c, a, n] for c, row in matrix.items() for a, n in row.items()]
+    raise Http404
+
+
+def chart_csv(request, chart: str):
+    if chart not in CHARTS:
+        raise Http404
+    form = _filter_form(request)
+    data = selectors.dashboard_data(form.filters())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="publications-snds-{chart}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CHARTS[chart][0])
+    writer.writerows(_chart_rows(chart, data))
+    return response
+
+
+def publication_list(request):
+    form = _filter_form(request)
+    q = request.GET.get("q", "").strip()
+    qs = selectors.publications_search(request.user, q=q, filters=form.filters())
+    page = Paginator(qs.only("pk", "title", "journal", "year", "pmid", "doi", "is_example"), 25)
+    page_obj = page.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "bibliometrics/publication_list.html",
+        {
+            "form": form,
+            "q": q,
+            "page_obj": page_obj,
+            "count": page.count,
+            "query": params.urlencode(),
+            "filters": form.filters(),
+            "labels": _labels(),
+        },
+    )
+
+
+def publication_detail(request, pk: int):
+    publication = get_object_or_404(
+        selectors.publications_visible_to(request.user).select_related("topic"), pk=pk
+    )
+    authorships = publication.authorships.select_related("author").prefetch_related("affiliations")
+    initial = {
+        None: "auto",
+        True: "yes",
+        False: "no",
+    }[publication.relevance_override]
+    return render(
+        request,
+        "bibliometrics/publication_detail.html",
+        {
+            "publication": publication,
+            "authorships": authorships,
+            "components": publication.components.all(),
+            "areas": publication.areas.all(),
+            "can_curate": can(request.user, "bibliometrics.curate"),
+            "relevance_form": RelevanceForm(
+                initial={"decision": initial, "note": publication.relevance_note}
+            ),
+        },
+    )
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def publication_relevance(request, pk: int):
+    publication = get_object_or_404(selectors.publications_visible_to(request.user), pk=pk)
+    form = RelevanceForm(request.POST)
+    if form.is_valid():
+        services.publication_set_relevance(
+            publication=publication,
+            relevant=form.relevant(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(request, _("Décision enregistrée ; les indicateurs vont être recalculés."))
+    else:
+        messages.error(request, _("Choisissez une décision."))
+    return redirect(publication)
+
+
+@capability_required("bibliometrics.curate")
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.import_upload(
+                files=form.cleaned_data["files"], fmt=form.cleaned_data["format"], by=request.user
+            )
+        except JobError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Import lancé."))
+            return redirect("bibliometrics:import-detail", pk=run.pk)
+    return render(
+        request,
+        "bibliometrics/import_upload.html",
+        {"form": form, "imports": selectors.imports_recent()[:20]},
+    )
+
+
+@capability_required("bibliometrics.curate")
+def import_detail(request, pk: int):
+    run = get_object_or_404(selectors.imports_recent(), pk=pk)
+    return render(request, "bibliometrics/import_detail.html", {"run": run, "job": run.job})
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def topics_recompute(request):
+    job = services.topics_recompute_enqueue(by=request.user)
+    messages.success(request, _("Recalcul des thèmes lancé."))
+    return redirect(job)
