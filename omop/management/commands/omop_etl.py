@@ -1,0 +1,65 @@
+"""``manage.py omop_etl``: convert an SNDS extract to OMOP CDM v5.4 (see omop.etl)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from omop.etl import InputError, run_conversion
+from omop.etl.spec import TABLES
+from omop.etl.writers import FORMATS
+
+
+class Command(BaseCommand):
+    help = "Convertit un extrait SNDS au format OMOP CDM v5.4 (moteur pandas ou Spark)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", required=True, help="folder of the SNDS extract")
+        parser.add_argument(
+            "--output", required=True,
+            help="folder (csv, parquet), SQLite file, or postgresql://…/db?schema=omop",
+        )  # fmt: skip
+        parser.add_argument("--engine", choices=["pandas", "spark"], default="pandas")
+        parser.add_argument("--format", choices=FORMATS, default="csv")
+        parser.add_argument("--tables", help=f"comma-separated subset of: {','.join(TABLES)}")
+        parser.add_argument("--start", help="extraction window start (events before are rejected)")
+        parser.add_argument("--end", help="extraction window end")
+        parser.add_argument("--report", help="report path (default: next to the output)")
+        parser.add_argument(
+            "--fail-on-dq",
+            action="store_true",
+            help="exit non-zero when a data-quality check fails",
+        )
+
+    def handle(self, *args, **opts):
+        tables = (
+            [t.strip() for t in opts["tables"].split(",") if t.strip()] if opts["tables"] else None
+        )
+        verbose = opts["verbosity"] > 1
+
+        def progress(step, pct, rows, message):
+            if verbose:
+                self.stdout.write(f"[{pct:3d}%] {step}: {message} ({rows} rows)")
+
+        try:
+            report = run_conversion(
+                opts["input"], opts["output"], engine=opts["engine"], fmt=opts["format"],
+                tables=tables, window=(opts["start"], opts["end"]) if opts["start"] or opts["end"] else None,
+                progress=progress, report_path=opts["report"],
+            )  # fmt: skip
+        except InputError as exc:
+            raise CommandError(str(exc)) from exc
+        for table, n in report.rows_written.items():
+            rejected = sum(report.rejected.get(table, {}).values())
+            self.stdout.write(f"{table}: {n} rows written, {rejected} rejected")
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(warning))
+        failed = [c for c in report.dq if not c["passed"]]
+        for c in failed:
+            self.stdout.write(
+                self.style.ERROR(
+                    f"DQ {c['check']} {c['table']}.{c['field']}: {c['failed_rows']} rows"
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"OMOP output in {opts['output']} ({report.durations['total']} s)")
+        )
+        if failed and opts["fail_on_dq"]:
+            raise CommandError(f"{len(failed)} data-quality check(s) failed (see the report).")
