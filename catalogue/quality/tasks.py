@@ -1,0 +1,47 @@
+"""The profiling job: read the file with the engine, publish the suppressed results."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from catalogue.profiling import ProfilingError
+from portal.jobs import JobContext, JobError, job_task
+
+from . import services
+from .specs import foreign_key_checks_for, table_profile_compute
+
+
+@job_task("quality.profile_table")
+def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = None) -> dict:
+    """Profile a table's data file; only ``publishable()`` output is stored, and only when
+    the whole run succeeded (a failed run keeps nothing but the job's error)."""
+    run = services.profiling_run_for_job(job=ctx.job, table_id=table_id, data_file_id=data_file_id)
+    table = run.table
+    if run.data_file is None:
+        raise JobError(
+            _("Le fichier de données de ce profilage a été supprimé : déposez-le à nouveau.")
+        )
+    path = run.data_file.absolute_path
+    if not path.is_file():
+        raise JobError(
+            _("Le fichier « %(name)s » n'est plus sur le serveur : déposez-le à nouveau.")
+            % {"name": run.data_file.original_name}
+        )
+    ctx.log(f"{table.database.acronym}/{table.name} ← {run.data_file.original_name}")
+    _checks, skipped = foreign_key_checks_for(table)
+    for label in skipped:
+        ctx.log(
+            _("Clé étrangère vers %(key)s non vérifiée : table cible jamais profilée.")
+            % {"key": label}
+        )
+    try:
+        profile = table_profile_compute(
+            table=table, path=path, progress=lambda pct, message: ctx.progress(pct * 0.95, message)
+        )
+    except ProfilingError as exc:
+        raise JobError(exc.message) from exc
+    ctx.check_cancelled()
+    ctx.progress(97, _("Publication des résultats (secret statistique)"), force=True)
+    run = services.profiling_run_store(run=run, profile=profile)
+    ctx.progress(100, _("Profilage terminé : note %(grade)s") % {"grade": run.grade or "—"})
+    return {"run": run.pk, "grade": run.grade, "rows_count": run.result["rows_count"]}
