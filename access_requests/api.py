@@ -29,6 +29,8 @@ from .serializers import (
     HistoryEntrySerializer,
     MessageSerializer,
     PublicDossierSerializer,
+    RequestedDataSerializer,
+    TeamMemberSerializer,
     TransitionRequestSerializer,
 )
 
@@ -158,6 +160,43 @@ class DossierViewSet(
         except services.DossierError as exc:
             return _error(exc)
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=RequestedDataSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=RequestedDataSerializer, responses=RequestedDataSerializer
+    )
+    @action(detail=True, methods=["get", "post"], url_path="requested-data")
+    def requested_data(self, request, reference=None):
+        dossier = self.get_object()
+        if request.method == "GET":
+            items = dossier.requested_data.select_related("database", "table__database")
+            return Response(RequestedDataSerializer(items, many=True).data)
+        payload = RequestedDataSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            item = services.requested_data_add(
+                dossier=dossier, by=request.user, **payload.validated_data
+            )
+        except services.DossierError as exc:
+            return _error(exc)
+        return Response(RequestedDataSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TeamMemberSerializer, responses=TeamMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def team(self, request, reference=None):
+        dossier = self.get_object()
+        payload = TeamMemberSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            member = services.team_member_add(
+                dossier=dossier,
+                by=request.user,
+                user=payload.validated_data["user"],
+                role=payload.validated_data["role"],
+            )
+        except services.DossierError as exc:
+            return _error(exc)
+        return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 class DirectoryViewSet(_Search, viewsets.ReadOnlyModelViewSet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from .models import Document, Dossier, HistoryEntry, Message, RequestedData, TeamMember
@@ -41,6 +42,7 @@ class RequestedDataSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequestedData
         fields = ["id", "name", "database", "table", "catalogue_url", "label", "justification"]
+        read_only_fields = ["id"]
 
 
 class PublicRequestedDataSerializer(serializers.ModelSerializer):
@@ -64,7 +66,9 @@ class PublicDossierSerializer(serializers.ModelSerializer):
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
+    )
 
     class Meta:
         model = TeamMember

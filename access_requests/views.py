@@ -512,6 +512,12 @@ def _public_qs(request):
     return dossier_search(dossiers_public(), **filters).order_by("-submitted_on", "-id"), filters
 
 
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def directory(request):
     qs, filters = _public_qs(request)
     page = Paginator(qs.prefetch_related(*REQUESTED_PREFETCH), 25).get_page(request.GET.get("page"))

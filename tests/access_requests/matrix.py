@@ -193,6 +193,21 @@ MATRIX = [
         setup=_draft,
         name="access_requests_api:dossier-documents",
     ),
+    Case(
+        _api("{ref}/requested-data/"),
+        {**SEES_DRAFT, **API_ANON},
+        setup=_draft,
+        name="access_requests_api:dossier-requested-data",
+    ),
+    # only leaders manage the team; an unknown user is refused (400) before anything else
+    Case(
+        _api("{ref}/team/"),
+        {**SEES_DRAFT, **API_ANON, "alice": 400, "bob": 400, "guichet": 400, "admin": 400},
+        setup=_draft,
+        method="post",
+        data={"user": "nobody", "role": "member"},
+        name="access_requests_api:dossier-team",
+    ),
     # a step the guichet may take but not from a draft (409); porteurs may not (403)
     Case(
         _api("{ref}/transition/"),

@@ -88,3 +88,33 @@ def test_the_list_filters_by_status_and_route(cast, client):
     client.force_login(cast.alice)
     data = client.get("/api/dossiers/dossiers/", {"status": "submitted"}).json()
     assert [d["title"] for d in data["results"]] == ["Soumis"]
+
+
+def test_requested_data_and_team_through_the_api(cast, client):
+    from catalogue.models import Database
+
+    sniiram = Database.objects.create(acronym="DCIR", name="DCIR")
+    dossier = make_draft(cast.alice, complete=False)
+    client.force_login(cast.alice)
+    url = f"/api/dossiers/dossiers/{dossier.reference}/"
+    added = client.post(
+        url + "requested-data/",
+        {"database": sniiram.pk, "justification": "Soins"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201 and added.json()["name"] == "DCIR — DCIR"
+    team = client.post(
+        url + "team/", {"user": "bob", "role": "co_leader"}, content_type="application/json"
+    )
+    assert team.status_code == 201
+    client.force_login(cast.bob)
+    assert client.get(url).json()["team"] == [{"user": "bob", "role": "co_leader"}]
+    refused = client.post(
+        url + "team/", {"user": "charlie", "role": "member"}, content_type="application/json"
+    )
+    assert refused.status_code == 201  # bob is now co-leader
+    client.force_login(cast.charlie)
+    refused = client.post(
+        url + "team/", {"user": "charlie", "role": "co_leader"}, content_type="application/json"
+    )
+    assert refused.status_code == 403  # a plain member cannot promote himself
