@@ -1,0 +1,238 @@
+"""The Celery task of an OMOP conversion: prepare the extract, run the engine, summarise.
+
+The worker runs the pandas engine in its own process or drives Spark (one session per
+worker process, ``local[*]`` or ``SPARK_MASTER_URL``). The engine reports progress from
+inside each step; this module turns it into the job's progress bar, the log tail and the
+per-step table of the job page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from portal.jobs import JobCancelled, JobContext, JobError, job_task
+
+from . import results, services
+from .etl.api import run_conversion
+from .etl.errors import ConversionCancelled, InputError
+from .etl.generator import generate_extract
+from .etl.report import STEPS
+from .models import EtlJob
+
+PRE_STEPS = {
+    EtlJob.Source.GENERATED: "generate",
+    EtlJob.Source.UPLOAD: "unpack",
+}
+STEP_NAMES = [name for name, _pct in STEPS]
+
+
+class StepProgress:
+    """The engine's ``progress(step, pct, rows, message)`` → job progress and per-step state.
+
+    The job's bar never goes backwards (an engine step may restart its sub-part); per-step
+    state is written at each step change and at most every ``interval`` seconds otherwise.
+    """
+
+    def __init__(self, ctx: JobContext, etl_job: EtlJob, *, interval: float = 0.5):
+        self.ctx, self.etl_job, self.interval = ctx, etl_job, interval
+        pre = PRE_STEPS.get(etl_job.source)
+        names = ([pre] if pre else []) + STEP_NAMES + ["results"]
+        self.steps = {
+            n: {"status": "pending", "percent": 0, "rows": 0, "message": "", "seconds": None}
+            for n in names
+        }
+        self.bounds: dict[str, tuple[int, int]] = {}
+        start = 0
+        for name, end in STEPS:
+            self.bounds[name] = (start, end)
+            start = end
+        self.current: str | None = None
+        self.started = 0.0
+        self.overall = 0
+        self._last_save = 0.0
+
+    def start(self, step: str, message: str = "") -> None:
+        if step == self.current:
+            return
+        self._close()
+        self.current, self.started = step, time.monotonic()
+        self.steps[step].update(status="running", message=message)
+        self.ctx.log(f"[{step}] {message or _('démarrage')}")
+        self.save(force=True)
+
+    def _close(self) -> None:
+        if self.current:
+            state = self.steps[self.current]
+            state.update(status="done", percent=100)
+            state["seconds"] = round(time.monotonic() - self.started, 2)
+
+    def __call__(self, step: str, pct: int, rows: int, message: str) -> None:
+        step = step or "read"
+        if step not in self.steps:
+            self.steps[step] = {"status": "pending", "percent": 0, "rows": 0, "message": ""}
+        self.start(step, message)
+        state = self.steps[step]
+        lo, hi = self.bounds.get(step, (0, 100))
+        if hi > lo:
+            state["percent"] = max(state["percent"], min(100, int(100 * (pct - lo) / (hi - lo))))
+        if message.startswith("wrote "):
+            state["rows"] += int(rows)
+        else:
+            state["rows"] = max(state["rows"], int(rows))
+        state["message"] = message
+        if message and rows:
+            self.ctx.log(f"[{step}] {message} — {rows} lignes")
+        elif message:
+            self.ctx.log(f"[{step}] {message}")
+        self.overall = max(self.overall, int(pct))
+        self.ctx.progress(self.overall, f"{step} — {message}" if message else step)
+        self.save()
+
+    def sub(self, step: str, done: int, total: int, message: str) -> None:
+        """Progress of a step outside the engine (generation, unpacking)."""
+        self.start(step, message)
+        state = self.steps[step]
+        state["percent"] = int(100 * done / total) if total else 100
+        state["rows"] = done
+        state["message"] = message
+        self.ctx.progress(self.overall, f"{step} — {message}")
+        self.save()
+
+    def finish(self, rows_written: dict[str, int] | None = None) -> dict:
+        self._close()
+        self.current = None
+        for table, n in (rows_written or {}).items():
+            if table in self.steps:
+                self.steps[table]["rows"] = n
+        self.save(force=True)
+        return self.steps
+
+    def save(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._last_save >= self.interval:
+            self._last_save = now
+            services.etl_job_steps_save(etl_job=self.etl_job, steps=self.steps)
+
+
+def _etl_job_for(ctx: JobContext, etl_job_id: str) -> EtlJob:
+    etl_job = EtlJob.objects.filter(job=ctx.job).first()
+    if etl_job:
+        return etl_job
+    original = EtlJob.objects.filter(pk=etl_job_id).first()
+    if original is None:
+        raise JobError(_("La conversion de cette tâche n'existe plus."))
+    return services.etl_job_adopt(job=ctx.job, original=original)
+
+
+def _spark_environment() -> None:
+    """The engine's session factory reads the environment: feed it from the settings."""
+    master = getattr(settings, "SPARK_MASTER_URL", "") or "local[*]"
+    os.environ.setdefault("SPARK_MASTER_URL", master)
+    memory = getattr(settings, "SPARK_DRIVER_MEMORY", "")
+    if memory:
+        os.environ.setdefault("OMOP_SPARK_DRIVER_MEMORY", memory)
+
+
+def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
+    if etl_job.source == EtlJob.Source.DATA_ROOT:
+        try:
+            return services.extract_dir_resolve(etl_job.source_path)
+        except services.EtlInputError as exc:
+            raise JobError(str(exc)) from exc
+    folder = etl_job.workdir / "extract"
+    shutil.rmtree(folder, ignore_errors=True)
+    if etl_job.source == EtlJob.Source.UPLOAD:
+        progress.sub("unpack", 0, 1, _("décompression de %(name)s") % {"name": etl_job.upload_name})
+        zip_path = Path(etl_job.upload_file)
+        if not zip_path.is_file():
+            raise JobError(_("L'archive déposée n'est plus disponible : déposez-la à nouveau."))
+        try:
+            path = services.upload_unpack(zip_path, folder)
+        except services.EtlInputError as exc:
+            raise JobError(str(exc)) from exc
+        progress.sub("unpack", 1, 1, _("archive décompressée"))
+        return path
+    persons = etl_job.persons or 0
+
+    def generated(done: int, total: int) -> None:
+        progress.ctx.check_cancelled()
+        progress.sub("generate", done, total, _("%(done)s / %(total)s personnes") % {
+            "done": done, "total": total})  # fmt: skip
+
+    progress.sub("generate", 0, persons, _("génération de l'extrait synthétique"))
+    try:
+        generate_extract(folder, persons=persons, seed=etl_job.seed or 0, progress=generated)
+    except InputError as exc:
+        raise JobError(str(exc)) from exc
+    return folder
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
+    """Run one conversion in this process (the body of the task; the demo calls it too)."""
+    progress = StepProgress(ctx, etl_job)
+    ctx.log(
+        f"{etl_job.extract_label} → {etl_job.output_path} "
+        f"({etl_job.engine}, {etl_job.output_format})"
+    )
+    input_dir = _prepare_input(etl_job, progress)
+    ctx.check_cancelled()
+    if etl_job.engine == EtlJob.Engine.SPARK:
+        _spark_environment()
+    etl_job.output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        report = run_conversion(
+            input_dir,
+            etl_job.output_path,
+            engine=etl_job.engine,
+            fmt=etl_job.output_format,
+            window=etl_job.window,
+            progress=progress,
+            cancel_check=lambda: ctx.cancelled,
+        )
+    except ConversionCancelled as exc:
+        raise JobCancelled from exc
+    except InputError as exc:
+        raise JobError(str(exc)) from exc
+    threshold = settings.SMALL_CELL_THRESHOLD
+    progress.start("results", _("résumé des résultats"))
+    summary = results.summarize(etl_job.output_path, etl_job.output_format, threshold=threshold)
+    published = results.suppress_report(report.to_dict(), threshold)
+    steps = progress.finish(report.rows_written)
+    output_bytes = _size(etl_job.output_dir)
+    services.etl_job_record_output(
+        etl_job=etl_job, report=published, results=summary, output_bytes=output_bytes, steps=steps
+    )
+    ctx.log(
+        _("%(tables)s tables écrites, contrôles qualité : %(dq)s")
+        % {"tables": len(report.rows_written), "dq": "OK" if report.dq_passed else "KO"}
+    )
+    ctx.progress(100, _("Conversion terminée."), force=True)
+    return {
+        "etl_job": str(etl_job.pk),
+        "output": etl_job.target,
+        "rows_written": published["rows_written"],
+        "dq_passed": published["dq_passed"],
+    }
+
+
+@job_task("omop.run_etl")
+def run_etl(ctx: JobContext, etl_job_id: str = "", **_kwargs) -> dict:
+    """Convert the extract of an :class:`EtlJob` (``etl_job_id``) to OMOP CDM v5.4."""
+    etl_job = _etl_job_for(ctx, etl_job_id)
+    try:
+        return execute(ctx, etl_job)
+    finally:
+        services.etl_job_release(etl_job=etl_job)
+        shutil.rmtree(etl_job.workdir, ignore_errors=True)
