@@ -153,10 +153,10 @@ class IndicatorsView(APIView):
 
 
 router = DefaultRouter()
-router.register("publications", PublicationViewSet, basename="publication")
-router.register("components", ComponentViewSet, basename="component")
-router.register("areas", AreaViewSet, basename="area")
-router.register("topics", TopicViewSet, basename="topic")
+router.register("publications", PublicationViewSet, basename="publications-publication")
+router.register("components", ComponentViewSet, basename="publications-component")
+router.register("areas", AreaViewSet, basename="publications-area")
+router.register("topics", TopicViewSet, basename="publications-topic")
 
 from django.urls import path  # noqa: E402
 

@@ -263,6 +263,7 @@ class _ImportState:
         self.areas = dict(TherapeuticArea.objects.values_list("code", "pk"))
         self.affiliation_cache: dict[str, dict[str, str]] = {}
         self.writer: threading.Thread | None = None
+        self.writer_error: BaseException | None = None
 
     def reject(self, file: str, position: int, reason: str, ref: str = "") -> None:
         self.stats["rejected"] += 1
@@ -285,7 +286,6 @@ class _ImportState:
         if transaction.get_connection().in_atomic_block:
             return
         self.queue: queue.Queue = queue.Queue(maxsize=3)
-        self.writer_error: BaseException | None = None
 
         def work() -> None:
             try:
