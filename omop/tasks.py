@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pyarrow.lib import ArrowException
 
 from portal.jobs import JobCancelled, JobContext, JobError, job_task
 
@@ -205,6 +206,12 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
         raise JobCancelled from exc
     except InputError as exc:
         raise JobError(str(exc)) from exc
+    except (ArrowException, StopIteration, UnicodeDecodeError) as exc:
+        # The engine lets some unreadable files through as library errors (see the report).
+        raise JobError(
+            _("Un fichier de l'extrait est illisible ou corrompu : %(error)s")
+            % {"error": f"{type(exc).__name__} {exc}".strip()}
+        ) from exc
     threshold = settings.SMALL_CELL_THRESHOLD
     progress.start("results", _("résumé des résultats"))
     summary = results.summarize(etl_job.output_path, etl_job.output_format, threshold=threshold)

@@ -1,0 +1,90 @@
+"""The results summary of an OMOP output and the small-cell rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from catalogue.profiling.suppression import SmallCellError, assert_no_small_cells
+from omop.etl.api import run_conversion
+from omop.results import partition, summarize, suppress_report
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory, extract):
+    folder = tmp_path_factory.mktemp("omop_results") / "out"
+    run_conversion(extract, folder, fmt="parquet")
+    return folder
+
+
+def test_it_counts_rows_per_table_without_small_cells(output):
+    data = summarize(output, "parquet", threshold=10)
+
+    tables = {t["table"]: t["row_count"] for t in data["tables"]}
+    assert tables["person"] > 150
+    assert tables["cdm_source"] == "< 10"  # one row: shown as a small cell
+    assert_no_small_cells(data, 10)
+
+
+def test_the_pyramid_merges_small_bands_and_hides_nothing_recoverable(output):
+    data = summarize(output, "parquet", threshold=10)
+
+    bands = data["pyramid"]["bands"]
+    for band in bands:
+        for key in ("male_count", "female_count"):
+            assert band[key] in (0, "n.d.") or band[key] >= 10, band
+    assert len(bands) < 20  # 5-year bands of ~100 persons per sex had to be merged
+
+
+def test_a_single_small_sex_cell_gets_a_secondary_suppression():
+    cells = [
+        {"sex": "M", "count": 95},
+        {"sex": "F", "count": 102},
+        {"sex": "?", "count": 3},
+    ]
+    published = partition(cells, 10)
+
+    assert [c["count"] for c in published] == ["n.d.", 102, "< 10"]
+
+
+def test_top_values_hide_small_counts(output):
+    data = summarize(output, "parquet", threshold=10)
+
+    procedures = data["procedure_source_values"]
+    assert procedures["items"]
+    assert any(item["count"] == "< 10" for item in procedures["items"])
+    visits = [item["value"] for item in data["visit_concepts"]["items"]]
+    assert "9202" in visits
+
+
+def test_a_higher_threshold_hides_more(output):
+    data = summarize(output, "parquet", threshold=1000)
+
+    assert_no_small_cells(data, 1000)
+    assert data["sex"][0]["count"] in ("< 1000", "n.d.")
+
+
+def test_the_report_counts_go_through_the_rule(output):
+    report = json.loads((output / "etl_report.json").read_text())
+
+    published = suppress_report(report, 10)
+
+    assert_no_small_cells(published, 10)
+    rejected = {(r["table"], r["reason"]): r["count"] for r in published["rejected"]}
+    assert rejected  # reasons are kept, small counts masked
+    assert published["dq_passed"] == report["dq_passed"]
+    with pytest.raises(SmallCellError):
+        assert_no_small_cells({"count": 3}, 10)
+
+
+def test_the_results_page_shows_small_cells_as_markers(cast, client, db):
+    from .job_factories import finished
+
+    etl_job = finished()
+    client.force_login(cast.data)
+
+    page = client.get(f"/omop/jobs/{etl_job.pk}/results/").content.decode()
+
+    assert "&lt; 10" in page
+    assert "plotly.min.js" in page
