@@ -3,6 +3,9 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
 from .models import (
+    CONTENT_FIELDS,
+    DECISION_FIELDS,
+    KEY_DATE_FIELDS,
     ComplementRequest,
     Document,
     Dossier,
@@ -29,31 +32,7 @@ class DossierResource(resources.ModelResource):
         model = Dossier
         import_id_fields = ["reference"]
         skip_unchanged = True
-        fields = [
-            "reference",
-            "title",
-            "public_summary",
-            "objectives",
-            "methods",
-            "public_interest",
-            "expected_results",
-            "route",
-            "data_controller",
-            "owner",
-            "study_start",
-            "study_end",
-            "population",
-            "duration_months",
-            "funding",
-            "interest_declarations",
-            "status",
-            "submitted_on",
-            "cesrees_opinion",
-            "cesrees_opinion_on",
-            "cnil_decision",
-            "cnil_decision_on",
-            "due_on",
-        ]
+        fields = ["reference", *CONTENT_FIELDS, "owner", *DECISION_FIELDS, *KEY_DATE_FIELDS]
 
 
 class TeamInline(admin.TabularInline):

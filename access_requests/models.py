@@ -105,6 +105,37 @@ TERMINAL_STATES = [
 ]
 
 
+# What the porteur writes (the services accept only these).
+CONTENT_FIELDS = [
+    "title",
+    "public_summary",
+    "objectives",
+    "methods",
+    "public_interest",
+    "expected_results",
+    "route",
+    "data_controller",
+    "study_start",
+    "study_end",
+    "population",
+    "duration_months",
+    "funding",
+    "interest_declarations",
+]
+# What the procedure decides (only the transitions write these).
+DECISION_FIELDS = ["status", "cesrees_opinion", "cnil_decision", "redirected_to"]
+KEY_DATE_FIELDS = [
+    "submitted_on",
+    "admissible_on",
+    "cesrees_sent_on",
+    "cesrees_opinion_on",
+    "cnil_sent_on",
+    "cnil_decision_on",
+    "closed_on",
+    "due_on",
+]
+
+
 class Opinion(models.TextChoices):
     FAVOURABLE = "favourable", _("Favorable")
     FAVOURABLE_WITH_RECOMMENDATIONS = "favourable_reco", _("Favorable avec recommandations")

@@ -23,6 +23,7 @@ from portal.roles import Role, can, has_role, user_roles
 from . import calendar as workdays
 from .documents import EXTENSIONS, sniff_document
 from .models import (
+    CONTENT_FIELDS,
     SIMPLIFIED_ROUTES,
     TERMINAL_STATES,
     ComplementRequest,
@@ -464,22 +465,7 @@ def _notify(dossier: Dossier, audiences, *, subject: str, body: str, exclude=Non
 
 
 # --- Dossier content ------------------------------------------------------------------
-DOSSIER_FIELDS = [
-    "title",
-    "public_summary",
-    "objectives",
-    "methods",
-    "public_interest",
-    "expected_results",
-    "route",
-    "data_controller",
-    "study_start",
-    "study_end",
-    "population",
-    "duration_months",
-    "funding",
-    "interest_declarations",
-]
+DOSSIER_FIELDS = CONTENT_FIELDS
 
 
 def _next_reference(year: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import calendar as workdays
 from .models import Dossier, Route, Status
@@ -17,9 +18,9 @@ STEPS = [
     ("cnil", "cnil_sent_on", "cnil_decision_on"),
 ]
 STEP_LABELS = {
-    "completeness": "Dépôt → recevabilité",
-    "cesrees": "Saisine → avis du CESREES",
-    "cnil": "Saisine → décision de la CNIL",
+    "completeness": _("Dépôt → recevabilité"),
+    "cesrees": _("Saisine → avis du CESREES"),
+    "cnil": _("Saisine → décision de la CNIL"),
 }
 
 

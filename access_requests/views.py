@@ -223,17 +223,36 @@ def dossier_action(request, reference, name):
     )
 
 
-def _run(request, dossier, form, call, *, success: str):
-    """Run a service for a valid form; a DossierError becomes a form error (409)."""
+def _service_form(
+    request,
+    dossier,
+    form,
+    call,
+    *,
+    success: str,
+    title: str,
+    submit: str,
+    multipart: bool = False,
+    next_url: str = "",
+):
+    """Render ``form``; on a valid POST run ``call(cleaned_data)`` and go back to the dossier.
+    A :class:`~access_requests.services.DossierError` becomes a form error (HTTP 409)."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             result = call(form.cleaned_data)
         except services.DossierError as exc:
             form.add_error(None, str(exc))
-            return 409, None
-        messages.success(request, success)
-        return 302, result
-    return 200, None
+            status = 409
+        else:
+            messages.success(request, success)
+            warning = result[1] if isinstance(result, tuple) else ""
+            if warning:
+                messages.warning(request, warning)
+            return redirect(next_url or dossier.get_absolute_url())
+    return _form_page(
+        request, dossier, form, title=title, submit=submit, enctype=multipart, status=status
+    )
 
 
 @login_required
@@ -241,26 +260,17 @@ def document_upload(request, reference):
     dossier = _dossier(request, reference)
     if not can_upload(request.user, dossier):
         raise PermissionDenied
-    form = DocumentForm(request.POST or None, request.FILES or None)
-    status, _result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        DocumentForm(request.POST or None, request.FILES or None),
         lambda d: services.document_add(
             dossier=dossier, by=request.user, kind=d["kind"], upload=d["file"]
         ),
         success=_("Document déposé."),
-    )
-    if status == 302:
-        return redirect(dossier)
-    return _form_page(
-        request,
-        dossier,
-        form,
         title=_("Déposer un document"),
         submit=_("Déposer"),
-        enctype=True,
-        status=status,
+        multipart=True,
     )
 
 
@@ -283,29 +293,21 @@ def document_download(request, reference, pk):
 def message_post(request, reference):
     dossier = _dossier(request, reference)
     kind = request.POST.get("kind") or request.GET.get("kind") or Message.Kind.THREAD
-    allowed = (
-        is_hdh_staff(request.user)
-        if kind == Message.Kind.INTERNAL
-        else can_post_thread(request.user, dossier)
-    )
-    if not allowed:
+    internal = kind == Message.Kind.INTERNAL
+    if not (is_hdh_staff(request.user) if internal else can_post_thread(request.user, dossier)):
         raise PermissionDenied
-    form = MessageForm(request.POST or None, initial={"kind": kind})
-    status, _result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        MessageForm(request.POST or None, initial={"kind": kind}),
         lambda d: services.message_post(
             dossier=dossier, by=request.user, body=d["body"], kind=d["kind"]
         ),
         success=_("Message envoyé."),
+        title=_("Note interne") if internal else _("Écrire au guichet / au porteur"),
+        submit=_("Envoyer"),
+        next_url=dossier.get_absolute_url() + "#messages",
     )
-    if status == 302:
-        return redirect(dossier.get_absolute_url() + "#messages")
-    title = (
-        _("Note interne") if kind == Message.Kind.INTERNAL else _("Écrire au guichet / au porteur")
-    )
-    return _form_page(request, dossier, form, title=title, submit=_("Envoyer"), status=status)
 
 
 @login_required
@@ -313,20 +315,16 @@ def team_add(request, reference):
     dossier = _dossier(request, reference)
     if not can_manage_team(request.user, dossier):
         raise PermissionDenied
-    form = TeamMemberForm(request.POST or None)
-    status, _result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        TeamMemberForm(request.POST or None),
         lambda d: services.team_member_add(
             dossier=dossier, by=request.user, user=d["username"], role=d["role"]
         ),
         success=_("Membre ajouté à l'équipe."),
-    )
-    if status == 302:
-        return redirect(dossier)
-    return _form_page(
-        request, dossier, form, title=_("Ajouter un membre"), submit=_("Ajouter"), status=status
+        title=_("Ajouter un membre"),
+        submit=_("Ajouter"),
     )
 
 
@@ -335,18 +333,14 @@ def data_add(request, reference):
     dossier = _dossier(request, reference)
     if not can_edit(request.user, dossier):
         raise PermissionDenied
-    form = RequestedDataForm(request.POST or None)
-    status, _result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        RequestedDataForm(request.POST or None),
         lambda d: services.requested_data_add(dossier=dossier, by=request.user, **d),
         success=_("Donnée demandée ajoutée."),
-    )
-    if status == 302:
-        return redirect(dossier)
-    return _form_page(
-        request, dossier, form, title=_("Demander des données"), submit=_("Ajouter"), status=status
+        title=_("Demander des données"),
+        submit=_("Ajouter"),
     )
 
 
@@ -355,27 +349,16 @@ def rapporteur_assign(request, reference):
     dossier = _dossier(request, reference)
     if not is_instructor(request.user):
         raise PermissionDenied
-    form = RapporteurForm(request.POST or None)
-    status, result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        RapporteurForm(request.POST or None),
         lambda d: services.rapporteur_assign(
             dossier=dossier, by=request.user, rapporteur=d["rapporteur"]
         ),
         success=_("Rapporteur désigné."),
-    )
-    if status == 302:
-        if result[1]:
-            messages.warning(request, result[1])
-        return redirect(dossier)
-    return _form_page(
-        request,
-        dossier,
-        form,
         title=_("Désigner un rapporteur"),
         submit=_("Désigner"),
-        status=status,
     )
 
 
@@ -385,29 +368,15 @@ def report_file(request, reference):
     assignment = dossier.assignments.filter(rapporteur=request.user).first()
     if assignment is None:
         raise PermissionDenied
-    form = ReportForm(
-        request.POST or None,
-        initial={
-            "report": assignment.report,
-            "recommended_opinion": assignment.recommended_opinion,
-        },
-    )
-    status, _result = _run(
+    initial = {"report": assignment.report, "recommended_opinion": assignment.recommended_opinion}
+    return _service_form(
         request,
         dossier,
-        form,
+        ReportForm(request.POST or None, initial=initial),
         lambda d: services.rapporteur_report_file(dossier=dossier, by=request.user, **d),
         success=_("Rapport déposé."),
-    )
-    if status == 302:
-        return redirect(dossier)
-    return _form_page(
-        request,
-        dossier,
-        form,
         title=_("Rapport du rapporteur"),
         submit=_("Déposer le rapport"),
-        status=status,
     )
 
 
@@ -416,25 +385,16 @@ def cnil_renew(request, reference):
     dossier = _dossier(request, reference)
     if not is_instructor(request.user):
         raise PermissionDenied
-    form = TransitionForm(request.POST or None, transition="renew")
-    status, _result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        TransitionForm(request.POST or None, transition="renew"),
         lambda d: services.cnil_deadline_renew(
             dossier=dossier, by=request.user, comment=d["comment"]
         ),
         success=_("Délai de la CNIL prolongé."),
-    )
-    if status == 302:
-        return redirect(dossier)
-    return _form_page(
-        request,
-        dossier,
-        form,
         title=_("Prolonger le délai de la CNIL"),
         submit=_("Prolonger"),
-        status=status,
     )
 
 
@@ -443,18 +403,14 @@ def results_publish(request, reference):
     dossier = _dossier(request, reference)
     if not (is_leader(request.user, dossier) or can(request.user, "dossier.follow")):
         raise PermissionDenied
-    form = ResultsForm(request.POST or None, initial={"summary": dossier.results_summary})
-    status, _result = _run(
+    return _service_form(
         request,
         dossier,
-        form,
+        ResultsForm(request.POST or None, initial={"summary": dossier.results_summary}),
         lambda d: services.results_publish(dossier=dossier, by=request.user, summary=d["summary"]),
         success=_("Résultats publiés au répertoire."),
-    )
-    if status == 302:
-        return redirect(dossier)
-    return _form_page(
-        request, dossier, form, title=_("Publier les résultats"), submit=_("Publier"), status=status
+        title=_("Publier les résultats"),
+        submit=_("Publier"),
     )
 
 
