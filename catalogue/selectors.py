@@ -1,0 +1,111 @@
+"""Reads of the catalogue (public: nothing here filters by user)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import (
+    Database,
+    ImportRun,
+    JoinKey,
+    Nomenclature,
+    NomenclatureValue,
+    SearchEntry,
+    Table,
+    Variable,
+)
+from .tableschema import normalize
+
+
+def databases_with_counts() -> QuerySet[Database]:
+    """Databases with ``table_count`` and ``variable_count`` counted from the rows."""
+    return Database.objects.annotate(
+        table_count=Count("tables", distinct=True),
+        variable_count=Count("tables__variables", distinct=True),
+    ).order_by("acronym")
+
+
+def database_get(acronym: str) -> Database:
+    return get_object_or_404(databases_with_counts(), acronym=acronym)
+
+
+def tables_of(database: Database) -> QuerySet[Table]:
+    return (
+        database.tables.annotate(variable_count=Count("variables"))
+        .order_by("product", "name")
+        .select_related("database")
+    )
+
+
+def table_get(acronym: str, name: str) -> Table:
+    return get_object_or_404(
+        Table.objects.select_related("database").annotate(variable_count=Count("variables")),
+        database__acronym=acronym,
+        name=name,
+    )
+
+
+def variables_of(table: Table) -> QuerySet[Variable]:
+    return table.variables.select_related("nomenclature").order_by("position", "name")
+
+
+def keys_out(table: Table) -> QuerySet[JoinKey]:
+    return table.keys_out.select_related("to_table__database").order_by("to_table_name")
+
+
+def keys_in(table: Table) -> QuerySet[JoinKey]:
+    return table.keys_in.select_related("from_table__database").order_by("from_table__name")
+
+
+def variable_get(acronym: str, table: str, name: str) -> Variable:
+    return get_object_or_404(
+        Variable.objects.select_related("table__database", "nomenclature"),
+        table__database__acronym=acronym,
+        table__name=table,
+        name=name,
+    )
+
+
+def variable_keys(variable: Variable) -> QuerySet[JoinKey]:
+    """Join keys of the variable's table that use this column (either side)."""
+    table = variable.table
+    return (
+        JoinKey.objects.filter(Q(from_table=table) | Q(to_table=table))
+        .select_related("from_table__database", "to_table__database")
+        .order_by("from_table__name", "to_table_name")
+    )
+
+
+def nomenclature_get(name: str) -> Nomenclature:
+    return get_object_or_404(Nomenclature.objects.annotate(value_count=Count("values")), name=name)
+
+
+def nomenclature_values(nomenclature: Nomenclature, q: str = "") -> QuerySet[NomenclatureValue]:
+    """Values, optionally those whose code or label contains ``q`` (accents ignored)."""
+    values = nomenclature.values.order_by("position")
+    q = q.strip()
+    if not q:
+        return values
+    needle = normalize(q)
+    matching = SearchEntry.objects.filter(
+        Q(name_norm__contains=needle) | Q(title_norm__contains=needle),
+        kind=SearchEntry.Kind.VALUE,
+        group_id=nomenclature.pk,
+    )
+    return values.filter(pk__in=matching.values("object_id"))
+
+
+def nomenclatures_with_counts() -> QuerySet[Nomenclature]:
+    return Nomenclature.objects.annotate(
+        value_count=Count("values", distinct=True),
+        variable_count=Count("variables", distinct=True),
+    ).order_by("name")
+
+
+def recent_imports(limit: int = 5) -> QuerySet[ImportRun]:
+    return ImportRun.objects.select_related("database", "created_by")[:limit]
+
+
+def tables_without_description() -> QuerySet[Table]:
+    return Table.objects.filter(description="").select_related("database").order_by("name")

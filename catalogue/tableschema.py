@@ -1,0 +1,578 @@
+"""Read, check and write Frictionless Table Schemas in the format of the HDH ``schema-snds``.
+
+Plain Python (no Django): the import service turns what this module returns into rows.
+
+* :func:`read_table_schemas` walks files or folders and returns one :class:`TableSpec` per
+  ``*.json`` table schema (fields, primary key, foreign keys, SNDS extras such as
+  ``produit``, ``regle_gestion``, ``dateCreated``).
+* :func:`read_nomenclatures` reads a folder of nomenclatures (``NAME.json`` schema +
+  ``NAME.csv`` values, ``;``-separated) and checks each CSV against its schema.
+* :func:`check_foreign_keys` tells which foreign keys point at a table that is not there.
+
+Every problem is a :class:`SchemaError` naming the file and, when there is one, the field.
+All problems of a run are collected and raised together as :class:`SchemaErrors`, so a
+curator fixes a batch of files in one go.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Frictionless Table Schema field types (v1).
+FIELD_TYPES = frozenset(
+    {
+        "string",
+        "number",
+        "integer",
+        "boolean",
+        "object",
+        "array",
+        "date",
+        "time",
+        "datetime",
+        "year",
+        "yearmonth",
+        "duration",
+        "geopoint",
+        "geojson",
+        "any",
+    }
+)
+NO_NOMENCLATURE = {"", "-", None}
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+class SchemaError(ValueError):
+    """One problem in one file (and field, when it is about a field)."""
+
+    def __init__(self, path: Path | str, message: str, *, field: str | None = None):
+        self.path = str(path)
+        self.field = field
+        self.message = message
+        where = f"{self.path}" + (f", champ « {field} »" if field else "")
+        super().__init__(f"{where} : {message}")
+
+
+class SchemaErrors(ValueError):
+    """Every problem found in one run."""
+
+    def __init__(self, errors: list[SchemaError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    type: str = "string"
+    description: str = ""
+    length: str = ""
+    format: str = "default"
+    nomenclature: str = ""  # the nomenclature's name ("IR_BER_V"), "" when none
+    nomenclature_ref: str = ""  # as written ("IR_BER_V:BEN_RNG_GEM")
+    created: str = ""
+    deleted: str = ""
+    date_missing: list = field(default_factory=list)
+    observation: str = ""
+    management_rules: str = ""
+    unit: str = ""
+    oracle_type: str = ""
+    constraints: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # keys we keep but do not model
+
+
+@dataclass
+class ForeignKeySpec:
+    fields: tuple[str, ...]
+    resource: str  # the referenced table ("" = the same table, as Frictionless says)
+    reference_fields: tuple[str, ...]
+
+
+@dataclass
+class TableSpec:
+    name: str
+    path: str
+    title: str = ""
+    product: str = ""
+    description: str = ""
+    scope: str = ""  # "champ"
+    observation: str = ""
+    created: str = ""
+    deleted: str = ""
+    date_missing: list = field(default_factory=list)
+    missing_values: list = field(default_factory=lambda: [""])
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[ForeignKeySpec] = field(default_factory=list)
+    fields: list[FieldSpec] = field(default_factory=list)
+
+    @property
+    def field_names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+
+@dataclass
+class NomenclatureSpec:
+    name: str
+    path: str
+    title: str = ""
+    description: str = ""
+    source: str = ""  # the folder it came from (ORAVAL, ATIH, …)
+    fields: list[dict] = field(default_factory=list)
+    primary_key: tuple[str, ...] = ()
+    code_field: str = ""
+    label_field: str = ""
+    # (code, label, {other column: value}) in file order
+    values: list[tuple[str, str, dict]] = field(default_factory=list)
+    has_values_file: bool = True
+
+
+def normalize(text: str | None) -> str:
+    """Accent-stripped, lower-cased text: "Décès" → "deces" (search and comparisons)."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value in (None, "", []):
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(
+            path, f"JSON mal formé (ligne {exc.lineno}, colonne {exc.colno}) : {exc.msg}"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise SchemaError(path, "le fichier n'est pas encodé en UTF-8") from exc
+
+
+def iter_json_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """The ``*.json`` files of ``paths`` (files as given, folders walked recursively)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            raise SchemaError(path, "fichier ou dossier introuvable")
+
+
+def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
+    """A :class:`TableSpec` from the parsed JSON of one table schema."""
+    if not isinstance(data, dict):
+        raise SchemaError(path, "un schéma de table doit être un objet JSON")
+    name = _text(data.get("name")) or Path(path).stem
+    fields_data = data.get("fields")
+    if not isinstance(fields_data, list) or not fields_data:
+        raise SchemaError(path, "la liste « fields » est absente ou vide", field="fields")
+    errors: list[SchemaError] = []
+    fields: list[FieldSpec] = []
+    seen: set[str] = set()
+    known_keys = {
+        "name",
+        "type",
+        "description",
+        "length",
+        "format",
+        "nomenclature",
+        "dateCreated",
+        "dateDeleted",
+        "dateMissing",
+        "observation",
+        "regle_gestion",
+        "unit",
+        "type_oracle",
+        "constraints",
+    }
+    for position, raw in enumerate(fields_data, start=1):
+        if not isinstance(raw, dict) or not raw.get("name"):
+            errors.append(SchemaError(path, f"le champ n° {position} n'a pas de nom"))
+            continue
+        fname = str(raw["name"])
+        ftype = _text(raw.get("type")) or "string"
+        if ftype not in FIELD_TYPES:
+            errors.append(
+                SchemaError(
+                    path,
+                    f"type « {ftype} » inconnu (types Table Schema : "
+                    f"{', '.join(sorted(FIELD_TYPES))})",
+                    field=fname,
+                )
+            )
+            continue
+        if fname in seen:
+            errors.append(SchemaError(path, "champ déclaré deux fois", field=fname))
+            continue
+        seen.add(fname)
+        nomenclature_ref = _text(raw.get("nomenclature")).strip()
+        if nomenclature_ref in NO_NOMENCLATURE:
+            nomenclature_ref = ""
+        constraints = raw.get("constraints") or {}
+        if not isinstance(constraints, dict):
+            errors.append(SchemaError(path, "« constraints » doit être un objet", field=fname))
+            constraints = {}
+        fields.append(
+            FieldSpec(
+                name=fname,
+                type=ftype,
+                description=_text(raw.get("description")),
+                length=_text(raw.get("length")),
+                format=_text(raw.get("format")) or "default",
+                nomenclature=nomenclature_ref.split(":", 1)[0].strip(),
+                nomenclature_ref=nomenclature_ref,
+                created=_text(raw.get("dateCreated")),
+                deleted=_text(raw.get("dateDeleted")),
+                date_missing=list(raw.get("dateMissing") or []),
+                observation=_text(raw.get("observation")),
+                management_rules=_text(raw.get("regle_gestion")),
+                unit=_text(raw.get("unit")),
+                oracle_type=_text(raw.get("type_oracle")),
+                constraints=constraints,
+                extra={k: v for k, v in raw.items() if k not in known_keys},
+            )
+        )
+    names = {f.name for f in fields}
+    primary_key = _as_tuple(data.get("primaryKey"))
+    for key in primary_key:
+        if key not in names:
+            errors.append(
+                SchemaError(path, "la clé primaire cite un champ absent de la table", field=key)
+            )
+    foreign_keys: list[ForeignKeySpec] = []
+    for raw in data.get("foreignKeys") or []:
+        reference = raw.get("reference") if isinstance(raw, dict) else None
+        if not isinstance(reference, dict):
+            errors.append(
+                SchemaError(path, "clé étrangère sans « reference »", field="foreignKeys")
+            )
+            continue
+        fk = ForeignKeySpec(
+            fields=_as_tuple(raw.get("fields")),
+            resource=_text(reference.get("resource")),
+            reference_fields=_as_tuple(reference.get("fields")),
+        )
+        if not fk.fields or len(fk.fields) != len(fk.reference_fields):
+            errors.append(
+                SchemaError(
+                    path,
+                    "clé étrangère : autant de champs d'un côté que de l'autre "
+                    f"({', '.join(fk.fields)} → {fk.resource}.{', '.join(fk.reference_fields)})",
+                    field=", ".join(fk.fields) or "foreignKeys",
+                )
+            )
+            continue
+        for key in fk.fields:
+            if key not in names:
+                errors.append(
+                    SchemaError(
+                        path, "la clé étrangère cite un champ absent de la table", field=key
+                    )
+                )
+        foreign_keys.append(fk)
+    if errors:
+        raise SchemaErrors(errors)
+    history = data.get("history") or {}
+    return TableSpec(
+        name=name,
+        path=str(path),
+        title=_text(data.get("title")),
+        product=_text(data.get("produit") or data.get("product")),
+        description=_text(data.get("description")),
+        scope=_text(data.get("champ")),
+        observation=_text(data.get("observation")),
+        created=_text(history.get("dateCreated")),
+        deleted=_text(history.get("dateDeleted")),
+        date_missing=list(history.get("dateMissing") or []),
+        missing_values=list(data.get("missingValues") or [""]),
+        primary_key=primary_key,
+        foreign_keys=foreign_keys,
+        fields=fields,
+    )
+
+
+def read_table_schemas(paths: Iterable[Path | str]) -> list[TableSpec]:
+    """Every table schema under ``paths``; raises :class:`SchemaErrors` listing all problems."""
+    errors: list[SchemaError] = []
+    tables: list[TableSpec] = []
+    seen: dict[str, str] = {}
+    try:
+        files = list(iter_json_files(paths))
+    except SchemaError as exc:
+        raise SchemaErrors([exc]) from exc
+    for path in files:
+        try:
+            spec = parse_table_schema(_load_json(path), path)
+        except SchemaError as exc:
+            errors.append(exc)
+            continue
+        except SchemaErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if spec.name in seen:
+            errors.append(
+                SchemaError(path, f"la table {spec.name} est déjà décrite par {seen[spec.name]}")
+            )
+            continue
+        seen[spec.name] = str(path)
+        tables.append(spec)
+    if not files:
+        errors.append(SchemaError(", ".join(map(str, paths)), "aucun schéma JSON trouvé"))
+    if errors:
+        raise SchemaErrors(errors)
+    return tables
+
+
+def check_foreign_keys(
+    tables: list[TableSpec], existing: dict[str, set[str]] | None = None
+) -> tuple[list[SchemaError], list[tuple[TableSpec, ForeignKeySpec]]]:
+    """Check every foreign key against the imported tables and the ``existing`` ones.
+
+    Returns ``(errors, unresolved)``: errors are keys to a known table that cite a column it
+    does not have; unresolved are keys to a table that is in neither set.
+    """
+    columns = dict(existing or {})
+    columns.update({t.name: t.field_names for t in tables})
+    errors: list[SchemaError] = []
+    unresolved: list[tuple[TableSpec, ForeignKeySpec]] = []
+    for table in tables:
+        for fk in table.foreign_keys:
+            target = fk.resource or table.name
+            if target not in columns:
+                unresolved.append((table, fk))
+                continue
+            for key in fk.reference_fields:
+                if key not in columns[target]:
+                    errors.append(
+                        SchemaError(
+                            table.path,
+                            f"la clé étrangère vers {target} cite la colonne {key}, "
+                            f"absente de {target}",
+                            field=", ".join(fk.fields),
+                        )
+                    )
+    return errors, unresolved
+
+
+def _check_value(value: str, ftype: str) -> bool:
+    if value == "":
+        return True
+    if ftype == "integer":
+        return bool(_INTEGER.match(value))
+    if ftype == "number":
+        return bool(_NUMBER.match(value))
+    return True
+
+
+def parse_nomenclature(json_path: Path, csv_path: Path | None) -> NomenclatureSpec:
+    """A nomenclature from its schema and ``;`` CSV, the CSV checked against the schema."""
+    data = _load_json(json_path)
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
+        raise SchemaError(json_path, "la liste « fields » est absente", field="fields")
+    fields = []
+    for position, raw in enumerate(data["fields"], start=1):
+        if not isinstance(raw, dict) or not raw.get("name"):
+            raise SchemaError(json_path, f"le champ n° {position} n'a pas de nom")
+        ftype = _text(raw.get("type")) or "string"
+        if ftype not in FIELD_TYPES:
+            raise SchemaError(json_path, f"type « {ftype} » inconnu", field=str(raw["name"]))
+        fields.append({k: raw[k] for k in ("name", "type", "format", "role") if k in raw})
+    names = [f["name"] for f in fields]
+    primary_key = _as_tuple(data.get("primaryKey"))
+    roles = {f.get("role"): f["name"] for f in fields if f.get("role")}
+    code_field = roles.get("code") or (primary_key[0] if primary_key else names[0])
+    label_field = roles.get("label", "")
+    spec = NomenclatureSpec(
+        name=_text(data.get("name")) or json_path.stem,
+        path=str(json_path),
+        title=_text(data.get("title")),
+        description=_text(data.get("description")),
+        source=json_path.parent.name,
+        fields=fields,
+        primary_key=primary_key,
+        code_field=code_field,
+        label_field=label_field,
+        has_values_file=csv_path is not None,
+    )
+    if csv_path is None:
+        return spec
+    types = {f["name"]: f.get("type", "string") for f in fields}
+    try:
+        with csv_path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, delimiter=";")
+            header = next(reader, None)
+            if header is None:
+                raise SchemaError(csv_path, "fichier CSV vide (il manque la ligne d'en-tête)")
+            header = [h.strip().lstrip("\ufeff") for h in header]
+            missing = [n for n in names if n not in header]
+            extra = [h for h in header if h not in names]
+            if missing or extra:
+                what = []
+                if missing:
+                    what.append(f"colonnes du schéma absentes du CSV : {', '.join(missing)}")
+                if extra:
+                    what.append(f"colonnes du CSV absentes du schéma : {', '.join(extra)}")
+                raise SchemaError(csv_path, " ; ".join(what), field=(missing or extra)[0])
+            index = {h: i for i, h in enumerate(header)}
+            code_i, label_i = index[code_field], index.get(label_field)
+            checked = [(h, index[h], types[h]) for h in names if types[h] in ("integer", "number")]
+            others = [(h, i) for h, i in index.items() if h not in (code_field, label_field)]
+            width = len(header)
+            for line, row in enumerate(reader, start=2):
+                if len(row) != width:
+                    raise SchemaError(
+                        csv_path,
+                        f"ligne {line} : {len(row)} colonnes au lieu de {width}",
+                    )
+                for name, i, ftype in checked:
+                    if not _check_value(row[i], ftype):
+                        raise SchemaError(
+                            csv_path,
+                            f"ligne {line} : « {row[i]} » n'est pas de type {ftype}",
+                            field=name,
+                        )
+                spec.values.append(
+                    (
+                        row[code_i],
+                        row[label_i] if label_i is not None else "",
+                        {h: row[i] for h, i in others},
+                    )
+                )
+    except UnicodeDecodeError as exc:
+        raise SchemaError(csv_path, "le fichier n'est pas encodé en UTF-8") from exc
+    except csv.Error as exc:
+        raise SchemaError(csv_path, f"CSV mal formé : {exc}") from exc
+    return spec
+
+
+def read_nomenclatures(folder: Path | str) -> list[NomenclatureSpec]:
+    """Every nomenclature of ``folder`` (walked recursively); all problems raised together."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SchemaErrors([SchemaError(folder, "dossier de nomenclatures introuvable")])
+    errors: list[SchemaError] = []
+    specs: list[NomenclatureSpec] = []
+    seen: dict[str, str] = {}
+    for json_path in sorted(folder.rglob("*.json")):
+        csv_path = json_path.with_suffix(".csv")
+        try:
+            spec = parse_nomenclature(json_path, csv_path if csv_path.is_file() else None)
+        except SchemaError as exc:
+            errors.append(exc)
+            continue
+        if spec.name in seen:
+            errors.append(
+                SchemaError(
+                    json_path, f"nomenclature {spec.name} déjà décrite par {seen[spec.name]}"
+                )
+            )
+            continue
+        seen[spec.name] = str(json_path)
+        specs.append(spec)
+    for csv_path in sorted(folder.rglob("*.csv")):
+        if not csv_path.with_suffix(".json").is_file():
+            errors.append(SchemaError(csv_path, "CSV sans schéma JSON du même nom"))
+    if errors:
+        raise SchemaErrors(errors)
+    return specs
+
+
+# --- Writing (the Data Package export) -----------------------------------------------
+
+
+def table_schema_dict(spec: TableSpec) -> dict[str, Any]:
+    """The JSON of ``spec`` in the schema-snds format (what :func:`parse_table_schema` reads)."""
+    data: dict[str, Any] = {
+        "name": spec.name,
+        "title": spec.title,
+        "produit": spec.product,
+        "missingValues": spec.missing_values or [""],
+        "history": {
+            "dateCreated": spec.created,
+            "dateDeleted": spec.deleted,
+            "dateMissing": spec.date_missing,
+        },
+        "champ": spec.scope,
+        "observation": spec.observation,
+        "fields": [],
+    }
+    if spec.description:
+        data["description"] = spec.description
+    if spec.primary_key:
+        data["primaryKey"] = list(spec.primary_key)
+    if spec.foreign_keys:
+        data["foreignKeys"] = [
+            {
+                "fields": list(fk.fields),
+                "reference": {"resource": fk.resource, "fields": list(fk.reference_fields)},
+            }
+            for fk in spec.foreign_keys
+        ]
+    for f in spec.fields:
+        item: dict[str, Any] = {
+            "name": f.name,
+            "description": f.description,
+            "type": f.type,
+            "nomenclature": f.nomenclature_ref or "-",
+            "length": f.length or None,
+            "format": f.format or "default",
+            "dateCreated": f.created,
+            "dateDeleted": f.deleted,
+            "dateMissing": f.date_missing,
+            "observation": f.observation,
+            "regle_gestion": f.management_rules,
+            "type_oracle": f.oracle_type,
+        }
+        if f.unit:
+            item["unit"] = f.unit
+        if f.constraints:
+            item["constraints"] = f.constraints
+        item.update(f.extra)
+        data["fields"].append(item)
+    return data
+
+
+def nomenclature_schema_dict(spec: NomenclatureSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": spec.name,
+        "title": spec.title,
+        "fields": spec.fields,
+        "missingValues": [""],
+        "primaryKey": list(spec.primary_key),
+    }
+    if spec.description:
+        data["description"] = spec.description
+    return data
+
+
+def nomenclature_rows(spec: NomenclatureSpec) -> Iterator[list[str]]:
+    """Header then rows, in the column order of the schema (for a ``;`` CSV)."""
+    names = [f["name"] for f in spec.fields]
+    yield names
+    for code, label, extra in spec.values:
+        values = {**extra, spec.code_field: code}
+        if spec.label_field:
+            values[spec.label_field] = label
+        yield [values.get(n, "") for n in names]
