@@ -124,11 +124,8 @@ def dossier_create(request):
     )
 
 
+@login_required
 def dossier_detail(request, reference):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     dossier = _dossier(request, reference)
     user = request.user
     staff = is_hdh_staff(user)
