@@ -61,9 +61,9 @@ STOPWORDS = frozenset(
 )
 # The indexed expression (migration 0002 creates the GIN index on exactly this text).
 VECTOR_SQL = (
-    "(setweight(to_tsvector('french'::regconfig, name_norm), 'A')"
-    " || setweight(to_tsvector('french'::regconfig, title_norm), 'B')"
-    " || setweight(to_tsvector('french'::regconfig, body_norm), 'C'))"
+    "(setweight(to_tsvector('simple'::regconfig, name_norm), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, title_norm), 'B')"
+    " || setweight(to_tsvector('simple'::regconfig, body_norm), 'C'))"
 )
 WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A (PostgreSQL's order)
 EXACT_NAME_BONUS = 10.0
@@ -337,14 +337,14 @@ def _matches(q: str):
         tsquery = " & ".join(terms)
         # Constant SQL (the indexed expression); the user's words only go in as parameters.
         match = RawSQL(  # noqa: S611
-            f"({VECTOR_SQL} @@ to_tsquery('french'::regconfig, %s) OR name_norm = %s)",
+            f"({VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s) OR name_norm = %s)",
             [tsquery, compact],
             output_field=BooleanField(),
         )
         qs = SearchEntry.objects.filter(match)
         score = (
             RawSQL(  # noqa: S611
-                f"ts_rank('{WEIGHTS}', {VECTOR_SQL}, to_tsquery('french'::regconfig, %s))",
+                f"ts_rank('{WEIGHTS}', {VECTOR_SQL}, to_tsquery('simple'::regconfig, %s))",
                 [tsquery],
                 output_field=FloatField(),
             )

@@ -1,5 +1,21 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import staff_views, views
 
 app_name = "catalogue"
-urlpatterns = [path("", TemplateView.as_view(template_name="catalogue/home.html"), name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("recherche/", views.search, name="search"),
+    path("nomenclatures/", views.nomenclature_list, name="nomenclatures"),
+    path("nomenclatures/<str:name>/", views.nomenclature_detail, name="nomenclature"),
+    path("dcat.<str:fmt>", views.dcat_catalogue, name="dcat"),
+    path("gestion/", views.manage, name="manage"),
+    path("gestion/imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("gestion/fichiers/<str:model>/", staff_views.file_import, name="file-import"),
+    path("b/<str:acronym>/", views.database_detail, name="database"),
+    path("b/<str:acronym>/datapackage.zip", views.datapackage_export, name="datapackage"),
+    path("b/<str:acronym>/dcat.<str:fmt>", views.dcat_database, name="database-dcat"),
+    path("b/<str:acronym>/variables.<str:fmt>", views.variables_export, name="variables-export"),
+    path("b/<str:acronym>/<str:table>/", views.table_detail, name="table"),
+    path("b/<str:acronym>/<str:table>/<str:variable>/", views.variable_detail, name="variable"),
+]

@@ -9,9 +9,9 @@ from django.db import migrations
 
 INDEX = "catalogue_searchentry_fts"
 VECTOR_SQL = (
-    "(setweight(to_tsvector('french'::regconfig, name_norm), 'A')"
-    " || setweight(to_tsvector('french'::regconfig, title_norm), 'B')"
-    " || setweight(to_tsvector('french'::regconfig, body_norm), 'C'))"
+    "(setweight(to_tsvector('simple'::regconfig, name_norm), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, title_norm), 'B')"
+    " || setweight(to_tsvector('simple'::regconfig, body_norm), 'C'))"
 )
 
 

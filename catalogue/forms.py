@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class TableSchemaImportForm(DsfrBaseForm):
+    database = forms.SlugField(
+        label=_("Sigle de la base"),
+        initial="SNDS",
+        help_text=_("Créée si elle n'existe pas encore."),
+        allow_unicode=True,
+    )
+    files = MultipleFileField(
+        label=_("Schémas (JSON) ou archive ZIP"),
+        help_text=_(
+            "Fichiers Table Schema au format schema-snds, ou une archive ZIP avec schemas/ et "
+            "nomenclatures/ (NOM.json + NOM.csv). Un import refusé ne modifie rien ; une clé "
+            "étrangère vers une table absente est conservée et signalée."
+        ),
+    )
+    strict = forms.BooleanField(
+        label=_("Refuser les clés étrangères vers des tables absentes"), required=False
+    )

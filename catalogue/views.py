@@ -1,0 +1,236 @@
+"""Public pages of the catalogue, its exports, and the curators' import page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.permissions import capability_required
+from portal.roles import can
+
+from . import exports, selectors
+from .forms import TableSchemaImportForm
+from .graph import Edge, join_figure
+from .models import Database, ImportRun
+from .search import catalogue_search
+from .services.uploads import tableschema_upload_import
+from .tableschema import SchemaErrors
+
+
+def _last_change(obj):
+    """(date, user) of the last recorded change of ``obj`` (django-simple-history)."""
+    record = obj.history.select_related("history_user").first()
+    return record
+
+
+def home(request):
+    return render(
+        request,
+        "catalogue/home.html",
+        {
+            "databases": selectors.databases_with_counts(),
+            "can_curate": can(request.user, "catalogue.curate"),
+        },
+    )
+
+
+def search(request):
+    q = request.GET.get("q", "").strip()
+    filters = {k: request.GET.get(k, "") for k in ("database", "product", "type", "kind")}
+    raw_page = request.GET.get("page", "1")
+    page = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    per_page = 20
+    results = catalogue_search(q, **filters, limit=per_page, offset=(page - 1) * per_page)
+    pages = (results.total + per_page - 1) // per_page
+    return render(
+        request,
+        "catalogue/search.html",
+        {"q": q, "results": results, "filters": filters, "page": page, "pages": pages},
+    )
+
+
+def database_detail(request, acronym):
+    database = selectors.database_get(acronym)
+    products: dict[str, list] = {}
+    for table in selectors.tables_of(database):
+        products.setdefault(table.product or _("Autres"), []).append(table)
+    return render(
+        request,
+        "catalogue/database.html",
+        {"database": database, "products": products, "last_change": _last_change(database)},
+    )
+
+
+def table_detail(request, acronym, table):
+    table = selectors.table_get(acronym, table)
+    keys_out = list(selectors.keys_out(table))
+    keys_in = list(selectors.keys_in(table))
+    edges, urls = [], {table.name: table.get_absolute_url()}
+    for key in keys_out:
+        label = ", ".join(key.from_columns)
+        if key.renamed:
+            label = f"{label} → {', '.join(key.to_columns)}"
+        edges.append(Edge(table.name, key.to_table_name, label))
+        if key.to_table_id:
+            urls[key.to_table_name] = key.to_table.get_absolute_url()
+    for key in keys_in:
+        edges.append(Edge(key.from_table.name, table.name, ", ".join(key.from_columns)))
+        urls[key.from_table.name] = key.from_table.get_absolute_url()
+    return render(
+        request,
+        "catalogue/table.html",
+        {
+            "table": table,
+            "variables": selectors.variables_of(table),
+            "keys_out": keys_out,
+            "keys_in": keys_in,
+            "figure": json.dumps(join_figure(table.name, edges, urls)) if edges else "",
+            "last_change": _last_change(table),
+        },
+    )
+
+
+def variable_detail(request, acronym, table, variable):
+    variable = selectors.variable_get(acronym, table, variable)
+    values = None
+    if variable.nomenclature_id:
+        values = Paginator(variable.nomenclature.values.order_by("position"), 20).get_page(1)
+    keys = [
+        k
+        for k in selectors.variable_keys(variable)
+        if (k.from_table_id == variable.table_id and variable.name in k.from_columns)
+        or (k.to_table_id == variable.table_id and variable.name in k.to_columns)
+    ]
+    return render(
+        request,
+        "catalogue/variable.html",
+        {
+            "variable": variable,
+            "values": values,
+            "keys": keys,
+            "history": variable.history.select_related("history_user")[:10],
+            "last_change": _last_change(variable),
+        },
+    )
+
+
+def nomenclature_list(request):
+    page = Paginator(selectors.nomenclatures_with_counts(), 50).get_page(request.GET.get("page"))
+    return render(request, "catalogue/nomenclatures.html", {"page_obj": page})
+
+
+def nomenclature_detail(request, name):
+    nomenclature = selectors.nomenclature_get(name)
+    q = request.GET.get("q", "")
+    page = Paginator(selectors.nomenclature_values(nomenclature, q), 50).get_page(
+        request.GET.get("page")
+    )
+    columns = nomenclature.extra_columns
+    return render(
+        request,
+        "catalogue/nomenclature.html",
+        {
+            "nomenclature": nomenclature,
+            "page_obj": page,
+            "rows": [(v, [v.extra.get(c, "") for c in columns]) for v in page],
+            "q": q,
+            "variables": nomenclature.variables.select_related("table__database")[:50],
+            "last_change": _last_change(nomenclature),
+        },
+    )
+
+
+# --- Exports ------------------------------------------------------------------------
+
+
+def datapackage_export(request, acronym):
+    database = get_object_or_404(Database, acronym=acronym)
+    response = HttpResponse(exports.datapackage_zip(database), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{acronym}-datapackage.zip"'
+    return response
+
+
+RDF_FORMATS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json")}
+
+
+def _rdf_response(request, databases, fmt: str, filename: str):
+    if fmt not in RDF_FORMATS:
+        raise Http404
+    rdf_format, content_type = RDF_FORMATS[fmt]
+    graph = exports.dcat_graph(databases, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(graph.serialize(format=rdf_format), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}.{fmt}"'
+    return response
+
+
+def dcat_catalogue(request, fmt):
+    return _rdf_response(request, Database.objects.all(), fmt, "catalogue-dcat")
+
+
+def dcat_database(request, acronym, fmt):
+    database = get_object_or_404(Database, acronym=acronym)
+    return _rdf_response(request, [database], fmt, f"{acronym}-dcat")
+
+
+def variables_export(request, acronym, fmt):
+    """Every variable of a database as CSV or XLSX (django-import-export resource)."""
+    from .resources import VariableResource
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    database = get_object_or_404(Database, acronym=acronym)
+    dataset = VariableResource().export(VariableResource.queryset_for(database))
+    if fmt == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body = dataset.export("xlsx")
+    else:
+        content_type, body = "text/csv; charset=utf-8", dataset.export("csv")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{acronym}-variables.{fmt}"'
+    return response
+
+
+# --- Curation -----------------------------------------------------------------------
+
+
+@capability_required("catalogue.curate")
+def manage(request):
+    form = TableSchemaImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = tableschema_upload_import(
+                files=form.cleaned_data["files"],
+                database=form.cleaned_data["database"],
+                strict=form.cleaned_data["strict"],
+                by=request.user,
+            )
+        except SchemaErrors as exc:
+            for error in exc.errors[:20]:
+                form.add_error(None, str(error))
+        else:
+            if not isinstance(result, ImportRun):  # a background job
+                messages.info(request, _("Import lancé en tâche de fond."))
+                return redirect(result.get_absolute_url())
+            messages.success(request, _("Import terminé."))
+            return redirect(reverse("catalogue:import-detail", args=[result.pk]))
+    return render(
+        request,
+        "catalogue/manage.html",
+        {
+            "form": form,
+            "imports": selectors.recent_imports(20),
+            "undescribed": selectors.tables_without_description()[:20],
+        },
+    )
+
+
+@capability_required("catalogue.curate")
+def import_detail(request, pk):
+    run = get_object_or_404(ImportRun.objects.select_related("database", "created_by"), pk=pk)
+    return render(request, "catalogue/import_detail.html", {"run": run})
