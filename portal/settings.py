@@ -9,6 +9,7 @@ the hardened settings and makes the secrets mandatory.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 import plotly
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stale": {"task": "portal.fail_stale_jobs", "schedule": 60.0},
+    # Reminds the guichet of what is due within ACCESS_REMINDER_DAYS, applies tacit opinions.
+    "access-requests-daily-deadlines": {
+        "task": "access_requests.daily_deadlines",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Spark ----------------------------------------------------------------------------
@@ -209,6 +215,15 @@ SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="2g")
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.
 SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=10)
+
+# --- Access procedure (access_requests) ----------------------------------------------
+ACCESS_COMPLETENESS_WORKING_DAYS = env.int("ACCESS_COMPLETENESS_WORKING_DAYS", default=7)
+ACCESS_CESREES_MONTHS = env.int("ACCESS_CESREES_MONTHS", default=1)
+ACCESS_CNIL_MONTHS = env.int("ACCESS_CNIL_MONTHS", default=2)
+ACCESS_CNIL_RENEWALS = env.int("ACCESS_CNIL_RENEWALS", default=1)
+ACCESS_RAPPORTEUR_MONTHLY_LIMIT = env.int("ACCESS_RAPPORTEUR_MONTHLY_LIMIT", default=4)
+ACCESS_REMINDER_DAYS = env.int("ACCESS_REMINDER_DAYS", default=3)
+ACCESS_DOCUMENT_MAX_BYTES = env.int("ACCESS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -232,7 +247,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "access_requests.models.Status",
+        "DossierRouteEnum": "access_requests.models.Route",
+        "DocumentKindEnum": "access_requests.models.Document.Kind",
+        "MessageKindEnum": "access_requests.models.Message.Kind",
+        "JobStatusEnum": "portal.models.Job.Status",
+    },
 }
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Import / export ------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
