@@ -62,7 +62,7 @@ def histogram_figure(var: dict) -> dict | None:
 
 def top_values_figure(var: dict) -> dict | None:
     top = var.get("top_values") or []
-    if not top and var.get("other_count") in (None, 0):
+    if not top:  # every value is rare or the top is empty: a lone "others" bar says nothing
         return None
     labels = [f"{v['value']} — {v['label']}" if v.get("label") else str(v["value"]) for v in top]
     counts = [v["count"] for v in top]
@@ -98,6 +98,8 @@ def pyramid_figure(pyramid: dict | None) -> dict | None:
     labels = [b["label"] for b in bands]
     male = [b["male_count"] for b in bands]
     female = [b["female_count"] for b in bands]
+    top = max([_value(c) for c in male + female] + [10])
+    ticks = [round(top * k / 2) for k in (-2, -1, 0, 1, 2)]
     return {
         "data": [
             {
@@ -133,7 +135,11 @@ def pyramid_figure(pyramid: dict | None) -> dict | None:
             showlegend=True,
             height=420,
             yaxis={"type": "category", "title": {"text": _("âge")}},
-            xaxis={"title": {"text": _("lignes (hommes à gauche)")}},
+            xaxis={
+                "title": {"text": _("lignes (hommes à gauche)")},
+                "tickvals": ticks,
+                "ticktext": [str(abs(t)) for t in ticks],
+            },
         ),
     }
 
@@ -190,7 +196,7 @@ def history_figure(rows: Iterable) -> dict | None:
     rows = list(rows)
     if not rows:
         return None
-    dates = [r.run.published_at.strftime("%Y-%m-%d %H:%M") for r in rows]
+    dates = [r.run.published_at.isoformat() for r in rows]
     return {
         "data": [
             {
@@ -216,7 +222,7 @@ def history_figure(rows: Iterable) -> dict | None:
             _("Évolution au fil des profilages"),
             showlegend=True,
             yaxis={"range": [0, 105], "title": {"text": "%"}},
-            xaxis={"type": "category"},
+            xaxis={"type": "date"},
         ),
     }
 
