@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 
-from portal.roles import Role
+from portal.roles import Role, sync_role_groups
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -51,6 +51,8 @@ class Cast:
 
 
 def make_cast() -> Cast:
+    # Transactional tests flush the tables, data-migration rows included: recreate the roles.
+    sync_role_groups(Group)
     users = {}
     for username, (role, first) in CAST.items():
         user = User.objects.create_user(
@@ -213,7 +215,7 @@ def celery_worker(settings, transactional_db, django_db_blocker):
             worker.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
     """Headless Debian Chromium driven by Selenium (no browser download, no network)."""
     from selenium import webdriver
@@ -242,8 +244,10 @@ def browser():
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, message: str = ""):
