@@ -191,7 +191,6 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     ctx.check_cancelled()
     if etl_job.engine == EtlJob.Engine.SPARK:
         _spark_environment()
-    etl_job.output_dir.mkdir(parents=True, exist_ok=True)
     try:
         report = run_conversion(
             input_dir,

@@ -17,7 +17,18 @@ from portal.jobs import jobs_fail_stale
 from portal.models import Job
 from tests.conftest import WorkerProcess, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db):
+    """A transactional test ends with a flush that drops the role groups of the data
+    migration: put them back before ``cast`` needs them."""
+    from django.contrib.auth.models import Group
+
+    from portal.roles import sync_role_groups
+
+    sync_role_groups(Group)
 
 
 def _create(client, **data):
@@ -147,6 +158,7 @@ def test_a_killed_worker_fails_the_job_and_a_retry_succeeds(
     assert Job.objects.get(pk=retry["job"]).retry_of_id == Job.objects.get(pk=created["job"]).pk
 
 
+@pytest.mark.spark
 def test_spark_runs_in_the_worker(celery_worker, cast, client):
     client.force_login(cast.data)
     created = _create(
@@ -158,3 +170,20 @@ def test_spark_runs_in_the_worker(celery_worker, cast, client):
     assert done["status"] == "succeeded", done["error"] + done["log"][-2000:]
     assert done["report"]["engine"] == "spark"
     assert (settings.PRIVATE_ROOT / "omop" / done["target"] / "person.parquet").exists()
+
+
+def test_a_running_conversion_is_cancelled_and_writes_nothing(celery_worker, cast, client):
+    generate_extract(settings.DATA_ROOT / "annulee", persons=1000, seed=6)
+    client.force_login(cast.data)
+    created = _create(client, source="data_root", source_path="annulee", target="annulee")
+    wait_for(lambda: _status(client, created["id"])["status"] == "running", timeout=60)
+
+    response = client.post(f"/api/omop/jobs/{created['id']}/cancel/")
+    assert response.status_code == 200
+
+    done = _wait_finished(client, created["id"])
+    assert done["status"] == "cancelled"
+    assert not (settings.PRIVATE_ROOT / "omop" / "annulee").exists() or not any(
+        (settings.PRIVATE_ROOT / "omop" / "annulee").iterdir()
+    )
+    assert not EtlJob.objects.get(pk=created["id"]).active
