@@ -151,3 +151,18 @@ def test_profile_table_command_prints_the_publishable_profile(profiled, capsys):
     data = json.loads(capsys.readouterr().out)
     assert_no_small_cells(data)
     assert data["rows_count"] == 200
+
+
+def test_the_catalogue_pages_show_the_published_quality(client, profiled):
+    table = profiled.table
+    variable = table.variables.get(name="BEN_RES_DPT")
+    table_html = client.get(table.get_absolute_url()).content.decode()
+    assert 'data-testid="table-quality"' in table_html and MARKER in table_html
+    variable_html = client.get(variable.get_absolute_url()).content.decode()
+    assert 'data-testid="variable-stats"' in variable_html and MARKER in variable_html
+    assert f"<td>{RARE_DPT}</td>" not in variable_html
+    database_html = client.get(table.database.get_absolute_url()).content.decode()
+    assert (
+        'data-testid="database-quality"' in database_html
+        and "Note " + profiled.grade in database_html
+    )
