@@ -30,6 +30,10 @@ def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = N
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
+        # the person and dimension sides of joins are small: broadcast them, never shuffle
+        # the ten million event lines for them
+        .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
     )
