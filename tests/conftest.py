@@ -242,6 +242,7 @@ def browser():
         "--lang=fr-FR",
     ):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.implicitly_wait(5)
     try:

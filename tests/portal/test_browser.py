@@ -9,6 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_demo_user_logs_in_and_sees_their_home(browser, live_server, cast):
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/")
+    assert "Se connecter" in browser.page_source, browser.page_source[:3000]
     browser.find_element(By.LINK_TEXT, "Se connecter").click()
     browser.find_element(By.NAME, "username").send_keys("guichet")
     browser.find_element(By.NAME, "password").send_keys(cast.password)
