@@ -170,3 +170,34 @@ def test_compute_all_is_json_serialisable():
     assert out["publications"] == 2
     assert out["production"] == {2019: 1, 2020: 1}
     assert out["h_index_institutions"] == [("X", 1), ("Y", 1)]
+
+
+def test_consortium_papers_are_left_out_of_networks():
+    huge = [f"a{i}" for i in range(60)]
+    graph = ind.collaboration_network([huge, ["x", "y"]])
+    assert set(graph.nodes) == {"x", "y"}
+
+
+def test_large_networks_are_summarised_on_their_core():
+    groups = [[f"n{i}", f"n{i + 1}"] for i in range(30)] + [["n0", "n1"]] * 5
+    summary = ind.network_summary(ind.collaboration_network(groups), core_size=10)
+    assert summary["nodes"] == 31
+    assert summary["core_nodes"] == 10
+    assert summary["central"][0]["node"] in {"n0", "n1"}
+
+
+def test_filter_rows_and_dashboard():
+    rows = [
+        {"id": 1, "year": 2019, "actor_types": ["hospital"], "journal": "J", "topic": "t"},
+        {"id": 2, "year": 2020, "actor_types": ["academic"], "journal": "K", "topic": None},
+        {"id": 3, "year": None, "actor_types": ["hospital"], "journal": "J", "topic": "t"},
+    ]
+    assert [r["id"] for r in ind.filter_rows(rows, actor_type="hospital")] == [1, 3]
+    assert [r["id"] for r in ind.filter_rows(rows, year_min=2019, journal="J")] == [1]
+    assert [r["id"] for r in ind.filter_rows(rows, year=2020, actor_type="")] == [2]
+    with pytest.raises(ValueError, match="unknown filter"):
+        ind.filter_rows(rows, colour="red")
+    out = ind.dashboard(rows, components=[], themes=[])
+    assert out["publications"] == 3
+    assert out["production"] == {2019: 1, 2020: 1}
+    assert out["top_journals"] == [("J", 2), ("K", 1)]
