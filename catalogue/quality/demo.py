@@ -27,10 +27,14 @@ def _value(variable: Variable, codes: list[str], i: int, rng: random.Random) -> 
         return f"{i:017d}"
     if name == "BEN_RNG_GEM":
         return "1" if i % 200 else "2"
+    if name in ("BEN_DCD_DTE", "BEN_DCD_AME") and i % 20:
+        return ""  # most beneficiaries are alive: a realistically incomplete column
     if name == "BEN_SEX_COD":
+        if i % 113 == 7:
+            return "3"  # not in IR_SEX_V: shows a conformance failure
         return rng.choice("1122") if i % 150 else "9"
     if name == "BEN_NAI_ANN":
-        return str(rng.randint(1925, 2023))
+        return "1850" if i % 97 == 3 else str(rng.randint(1925, 2023))  # some implausible
     if name == "BEN_RES_DPT":
         return (
             rng.choice(["075", "013", "069", "033", "059", "092", "093", "031"])

@@ -29,3 +29,14 @@ def test_the_demo_profiles_ir_ben_r_once(table, cast):
 def test_the_demo_does_nothing_without_the_catalogue_demo(db, cast):
     demo.seed(users={"data": cast.data}, stdout=io.StringIO())
     assert not ProfilingRun.objects.exists()
+
+
+def test_the_demo_profiles_the_catalogue_demo_table(db, cast):
+    from catalogue import demo as catalogue_demo
+
+    out = io.StringIO()
+    catalogue_demo.seed(users={"data": cast.data}, stdout=out)
+    demo.seed(users={"data": cast.data}, stdout=out)
+    run = ProfilingRun.objects.get(table__name="IR_BEN_R")
+    assert run.job.status == "succeeded", run.job.error
+    assert run.grade and run.result["pyramid"] and run.result["sex_split"]
