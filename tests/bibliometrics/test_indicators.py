@@ -179,11 +179,13 @@ def test_consortium_papers_are_left_out_of_networks():
 
 
 def test_large_networks_are_summarised_on_their_core():
-    groups = [[f"n{i}", f"n{i + 1}"] for i in range(30)] + [["n0", "n1"]] * 5
-    summary = ind.network_summary(ind.collaboration_network(groups), core_size=10)
-    assert summary["nodes"] == 31
+    star = [["hub", f"leaf{i}"] for i in range(20)] * 2  # the hub and its leaves: strength 40, 2
+    pairs = [[f"c{i}", f"d{i}"] for i in range(20)]  # 40 loosely connected nodes: strength 1
+    summary = ind.network_summary(ind.collaboration_network(star + pairs), core_size=10)
+    assert (summary["nodes"], summary["edges"]) == (61, 40)
     assert summary["core_nodes"] == 10
-    assert summary["central"][0]["node"] in {"n0", "n1"}
+    assert summary["central"][0]["node"] == "hub"
+    assert summary["central"][0]["degree"] == 1.0
 
 
 def test_filter_rows_and_dashboard():
