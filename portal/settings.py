@@ -212,6 +212,12 @@ CELERY_BEAT_SCHEDULE = {
 SPARK_MASTER_URL = env.str("SPARK_MASTER_URL", default="local[*]")
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="2g")
 
+# --- Profiling (catalogue.quality) ---------------------------------------------------
+PROFILING_UPLOAD_MAX_BYTES = env.int("PROFILING_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+# DuckDB's memory cap before it spills to disk: files larger than RAM still profile.
+PROFILING_MEMORY_LIMIT = env.str("PROFILING_MEMORY_LIMIT", default="1GB")
+PROFILING_TEMP_DIR = env.str("PROFILING_TEMP_DIR", default="") or None
+
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.
 SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=10)
