@@ -34,6 +34,11 @@ class TableSchemaImportForm(DsfrBaseForm):
             "étrangère vers une table absente est conservée et signalée."
         ),
     )
-    strict = forms.BooleanField(
-        label=_("Refuser les clés étrangères vers des tables absentes"), required=False
+    # A select, not a checkbox: django-dsfr's checkbox template needs django-widget-tweaks.
+    strict = forms.TypedChoiceField(
+        label=_("Clé étrangère vers une table absente du catalogue"),
+        choices=[("", _("la conserver et la signaler")), ("1", _("refuser l'import"))],
+        coerce=bool,
+        empty_value=False,
+        required=False,
     )

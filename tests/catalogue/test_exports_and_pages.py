@@ -1,0 +1,78 @@
+import io
+import zipfile
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import DCAT, RDF
+
+from catalogue import search
+from catalogue.demo import SUBSET
+from catalogue.models import Database, JoinKey, NomenclatureValue, Variable
+from catalogue.services import tableschema_import
+
+
+@pytest.fixture
+def subset(db):
+    return tableschema_import(
+        paths=[SUBSET / "schemas"], database="SNDS", nomenclatures=SUBSET / "nomenclatures"
+    )
+
+
+def _state():
+    return (
+        sorted(Variable.objects.values_list("table__name", "name", "type", "description")),
+        sorted(JoinKey.objects.values_list("from_table__name", "signature")),
+        NomenclatureValue.objects.count(),
+    )
+
+
+def test_datapackage_round_trips(subset, client, tmp_path):
+    before = _state()
+    response = client.get("/catalogue/b/SNDS/datapackage.zip")
+    zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)
+    assert (tmp_path / "datapackage.json").exists()
+    Database.objects.all().delete()
+    from catalogue.models import Nomenclature
+
+    Nomenclature.objects.all().delete()
+    tableschema_import(
+        paths=[tmp_path / "schemas"], database="SNDS", nomenclatures=tmp_path / "nomenclatures"
+    )
+    assert _state() == before
+
+
+def test_rdf_export_has_one_dataset_per_database(subset, client):
+    Database.objects.create(acronym="EGB", name="Échantillon généraliste des bénéficiaires")
+    for fmt, rdf in (("ttl", "turtle"), ("jsonld", "json-ld")):
+        graph = Graph().parse(data=client.get(f"/catalogue/dcat.{fmt}").content, format=rdf)
+        assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 2
+
+
+def test_variable_page_shows_nomenclature_and_no_statistics_yet(subset, client):
+    response = client.get("/catalogue/b/SNDS/IR_BEN_R/BEN_SEX_COD/")
+    assert "IR_SEX_V" in response.content.decode()
+    assert "Pas encore profilée" in response.content.decode()
+
+
+def test_table_page_shows_composite_keys_and_graph(subset, client):
+    page = client.get("/catalogue/b/SNDS/ER_PHA_F/").content.decode()
+    assert "FLX_DIS_DTD" in page and 'id="join-graph"' in page
+
+
+def test_sqlite_fallback_ranks_names_first(subset, monkeypatch):
+    monkeypatch.setattr(search, "_is_postgres", lambda: False)
+    results = search.catalogue_search("deces")
+    assert results.total > 0
+    assert search.catalogue_search("IR_BEN_R").hits[0].name == "IR_BEN_R"
+
+
+def test_only_data_may_write_through_the_api(subset, client, cast):
+    client.force_login(cast.alice)
+    assert (
+        client.post("/api/catalogue/databases/", {"acronym": "X", "name": "X"}).status_code == 403
+    )
+    client.force_login(cast.data)
+    assert (
+        client.post("/api/catalogue/databases/", {"acronym": "X", "name": "X"}).status_code == 201
+    )
+    assert search.catalogue_search("X").total >= 1
