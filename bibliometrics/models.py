@@ -53,7 +53,7 @@ class SndsComponent(models.Model):
         except LookupError:
             return None
         field_names = {f.name for f in model._meta.get_fields()}
-        for field in ("code", "name", "slug"):
+        for field in ("acronym", "code", "name"):
             if field in field_names:
                 return model.objects.filter(**{f"{field}__iexact": self.catalogue_code}).first()
         return None

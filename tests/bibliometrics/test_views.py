@@ -143,3 +143,14 @@ def test_home_card_for_curators_only(cast):
 def test_demo_seed_is_idempotent(corpus):
     demo.seed(users={}, stdout=_Out())
     assert Publication.objects.filter(is_example=True).count() == 40
+
+
+@pytest.mark.django_db
+def test_a_component_links_to_its_catalogue_database(client, corpus):
+    from django.apps import apps
+
+    Database = apps.get_model("catalogue", "Database")
+    Database.objects.create(acronym="DCIR", name="Datamart de consommation inter-régimes")
+    pub = corpus.filter(components__code="DCIR").first()
+    html = client.get(f"/publications/{pub.pk}/").content.decode()
+    assert "Datamart de consommation inter-régimes" in html
