@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",
@@ -217,6 +218,11 @@ PROFILING_UPLOAD_MAX_BYTES = env.int("PROFILING_UPLOAD_MAX_BYTES", default=2 * 1
 # DuckDB's memory cap before it spills to disk: files larger than RAM still profile.
 PROFILING_MEMORY_LIMIT = env.str("PROFILING_MEMORY_LIMIT", default="1GB")
 PROFILING_TEMP_DIR = env.str("PROFILING_TEMP_DIR", default="") or None
+
+# --- OMOP conversions from the portal ------------------------------------------------
+OMOP_UPLOAD_MAX_BYTES = env.int("OMOP_UPLOAD_MAX_BYTES", default=500 * 1024**2)
+OMOP_GENERATED_MAX_PERSONS = env.int("OMOP_GENERATED_MAX_PERSONS", default=20_000)
+OMOP_DOWNLOAD_MAX_BYTES = env.int("OMOP_DOWNLOAD_MAX_BYTES", default=200 * 1024**2)
 
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.
