@@ -1,7 +1,6 @@
 """Importing Table Schemas into the catalogue: counts, re-import, bad input, unresolved keys."""
 
 import json
-import time
 
 import pytest
 
@@ -88,10 +87,8 @@ def test_reimport_updates_in_place_and_records_the_change(tmp_path, cast):
 def test_the_full_snds_schema_imports_exactly_and_searches_well(shared_dir):
     schemas, noms = shared_dir / "snds-schema/schemas", shared_dir / "snds-schema/nomenclatures"
     tables, nomenclatures = read_table_schemas([schemas]), read_nomenclatures(noms)
-    started = time.perf_counter()
+    # Import time and search latency are measured by bench/catalogue.py, not asserted here.
     run = tableschema_import(paths=[schemas], database="SNDS", nomenclatures=noms)
-    # ~40 s alone on this machine; headroom for a loaded CI box (2 cores, other suites)
-    assert time.perf_counter() - started < 120
     assert run.summary["unresolved_keys"] == 0
     assert Table.objects.count() == len(tables) == 188
     assert Variable.objects.count() == sum(len(t.fields) for t in tables)
@@ -109,7 +106,3 @@ def test_the_full_snds_schema_imports_exactly_and_searches_well(shared_dir):
     assert (results.hits[0].name, results.hits[0].context) == ("BEN_DCD_DTE", "SNDS · IR_BEN_R")
     assert catalogue_search("deces").total == catalogue_search("DÉCÈS").total > 0
     assert catalogue_search("IR_BEN_R").hits[0].kind == SearchEntry.Kind.TABLE
-    timings = []
-    for q in ("date de décès", "sexe", "BEN_NIR_PSA", "pharmacie"):
-        timings.append(catalogue_search(q).elapsed_ms)
-    assert max(timings) < 200

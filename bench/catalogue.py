@@ -1,0 +1,77 @@
+"""Benchmark of the catalogue on the full HDH SNDS schema (188 tables, ~500 nomenclatures).
+
+    .venv/bin/python bench/catalogue.py
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hdh_bench .venv/bin/python bench/catalogue.py
+
+Imports ``../shared/snds-schema`` twice (first import, then an unchanged re-import) into a
+fresh database — ``BENCH_DATABASE_URL`` (it is migrated; use a throwaway one) or a new SQLite
+file — then times the search on real SNDS queries. Prints seconds, rows/s and milliseconds.
+Aims: import under a minute, every search under 200 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA = REPO.parent / "shared" / "snds-schema"
+QUERIES = ["date de décès", "deces", "sexe", "BEN_NIR_PSA", "pharmacie", "ER_PRS_F", "finess"]
+
+
+def main() -> int:
+    if not SCHEMA.exists():
+        print(f"schema not found: {SCHEMA} (skipped)")
+        return 0
+    tmp = Path(tempfile.mkdtemp(prefix="bench-catalogue-"))
+    os.environ["HDH_VAR_DIR"] = str(tmp)
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from catalogue.models import NomenclatureValue, Variable
+    from catalogue.search import catalogue_search
+    from catalogue.services import tableschema_import
+
+    call_command("migrate", verbosity=0)
+    schemas, noms = SCHEMA / "schemas", SCHEMA / "nomenclatures"
+    print(f"database: {connection.vendor}")
+
+    started = time.perf_counter()
+    tableschema_import(paths=[schemas], database="SNDS", nomenclatures=noms)
+    first = time.perf_counter() - started
+    rows = Variable.objects.count() + NomenclatureValue.objects.count()
+    print(
+        f"first import: {first:.1f} s ({rows:,} variables + nomenclature values, {rows / first:,.0f} rows/s)"
+    )
+
+    started = time.perf_counter()
+    tableschema_import(paths=[schemas], database="SNDS", nomenclatures=noms)
+    print(f"unchanged re-import: {time.perf_counter() - started:.1f} s")
+
+    for query in QUERIES:
+        catalogue_search(query)  # warm the caches once, as a running server has them
+    print("search (median of 5 runs, ms):")
+    worst = 0.0
+    for query in QUERIES:
+        timings = [catalogue_search(query).elapsed_ms for _ in range(5)]
+        worst = max(worst, max(timings))
+        print(f"  {query!r:<18} {statistics.median(timings):7.1f}")
+    print(f"slowest single search: {worst:.1f} ms (aim < 200 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
