@@ -50,15 +50,17 @@ def main() -> int:
         Publication.objects.all().delete()
     print(f"database: {connection.vendor}; corpus: {corpus.name}")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     run = services.import_start(paths=[corpus], background=False)
     import_seconds = time.perf_counter() - started
+    import_cpu = time.process_time() - cpu
     stats = run.stats
     records = stats["new"] + stats["updated"] + stats["duplicate"] + stats["rejected"]
     print(
         f"import: {records} records in {import_seconds:.1f} s = {records / import_seconds:,.0f} "
         f"records/s (new {stats['new']}, duplicate {stats['duplicate']}, rejected "
-        f"{stats['rejected']}, job {run.job.status})"
+        f"{stats['rejected']}, job {run.job.status}); CPU time of this process "
+        f"{import_cpu:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
     started = time.perf_counter()
@@ -102,9 +104,12 @@ def main() -> int:
 
     client = Client()
     for label, url in [
+        ("dashboard, no filter (first request of the process)", "/publications/"),
         ("dashboard, no filter", "/publications/"),
         ("dashboard, filtered (first)", "/publications/?year_min=2021&actor_type=hospital"),
         ("dashboard, filtered (cached)", "/publications/?year_min=2021&actor_type=hospital"),
+        ("dashboard, another filter", "/publications/?country=France&component=DCIR"),
+        ("dashboard, a third filter", "/publications/?actor_type=industry"),
         ("publication list, filtered", "/publications/liste/?actor_type=industry"),
     ]:
         started = time.perf_counter()

@@ -495,7 +495,12 @@ def dashboard(
 ) -> dict[str, Any]:
     """What the public dashboard shows for a (filtered) set of rows: fast enough per request."""
     production = annual_production(r.get("year") for r in rows)
-    inst_graph = collaboration_network(r.get("institutions") or [] for r in rows)
+    # only the busiest institutions are drawn: build the graph on them alone
+    counts = Counter(i for r in rows for i in set(r.get("institutions") or []))
+    shown = {i for i, _n in counts.most_common(network_nodes)}
+    inst_graph = collaboration_network(
+        [i for i in (r.get("institutions") or []) if i in shown] for r in rows
+    )
     return {
         "publications": len(rows),
         "production": production,

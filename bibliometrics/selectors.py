@@ -52,9 +52,11 @@ def _key(snapshot: IndicatorSnapshot, filters: dict[str, Any]) -> str:
     return f"biblio:{snapshot.pk}:{hashlib.sha1(raw.encode()).hexdigest()}"  # noqa: S324
 
 
-def dashboard_data(filters: dict[str, Any]) -> dict[str, Any]:
+def dashboard_data(
+    filters: dict[str, Any], snapshot: IndicatorSnapshot | None = None
+) -> dict[str, Any]:
     """Dashboard indicators for the filters, cached per snapshot (a new import → new cache)."""
-    snapshot = snapshot_current()
+    snapshot = snapshot or snapshot_current()
     active = {k: v for k, v in filters.items() if v not in (None, "")}
     if not active:
         data = dict(snapshot.data)

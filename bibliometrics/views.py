@@ -25,8 +25,8 @@ from .models import ActorType
 ACTOR_LABELS = dict(ActorType.choices)
 
 
-def _filter_form(request) -> FilterForm:
-    snapshot = selectors.snapshot_current()
+def _filter_form(request, snapshot=None) -> FilterForm:
+    snapshot = snapshot or selectors.snapshot_current()
     countries = list((snapshot.data.get("by_country") or {}).keys())
     return FilterForm(request.GET or None, countries=countries)
 
@@ -65,9 +65,10 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 def dashboard(request):
-    form = _filter_form(request)
+    snapshot = selectors.snapshot_current()
+    form = _filter_form(request, snapshot)
     filters = form.filters()
-    data = selectors.dashboard_data(filters)
+    data = selectors.dashboard_data(filters, snapshot)
     return render(
         request,
         "bibliometrics/dashboard.html",
@@ -148,8 +149,9 @@ def _chart_rows(chart: str, data: dict[str, Any]) -> list[list[Any]]:
 def chart_csv(request, chart: str):
     if chart not in CHARTS:
         raise Http404
-    form = _filter_form(request)
-    data = selectors.dashboard_data(form.filters())
+    snapshot = selectors.snapshot_current()
+    form = _filter_form(request, snapshot)
+    data = selectors.dashboard_data(form.filters(), snapshot)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="publications-snds-{chart}.csv"'
     writer = csv.writer(response)
