@@ -166,6 +166,9 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     Each batch is one transaction; a batch that fails is retried record by record so a
     bad record is rejected alone.
     """
+    for path in run.files:
+        if not Path(path).is_file():
+            raise JobError(f"Fichier introuvable : {Path(path).name}. Déposez-le à nouveau.")
     reference_data_ensure()
     state = _ImportState(rules=actor_rules_current())
     progress = _Progress(run.files)
