@@ -80,7 +80,7 @@
     {type: "scattergeo", lat: cities.map(([c]) => labels.cities[c][0]), lon: cities.map(([c]) => labels.cities[c][1]),
      text: cities.map(([c, n]) => `${c}: ${n}`), customdata: cities.map(([c]) => c), hoverinfo: "text",
      marker: {size: cities.map(([, n]) => 5 + 3 * Math.sqrt(n)), color: "#e1000f"}},
-  ], {geo: {projection: {type: "natural earth"}, showcountries: true, center: {lon: 2.5, lat: 46.5}, projection_scale: 1}, showlegend: false},
+  ], {geo: {projection: {type: "natural earth"}, showcountries: true}, showlegend: false},
   (p) => { if (p.data.type === "choropleth") openList({country: p.customdata}); else openList({city: p.customdata}); });
 
   const reuse = (data.reuse && data.reuse.matrix) || {};
