@@ -91,9 +91,11 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
     spec = m.INPUTS[source.table]
     frames, missing = [], set(spec.columns)
     for path in source.paths:
+        typed_dates: set[str] = set()  # Parquet dates/timestamps: already valid dates
         if source.fmt == "parquet":
             cmap = column_map(parquet_header(path), spec)
             df = spark.read.parquet(str(path))
+            typed_dates = {c for c, w in cmap.items() if _is_date(df, w)}
             df = df.select(
                 [
                     (
@@ -125,7 +127,8 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
             else:
                 exprs.append(_text(F.col(col)).alias(col))
         df = df.select(exprs)
-        frames.append(_normalise_dates(spark, df, [c for c in spec.dates if c in cmap]))
+        to_parse = [c for c in spec.dates if c in cmap and c not in typed_dates]
+        frames.append(_normalise_dates(spark, df, to_parse))
     return reduce(DataFrame.unionByName, frames), sorted(missing)
 
 
