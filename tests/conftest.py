@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from portal.roles import Role, sync_role_groups
 
@@ -90,6 +91,8 @@ def _media_in_tmp(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # The cast is created for every test: a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test that switched to English must not leave the next one speaking it.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @contextmanager
