@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
 
-CARD_PROVIDERS = ["catalogue.home", "catalogue.quality.home", "omop.home", "bibliometrics.home", "access_requests.home"]
+CARD_PROVIDERS = [
+    "catalogue.home",
+    "catalogue.quality.home",
+    "omop.home",
+    "bibliometrics.home",
+    "access_requests.home",
+]
 
 
 @dataclass

@@ -31,7 +31,9 @@ class RoleSpec:
 ROLES: dict[Role, RoleSpec] = {
     Role.DATA: RoleSpec(
         _("Direction des données"),
-        _("Tient le catalogue, profile les tables, lance les conversions OMOP, cure les publications."),
+        _(
+            "Tient le catalogue, profile les tables, lance les conversions OMOP, cure les publications."
+        ),
         staff=True,
     ),
     Role.GUICHET: RoleSpec(

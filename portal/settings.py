@@ -9,8 +9,8 @@ the hardened settings and makes the secrets mandatory.
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 import plotly
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -86,7 +86,9 @@ MATRIX = [
     Case(
         "/api/catalogue/databases/",
         {
-            **dict.fromkeys(["anonymous", "alice", "bob", "charlie", "guichet", "cesrees", "projets"], 403)
+            **dict.fromkeys(
+                ["anonymous", "alice", "bob", "charlie", "guichet", "cesrees", "projets"], 403
+            )
         },
         default=400,
         name="catalogue-databases-write",

@@ -21,7 +21,13 @@ DEMO_USERS = [
     ("admin", None, "Ada", "Admin"),
 ]
 
-DEMO_SEEDERS = ["catalogue.demo", "catalogue.quality.demo", "omop.demo", "bibliometrics.demo", "access_requests.demo"]
+DEMO_SEEDERS = [
+    "catalogue.demo",
+    "catalogue.quality.demo",
+    "omop.demo",
+    "bibliometrics.demo",
+    "access_requests.demo",
+]
 
 
 class Command(BaseCommand):
