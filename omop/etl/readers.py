@@ -131,7 +131,10 @@ def column_map(header: tuple[str, ...] | list[str], table: InputTable) -> dict[s
 
 def parquet_header(path: Path) -> list[str]:
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    return list(pq.read_schema(files[0]).names)
+    try:
+        return list(pq.read_schema(files[0]).names)
+    except pa.ArrowException as exc:
+        raise InputError(f"{files[0].name} is not a readable Parquet file: {exc}") from exc
 
 
 # --- pandas -----------------------------------------------------------------------------
@@ -147,16 +150,31 @@ def read_pandas(source: Source) -> tuple[pd.DataFrame, list[str]]:
     for path in source.paths:
         if source.fmt == "parquet":
             cmap = column_map(parquet_header(path), spec)
-            tbl = pq.read_table(path, columns=list(cmap.values()))
+            _require_columns(path, cmap, spec)
+            try:
+                tbl = pq.read_table(path, columns=list(cmap.values()))
+            except pa.ArrowException as exc:
+                raise InputError(f"{path.name} is not a readable Parquet file: {exc}") from exc
         else:
             fmt = csv_format(path)
             cmap = column_map(fmt.header, spec)
+            _require_columns(path, cmap, spec)
             tbl = _read_csv_arrow(path, fmt, list(cmap.values()))
         tbl = tbl.rename_columns([_canonical(cmap, c) for c in tbl.column_names])
         frames.append(_normalise(tbl, spec))
         missing &= set(spec.columns) - set(cmap)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return frame, sorted(missing)
+
+
+def _require_columns(path: Path, cmap: dict[str, str], spec) -> None:
+    """A file with none of its table's columns is a wrong file or a wrong separator."""
+    if not cmap:
+        expected = ", ".join(spec.columns[:6])
+        raise InputError(
+            f"{path.name} has none of the columns of {spec.name} (expected e.g. {expected}): "
+            "check the file, its header line and its separator (; or ,)."
+        )
 
 
 def _canonical(cmap: dict[str, str], written: str) -> str:

@@ -1,0 +1,23 @@
+"""Unreadable inputs fail with a message that says what to fix, never a bare crash."""
+
+import pytest
+
+from omop.etl import run_conversion
+from omop.etl.errors import InputError
+
+
+def test_a_csv_with_none_of_the_table_columns_names_the_file_and_the_fix(tmp_path):
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    (extract / "IR_BEN_R.csv").write_text("foo;bar\n1;2\n")
+    with pytest.raises(InputError, match=r"IR_BEN_R.csv has none of the columns of IR_BEN_R"):
+        run_conversion(extract, tmp_path / "out", engine="pandas")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_corrupt_parquet_file_is_an_input_error(tmp_path):
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    (extract / "IR_BEN_R.parquet").write_bytes(b"this is not parquet at all")
+    with pytest.raises(InputError, match="not a readable Parquet file"):
+        run_conversion(extract, tmp_path / "out", engine="pandas")
