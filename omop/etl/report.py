@@ -80,10 +80,17 @@ class Run:
         self._cancel = cancel_check
         self._step = None
         self._t0 = 0.0
+        self._pct = 0
 
     def step(self, name: str, message: str = "") -> None:
-        """Close the current step (timing it) and start the next one."""
+        """Close the current step (timing it) and start the next one.
+
+        Naming the current step again (DCIR then PMSI visits) only reports the new part at
+        the current percentage: progress never goes backwards and the timing goes on."""
         self.check_cancelled()
+        if name == self._step:
+            self.progress(self._pct, 0, message or name)
+            return
         self._close()
         self._step, self._t0 = name, time.perf_counter()
         start = 0
@@ -94,6 +101,7 @@ class Run:
         self.progress(start, 0, message or name)
 
     def progress(self, pct: int, rows: int = 0, message: str = "") -> None:
+        self._pct = int(pct)
         if self._progress:
             self._progress(self._step or "", int(pct), int(rows), message)
 

@@ -204,3 +204,19 @@ def test_a_minimal_extract_like_the_exercise_converts_with_warnings(tmp_path):
     assert report.rejected["visit_occurrence"] == {
         "patient dropped from PERSON (no valid year of birth)": 1
     }
+
+
+def test_progress_never_goes_backwards_through_dcir_and_pmsi_visits(extract, tmp_path):
+    reports = []
+    run_conversion(
+        extract,
+        tmp_path / "omop",
+        progress=lambda step, pct, rows, message: reports.append((step, pct, message)),
+    )
+
+    percents = [pct for _step, pct, _message in reports]
+    assert percents == sorted(percents)
+    assert percents[-1] == 100
+    visit_messages = [message for step, _pct, message in reports if step == "visit_occurrence"]
+    assert "DCIR lines" in visit_messages
+    assert "PMSI MCO stays" in visit_messages
