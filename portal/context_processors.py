@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from .navigation import menu_for
 from .roles import ROLES, user_roles
 
@@ -7,5 +9,5 @@ def portal(request):
     return {
         "main_menu": menu_for(request),
         "user_role_labels": [ROLES[r].label for r in sorted(user_roles(user))],
-        "site_title": "Portail du Health Data Hub",
+        "site_title": _("Portail du Health Data Hub"),
     }

@@ -15,6 +15,56 @@ def test_the_language_switch_turns_the_portal_to_english(client, cast):
     page = client.get("/").content.decode()
     assert '<html lang="en"' in page
     assert "Log in" in page and "Health Data Hub portal" in page
+    assert "<title>Home — Health Data Hub portal</title>" in page
     client.force_login(cast.guichet)
     page = client.get("/").content.decode()
     assert "Hello Gaëlle" in page and "Access desk" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "english", "french"),
+    [
+        ("/catalogue/", "Data catalogue", "Catalogue des données"),
+        ("/publications/", "Map of research using the SNDS", "Cartographie de la recherche"),
+        ("/dossiers/repertoire/", "Project directory", "Répertoire public des projets"),
+    ],
+)
+def test_every_public_app_is_translated_to_english(client, url, english, french):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = client.get(url).content.decode()
+
+    assert english in page
+    assert french not in page
+
+
+def test_the_omop_pages_are_translated_to_english(client, cast):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(cast.data)
+
+    page = client.get("/omop/").content.decode()
+
+    assert "OMOP conversions" in page and "Conversions OMOP" not in page
+
+
+def test_the_english_catalogue_is_complete_and_compiled(tmp_path):
+    """A string added in French without its English (or a stale .mo) fails here."""
+    import gettext
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("msgfmt") is None:
+        pytest.fail("msgfmt is missing: install gettext (.ci/run does)")
+    po = Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po"
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "fresh.mo"), str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+    with open(tmp_path / "fresh.mo", "rb") as fresh, open(po.with_suffix(".mo"), "rb") as shipped:
+        expected = gettext.GNUTranslations(fresh)._catalog
+        assert gettext.GNUTranslations(shipped)._catalog == expected, "run compilemessages"
