@@ -254,6 +254,20 @@ def browser():
         driver.quit()
 
 
+def click_and_wait_for_next_page(browser, element, *, timeout: float = 15):
+    """Click ``element`` and wait until the browser has left the current page.
+
+    ``implicitly_wait`` only waits for an element to exist, and the page being left has the
+    same ``h1`` and badges as the next one: without this, an assertion can read the old page.
+    """
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(page))
+
+
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, message: str = ""):
     """Poll ``predicate`` until it returns a truthy value (for worker-driven state)."""
     deadline = time.monotonic() + timeout

@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from access_requests.models import Dossier, Status
 from portal.roles import sync_role_groups
 from tests.access_requests.factories import make_draft
-from tests.conftest import PASSWORD, make_cast
+from tests.conftest import PASSWORD, click_and_wait_for_next_page, make_cast
 
 
 @pytest.fixture
@@ -22,15 +22,19 @@ def _login(browser, live_server, username, next_url):
     browser.get(f"{live_server.url}/comptes/login/?next={next_url}")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit = browser.find_element(By.CSS_SELECTOR, "form button[type=submit]")
+    click_and_wait_for_next_page(browser, submit)
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=dossier-title]")
 
 
 def _act(browser, action, **fields):
-    browser.find_element(By.CSS_SELECTOR, f"a[data-action={action}]").click()
+    action_link = browser.find_element(By.CSS_SELECTOR, f"a[data-action={action}]")
+    click_and_wait_for_next_page(browser, action_link)
     for name, value in fields.items():
         browser.find_element(By.NAME, name).send_keys(value)
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=submit]").click()
+    click_and_wait_for_next_page(
+        browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=submit]")
+    )
     badge = browser.find_element(
         By.CSS_SELECTOR, "[data-testid=dossier-title] ~ p [data-testid=status]"
     )

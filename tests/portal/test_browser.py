@@ -3,6 +3,8 @@
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.conftest import click_and_wait_for_next_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -10,10 +12,11 @@ def test_a_demo_user_logs_in_and_sees_their_home(browser, live_server, cast):
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/")
     assert "Se connecter" in browser.page_source, browser.page_source[:3000]
-    browser.find_element(By.LINK_TEXT, "Se connecter").click()
+    click_and_wait_for_next_page(browser, browser.find_element(By.LINK_TEXT, "Se connecter"))
     browser.find_element(By.NAME, "username").send_keys("guichet")
     browser.find_element(By.NAME, "password").send_keys(cast.password)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit = browser.find_element(By.CSS_SELECTOR, "form button[type=submit]")
+    click_and_wait_for_next_page(browser, submit)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Bonjour Gaëlle"
     assert "GUICHET" in browser.find_element(By.CSS_SELECTOR, ".fr-text--lead").text.upper()
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=current-user]").text == "Gaëlle"
