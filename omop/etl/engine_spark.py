@@ -91,23 +91,26 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
     spec = m.INPUTS[source.table]
     frames, missing = [], set(spec.columns)
     for path in source.paths:
-        typed_dates: set[str] = set()  # Parquet dates/timestamps: already valid dates
+        clean: set[str] = set()  # typed Parquet columns whose text is already normalised
         if source.fmt == "parquet":
             cmap = column_map(parquet_header(path), spec)
             df = spark.read.parquet(str(path))
-            typed_dates = {c for c, w in cmap.items() if _is_date(df, w)}
-            df = df.select(
-                [
-                    (
-                        F.date_format(F.col(f"`{w}`"), "yyyy-MM-dd")
-                        if _is_date(df, w)
-                        else F.col(f"`{w}`")
-                    )
-                    .cast("string")
-                    .alias(c)
-                    for c, w in cmap.items()
-                ]
-            )
+            exprs = []
+            for c, w in cmap.items():
+                kind = df.schema[w].dataType
+                col = F.col(f"`{w}`")
+                if isinstance(kind, T.DateType):
+                    col = col.cast("string")  # yyyy-MM-dd
+                elif isinstance(kind, T.TimestampType):
+                    col = F.date_format(col, "yyyy-MM-dd")
+                elif isinstance(kind, T.IntegralType) and c not in spec.dates:
+                    col = col.cast("string")  # an integer is its own normalised code
+                else:
+                    exprs.append(col.cast("string").alias(c))
+                    continue
+                clean.add(c)
+                exprs.append(col.alias(c))
+            df = df.select(exprs)
         else:
             fmt = csv_format(path)
             cmap = column_map(fmt.header, spec)
@@ -122,18 +125,16 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
         for col in spec.columns:
             if col not in cmap:
                 exprs.append(F.lit(None).cast("string").alias(col))
+            elif col in clean:
+                exprs.append(F.col(col))
             elif col in spec.codes:
                 exprs.append(_numeric_code(F.col(col)).alias(col))
             else:
                 exprs.append(_text(F.col(col)).alias(col))
         df = df.select(exprs)
-        to_parse = [c for c in spec.dates if c in cmap and c not in typed_dates]
+        to_parse = [c for c in spec.dates if c in cmap and c not in clean]
         frames.append(_normalise_dates(spark, df, to_parse))
     return reduce(DataFrame.unionByName, frames), sorted(missing)
-
-
-def _is_date(df: DataFrame, name: str) -> bool:
-    return isinstance(df.schema[name].dataType, T.DateType | T.TimestampType)
 
 
 # --- the engine --------------------------------------------------------------------------
@@ -157,6 +158,7 @@ class _SparkConversion:
         self.missing: dict[str, list[str]] = {}
         self.visit_info = None
         self.lines = None
+        self._by_key = None
         self.used_providers: set[str] = set()
         self.used_finess: set[str] = set()
 
@@ -416,8 +418,9 @@ class _SparkConversion:
         )
         rules = [(info, m.R_INFO_LINE), (_c("BEN_NIR_PSA").isNull(), m.R_NO_PSEUDONYM)]
         rules += self._patient_rules() + self._date_rules(_c("start"), _c("end"))
-        prs = self._tally(prs.withColumn("_reason", self._reason(rules)), t)
-        prs = prs.withColumn("fkey", _flux_key())
+        # Every column the later steps need is computed in one pass over the lines, and only
+        # those are cached: one narrow cache instead of the wide input twice.
+        prs = prs.withColumn("_reason", self._reason(rules)).withColumn("fkey", _flux_key())
         ete = self.f.get("ER_ETE_F")
         if ete is not None and self._linkable("ER_ETE_F", "the care site of visits"):
             by_key = (
@@ -431,23 +434,19 @@ class _SparkConversion:
             prs = prs.withColumn("care_site_source_value", F.lit(None).cast("string"))
         spe, act = _c("PSE_SPE_COD"), _c("PSE_ACT_NAT")
         filled = lambda c: c.isNotNull() & ~c.isin(*m.NOT_FILLED)  # noqa: E731
-        prs = prs.withColumn(
-            "provider_source_value",
-            F.when(filled(spe), F.concat(F.lit("SPE:"), spe)).when(
-                filled(act), F.concat(F.lit("ACT:"), act)
-            ),
+        provider = F.when(filled(spe), F.concat(F.lit("SPE:"), spe)).when(
+            filled(act), F.concat(F.lit("ACT:"), act)
         )
-        prs = prs.withColumn(
-            "visit_occurrence_id",
+        prs = prs.select(
+            "_reason", "fkey", "person_id", "start", "end", "PRS_NAT_REF",
+            "care_site_source_value", "PRS_ACT_QTE",
             hash_id(
                 _c("psv"), _c("start"), _c("end"), _c("PRS_NAT_REF"), _c("PFS_EXE_NUM"),
                 _c("care_site_source_value"),
-            ),
-        ).withColumn(
-            "first",
-            F.concat(_flux_sort(), F.lit("#"), F.coalesce(_c("provider_source_value"), F.lit(""))),
+            ).alias("visit_occurrence_id"),
+            F.concat(_flux_sort(), F.lit("#"), F.coalesce(provider, F.lit(""))).alias("first"),
         )  # fmt: skip
-        prs = self.cache(prs)
+        prs = self._tally(prs, t)
         self.lines = prs.select("fkey", "visit_occurrence_id", "PRS_ACT_QTE")
         self.run.progress(35, 0, "grouping lines into visits")
         visits = prs.groupBy("visit_occurrence_id").agg(
@@ -532,26 +531,34 @@ class _SparkConversion:
         if self.lines is None or not self._linkable(table, target):
             self.report.reject(target, m.R_NO_LINE, self.report.rows_read[table])
             return None
-        lines = self.lines.groupBy("fkey").agg(
-            F.min(
-                F.struct(
-                    _c("visit_occurrence_id").alias("v"),
-                    F.coalesce(_c("PRS_ACT_QTE"), F.lit("")).alias("q"),
-                )
-            ).alias("_l")
-        )
-        df = frame.withColumn("fkey", _flux_key()).join(lines, "fkey", "left")
+        df = frame.withColumn("fkey", _flux_key()).join(self._line_visits(), "fkey", "left")
         df = df.withColumn(
             "_reason",
-            self._reason([(_c(code_col).isNull(), m.R_NO_CODE), (_c("_l").isNull(), m.R_NO_LINE)]),
+            self._reason([(_c(code_col).isNull(), m.R_NO_CODE), (_c("_v").isNull(), m.R_NO_LINE)]),
         )
-        df = self._tally(df, target)
-        df = df.select(
-            "*",
-            _c("_l.v").alias("visit_occurrence_id"),
-            F.when(_c("_l.q") != "", _c("_l.q")).alias("PRS_ACT_QTE_LINE"),
-        ).drop("_l")
-        return df.join(self.visit_info, "visit_occurrence_id", "left")
+        df = self._tally(df.drop("fkey", *m.FLUX_KEYS), target)  # cache only what is used
+        return df.withColumnRenamed("_v", "visit_occurrence_id")
+
+    def _line_visits(self) -> DataFrame:
+        """Per flux key, the visit of its kept ER_PRS_F line (the first one if several) with
+        what events take from it: computed once for pharmacy and procedures."""
+        if self._by_key is None:
+            first = self.lines.groupBy("fkey").agg(
+                F.min(
+                    F.struct(
+                        _c("visit_occurrence_id").alias("v"),
+                        F.coalesce(_c("PRS_ACT_QTE"), F.lit("")).alias("q"),
+                    )
+                ).alias("_l")
+            )
+            first = first.select(
+                "fkey",
+                _c("_l.v").alias("_v"),
+                F.when(_c("_l.q") != "", _c("_l.q")).alias("PRS_ACT_QTE_LINE"),
+            )
+            info = self.visit_info.withColumnRenamed("visit_occurrence_id", "_v")
+            self._by_key = self.cache(first.join(info, "_v", "left"))
+        return self._by_key
 
     def drugs(self):
         t = "drug_exposure"
@@ -610,7 +617,7 @@ class _SparkConversion:
             F.min("CAM_PRS_IDE").alias("procedure_source_value"),
             F.bround(F.sum(_c("PRS_ACT_QTE_LINE").cast("double"))).cast("long").alias("quantity"),
         )
-        return agg.select(
+        return self.cache(agg).select(
             "*",
             F.lit(m.NO_MATCH).alias("procedure_concept_id"),
             F.lit(m.CLAIM).alias("procedure_type_concept_id"),
@@ -633,7 +640,9 @@ class _SparkConversion:
                 )
             )
         )
-        g = spans.groupBy("person_id").agg(F.min("s").alias("s"), F.max("e").alias("e"))
+        g = self.cache(spans.groupBy("person_id").agg(F.min("s").alias("s"), F.max("e").alias("e")))
+        # the last event end, before clipping, as the pandas engine reports it
+        self.last_event = g.agg(F.max("e")).collect()[0][0]
         w = self.plan.window
         if w.start:
             g = g.withColumn("s", F.when(_c("s") >= w.start, _c("s")).otherwise(F.lit(w.start)))
@@ -650,11 +659,8 @@ class _SparkConversion:
                 F.lit(m.OBSERVATION_PERIOD_TYPE).alias("period_type_concept_id"),
             )
         )
-        stats = period.agg(F.count(F.lit(1)), F.max("observation_period_end_date")).collect()[0]
         persons = out["person"].count()
-        self.report.persons_without_events = int(persons - stats[0])
-        # the last event end, before clipping, as the pandas engine reports it
-        self.last_event = spans.agg(F.max("e")).collect()[0][0]
+        self.report.persons_without_events = int(persons - period.count())
         return period
 
     def dimensions(self):
