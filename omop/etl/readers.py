@@ -137,6 +137,15 @@ def parquet_header(path: Path) -> list[str]:
         raise InputError(f"{files[0].name} is not a readable Parquet file: {exc}") from exc
 
 
+def parquet_rows(path: Path) -> int:
+    """Row count from the Parquet footers: no data read."""
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    try:
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    except pa.ArrowException as exc:
+        raise InputError(f"{files[0].name} is not a readable Parquet file: {exc}") from exc
+
+
 # --- pandas -----------------------------------------------------------------------------
 def read_pandas(source: Source) -> tuple[pd.DataFrame, list[str]]:
     """Read one input table with every column of its contract normalised to text.
