@@ -28,6 +28,33 @@ REPORT_NAME = "etl_report.json"
 FORMATS = ("csv", "parquet", "sqlite", "postgresql")
 
 
+def _staging_path(final: Path) -> Path:
+    """A hidden sibling of the output named after this process: ``.cdm.tmp-<pid>-<random>``."""
+    return final.parent / f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def _remove_abandoned(final: Path) -> None:
+    """Remove what runs killed on this machine left next to the output (their process is
+    gone, so the ``finally`` that cleans up never ran). A live run's staging is kept."""
+    for leftover in final.parent.glob(f".{final.name}.tmp-*-*"):
+        pid = leftover.name.rsplit(".tmp-", 1)[1].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def arrow_schema(table: str) -> pa.Schema:
     types = {"bigint": pa.int64(), "integer": pa.int32(), "float": pa.float64(),
              "date": pa.date32(), "datetime": pa.timestamp("us")}  # fmt: skip
@@ -71,7 +98,7 @@ class FolderTarget(Target):
         super().__init__(output)
         self.fmt = fmt
         self.final = Path(output)
-        self.staging = self.final.parent / f".{self.final.name}.tmp-{uuid.uuid4().hex[:8]}"
+        self.staging = _staging_path(self.final)
 
     def begin(self) -> None:
         if self.final.exists() and not self._replaceable():
@@ -80,6 +107,7 @@ class FolderTarget(Target):
                 "choose an empty or new output folder."
             )
         self.final.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(self.final)
         self.staging.mkdir()
 
     def _replaceable(self) -> bool:
@@ -123,11 +151,12 @@ class SqliteTarget(Target):
     def __init__(self, output: str):
         super().__init__(output)
         self.final = Path(output)
-        self.staging = self.final.parent / f".{self.final.name}.tmp-{uuid.uuid4().hex[:8]}"
+        self.staging = _staging_path(self.final)
         self.con = None
 
     def begin(self) -> None:
         self.final.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(self.final)
         self.con = sqlite3.connect(self.staging)
 
     def write_frame(self, table: str, frame: pd.DataFrame) -> None:

@@ -220,3 +220,35 @@ def test_progress_never_goes_backwards_through_dcir_and_pmsi_visits(extract, tmp
     visit_messages = [message for step, _pct, message in reports if step == "visit_occurrence"]
     assert "DCIR lines" in visit_messages
     assert "PMSI MCO stays" in visit_messages
+
+
+def test_a_killed_run_leaves_nothing_behind_once_the_next_run_starts(extract, tmp_path):
+    """SIGKILL skips every ``finally``: the staging folder stays until the next run to the same
+    output sees that its process is gone and removes it; the previous output is untouched."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = tmp_path / "cdm"
+    run_conversion(extract, out, tables=["person"])
+    before = (out / "person.csv").read_bytes()
+    killer = (
+        "import os, signal, sys\n"
+        "from omop.etl import run_conversion\n"
+        "def progress(step, *_):\n"
+        "    if step == 'visit_occurrence':\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "run_conversion(sys.argv[1], sys.argv[2], progress=progress)\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    child = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", killer, str(extract), str(out)], cwd=repo, check=False
+    )
+    assert child.returncode == -signal.SIGKILL
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "cdm"]
+    assert len(leftovers) == 1 and leftovers[0].startswith(".cdm.tmp-")
+    assert (out / "person.csv").read_bytes() == before
+
+    run_conversion(extract, out, tables=["person"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cdm"]
