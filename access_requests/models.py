@@ -208,6 +208,14 @@ class Dossier(FSMModelMixin, models.Model):
     redirected_to = models.CharField(
         _("réorienté vers"), max_length=16, choices=Route.choices, blank=True
     )
+    redirected_from = models.OneToOneField(
+        "self",
+        verbose_name=_("issu de la réorientation de"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redirected_as",
+    )
     cnil_renewals = models.PositiveSmallIntegerField(_("prolongations CNIL"), default=0)
 
     # Key dates (for the directory, the dashboards and the median durations).

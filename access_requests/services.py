@@ -360,13 +360,49 @@ def _effect_close(dossier: Dossier, *, today, **kwargs):
     return {}
 
 
-def _effect_redirect(dossier: Dossier, *, today, route: str = "", **kwargs):
+def _effect_redirect(dossier: Dossier, *, by, today, route: str = "", **kwargs):
     if route not in SIMPLIFIED_ROUTES:
         raise DossierError(_("Choisissez la procédure simplifiée vers laquelle réorienter."))
     dossier.redirected_to = route
     dossier.closed_on = today
     dossier.due_on = None
-    return {"redirected_to": route}
+    successor = _redirected_copy(dossier, route=route, by=by, year=today.year)
+    return {"redirected_to": route, "successor": successor.reference}
+
+
+def _redirected_copy(dossier: Dossier, *, route: str, by, year: int) -> Dossier:
+    """The project goes on under the simplified route: a new draft dossier for the same
+    porteur with the content, team and requested data of the redirected one, linked to it.
+    Documents are not copied: the simplified route asks for its own (declaration of
+    conformity), which the porteur attaches before submitting."""
+    successor = Dossier.objects.create(
+        reference=_next_reference(year),
+        title=dossier.title,
+        owner=dossier.owner,
+        route=route,
+        redirected_from=dossier,
+        **{f: getattr(dossier, f) for f in CONTENT_FIELDS if f not in ("title", "route")},
+    )
+    TeamMember.objects.bulk_create(
+        TeamMember(dossier=successor, user_id=m.user_id, role=m.role) for m in dossier.team.all()
+    )
+    RequestedData.objects.bulk_create(
+        RequestedData(
+            dossier=successor,
+            database_id=d.database_id,
+            table_id=d.table_id,
+            label=d.label,
+            justification=d.justification,
+        )
+        for d in dossier.requested_data.all()
+    )
+    audit_record(
+        actor=by,
+        action="dossier.create",
+        target=successor,
+        changes={"title": successor.title, "redirected_from": dossier.reference, "route": route},
+    )
+    return successor
 
 
 _EFFECTS = {

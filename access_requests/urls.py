@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{_ref}/documents/<int:pk>/", views.document_download, name="document-download"),
     path(f"{_ref}/messages/", views.message_post, name="message"),
     path(f"{_ref}/equipe/", views.team_add, name="team-add"),
+    path(f"{_ref}/equipe/<int:member_id>/retirer/", views.team_remove, name="team-remove"),
     path(f"{_ref}/donnees/", views.data_add, name="data-add"),
     path(f"{_ref}/rapporteurs/", views.rapporteur_assign, name="rapporteur-assign"),
     path(f"{_ref}/rapport/", views.report_file, name="report"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,6 +155,11 @@ def dossier_detail(request, reference):
         and (is_leader(user, dossier) or can(user, "dossier.follow")),
         "can_renew": is_instructor(user) and dossier.status == Status.CNIL_REVIEW,
         "message_form": MessageForm(),
+        # the other side of a redirection, when this user may see it
+        "successor": dossiers_visible_to(user).filter(redirected_from=dossier).first(),
+        "predecessor": dossiers_visible_to(user).filter(pk=dossier.redirected_from_id).first()
+        if dossier.redirected_from_id
+        else None,
     }
     return render(request, "access_requests/detail.html", context)
 
@@ -323,6 +328,20 @@ def team_add(request, reference):
         title=_("Ajouter un membre"),
         submit=_("Ajouter"),
     )
+
+
+@login_required
+def team_remove(request, reference, member_id):
+    dossier = _dossier(request, reference)
+    member = get_object_or_404(dossier.team.select_related("user"), pk=member_id)
+    if not can_manage_team(request.user, dossier):
+        raise PermissionDenied
+    if request.method != "POST":  # after the checks: a GET tells nothing to who may not
+        return HttpResponseNotAllowed(["POST"])
+    services.team_member_remove(member=member, by=request.user)
+    name = member.user.get_full_name() or member.user.get_username()
+    messages.success(request, _("%(name)s ne fait plus partie de l'équipe.") % {"name": name})
+    return redirect(dossier.get_absolute_url() + "#equipe")
 
 
 @login_required

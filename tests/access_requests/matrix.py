@@ -138,6 +138,12 @@ MATRIX = [
         name="access_requests:team-add",
     ),
     Case(
+        lambda o: f"/dossiers/{o['d'].reference}/equipe/{o['d'].team.get().pk}/retirer/",
+        {**SEES_DRAFT, "alice": 405, "admin": 405, "bob": 403, "guichet": 403},
+        setup=_draft,
+        name="access_requests:team-remove",
+    ),
+    Case(
         _url("/dossiers/{ref}/donnees/"),
         {**SEES_DRAFT, "guichet": 403},
         setup=_draft,

@@ -11,6 +11,7 @@ from tests.access_requests.factories import (
     STANDARD_PATH,
     alice_dossier,
     make_draft,
+    pdf_upload,
     second_rapporteur,
 )
 
@@ -271,3 +272,37 @@ def test_references_follow_the_year(cast):
     assert first.reference == f"HDH-{year}-0001"
     assert second.reference == f"HDH-{year}-0002"
     assert Dossier.objects.count() == 2
+
+
+def test_a_redirected_dossier_goes_on_as_a_new_draft_on_the_simplified_route(cast, client):
+    """The guichet redirects to MR-004: the porteur finds a new draft on that route, with the
+    content, team and requested data of the old one, linked both ways on the pages."""
+    old = alice_dossier(cast, "completeness_check", title="Suivi des AVC")
+    redirected = services.dossier_transition(
+        dossier=old, name="redirect", by=cast.guichet, route=Route.MR004
+    )
+    new = Dossier.objects.get(redirected_from=redirected)
+    assert new.reference != old.reference
+    assert (new.status, new.route, new.owner) == (Status.DRAFT, Route.MR004, cast.alice)
+    assert (new.title, new.objectives) == ("Suivi des AVC", old.objectives)
+    assert [m.user for m in new.team.all()] == [cast.bob]
+    assert [d.justification for d in new.requested_data.all()] == ["Soins de ville."]
+    assert not new.documents.exists()
+    assert redirected.history.last().transition == "redirect"
+
+    client.force_login(cast.alice)
+    page = client.get(redirected.get_absolute_url()).content.decode()
+    assert f'data-testid="successor">{new.reference}<' in page
+    page = client.get(new.get_absolute_url()).content.decode()
+    assert f'data-testid="predecessor">{old.reference}<' in page
+    # the new dossier follows the simplified route once its documents are attached:
+    # registered in the directory, no CESREES or CNIL step
+    with pytest.raises(services.DossierError, match="protocole"):
+        services.dossier_submit(dossier=new, by=cast.alice)
+    services.document_add(dossier=new, by=cast.alice, kind="protocol", upload=pdf_upload())
+    services.dossier_submit(dossier=new, by=cast.alice)
+    services.dossier_transition(dossier=new, name="start_check", by=cast.guichet)
+    new = services.dossier_transition(dossier=new, name="register", by=cast.guichet)
+    assert new.status == Status.REGISTERED
+    client.force_login(cast.charlie)
+    assert client.get(new.get_absolute_url()).status_code == 404

@@ -3,6 +3,7 @@
 import pytest
 
 from access_requests.models import Dossier, TeamMember
+from portal.models import AuditEntry
 from tests.access_requests.factories import alice_dossier
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,30 @@ def test_a_submitted_dossier_is_no_longer_editable(cast, client):
     dossier = alice_dossier(cast, "submitted")
     client.force_login(cast.alice)
     assert client.get(f"/dossiers/{dossier.reference}/modifier/").status_code == 403
+
+
+def test_alice_removes_bob_from_the_team_and_he_loses_the_dossier(cast, client):
+    dossier = alice_dossier(cast)
+    member = dossier.team.get(user=cast.bob)
+    client.force_login(cast.alice)
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert 'data-testid="team-remove-bob"' in page
+    response = client.post(f"/dossiers/{dossier.reference}/equipe/{member.pk}/retirer/")
+    assert response.status_code == 302
+    assert not dossier.team.filter(user=cast.bob).exists()
+    assert AuditEntry.objects.filter(action="dossier.team_remove").exists()
+    client.force_login(cast.bob)
+    assert client.get(dossier.get_absolute_url()).status_code == 404
+
+
+def test_bob_as_a_plain_member_cannot_remove_anyone(cast, client):
+    dossier = alice_dossier(cast)
+    member = dossier.team.get(user=cast.bob)
+    client.force_login(cast.bob)
+    assert (
+        'data-testid="team-remove-bob"'
+        not in client.get(dossier.get_absolute_url()).content.decode()
+    )
+    response = client.post(f"/dossiers/{dossier.reference}/equipe/{member.pk}/retirer/")
+    assert response.status_code == 403
+    assert dossier.team.filter(user=cast.bob).exists()
