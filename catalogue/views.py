@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal.permissions import capability_required
@@ -48,10 +49,44 @@ def search(request):
     per_page = 20
     results = catalogue_search(q, **filters, limit=per_page, offset=(page - 1) * per_page)
     pages = (results.total + per_page - 1) // per_page
+
+    def link(**change) -> str:
+        """This search with ``change`` applied (facets combine; a value set to "" is removed)."""
+        params = {"q": q, **filters, **change}
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    facets = [
+        (
+            key,
+            [
+                # a chosen value links to the search without it: the tag toggles
+                (
+                    value,
+                    n,
+                    filters[key] == value,
+                    link(**{key: "" if filters[key] == value else value}),
+                )
+                for value, n in rows
+            ],
+        )
+        for key, rows in results.facets.items()
+        if rows
+    ]
+    active = [(key, value, link(**{key: ""})) for key, value in filters.items() if value]
     return render(
         request,
         "catalogue/search.html",
-        {"q": q, "results": results, "filters": filters, "page": page, "pages": pages},
+        {
+            "q": q,
+            "results": results,
+            "filters": filters,
+            "facets": facets,
+            "active": active,
+            "page": page,
+            "pages": pages,
+            "prev_url": link(page=str(page - 1)) if page > 1 else "",
+            "next_url": link(page=str(page + 1)) if page < pages else "",
+        },
     )
 
 

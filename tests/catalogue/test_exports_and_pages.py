@@ -76,3 +76,45 @@ def test_only_data_may_write_through_the_api(subset, client, cast):
         client.post("/api/catalogue/databases/", {"acronym": "X", "name": "X"}).status_code == 201
     )
     assert search.catalogue_search("X").total >= 1
+
+
+def _facet_links(html: str, key: str) -> dict[str, str]:
+    import html as h
+    import re
+
+    block = re.search(rf'data-testid="facet-{key}">(.*?)</ul>', html, re.S).group(1)
+    return {
+        label.rsplit(" (", 1)[0]: h.unescape(url)
+        for url, label in re.findall(r'href="([^"]+)"[^>]*>([^<]+)</a>', block)
+    }
+
+
+def test_search_facets_combine_and_each_one_can_be_removed(subset, client):
+    """A researcher narrows "date" to dates, then to one product: both filters hold, the
+    counts follow, and dropping one keeps the other (page links keep them too)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    page = client.get("/catalogue/recherche/", {"q": "date"}).content.decode()
+    by_type = _facet_links(page, "type")["date"]
+    page = client.get("/catalogue/recherche/" + by_type).content.decode()
+    products = _facet_links(page, "product")
+    product, url = next(iter(products.items()))
+    assert parse_qs(urlsplit(url).query) == {"q": ["date"], "type": ["date"], "product": [product]}
+    response = client.get("/catalogue/recherche/" + url)
+    both = response.context["results"]
+    assert both.total >= 1
+    assert {(h.type, h.product) for h in both.hits} == {("date", product)}
+    active = dict((k, u) for k, _v, u in response.context["active"])
+    assert set(active) == {"type", "product"}
+    without_type = parse_qs(urlsplit(active["type"]).query)
+    assert without_type == {"q": ["date"], "product": [product]}
+    # the chosen value is marked and its tag takes the filter off again
+    html = response.content.decode()
+    assert 'data-chosen="1">date (' in html
+    many = client.get("/catalogue/recherche/", {"q": "date", "kind": "variable"})
+    assert many.context["results"].total > 20, "the subset should give two pages"
+    assert parse_qs(urlsplit(many.context["next_url"]).query) == {
+        "q": ["date"],
+        "kind": ["variable"],
+        "page": ["2"],
+    }
