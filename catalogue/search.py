@@ -5,9 +5,10 @@ normalised (accent-stripped, lower-cased) texts: name, title, body. Queries get 
 normalisation, so "deces" finds "décès" on every backend without the ``unaccent``
 extension (no superuser privilege needed on the production database).
 
-* PostgreSQL: a weighted ``tsvector`` (name A, title B, body C, French stemming) with a GIN
-  index; ranked by ``ts_rank`` plus a bonus for an exact name.
-* SQLite (embedded mode): every word must appear in one of the texts (``LIKE``); ranked by
+* PostgreSQL: a weighted ``tsvector`` (name A, title B, body C) with a GIN index, queried
+  with the light French stems of the query words as prefixes (plural, feminine: see
+  :func:`stem`); ranked by ``ts_rank`` plus a bonus for an exact name.
+* SQLite (embedded mode): every stem must appear in one of the texts (``LIKE``); ranked by
   where they appear — name, then title, then body.
 
 Ties go to database, table, variable, nomenclature, value (in that order), then to the most
@@ -75,8 +76,27 @@ def _is_postgres() -> bool:
 
 
 def query_terms(q: str) -> list[str]:
-    """The words of a query, normalised, without French stopwords."""
-    return [t for t in re.findall(r"[a-z0-9]+", normalize(q)) if t not in STOPWORDS]
+    """The words of a query, normalised, without French stopwords, each reduced to a light
+    French stem (see :func:`stem`) that the search matches as a prefix."""
+    return [stem(t) for t in re.findall(r"[a-z0-9]+", normalize(q)) if t not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """Strip the plural and feminine endings of an accent-free French word so that, matched
+    as a prefix, it finds every form: "hospitalisations" → "hospitalisation", "hopitaux" →
+    "hopita" (hôpital), "dates" → "date", "decedees" → "decede", "deces" → "dece". Short words,
+    codes and acronyms (≤ 4 characters, or with a digit) are kept whole."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    if word.endswith("aux"):
+        return word[:-2]
+    for ending in ("s", "x"):
+        if word.endswith(ending):
+            word = word[: -len(ending)]
+            break
+    if word.endswith("e") and len(word) > 5:
+        word = word[:-1]
+    return word
 
 
 # --- Index maintenance --------------------------------------------------------------
@@ -334,7 +354,7 @@ def _matches(q: str):
         output_field=FloatField(),
     )
     if _is_postgres():
-        tsquery = " & ".join(terms)
+        tsquery = " & ".join(f"{t}:*" for t in terms)  # prefixes: the stems of query_terms
         # Constant SQL (the indexed expression); the user's words only go in as parameters.
         match = RawSQL(  # noqa: S611
             f"({VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s) OR name_norm = %s)",

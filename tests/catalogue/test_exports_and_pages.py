@@ -104,7 +104,7 @@ def test_search_facets_combine_and_each_one_can_be_removed(subset, client):
     both = response.context["results"]
     assert both.total >= 1
     assert {(h.type, h.product) for h in both.hits} == {("date", product)}
-    active = dict((k, u) for k, _v, u in response.context["active"])
+    active = {k: u for k, _v, u in response.context["active"]}
     assert set(active) == {"type", "product"}
     without_type = parse_qs(urlsplit(active["type"]).query)
     assert without_type == {"q": ["date"], "product": [product]}
@@ -118,3 +118,16 @@ def test_search_facets_combine_and_each_one_can_be_removed(subset, client):
         "kind": ["variable"],
         "page": ["2"],
     }
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite-fallback"])
+def test_plural_and_inflected_words_find_the_singular(subset, monkeypatch, backend):
+    """ "dates d'hospitalisations" finds "Date de début d'hospitalisation"; the singular
+    query finds the same hits (on PostgreSQL and with the embedded fallback)."""
+    if backend == "sqlite-fallback":
+        monkeypatch.setattr(search, "_is_postgres", lambda: False)
+    plural = search.catalogue_search("dates d'hospitalisations", limit=100)
+    singular = search.catalogue_search("date d'hospitalisation", limit=100)
+    assert "Date de début d'hospitalisation" in {h.title for h in plural.hits}
+    assert [h.url for h in plural.hits] == [h.url for h in singular.hits]
+    assert search.catalogue_search("décédés").total == search.catalogue_search("décédé").total
