@@ -46,6 +46,13 @@ def plain_read(engine: str, extract: Path) -> float:
 
 
 def child(engine: str, extract: Path, output: Path, fmt: str) -> None:
+    if engine == "pandas":
+        # pandas holds the whole extract in memory: past the machine's RAM it must fail with
+        # MemoryError (reported below), not drive the kernel's OOM killer into the services.
+        import resource
+
+        cap = int(psutil.virtual_memory().total * 0.85)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     from omop.etl import run_conversion
 
     read_s = plain_read(engine, extract)
@@ -106,16 +113,21 @@ def main() -> None:
         out = work / f"omop_{engine}"
         cmd = [sys.executable, __file__, "--output-format", args.output_format,
                "--child", engine, str(extract), str(out)]  # fmt: skip
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)  # noqa: S603
+        proc = subprocess.Popen(  # noqa: S603
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+        )
         stop, peak = threading.Event(), [0]
         watcher = threading.Thread(
             target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak), daemon=True
         )
         watcher.start()
-        stdout, _ = proc.communicate()
+        stdout, stderr = proc.communicate()
         stop.set()
         if proc.returncode:
-            print(f"{engine}: failed (exit {proc.returncode})")
+            why = "out of memory" if "MemoryError" in (stderr or "") else f"exit {proc.returncode}"
+            print(f"{engine}: failed ({why}; peak {peak[0] / 1e9:.1f} GB)")
+            if why != "out of memory":
+                print((stderr or "")[-3000:])
             continue
         data = json.loads(stdout.strip().splitlines()[-1])
         prs = data["report"]["rows_read"]["ER_PRS_F"]

@@ -22,7 +22,7 @@ from .errors import InputError
 from .frames import conform
 from .readers import Source, column_map, csv_format, parquet_header, parquet_rows
 from .report import Run
-from .spark import get_spark
+from .spark import get_spark, partitions_for
 from .spec import fields, sort_key
 from .values import parse_date
 from .writers import FolderTarget
@@ -140,6 +140,8 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
 # --- the engine --------------------------------------------------------------------------
 def run_spark(sources: dict[str, Source], plan: m.Plan, run: Run, target) -> None:
     spark = get_spark()
+    size = sum(f.stat().st_size for s in sources.values() for f in _files(s.paths))
+    spark.conf.set("spark.sql.shuffle.partitions", str(partitions_for(size)))
     conv = _SparkConversion(spark, sources, plan, run)
     try:
         out = conv.convert()
@@ -147,6 +149,11 @@ def run_spark(sources: dict[str, Source], plan: m.Plan, run: Run, target) -> Non
     finally:
         for df in conv.cached:
             df.unpersist()
+
+
+def _files(paths):
+    for path in paths:
+        yield from (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
 
 
 class _SparkConversion:
