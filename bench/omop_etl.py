@@ -8,6 +8,9 @@
    (pyarrow → pandas; Spark scan of every column), then the full conversion;
 3. prints ER_PRS_F rows/s (and per core), peak memory of the process tree (JVM included),
    and the ratio conversion time / plain read time.
+
+An engine that would leave less than 1 GB of RAM free is stopped and reported "out of
+memory" with its peak (the pandas engine holds the whole extract in memory).
 """
 
 from __future__ import annotations
@@ -46,13 +49,6 @@ def plain_read(engine: str, extract: Path) -> float:
 
 
 def child(engine: str, extract: Path, output: Path, fmt: str) -> None:
-    if engine == "pandas":
-        # pandas holds the whole extract in memory: past the machine's RAM it must fail with
-        # MemoryError (reported below), not drive the kernel's OOM killer into the services.
-        import resource
-
-        cap = int(psutil.virtual_memory().total * 0.85)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     from omop.etl import run_conversion
 
     read_s = plain_read(engine, extract)
@@ -70,13 +66,24 @@ def child(engine: str, extract: Path, output: Path, fmt: str) -> None:
                       "report": report.to_dict()}))  # fmt: skip
 
 
-def _peak_rss(proc: psutil.Process, stop: threading.Event, peak: list[int]) -> None:
+# A run that leaves less than this much RAM free is stopped: pandas holds the whole extract
+# in memory, and past the machine's RAM it would wake the OOM killer among the services.
+MIN_FREE = 1_000_000_000
+
+
+def _peak_rss(
+    proc: psutil.Process, stop: threading.Event, peak: list[int], oom: threading.Event
+) -> None:
     while not stop.is_set():
         try:
             rss = proc.memory_info().rss + sum(
                 c.memory_info().rss for c in proc.children(recursive=True)
             )
             peak[0] = max(peak[0], rss)
+            if psutil.virtual_memory().available < MIN_FREE:
+                oom.set()
+                for p in [*proc.children(recursive=True), proc]:
+                    p.kill()
         except psutil.Error:
             pass
         stop.wait(0.2)
@@ -116,18 +123,19 @@ def main() -> None:
         proc = subprocess.Popen(  # noqa: S603
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
         )
-        stop, peak = threading.Event(), [0]
+        stop, peak, oom = threading.Event(), [0], threading.Event()
         watcher = threading.Thread(
-            target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak), daemon=True
+            target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak, oom), daemon=True
         )
         watcher.start()
         stdout, stderr = proc.communicate()
         stop.set()
+        if oom.is_set():
+            total = psutil.virtual_memory().total / 1e9
+            print(f"{engine}: stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})")
+            continue
         if proc.returncode:
-            why = "out of memory" if "MemoryError" in (stderr or "") else f"exit {proc.returncode}"
-            print(f"{engine}: failed ({why}; peak {peak[0] / 1e9:.1f} GB)")
-            if why != "out of memory":
-                print((stderr or "")[-3000:])
+            print(f"{engine}: failed (exit {proc.returncode})\n{(stderr or '')[-3000:]}")
             continue
         data = json.loads(stdout.strip().splitlines()[-1])
         prs = data["report"]["rows_read"]["ER_PRS_F"]

@@ -8,7 +8,9 @@ reason, in the same order, so the report counts match too.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import uuid
 from functools import reduce
 
@@ -27,6 +29,7 @@ from .spec import fields, sort_key
 from .values import parse_date
 from .writers import FolderTarget
 
+DQ_MEMORY = os.environ.get("OMOP_DQ_MEMORY", "1GB")
 BIG_TABLES = (
     "person",
     "death",
@@ -752,10 +755,19 @@ class _SparkConversion:
         and the checks are about exactly what the user gets."""
         import duckdb
 
+        spill = tempfile.TemporaryDirectory(prefix="omop-dq-")
+        # bounded, like the JVM: DuckDB spills its joins and distinct counts past 1 GB
+        con = duckdb.connect(config={"memory_limit": DQ_MEMORY, "temp_directory": spill.name})
+        try:
+            self._check_written(con, out, target)
+        finally:
+            con.close()
+            spill.cleanup()
+
+    def _check_written(self, con, out: dict, target: FolderTarget) -> None:
         from .api import COVERAGE, coverage
 
         run, plan = self.run, self.plan
-        con = duckdb.connect()
         for i, table in enumerate(plan.tables):
             run.check_cancelled()
             data = out[table]
@@ -781,7 +793,6 @@ class _SparkConversion:
             run.progress(72 + 20 * (i + 1) // len(plan.tables), n, f"wrote {table}")
         run.step("dq", "data-quality checks")
         self.report.dq = run_checks(set(plan.tables), lambda sql: con.execute(sql).fetchall())
-        con.close()
         run.done()
 
 

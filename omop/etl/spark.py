@@ -22,6 +22,9 @@ def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = N
         .master(master)
         .config("spark.driver.memory", os.environ.get("OMOP_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.shuffle.partitions", str(partitions))
+        # input splits of at most 16 MB: a 300 MB ER_PRS_F is ~20 tasks of ~500,000 lines,
+        # whose sorts fit a small heap (4 splits of 2.5 M lines ran out of it)
+        .config("spark.sql.files.maxPartitionBytes", str(16 * 1024 * 1024))
         .config("spark.default.parallelism", str(partitions))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
