@@ -60,3 +60,40 @@ def test_provider_with_spark_to_parquet(spark, extract, tmp_path):
     person = pd.read_parquet(tmp_path / "pq" / "person.parquet")
     assert 8190092190961932619 in set(person["person_id"])
     assert report.rows_written["person"] == len(person)
+
+
+def test_spark_to_parquet_counts_checks_and_rows_match_pandas(spark, parquet_extract, tmp_path):
+    """The Parquet output path writes each table once and counts, measures coverage and runs
+    the DQ checks with DuckDB on the written files: same report and same rows as pandas."""
+    pandas_report = run_conversion(parquet_extract, tmp_path / "p", engine="pandas")
+    report = run_conversion(parquet_extract, tmp_path / "s", engine="spark", fmt="parquet")
+    assert report.rows_written == pandas_report.rows_written
+    assert report.coverage == pandas_report.coverage
+    assert report.rejected == pandas_report.rejected
+    assert report.dq_passed and report.dq == pandas_report.dq
+    for table in TABLES:
+        expected = pd.read_csv(tmp_path / "p" / f"{table}.csv", dtype=str, keep_default_na=False)
+        got = pd.read_parquet(tmp_path / "s" / f"{table}.parquet")
+        assert list(got.columns) == list(expected.columns), table
+        key = expected.columns[0]
+        assert sorted(got[key].astype(str)) == sorted(expected[key]), table
+    # nothing but the tables and the report in the output folder, no DuckDB spill left over
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(
+        [f"{t}.parquet" for t in TABLES] + ["etl_report.json"]
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p", "s"]
+
+
+def test_a_minimal_extract_converts_with_spark_to_parquet_with_empty_tables(spark, tmp_path):
+    from tests.omop.test_conversion import THIN
+
+    src = tmp_path / "thin"
+    src.mkdir()
+    for name, text in THIN.items():
+        (src / name).write_bytes(text.encode("latin-1"))
+    report = run_conversion(src, tmp_path / "out", engine="spark", fmt="parquet")
+    drugs = pd.read_parquet(tmp_path / "out" / "drug_exposure.parquet")
+    assert len(drugs) == 0 and "drug_exposure_id" in drugs.columns
+    assert report.rows_written["drug_exposure"] == 0
+    assert report.rows_written["visit_occurrence"] == 2
+    assert report.dq_passed
