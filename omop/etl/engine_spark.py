@@ -30,6 +30,11 @@ from .values import parse_date
 from .writers import FolderTarget
 
 DQ_MEMORY = os.environ.get("OMOP_DQ_MEMORY", "1GB")
+# the affined tables whose rows become events: (table, target, code column, quantity column)
+EVENT_TABLES = (
+    ("ER_PHA_F", "drug_exposure", "PHA_PRS_C13", "PHA_ACT_QSN"),
+    ("ER_CAM_F", "procedure_occurrence", "CAM_PRS_IDE", None),
+)
 BIG_TABLES = (
     "person",
     "death",
@@ -166,9 +171,8 @@ class _SparkConversion:
         self.cached: list[DataFrame] = []
         self.f: dict[str, DataFrame] = {}
         self.missing: dict[str, list[str]] = {}
-        self.visit_info = None
         self.lines = None
-        self._by_key = None
+        self._linked: dict[str, DataFrame] | None = None
         self.used_providers: set[str] = set()
         self.used_finess: set[str] = set()
 
@@ -271,11 +275,8 @@ class _SparkConversion:
         if "T_MCOAAC" in self.f:
             parts.append(self.pmsi_visits())
         if parts:
-            visits = self.cache(reduce(DataFrame.unionByName, parts))
-            info = visits.select(
-                "visit_occurrence_id", "person_id", "visit_start_date", "provider_id"
-            )
-            self.visit_info = info
+            # not cached: the DCIR visits are a filter of the cached lines
+            visits = reduce(DataFrame.unionByName, parts)
             for row in (
                 visits.select("provider_source_value", "care_site_source_value")
                 .distinct()
@@ -461,30 +462,37 @@ class _SparkConversion:
             F.concat(_flux_sort(), F.lit("#"), F.coalesce(provider, F.lit(""))).alias("first"),
         )  # fmt: skip
         prs = self._tally(prs, t)
-        self.lines = prs.select("fkey", "visit_occurrence_id", "PRS_ACT_QTE")
         self.run.progress(35, 0, "grouping lines into visits")
-        visits = prs.groupBy("visit_occurrence_id").agg(
-            F.min("person_id").alias("person_id"),
-            F.min("start").alias("visit_start_date"),
-            F.min("end").alias("visit_end_date"),
-            F.min("PRS_NAT_REF").alias("visit_source_value"),
-            F.min("care_site_source_value").alias("care_site_source_value"),
-            F.min("first").alias("first"),
+        # One sort of the lines by visit: its first line in flux order names the visit's
+        # provider, and every line learns it, so events never join the visits back. All the
+        # other visit fields are in the visit id's hash: the same on every line of a visit.
+        w = Window.partitionBy("visit_occurrence_id").orderBy("first")
+        provider = F.split(F.min("first").over(w), "#", 2).getItem(1)
+        provider = F.when(provider != "", provider)
+        lines = prs.select(
+            "fkey", "visit_occurrence_id", "person_id", "start", "end", "PRS_NAT_REF",
+            "care_site_source_value", "PRS_ACT_QTE", provider.alias("provider_source_value"),
+            (F.row_number().over(w) == 1).alias("_head"),
+        )  # fmt: skip
+        self.lines = self.cache(
+            lines.withColumn(
+                "provider_id",
+                F.when(
+                    _c("provider_source_value").isNotNull(), hash_id(_c("provider_source_value"))
+                ),
+            )
         )
-        provider = F.split(_c("first"), "#", 2).getItem(1)
         concepts = F.create_map(*[F.lit(x) for kv in m.visit_concepts().items() for x in kv])
-        visits = visits.select(
+        visits = self.lines.filter(_c("_head")).select(
             "visit_occurrence_id",
             "person_id",
-            F.coalesce(concepts[_c("visit_source_value")], F.lit(m.OUTPATIENT)).alias(
-                "visit_concept_id"
-            ),
-            "visit_start_date",
-            "visit_end_date",
+            F.coalesce(concepts[_c("PRS_NAT_REF")], F.lit(m.OUTPATIENT)).alias("visit_concept_id"),
+            _c("start").alias("visit_start_date"),
+            _c("end").alias("visit_end_date"),
             F.lit(m.CLAIM).alias("visit_type_concept_id"),
-            F.when(provider != "", provider).alias("provider_source_value"),
+            "provider_source_value",
             "care_site_source_value",
-            "visit_source_value",
+            _c("PRS_NAT_REF").alias("visit_source_value"),
         )
         return _visit_ids(visits)
 
@@ -538,59 +546,89 @@ class _SparkConversion:
         )
         return _visit_ids(visits)
 
-    def _events(self, table: str, target: str, code_col: str):
-        frame = self.f.get(table)
-        if frame is None:
-            return None
-        if self.lines is None or not self._linkable(table, target):
-            self.report.reject(target, m.R_NO_LINE, self.report.rows_read[table])
-            return None
-        df = frame.withColumn("fkey", _flux_key()).join(self._line_visits(), "fkey", "left")
+    def _events(self, target: str) -> DataFrame | None:
+        """The kept ER_PHA_F (drug_exposure) or ER_CAM_F (procedure_occurrence) rows, each
+        with the visit of its ER_PRS_F line. Both tables go through one join with the
+        lines, already grouped by flux key: the ten million lines are shuffled once."""
+        if self._linked is None:
+            self._linked = self._link_events()
+        return self._linked.get(target)
+
+    def _link_events(self) -> dict[str, DataFrame]:
+        parts, targets = [], []
+        for table, target, code, qsn in EVENT_TABLES:
+            frame = self.f.get(table)
+            if frame is None:
+                continue
+            if self.lines is None or not self._linkable(table, target):
+                self.report.reject(target, m.R_NO_LINE, self.report.rows_read[table])
+                continue
+            targets.append(target)
+            parts.append(
+                frame.select(
+                    _flux_key().alias("fkey"),
+                    F.lit(target).alias("_target"),
+                    _c(code).alias("_code"),
+                    (_c(qsn) if qsn else F.lit(None).cast("string")).alias("_qsn"),
+                )
+            )
+        if not parts:
+            return {}
+        df = reduce(DataFrame.unionByName, parts).join(self._line_visits(), "fkey", "left")
         df = df.withColumn(
             "_reason",
-            self._reason([(_c(code_col).isNull(), m.R_NO_CODE), (_c("_v").isNull(), m.R_NO_LINE)]),
+            self._reason([(_c("_code").isNull(), m.R_NO_CODE), (_c("_v").isNull(), m.R_NO_LINE)]),
         )
-        df = self._tally(df.drop("fkey", *m.FLUX_KEYS), target)  # cache only what is used
-        return df.withColumnRenamed("_v", "visit_occurrence_id")
+        df = self.cache(df.drop("fkey"))
+        for row in df.groupBy("_target", "_reason").count().collect():
+            if row["_reason"] is not None:
+                self.report.reject(row["_target"], row["_reason"], row["count"])
+        kept = df.filter(_c("_reason").isNull()).withColumnRenamed("_v", "visit_occurrence_id")
+        return {
+            target: kept.filter(_c("_target") == target).drop("_reason", "_target")
+            for target in targets
+        }
 
     def _line_visits(self) -> DataFrame:
         """Per flux key, the visit of its kept ER_PRS_F line (the first one if several) with
-        what events take from it: computed once for pharmacy and procedures."""
-        if self._by_key is None:
-            first = self.lines.groupBy("fkey").agg(
-                F.min(
-                    F.struct(
-                        _c("visit_occurrence_id").alias("v"),
-                        F.coalesce(_c("PRS_ACT_QTE"), F.lit("")).alias("q"),
-                    )
-                ).alias("_l")
-            )
-            first = first.select(
-                "fkey",
-                _c("_l.v").alias("_v"),
-                F.when(_c("_l.q") != "", _c("_l.q")).alias("PRS_ACT_QTE_LINE"),
-            )
-            info = self.visit_info.withColumnRenamed("visit_occurrence_id", "_v")
-            self._by_key = self.cache(first.join(info, "_v", "left"))
-        return self._by_key
+        what events take from it."""
+        first = self.lines.groupBy("fkey").agg(
+            F.min(
+                F.struct(
+                    _c("visit_occurrence_id").alias("v"),
+                    F.coalesce(_c("PRS_ACT_QTE"), F.lit("")).alias("q"),
+                    _c("person_id").alias("p"),
+                    _c("start").alias("s"),
+                    _c("provider_id").alias("pr"),
+                )
+            ).alias("_l")
+        )
+        return first.select(
+            "fkey",
+            _c("_l.v").alias("_v"),
+            F.when(_c("_l.q") != "", _c("_l.q")).alias("PRS_ACT_QTE_LINE"),
+            _c("_l.p").alias("person_id"),
+            _c("_l.s").alias("visit_start_date"),
+            _c("_l.pr").alias("provider_id"),
+        )
 
     def drugs(self):
         t = "drug_exposure"
-        pha = self._events("ER_PHA_F", t, "PHA_PRS_C13")
+        pha = self._events(t)
         if pha is None:
             return self.spark.createDataFrame([], _schema(t))
         pha = pha.withColumn(
             "drug_exposure_id",
-            hash_id(_c("visit_occurrence_id").cast("string"), _c("PHA_PRS_C13")),
+            hash_id(_c("visit_occurrence_id").cast("string"), _c("_code")),
         )
         agg = pha.groupBy("drug_exposure_id").agg(
             F.min("person_id").alias("person_id"),
             F.min("visit_start_date").alias("start"),
             F.min("provider_id").alias("provider_id"),
             F.min("visit_occurrence_id").alias("visit_occurrence_id"),
-            F.min("PHA_PRS_C13").alias("drug_source_value"),
+            F.min("_code").alias("drug_source_value"),
             F.count(F.lit(1)).alias("rows"),
-            F.sum(_c("PHA_ACT_QSN").cast("double")).alias("quantity"),
+            F.sum(_c("_qsn").cast("double")).alias("quantity"),
         )
         agg = self.cache(agg)
         cancelled = agg.filter(_c("quantity") <= 0).agg(F.sum("rows")).collect()[0][0] or 0
@@ -614,21 +652,19 @@ class _SparkConversion:
 
     def procedures(self):
         t = "procedure_occurrence"
-        cam = self._events("ER_CAM_F", t, "CAM_PRS_IDE")
+        cam = self._events(t)
         if cam is None:
             return self.spark.createDataFrame([], _schema(t))
         cam = cam.withColumn(
             "procedure_occurrence_id",
-            hash_id(
-                _c("visit_occurrence_id").cast("string"), _c("CAM_PRS_IDE"), _c("visit_start_date")
-            ),
+            hash_id(_c("visit_occurrence_id").cast("string"), _c("_code"), _c("visit_start_date")),
         )
         agg = cam.groupBy("procedure_occurrence_id").agg(
             F.min("person_id").alias("person_id"),
             F.min("visit_start_date").alias("procedure_date"),
             F.min("provider_id").alias("provider_id"),
             F.min("visit_occurrence_id").alias("visit_occurrence_id"),
-            F.min("CAM_PRS_IDE").alias("procedure_source_value"),
+            F.min("_code").alias("procedure_source_value"),
             F.bround(F.sum(_c("PRS_ACT_QTE_LINE").cast("double"))).cast("long").alias("quantity"),
         )
         return self.cache(agg).select(
@@ -863,7 +899,8 @@ def _write_folder(df: DataFrame, table: str, target: FolderTarget) -> None:
     """Spark writes into the staging folder; CSV becomes one sorted file per table."""
     final = target.path(table)
     if target.fmt == "parquet":
-        df.orderBy(*sort_key(table)).write.mode("error").parquet(str(final))
+        # no global sort (a sampling pass and a range shuffle): each part file is sorted
+        df.sortWithinPartitions(*sort_key(table)).write.mode("error").parquet(str(final))
         for extra in final.glob("*.crc"):
             extra.unlink()
         for extra in final.glob("_*"):

@@ -26,6 +26,9 @@ def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = N
         # whose sorts fit a small heap (4 splits of 2.5 M lines ran out of it)
         .config("spark.sql.files.maxPartitionBytes", str(16 * 1024 * 1024))
         .config("spark.default.parallelism", str(partitions))
+        # cached frames are read back once or twice: compressing their columns costs more
+        # than it saves (caching ten million lines took twice as long as computing them)
+        .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         # invalid dates and casts give null (as in the pandas engine), not an error
