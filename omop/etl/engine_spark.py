@@ -461,27 +461,26 @@ class _SparkConversion:
             ).alias("visit_occurrence_id"),
             F.concat(_flux_sort(), F.lit("#"), F.coalesce(provider, F.lit(""))).alias("first"),
         )  # fmt: skip
-        prs = self._tally(prs, t)
         self.run.progress(35, 0, "grouping lines into visits")
         # One sort of the lines by visit: its first line in flux order names the visit's
         # provider, and every line learns it, so events never join the visits back. All the
         # other visit fields are in the visit id's hash: the same on every line of a visit.
-        w = Window.partitionBy("visit_occurrence_id").orderBy("first")
+        # Rejected lines go through the same pass in windows of their own and are counted
+        # from its cache: the ten million lines are cached once.
+        w = Window.partitionBy("visit_occurrence_id", "_reason").orderBy("first")
         provider = F.split(F.min("first").over(w), "#", 2).getItem(1)
         provider = F.when(provider != "", provider)
         lines = prs.select(
-            "fkey", "visit_occurrence_id", "person_id", "start", "end", "PRS_NAT_REF",
-            "care_site_source_value", "PRS_ACT_QTE", provider.alias("provider_source_value"),
+            "_reason", "fkey", "visit_occurrence_id", "person_id", "start", "end",
+            "PRS_NAT_REF", "care_site_source_value", "PRS_ACT_QTE",
+            provider.alias("provider_source_value"),
             (F.row_number().over(w) == 1).alias("_head"),
         )  # fmt: skip
-        self.lines = self.cache(
-            lines.withColumn(
-                "provider_id",
-                F.when(
-                    _c("provider_source_value").isNotNull(), hash_id(_c("provider_source_value"))
-                ),
-            )
+        lines = lines.withColumn(
+            "provider_id",
+            F.when(_c("provider_source_value").isNotNull(), hash_id(_c("provider_source_value"))),
         )
+        self.lines = self._tally(lines, t)
         concepts = F.create_map(*[F.lit(x) for kv in m.visit_concepts().items() for x in kv])
         visits = self.lines.filter(_c("_head")).select(
             "visit_occurrence_id",
