@@ -620,15 +620,15 @@ class _SparkConversion:
             "drug_exposure_id",
             hash_id(_c("visit_occurrence_id").cast("string"), _c("_code")),
         )
-        agg = pha.groupBy("drug_exposure_id").agg(
-            F.min("person_id").alias("person_id"),
-            F.min("visit_start_date").alias("start"),
-            F.min("provider_id").alias("provider_id"),
-            F.min("visit_occurrence_id").alias("visit_occurrence_id"),
-            F.min("_code").alias("drug_source_value"),
+        # everything but the sums is fixed by the id (its visit and code): grouping on it
+        # keeps the buffers numeric, so Spark aggregates in a hash map instead of sorting
+        agg = pha.groupBy(
+            "drug_exposure_id", "person_id", _c("visit_start_date").alias("start"),
+            "provider_id", "visit_occurrence_id", _c("_code").alias("drug_source_value"),
+        ).agg(
             F.count(F.lit(1)).alias("rows"),
             F.sum(_c("_qsn").cast("double")).alias("quantity"),
-        )
+        )  # fmt: skip
         agg = self.cache(agg)
         cancelled = agg.filter(_c("quantity") <= 0).agg(F.sum("rows")).collect()[0][0] or 0
         self.report.reject(t, m.R_CANCELLED, cancelled)
@@ -658,12 +658,14 @@ class _SparkConversion:
             "procedure_occurrence_id",
             hash_id(_c("visit_occurrence_id").cast("string"), _c("_code"), _c("visit_start_date")),
         )
-        agg = cam.groupBy("procedure_occurrence_id").agg(
-            F.min("person_id").alias("person_id"),
-            F.min("visit_start_date").alias("procedure_date"),
-            F.min("provider_id").alias("provider_id"),
-            F.min("visit_occurrence_id").alias("visit_occurrence_id"),
-            F.min("_code").alias("procedure_source_value"),
+        agg = cam.groupBy(
+            "procedure_occurrence_id",
+            "person_id",
+            _c("visit_start_date").alias("procedure_date"),
+            "provider_id",
+            "visit_occurrence_id",
+            _c("_code").alias("procedure_source_value"),
+        ).agg(
             F.bround(F.sum(_c("PRS_ACT_QTE_LINE").cast("double"))).cast("long").alias("quantity"),
         )
         return self.cache(agg).select(
@@ -689,7 +691,12 @@ class _SparkConversion:
                 )
             )
         )
-        g = self.cache(spans.groupBy("person_id").agg(F.min("s").alias("s"), F.max("e").alias("e")))
+        # as dates, min and max aggregate in a hash map (as text they need a sort)
+        g = spans.groupBy("person_id").agg(
+            F.min(_c("s").cast("date")).cast("string").alias("s"),
+            F.max(_c("e").cast("date")).cast("string").alias("e"),
+        )
+        g = self.cache(g)
         # the last event end, before clipping, as the pandas engine reports it
         self.last_event = g.agg(F.max("e")).collect()[0][0]
         w = self.plan.window
