@@ -5,7 +5,8 @@
 
 1. generates a synthetic extract of ``--persons`` persons as Parquet (reused when present);
 2. for each engine, in a child process: a plain read of every input file with that engine
-   (pyarrow → pandas; Spark scan of every column), then the full conversion;
+   (pyarrow → pandas; Spark scan of every column), for Spark ER_PRS_F read and shuffled
+   once (the least any conversion does: the ceiling of its rows/s), then the conversion;
 3. prints ER_PRS_F rows/s (and per core), peak memory of the process tree (JVM included),
    and the ratio conversion time / plain read time.
 
@@ -48,22 +49,34 @@ def plain_read(engine: str, extract: Path) -> float:
     return time.perf_counter() - t0
 
 
+def one_shuffle(extract: Path) -> float:
+    """Spark only: read ER_PRS_F and shuffle its lines once, by patient, with the
+    conversion's partitioning. Any conversion does at least this (visits group the lines),
+    so its rows/s is a ceiling for the Spark engine on this machine."""
+    from omop.etl.spark import get_spark, partitions_for
+
+    spark = get_spark()
+    prs = extract / "ER_PRS_F.parquet"
+    spark.conf.set("spark.sql.shuffle.partitions", str(partitions_for(prs.stat().st_size)))
+    t0 = time.perf_counter()
+    lines = spark.read.parquet(str(prs)).repartition("BEN_NIR_PSA")
+    lines.write.format("noop").mode("overwrite").save()
+    return time.perf_counter() - t0
+
+
 def child(engine: str, extract: Path, output: Path, fmt: str) -> None:
     from omop.etl import run_conversion
 
     read_s = plain_read(engine, extract)
-    if engine == "spark":
-        from omop.etl.spark import get_spark
-
-        get_spark()  # already started by the plain read: the conversion reuses it
+    shuffle_s = one_shuffle(extract) if engine == "spark" else None
     t0 = time.perf_counter()
     report = run_conversion(extract, output, engine=engine, fmt=fmt)
     conv_s = time.perf_counter() - t0
     import resource
 
     own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"read_s": read_s, "conversion_s": conv_s, "python_peak_mb": own_mb,
-                      "report": report.to_dict()}))  # fmt: skip
+    print(json.dumps({"read_s": read_s, "one_shuffle_s": shuffle_s, "conversion_s": conv_s,
+                      "python_peak_mb": own_mb, "report": report.to_dict()}))  # fmt: skip
 
 
 # A run that leaves less than this much RAM free is stopped: pandas holds the whole extract
@@ -145,6 +158,10 @@ def main() -> None:
             "conversion_s": round(data["conversion_s"], 1),
             "plain_read_s": round(data["read_s"], 1),
             "ratio_to_plain_read": round(data["conversion_s"] / data["read_s"], 1),
+            # the ceiling: ER_PRS_F read and shuffled once, nothing computed
+            "one_shuffle_s": data["one_shuffle_s"] and round(data["one_shuffle_s"], 1),
+            "one_shuffle_rows_per_s_per_core": data["one_shuffle_s"]
+            and round(prs / data["one_shuffle_s"] / cores),
             "er_prs_f_rows_per_s": round(rate),
             "er_prs_f_rows_per_s_per_core": round(rate / cores),
             "peak_memory_mb": round(peak[0] / 1e6),
