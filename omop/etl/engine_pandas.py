@@ -207,15 +207,19 @@ class _Context:
         prs["visit_occurrence_id"] = hash_columns(
             prs, ["psv", "start", "end", "PRS_NAT_REF", "PFS_EXE_NUM", "care_site_source_value"]
         )
-        prs["first"] = _flux_sort(prs) + "#" + prs["provider_source_value"].fillna("")
         self.lines = prs[["fkey", "visit_occurrence_id", "PRS_ACT_QTE"]]
         self.run.progress(35, len(prs), "grouping lines into visits")
 
         # every visit field is part of its id, so any line gives them; the provider is the
         # one of the first line in flux-key order
-        first = prs.groupby("visit_occurrence_id")["first"].min()
+        order = _flux_order(prs).assign(
+            visit_occurrence_id=prs["visit_occurrence_id"],
+            provider=prs["provider_source_value"].fillna(""),
+        )
+        first = order.sort_values(["visit_occurrence_id", *order.columns[:-2], "provider"])
+        first = first.drop_duplicates("visit_occurrence_id").set_index("visit_occurrence_id")
         visits = prs.drop_duplicates("visit_occurrence_id")
-        provider = visits["visit_occurrence_id"].map(first).str.split("#", n=1).str[1]
+        provider = visits["visit_occurrence_id"].map(first["provider"])
         provider = provider.where(provider != "")
         concepts = visits["PRS_NAT_REF"].map(m.visit_concepts()).fillna(m.OUTPATIENT)
         out = pd.DataFrame(
@@ -483,15 +487,13 @@ def _flux_key(frame):
     return key
 
 
-def _flux_sort(frame):
-    """Flux-key order as one sortable text: numeric keys left-padded to 20 characters."""
-    parts = []
-    for k in m.FLUX_KEYS:
+def _flux_order(frame):
+    """Flux-key order as sort columns: text keys (dates, ORG_CLE_NUM) as text, numeric
+    codes by their number of digits, then as text (so 9 comes before 10)."""
+    cols = {}
+    for i, k in enumerate(m.FLUX_KEYS):
         col = frame[k].fillna("")
         if k not in m.FLUX_TEXT_KEYS:
-            col = col.str.pad(20, fillchar="0").str.slice(0, 20)
-        parts.append(col)
-    key = parts[0]
-    for p in parts[1:]:
-        key = key + "|" + p
-    return key
+            cols[f"_n{i}"] = col.str.len()
+        cols[f"_o{i}"] = col
+    return pd.DataFrame(cols, index=frame.index)

@@ -26,7 +26,7 @@ from .readers import Source, column_map, csv_format, parquet_header, parquet_row
 from .report import Run
 from .spark import get_spark, partitions_for
 from .spec import fields, sort_key
-from .values import parse_date
+from .values import parse_date, stable_id
 from .writers import FolderTarget
 
 DQ_MEMORY = os.environ.get("OMOP_DQ_MEMORY", "1GB")
@@ -231,6 +231,16 @@ class _SparkConversion:
             return False
         return True
 
+    def _with_id(self, df: DataFrame, dimension: str, values: set[str]) -> DataFrame:
+        """``<dimension>_id`` from ``<dimension>_source_value``: the few distinct values are
+        hashed once here and looked up, instead of hashing the same value on every row."""
+        source, ident = f"{dimension}_source_value", f"{dimension}_id"
+        ids = self.spark.createDataFrame(
+            [(v, stable_id(v)) for v in sorted(values)] or [("", 0)],
+            f"{source} string, {ident} long",
+        )
+        return df.join(F.broadcast(ids), source, "left")
+
     # --- steps ----------------------------------------------------------------------------
     def convert(self) -> dict:
         run = self.run
@@ -286,6 +296,8 @@ class _SparkConversion:
                     self.used_providers.add(row[0])
                 if row[1]:
                     self.used_finess.add(row[1])
+            visits = self._with_id(visits, "provider", self.used_providers)
+            visits = self._with_id(visits, "care_site", self.used_finess)
         else:
             run.step("visit_occurrence")
             visits = self.spark.createDataFrame([], _schema("visit_occurrence"))
@@ -452,6 +464,7 @@ class _SparkConversion:
         provider = F.when(filled(spe), F.concat(F.lit("SPE:"), spe)).when(
             filled(act), F.concat(F.lit("ACT:"), act)
         )
+        order = _flux_order()
         prs = prs.select(
             "_reason", "fkey", "person_id", "start", "end", "PRS_NAT_REF",
             "care_site_source_value", "PRS_ACT_QTE",
@@ -459,7 +472,8 @@ class _SparkConversion:
                 _c("psv"), _c("start"), _c("end"), _c("PRS_NAT_REF"), _c("PFS_EXE_NUM"),
                 _c("care_site_source_value"),
             ).alias("visit_occurrence_id"),
-            F.concat(_flux_sort(), F.lit("#"), F.coalesce(provider, F.lit(""))).alias("first"),
+            provider.alias("_provider"),
+            *[col.alias(f"_o{i}") for i, col in enumerate(order)],
         )  # fmt: skip
         self.run.progress(35, 0, "grouping lines into visits")
         # One sort of the lines by visit: its first line in flux order names the visit's
@@ -467,19 +481,15 @@ class _SparkConversion:
         # other visit fields are in the visit id's hash: the same on every line of a visit.
         # Rejected lines go through the same pass in windows of their own and are counted
         # from its cache: the ten million lines are cached once.
-        w = Window.partitionBy("visit_occurrence_id", "_reason").orderBy("first")
-        provider = F.split(F.min("first").over(w), "#", 2).getItem(1)
-        provider = F.when(provider != "", provider)
+        w = Window.partitionBy("visit_occurrence_id", "_reason").orderBy(
+            *[f"_o{i}" for i in range(len(order))], F.coalesce(_c("_provider"), F.lit(""))
+        )
         lines = prs.select(
             "_reason", "fkey", "visit_occurrence_id", "person_id", "start", "end",
             "PRS_NAT_REF", "care_site_source_value", "PRS_ACT_QTE",
-            provider.alias("provider_source_value"),
+            F.first("_provider").over(w).alias("provider_source_value"),
             (F.row_number().over(w) == 1).alias("_head"),
         )  # fmt: skip
-        lines = lines.withColumn(
-            "provider_id",
-            F.when(_c("provider_source_value").isNotNull(), hash_id(_c("provider_source_value"))),
-        )
         self.lines = self._tally(lines, t)
         concepts = F.create_map(*[F.lit(x) for kv in m.visit_concepts().items() for x in kv])
         visits = self.lines.filter(_c("_head")).select(
@@ -493,7 +503,7 @@ class _SparkConversion:
             "care_site_source_value",
             _c("PRS_NAT_REF").alias("visit_source_value"),
         )
-        return _visit_ids(visits)
+        return visits
 
     def pmsi_visits(self):
         self.run.step("visit_occurrence", "PMSI MCO stays")
@@ -543,7 +553,7 @@ class _SparkConversion:
             F.coalesce(_c("_fin"), F.substring("ETA_NUM", 1, 8)).alias("care_site_source_value"),
             F.lit("MCO").alias("visit_source_value"),
         )
-        return _visit_ids(visits)
+        return visits
 
     def _events(self, target: str) -> DataFrame | None:
         """The kept ER_PHA_F (drug_exposure) or ER_CAM_F (procedure_occurrence) rows, each
@@ -573,12 +583,15 @@ class _SparkConversion:
             )
         if not parts:
             return {}
-        df = reduce(DataFrame.unionByName, parts).join(self._line_visits(), "fkey", "left")
+        # joined on (hash, key): the sorts compare the 64-bit hash, not the key's text,
+        # whose first characters (a date) are the same on most lines
+        df = reduce(DataFrame.unionByName, parts).withColumn("_fh", F.xxhash64("fkey"))
+        df = df.join(self._line_visits(), ["_fh", "fkey"], "left")
         df = df.withColumn(
             "_reason",
             self._reason([(_c("_code").isNull(), m.R_NO_CODE), (_c("_v").isNull(), m.R_NO_LINE)]),
         )
-        df = self.cache(df.drop("fkey"))
+        df = self.cache(df.drop("_fh", "fkey"))
         for row in df.groupBy("_target", "_reason").count().collect():
             if row["_reason"] is not None:
                 self.report.reject(row["_target"], row["_reason"], row["count"])
@@ -591,25 +604,28 @@ class _SparkConversion:
     def _line_visits(self) -> DataFrame:
         """Per flux key, the visit of its kept ER_PRS_F line (the first one if several) with
         what events take from it."""
-        first = self.lines.groupBy("fkey").agg(
+        first = self.lines.groupBy(F.xxhash64("fkey").alias("_fh"), "fkey").agg(
             F.min(
                 F.struct(
                     _c("visit_occurrence_id").alias("v"),
                     F.coalesce(_c("PRS_ACT_QTE"), F.lit("")).alias("q"),
                     _c("person_id").alias("p"),
                     _c("start").alias("s"),
-                    _c("provider_id").alias("pr"),
+                    _c("provider_source_value").alias("pr"),
                 )
             ).alias("_l")
         )
-        return first.select(
+        first = first.select(
+            "_fh",
             "fkey",
             _c("_l.v").alias("_v"),
             F.when(_c("_l.q") != "", _c("_l.q")).alias("PRS_ACT_QTE_LINE"),
             _c("_l.p").alias("person_id"),
             _c("_l.s").alias("visit_start_date"),
-            _c("_l.pr").alias("provider_id"),
+            _c("_l.pr").alias("provider_source_value"),
         )
+        first = self._with_id(first, "provider", self.used_providers)
+        return first.drop("provider_source_value")
 
     def drugs(self):
         t = "drug_exposure"
@@ -838,26 +854,18 @@ class _SparkConversion:
         run.done()
 
 
-def _visit_ids(visits: DataFrame) -> DataFrame:
-    return visits.withColumn(
-        "provider_id",
-        F.when(_c("provider_source_value").isNotNull(), hash_id(_c("provider_source_value"))),
-    ).withColumn(
-        "care_site_id",
-        F.when(_c("care_site_source_value").isNotNull(), hash_id(_c("care_site_source_value"))),
-    )
-
-
 def _flux_key() -> Column:
     return F.concat_ws("|", *[F.coalesce(_c(k), F.lit("")) for k in m.FLUX_KEYS])
 
 
-def _flux_sort() -> Column:
-    parts = []
+def _flux_order() -> list[Column]:
+    """Flux-key order as sort columns, as in ``engine_pandas``: text keys as text, numeric
+    codes by their number of digits, then as text."""
+    cols = []
     for k in m.FLUX_KEYS:
         col = F.coalesce(_c(k), F.lit(""))
-        parts.append(col if k in m.FLUX_TEXT_KEYS else F.lpad(col, 20, "0"))
-    return F.concat_ws("|", *parts)
+        cols += [col] if k in m.FLUX_TEXT_KEYS else [F.length(col), col]
+    return cols
 
 
 _SPARK_TYPES = {
