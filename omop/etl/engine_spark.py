@@ -71,7 +71,7 @@ def _normalise_dates(spark, df: DataFrame, cols: list[str]) -> DataFrame:
     values = [r[0] for r in raw.where(_c("raw").isNotNull()).distinct().collect()]
     mapping = spark.createDataFrame(
         [(v, parse_date(v)) for v in values] or [("", None)], "raw string, iso string"
-    )
+    ).select("raw", F.to_date("iso").alias("iso"))
     for col in cols:
         lookup = F.broadcast(
             mapping.select(_c("raw").alias(f"_r_{col}"), _c("iso").alias(f"_i_{col}"))
@@ -108,9 +108,9 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
                 kind = df.schema[w].dataType
                 col = F.col(f"`{w}`")
                 if isinstance(kind, T.DateType):
-                    col = col.cast("string")  # yyyy-MM-dd
+                    pass  # dates stay DateType: text only where an id hashes them
                 elif isinstance(kind, T.TimestampType):
-                    col = F.date_format(col, "yyyy-MM-dd")
+                    col = F.to_date(col)
                 elif isinstance(kind, T.IntegralType) and c not in spec.dates:
                     col = col.cast("string")  # an integer is its own normalised code
                 else:
@@ -132,7 +132,7 @@ def read_spark(spark, source: Source) -> tuple[DataFrame, list[str]]:
         exprs = []
         for col in spec.columns:
             if col not in cmap:
-                exprs.append(F.lit(None).cast("string").alias(col))
+                exprs.append(F.lit(None).cast("date" if col in spec.dates else "string").alias(col))
             elif col in clean:
                 exprs.append(F.col(col))
             elif col in spec.codes:
@@ -201,9 +201,9 @@ class _SparkConversion:
         w = self.plan.window
         outside = F.lit(False)
         if w.start:
-            outside = outside | (start < F.lit(w.start))
+            outside = outside | (start < F.lit(w.start).cast("date"))
         if w.end:
-            outside = outside | (start > F.lit(w.end))
+            outside = outside | (start > F.lit(w.end).cast("date"))
         if w:
             rules.append((outside, m.R_OUTSIDE_WINDOW))
         return rules
@@ -300,7 +300,7 @@ class _SparkConversion:
             visits = self._with_id(visits, "care_site", self.used_finess)
         else:
             run.step("visit_occurrence")
-            visits = self.spark.createDataFrame([], _schema("visit_occurrence"))
+            visits = self.spark.createDataFrame([], _schema("visit_occurrence", False))
         out["visit_occurrence"] = visits
         run.done()
         run.step("drug_exposure")
@@ -391,17 +391,14 @@ class _SparkConversion:
             _c("BEN_DCD_DTE").alias("_dcd"),
         )
         person = self.cache(person)
-        birth = F.concat(
-            F.lpad(_c("year_of_birth").cast("string"), 4, "0"),
-            F.lit("-"),
-            F.lpad(F.coalesce(_c("month_of_birth"), F.lit(1)).cast("string"), 2, "0"),
-            F.lit("-01"),
+        birth = F.make_date(
+            _c("year_of_birth"), F.coalesce(_c("month_of_birth"), F.lit(1)), F.lit(1)
         )
         dcd = _c("_dcd")
         ok = (
-            (dcd != m.DEATH_PLACEHOLDER)
+            (dcd != F.lit(m.DEATH_PLACEHOLDER).cast("date"))
             & (dcd >= birth)
-            & (dcd <= F.lit(m.release_date().isoformat()))
+            & (dcd <= F.lit(m.release_date()))
         )
         present = person.filter(dcd.isNotNull()).withColumn("_ok", ok)
         present = self.cache(present)
@@ -631,7 +628,7 @@ class _SparkConversion:
         t = "drug_exposure"
         pha = self._events(t)
         if pha is None:
-            return self.spark.createDataFrame([], _schema(t))
+            return self.spark.createDataFrame([], _schema(t, dates_as_text=False))
         pha = pha.withColumn(
             "drug_exposure_id",
             hash_id(_c("visit_occurrence_id").cast("string"), _c("_code")),
@@ -654,9 +651,7 @@ class _SparkConversion:
             "person_id",
             F.lit(m.NO_MATCH).alias("drug_concept_id"),
             _c("start").alias("drug_exposure_start_date"),
-            F.date_format(F.date_add(F.to_date("start"), m.DRUG_DAYS), "yyyy-MM-dd").alias(
-                "drug_exposure_end_date"
-            ),
+            F.date_add("start", m.DRUG_DAYS).alias("drug_exposure_end_date"),
             F.lit(m.CLAIM).alias("drug_type_concept_id"),
             "quantity",
             F.lit(m.DRUG_DAYS + 1).alias("days_supply"),
@@ -669,7 +664,7 @@ class _SparkConversion:
         t = "procedure_occurrence"
         cam = self._events(t)
         if cam is None:
-            return self.spark.createDataFrame([], _schema(t))
+            return self.spark.createDataFrame([], _schema(t, dates_as_text=False))
         cam = cam.withColumn(
             "procedure_occurrence_id",
             hash_id(_c("visit_occurrence_id").cast("string"), _c("_code"), _c("visit_start_date")),
@@ -707,19 +702,21 @@ class _SparkConversion:
                 )
             )
         )
-        # as dates, min and max aggregate in a hash map (as text they need a sort)
+        # on dates, min and max aggregate in a hash map (on text they would need a sort)
         g = spans.groupBy("person_id").agg(
-            F.min(_c("s").cast("date")).cast("string").alias("s"),
-            F.max(_c("e").cast("date")).cast("string").alias("e"),
+            F.min("s").alias("s"),
+            F.max("e").alias("e"),
         )
         g = self.cache(g)
         # the last event end, before clipping, as the pandas engine reports it
-        self.last_event = g.agg(F.max("e")).collect()[0][0]
+        self.last_event = g.agg(F.max("e").cast("string")).collect()[0][0]
         w = self.plan.window
         if w.start:
-            g = g.withColumn("s", F.when(_c("s") >= w.start, _c("s")).otherwise(F.lit(w.start)))
+            start = F.lit(w.start).cast("date")
+            g = g.withColumn("s", F.when(_c("s") >= start, _c("s")).otherwise(start))
         if w.end:
-            g = g.withColumn("e", F.when(_c("e") <= w.end, _c("e")).otherwise(F.lit(w.end)))
+            end = F.lit(w.end).cast("date")
+            g = g.withColumn("e", F.when(_c("e") <= end, _c("e")).otherwise(end))
         period = self.cache(
             g.select(
                 hash_id(_c("person_id").cast("string"), _c("s"), _c("e")).alias(
@@ -854,17 +851,31 @@ class _SparkConversion:
         run.done()
 
 
+_FLUX_DATES = frozenset(m.INPUTS["ER_PRS_F"].dates) & frozenset(m.FLUX_KEYS)
+
+
 def _flux_key() -> Column:
-    return F.concat_ws("|", *[F.coalesce(_c(k), F.lit("")) for k in m.FLUX_KEYS])
+    """The nine flux keys as one join key (internal: dates as day numbers, no formatting)."""
+    return F.concat_ws(
+        "|",
+        *[
+            F.coalesce(F.unix_date(_c(k)).cast("string") if k in _FLUX_DATES else _c(k), F.lit(""))
+            for k in m.FLUX_KEYS
+        ],
+    )
 
 
 def _flux_order() -> list[Column]:
-    """Flux-key order as sort columns, as in ``engine_pandas``: text keys as text, numeric
-    codes by their number of digits, then as text."""
+    """Flux-key order as sort columns, as in ``engine_pandas``: text keys as text (dates in
+    date order, missing first, as their ISO text would sort), numeric codes by their
+    number of digits, then as text."""
     cols = []
     for k in m.FLUX_KEYS:
         col = F.coalesce(_c(k), F.lit(""))
-        cols += [col] if k in m.FLUX_TEXT_KEYS else [F.length(col), col]
+        if k in _FLUX_DATES:
+            cols.append(_c(k))  # ascending: nulls first
+        else:
+            cols += [col] if k in m.FLUX_TEXT_KEYS else [F.length(col), col]
     return cols
 
 
@@ -902,7 +913,7 @@ def _conform(df: DataFrame, table: str) -> DataFrame:
             if size.isdigit():
                 col = F.substring(col, 1, int(size))
         elif f.kind == "date":
-            col = F.to_date(col.cast("string"))
+            col = col.cast("date")  # a no-op on the engine's dates; parses the dimensions' text
         else:
             col = col.cast(_SPARK_TYPES[f.datatype])
         exprs.append(col.alias(f.name))
