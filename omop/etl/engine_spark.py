@@ -236,8 +236,7 @@ class _SparkConversion:
         hashed once here and looked up, instead of hashing the same value on every row."""
         source, ident = f"{dimension}_source_value", f"{dimension}_id"
         ids = self.spark.createDataFrame(
-            [(v, stable_id(v)) for v in sorted(values)] or [("", 0)],
-            f"{source} string, {ident} long",
+            [(v, stable_id(v)) for v in sorted(values)], f"{source} string, {ident} long"
         )
         return df.join(F.broadcast(ids), source, "left")
 
@@ -300,7 +299,9 @@ class _SparkConversion:
             visits = self._with_id(visits, "care_site", self.used_finess)
         else:
             run.step("visit_occurrence")
-            visits = self.spark.createDataFrame([], _schema("visit_occurrence", False))
+            visits = self.spark.createDataFrame(
+                [], _schema("visit_occurrence", dates_as_text=False)
+            )
         out["visit_occurrence"] = visits
         run.done()
         run.step("drug_exposure")
