@@ -87,8 +87,8 @@ def least_work(extract: Path, output: Path) -> float:
     t0 = time.perf_counter()
     prs = spark.read.parquet(str(extract / "ER_PRS_F.parquet"))
     pha = spark.read.parquet(str(extract / "ER_PHA_F.parquet"))
-    key = [F.col(k) for k in ("BEN_NIR_PSA", "EXE_SOI_DTD", "EXE_SOI_DTF", "PRS_NAT_REF")]
-    key.append(F.col("PFS_EXE_NUM"))
+    visit = ("BEN_NIR_PSA", "EXE_SOI_DTD", "EXE_SOI_DTF", "PRS_NAT_REF", "PFS_EXE_NUM")
+    key = [F.col(k) for k in visit]
     lines = prs.select(*m.FLUX_KEYS, hash_id(*key).alias("visit_occurrence_id"))
     lines.select("visit_occurrence_id").write.parquet(str(out / "visits"))
     drugs = pha.join(lines.hint("shuffle_merge"), list(m.FLUX_KEYS)).select(
