@@ -120,3 +120,12 @@ class EtlJob(models.Model):
             self.window_start.isoformat() if self.window_start else None,
             self.window_end.isoformat() if self.window_end else None,
         )
+
+
+# The vocabulary module's models belong to this app (one migration history).
+from .vocabulary.models import (  # noqa: E402, F401
+    MappingDecision,
+    MappingSetVersion,
+    SourceToConceptMap,
+    VocabularyRelease,
+)

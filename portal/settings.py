@@ -224,6 +224,10 @@ OMOP_UPLOAD_MAX_BYTES = env.int("OMOP_UPLOAD_MAX_BYTES", default=500 * 1024**2)
 OMOP_GENERATED_MAX_PERSONS = env.int("OMOP_GENERATED_MAX_PERSONS", default=20_000)
 OMOP_DOWNLOAD_MAX_BYTES = env.int("OMOP_DOWNLOAD_MAX_BYTES", default=200 * 1024**2)
 
+# --- OMOP vocabularies (Athena bundles, SOURCE_TO_CONCEPT_MAP) -------------------------
+# DuckDB's memory cap while a bundle is checked and turned into Parquet (spills beyond).
+OMOP_VOCABULARY_MEMORY = env.str("OMOP_VOCABULARY_MEMORY", default="1GB")
+
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.
 SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=10)
