@@ -13,7 +13,7 @@ from omop.etl.athena import LOCAL_RANGE, ORDER, VocabularyError
 from omop.etl.demo_vocabulary import write_demo_bundle
 from omop.vocabulary import store
 from omop.vocabulary.models import SourceToConceptMap, VocabularyRelease
-from omop.vocabulary.services import current_parquet_dir, stcm_load, vocabulary_load
+from omop.vocabulary.services import current_parquet_dir, vocabulary_load
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +52,7 @@ def test_a_bundle_loads_into_the_database_and_as_parquet_for_the_engines(bundle,
     assert release.is_current and release.row_counts["CONCEPT"] == _concepts_in_use() > 1000
     assert "CCAM HDH démo 2026-12 (pas Athena)" in release.version_string
     parquet = current_parquet_dir() / "concept.parquet"
-    ids = duckdb.sql(f"SELECT min(concept_id), count(*) FROM '{parquet}'").fetchall()[0]
+    ids = duckdb.sql(f"SELECT min(concept_id), count(*) FROM '{parquet}'").fetchall()[0]  # noqa: S608
     assert ids == (LOCAL_RANGE + 1, release.row_counts["CONCEPT"])
     # LFQK002 (lumbar spine X-ray) is a CCAM source concept that maps to a standard one
     with connection.cursor() as cur:
@@ -121,9 +121,7 @@ def test_a_bad_date_is_named_with_its_line(bundle):
     assert not store.is_loaded()
 
 
-def test_curated_mappings_load_and_unknown_concepts_are_refused_with_their_line(
-    bundle, tmp_path
-):
+def test_curated_mappings_load_and_unknown_concepts_are_refused_with_their_line(bundle, tmp_path):
     vocabulary_load(path=bundle)
     with connection.cursor() as cur:
         cur.execute(
@@ -144,8 +142,7 @@ def test_curated_mappings_load_and_unknown_concepts_are_refused_with_their_line(
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "source_code,source_vocabulary_id,target_concept_id\n"
-        f"0127,NABM,{target}\n0128,NABM,123\n",
+        f"source_code,source_vocabulary_id,target_concept_id\n0127,NABM,{target}\n0128,NABM,123\n",
         encoding="utf-8",
     )
     with pytest.raises(CommandError, match="Ligne 3 : le concept 123 n'existe pas"):
