@@ -1,0 +1,130 @@
+"""Benchmark: load an Athena-format bundle of CONCEPT and CONCEPT_RELATIONSHIP rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hdh \\
+        .venv/bin/python bench/vocabulary.py [--concepts 5000000] [--relationships 20000000]
+
+1. generates the bundle once under ``--workdir`` (DuckDB writes the big tab-separated files;
+   the small ones come from the project's demo bundle), in Athena's exact format, with
+   local-range concept ids — a stand-in of the right shape and size, not Athena's content;
+2. runs ``vocabulary_load`` (the ``load_vocabulary`` command's service) against the
+   configured database and prints the time of each phase, rows/s over all rows, and the peak
+   memory of this process (the PostgreSQL server's own memory is not ours to count);
+3. loads the same bundle again: the idempotent path (nothing reloaded).
+Aim (issue 14): ≥ 300,000 rows/s with a peak under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def make_bundle(folder: Path, concepts: int, relationships: int) -> Path:
+    import duckdb
+
+    from omop.etl.athena import LOCAL_RANGE
+    from omop.etl.demo_vocabulary import write_demo_bundle
+
+    done = folder / ".complete"
+    if done.exists() and done.read_text() == f"{concepts} {relationships}":
+        return folder
+    write_demo_bundle(folder)
+    con = duckdb.connect()
+    options = "(HEADER, DELIMITER '\t', QUOTE '', ESCAPE '')"
+    con.execute(f"""COPY (
+        SELECT {LOCAL_RANGE} + i AS concept_id,
+               'Concept de banc ' || i || ' ' || md5(i::VARCHAR) AS concept_name,
+               ['Condition','Drug','Procedure','Measurement'][1 + i % 4] AS domain_id,
+               ['CIM10','BDPM','CCAM','HDH Demo'][1 + (i // 7) % 4] AS vocabulary_id,
+               'Bench' AS concept_class_id,
+               CASE WHEN i % 3 = 0 THEN 'S' ELSE NULL END AS standard_concept,
+               'B' || i AS concept_code,
+               '19700101' AS valid_start_date, '20991231' AS valid_end_date,
+               NULL AS invalid_reason
+        FROM range(1, {concepts} + 1) t(i)) TO '{folder / "CONCEPT.csv"}' {options}""")
+    con.execute(f"""COPY (
+        SELECT {LOCAL_RANGE} + 1 + (i % {concepts}) AS concept_id_1,
+               {LOCAL_RANGE} + 1 + ((i * 7919) % {concepts}) AS concept_id_2,
+               CASE WHEN i % 2 = 0 THEN 'Maps to' ELSE 'Mapped from' END AS relationship_id,
+               '19700101' AS valid_start_date, '20991231' AS valid_end_date,
+               NULL AS invalid_reason
+        FROM range(0, {relationships}) t(i)) TO '{folder / "CONCEPT_RELATIONSHIP.csv"}' {options}""")  # noqa: E501
+    done.write_text(f"{concepts} {relationships}")
+    return folder
+
+
+class PeakMemory(threading.Thread):
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak, self.running = 0, True
+
+    def run(self):
+        me = psutil.Process()
+        while self.running:
+            self.peak = max(self.peak, me.memory_info().rss)
+            time.sleep(0.05)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concepts", type=int, default=5_000_000)
+    parser.add_argument("--relationships", type=int, default=20_000_000)
+    parser.add_argument("--workdir", type=Path, default=REPO / "var" / "bench" / "vocabulary")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from omop.vocabulary.models import VocabularyRelease
+    from omop.vocabulary.services import vocabulary_load
+
+    t0 = time.perf_counter()
+    bundle = make_bundle(args.workdir / "bundle", args.concepts, args.relationships)
+    print(f"bundle ready in {time.perf_counter() - t0:.1f} s ({bundle})")
+    print(f"database: {connection.vendor}")
+    phases: dict[str, float] = {}
+    last = [time.perf_counter()]
+
+    def progress(name, rows):
+        # called once per file by the check + Parquet pass, then once per file by the load
+        now = time.perf_counter()
+        phase = ("database " if name in phases else "check+parquet ") + name
+        phases[name] = now - last[0]
+        phases[phase] = now - last[0]
+        last[0] = now
+
+    VocabularyRelease.objects.update(is_current=False)  # force a fresh load
+    monitor = PeakMemory()
+    monitor.start()
+    t0 = last[0] = time.perf_counter()
+    release = vocabulary_load(path=bundle, progress=progress)
+    elapsed = time.perf_counter() - t0
+    monitor.running = False
+    total = sum(release.row_counts.values())
+    for name in ("CONCEPT", "CONCEPT_RELATIONSHIP"):
+        print(f"  {name}: {release.row_counts[name]:,} rows")
+    for phase, seconds in phases.items():
+        if " " in phase and seconds >= 0.5:
+            print(f"  {phase}: {seconds:.1f} s")
+    print(f"checked + Parquet + database load: {elapsed:.1f} s for {total:,} rows "
+          f"= {total / elapsed:,.0f} rows/s; peak memory of this process "
+          f"{monitor.peak / 1024**2:,.0f} MiB")  # fmt: skip
+    t0 = time.perf_counter()
+    again = vocabulary_load(path=bundle)
+    assert again.pk == release.pk
+    print(f"same bundle again (idempotent): {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
