@@ -242,3 +242,7 @@ def run_etl(ctx: JobContext, etl_job_id: str = "", **_kwargs) -> dict:
     finally:
         services.etl_job_release(etl_job=etl_job)
         shutil.rmtree(etl_job.workdir, ignore_errors=True)
+
+
+# The vocabulary module's task is registered with the app's tasks (Celery autodiscovery).
+from .vocabulary import tasks as vocabulary_tasks  # noqa: E402, F401

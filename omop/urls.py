@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),
     path("jobs/<uuid:pk>/results/", views.job_results, name="job-results"),
     path("jobs/<uuid:pk>/register/", views.job_register, name="job-register"),
+    path("vocabulaires/", include("omop.vocabulary.urls")),
 ]

@@ -63,6 +63,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "catalogue.curate": frozenset({Role.DATA}),
     "profiling.run": frozenset({Role.DATA}),
     "omop.run": frozenset({Role.DATA}),
+    "omop.vocabulary": frozenset({Role.DATA}),
     "bibliometrics.curate": frozenset({Role.DATA}),
     "dossier.create": frozenset({Role.PORTEUR}),
     "dossier.instruct": frozenset({Role.GUICHET}),

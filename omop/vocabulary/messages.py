@@ -47,6 +47,7 @@ MESSAGES = {
         "Ligne {line} : le concept {concept_id} n'existe pas dans le vocabulaire chargé. "
         "Rien n'a été chargé."
     ),
+    "upload_too_large": _("L'archive dépasse la taille autorisée ({limit} octets)."),
     "concept_unknown": _("Le concept {concept_id} n'existe pas dans le vocabulaire chargé."),
 }
 

@@ -323,3 +323,44 @@ def usagi_export_csv(decisions: Iterable[MappingDecision]) -> str:
             d.comment, user, stamp, "",
         ])  # fmt: skip
     return out.getvalue()
+
+
+def vocabulary_load_enqueue(*, by, source_path: str = "", upload=None):
+    """Start a vocabulary load as a background job, from a folder or zip under the data
+    root, or from an uploaded zip (kept in a private folder the job removes when done)."""
+    from omop import services as omop_services
+    from portal.jobs import job_enqueue
+
+    if upload is not None:
+        if upload.size > settings.OMOP_UPLOAD_MAX_BYTES:
+            raise VocabularyError("upload_too_large", limit=settings.OMOP_UPLOAD_MAX_BYTES)
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise VocabularyError("bundle_not_a_folder_or_zip", path=upload.name)
+        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads()))
+        path = folder / "bundle.zip"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        cleanup = True
+    else:
+        try:
+            path = omop_services.extract_dir_resolve(source_path)
+        except omop_services.EtlInputError as exc:
+            raise VocabularyError("bundle_not_found", path=source_path) from exc
+        cleanup = False
+    return job_enqueue(
+        kind="omop.vocabulary",
+        title=f"Vocabulaires OMOP ← {Path(source_path or upload.name).name}",
+        task="omop.load_vocabulary",
+        kwargs={"path": str(path), "user_id": by.pk, "cleanup": cleanup},
+        by=by,
+        capability="omop.vocabulary",
+    )
+
+
+def _uploads() -> Path:
+    folder = Path(settings.PRIVATE_ROOT) / "vocabulary-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -49,6 +49,35 @@ MATRIX = [
     Case(
         _page("register/"), POST_PAGE, name="omop:job-register", method="post", setup=_succeeded
     ),  # fmt: skip
+    Case("/omop/vocabulaires/", staff_only(["data"]), name="omop:vocabulary"),
+    Case("/omop/vocabulaires/stcm.csv", staff_only(["data"]), name="omop:stcm-export"),
+    Case("/omop/vocabulaires/stcm.csv?version=x", staff_only(["data"], ok=404)),
+    Case("/omop/vocabulaires/usagi.csv", staff_only(["data"]), name="omop:usagi-export"),
+    Case(
+        "/omop/vocabulaires/comparer/?avant=x&apres=y",
+        staff_only(["data"], ok=404),
+        name="omop:alignment-compare",
+    ),
+    # the factory's output is not on disk: nothing to measure, 404 for those who may see it
+    Case(
+        lambda o: f"/omop/vocabulaires/conversions/{o['j'].pk}/alignement/",
+        staff_only(["data"], ok=404),
+        name="omop:alignment",
+        setup=_succeeded,
+    ),
+    Case(
+        lambda o: f"/omop/vocabulaires/conversions/{o['j'].pk}/revue/",
+        staff_only(["data"], ok=404),
+        name="omop:review",
+        setup=_succeeded,
+    ),
+    Case(
+        lambda o: f"/omop/vocabulaires/conversions/{o['j'].pk}/decision/",
+        staff_only(["data"], ok=404),
+        name="omop:decide",
+        method="post",
+        setup=_succeeded,
+    ),
     Case("/api/omop/jobs/", API_STAFF, name="omop_api:etl-job-list"),
     Case(
         "/api/omop/jobs/",
