@@ -60,9 +60,7 @@ def test_the_alignment_page_gives_codes_and_rows_per_source_vocabulary(cast, cli
 def test_a_curator_approves_a_candidate_and_the_code_counts_as_aligned(cast, client, converted):
     client.force_login(cast.data)
     before = _summary(client, converted)[("procedure_occurrence", "CCAM")]
-    review = client.get(
-        f"/omop/vocabulaires/conversions/{converted.pk}/revue/?vocabulaire=CCAM"
-    )
+    review = client.get(f"/omop/vocabulaires/conversions/{converted.pk}/revue/?vocabulaire=CCAM")
     item = review.context["items"][0]
     assert item["candidates"] and 0 < item["candidates"][0]["score"] <= 1
     target = item["candidates"][0]["concept_id"]
@@ -144,7 +142,9 @@ def test_porteurs_and_other_staff_cannot_see_the_vocabulary_pages(cast, client, 
         )
 
 
-def test_a_curator_loads_an_uploaded_bundle_as_a_job_with_progress(cast, client, settings, tmp_path):
+def test_a_curator_loads_an_uploaded_bundle_as_a_job_with_progress(
+    cast, client, settings, tmp_path
+):
     import io
     import zipfile
 
