@@ -11,6 +11,7 @@ logger = logging.getLogger(__name__)
 CARD_PROVIDERS = [
     "catalogue.home",
     "catalogue.quality.home",
+    "catalogue.codelists.home",
     "omop.home",
     "bibliometrics.home",
     "access_requests.home",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portal",
     "catalogue",
     "catalogue.quality",
+    "catalogue.codelists",
     "omop",
     "bibliometrics",
     "access_requests",

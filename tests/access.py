@@ -17,6 +17,7 @@ MATRIX_MODULES = [
     "tests.portal.matrix",
     "tests.catalogue.matrix",
     "tests.catalogue.quality.matrix",
+    "tests.catalogue.codelists.matrix",
     "tests.omop.matrix",
     "tests.bibliometrics.matrix",
     "tests.access_requests.matrix",

@@ -25,8 +25,10 @@ DEMO_SEEDERS = [
     "catalogue.demo",
     "catalogue.quality.demo",
     "omop.demo",
+    "omop.vocabulary.demo",
     "bibliometrics.demo",
     "access_requests.demo",
+    "catalogue.codelists.demo",
 ]
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeListsConfig(AppConfig):
+    """Referentials (CIM-10, ATC, CIP13, CCAM, NGAP, NABM, LPP), code lists, feasibility."""
+
+    name = "catalogue.codelists"
+    label = "codelists"
+    verbose_name = _("Listes de codes")

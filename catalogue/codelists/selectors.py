@@ -1,0 +1,236 @@
+"""Reads of the code lists: search, hierarchy, expansion, visibility."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from portal.roles import can
+
+from .models import CodeList, CodeListVersion, ReferentialCode
+from .referentials import System, fold
+from .snippets import Expanded
+
+MAX_EXPANDED = 200_000
+
+
+def codes_search(
+    q: str, *, system: str = "", limit: int = 50
+) -> tuple[list[ReferentialCode], dict]:
+    """Codes whose code starts with ``q`` (E11, M01AE, a CIP7 or CIP13) or whose label,
+    substance or other words contain every word of ``q`` (accents and case ignored, plural
+    and feminine forms found by their stem). Returns the hits and the count per system."""
+    words = [w for w in fold(q).split() if len(w) >= 2]
+    if not words:
+        return [], {}
+    compact = re.sub(r"[^A-Za-z0-9]", "", q).upper()
+    by_code = Q(code__startswith=compact) if compact else Q(pk__in=[])
+    by_words = Q()
+    for w in words:
+        stem = w[:-1] if len(w) > 4 and w.endswith(("s", "x", "e")) else w
+        by_words &= Q(search_text__contains=stem)
+    qs = ReferentialCode.objects.filter(by_code | by_words)
+    facets: dict[str, int] = {}
+    for s in qs.values_list("system", flat=True)[:5000]:
+        facets[s] = facets.get(s, 0) + 1
+    if system:
+        qs = qs.filter(system=system)
+    # exact codes first, then short codes (the higher levels), then by code
+    hits = sorted(qs[: limit * 4], key=lambda c: (c.code != compact, c.level, c.system, c.code))
+    return hits[:limit], facets
+
+
+def code_children(system: str, code: str) -> QuerySet[ReferentialCode]:
+    return ReferentialCode.objects.filter(system=system, parent=code).order_by("code")
+
+
+def code_ancestors(system: str, code: str) -> list[ReferentialCode]:
+    chain = []
+    current = ReferentialCode.objects.filter(system=system, code=code).first()
+    while current and current.parent and len(chain) < 10:
+        current = ReferentialCode.objects.filter(
+            system=_parent_system(current), code=current.parent
+        ).first()
+        if current:
+            chain.append(current)
+    return list(reversed(chain))
+
+
+def _parent_system(code: ReferentialCode) -> str:
+    return System.ATC if code.system == System.CIP13 else code.system
+
+
+def _descendants(system: str, code: str) -> list[tuple[str, str]]:
+    """(system, code) of every code under ``code`` (CIP13 boxes under an ATC class)."""
+    out = []
+    frontier = [(system, code)]
+    while frontier and len(out) < MAX_EXPANDED:
+        next_frontier = []
+        for s in {s for s, _ in frontier}:
+            parents = [c for s2, c in frontier if s2 == s]
+            systems = [s, System.CIP13] if s == System.ATC else [s]
+            children = ReferentialCode.objects.filter(
+                system__in=systems, parent__in=parents
+            ).values_list("system", "code")
+            next_frontier.extend(children)
+        out.extend(next_frontier)
+        frontier = next_frontier
+    return out
+
+
+def version_expand(version: CodeListVersion) -> list[Expanded]:
+    """The codes a version stands for: its included items (and their descendants) minus
+    its excluded ones (and theirs), with their labels, sorted by system and code."""
+    included: set[tuple[str, str]] = set()
+    excluded: set[tuple[str, str]] = set()
+    for item in version.items.all():
+        keys = {(item.system, item.code)}
+        if item.include_descendants:
+            keys.update(_descendants(item.system, item.code))
+        (excluded if item.excluded else included).update(keys)
+    keep = included - excluded
+    labels = {}
+    for s in {s for s, _ in keep}:
+        for code, label in ReferentialCode.objects.filter(
+            system=s, code__in=[c for s2, c in keep if s2 == s]
+        ).values_list("code", "label"):
+            labels[(s, code)] = label
+    return [Expanded(s, c, labels.get((s, c), "")) for s, c in sorted(keep)]
+
+
+def code_lists_visible_to(user) -> QuerySet[CodeList]:
+    """Staff of the Guichet and the data team: every list; anyone else: the lists they
+    wrote and those of the dossiers they may see (visibility follows the dossier's)."""
+    if not getattr(user, "is_authenticated", False):
+        return CodeList.objects.none()
+    qs = CodeList.objects.select_related("author", "dossier")
+    if can(user, "dossier.instruct") or can(user, "catalogue.curate"):
+        return qs
+    from access_requests.selectors import dossiers_visible_to
+
+    return qs.filter(Q(author=user) | Q(dossier__in=dossiers_visible_to(user))).distinct()
+
+
+EXPORTS = {"csv": "text/csv", "sql": "text/plain", "sas": "text/plain", "json": "application/json"}
+
+
+def outputs_for(user):
+    """The OMOP outputs ``user`` may count on: the conversions they may see (the data
+    team); porteurs are given none until an output is linked to their dossier."""
+    from omop.selectors import etl_jobs_visible_to
+
+    return (
+        etl_jobs_visible_to(user)
+        .filter(job__status="succeeded", output_format__in=["csv", "parquet"])
+        .order_by("-created_at")
+    )
+
+
+def output_get(user, pk):
+    """One output ``user`` may count on, present on disk; else 404."""
+    import uuid
+    from pathlib import Path
+
+    from django.http import Http404
+
+    try:
+        pk = uuid.UUID(str(pk))
+    except ValueError:
+        raise Http404 from None
+    etl_job = outputs_for(user).filter(pk=pk).first()
+    if etl_job is None or not Path(etl_job.output_path).is_dir():
+        raise Http404
+    return etl_job
+
+
+def version_count(version: CodeListVersion, output) -> dict:
+    """Persons of ``output`` matching the version, as published (small-cell rule)."""
+    from django.conf import settings
+
+    from omop.results import count as published
+    from omop.results import partition
+
+    from . import feasibility
+    from .snippets import by_system
+
+    raw = feasibility.count_persons(
+        output, by_system(version_expand(version)), memory_limit=settings.PROFILING_MEMORY_LIMIT
+    )
+    t = settings.SMALL_CELL_THRESHOLD
+    return {
+        "total": published(raw["total"], t),
+        "by_sex": partition(raw["by_sex"], t),
+        "by_age": partition(raw["by_age"], t),
+        "by_year": [{**c, "count": published(c["count"], t)} for c in raw["by_year"]],
+        "missing": raw["missing"],
+    }
+
+
+def _safe_cell(value: str) -> str:
+    """A label never starts a spreadsheet formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def version_export(code_list: CodeList, version: CodeListVersion, fmt: str) -> tuple[str, str]:
+    """(content, content type) of an export: csv, sql, sas or json (Atlas concept set)."""
+    import csv
+    import io
+
+    from . import snippets
+
+    expanded = version_expand(version)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["system", "code", "label"])
+        for c in expanded:
+            writer.writerow([c.system, c.code, _safe_cell(c.label)])
+        content = out.getvalue()
+    elif fmt == "sql":
+        content = snippets.sql_snippets(expanded)
+    elif fmt == "sas":
+        content = snippets.sas_snippets(expanded)
+    else:
+        content = snippets.atlas_concept_set(code_list.name, atlas_items(version))
+    return content, EXPORTS[fmt]
+
+
+def atlas_items(version: CodeListVersion) -> list[dict]:
+    """The version's items as OMOP concepts of the loaded vocabulary (CIM-10 in Athena's
+    dotted form, CIP13 as its BDPM CIP7); items without a concept are left out."""
+    from django.db import connection
+
+    from omop.vocabulary import store
+
+    if not store.is_loaded():
+        return []
+    vocabulary = {System.CIM10: "CIM10", System.CCAM: "CCAM", System.ATC: "ATC",
+                  System.CIP13: "BDPM"}  # fmt: skip
+    keys = ("CONCEPT_ID", "CONCEPT_NAME", "STANDARD_CONCEPT", "INVALID_REASON",
+            "CONCEPT_CODE", "DOMAIN_ID", "VOCABULARY_ID", "CONCEPT_CLASS_ID")  # fmt: skip
+    items = []
+    for item in version.items.all():
+        vocab = vocabulary.get(item.system)
+        if not vocab:
+            continue
+        code = item.code
+        if item.system == System.CIM10 and len(code) > 3:
+            code = f"{code[:3]}.{code[3:]}"
+        if item.system == System.CIP13:
+            code = code[5:12]
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT {', '.join(k.lower() for k in keys)} "  # noqa: S608 (fixed columns)
+                f"FROM {store.table_name('CONCEPT')} WHERE vocabulary_id = %s AND concept_code = %s",
+                [vocab, code],
+            )
+            row = cur.fetchone()
+        if row is None:
+            continue
+        concept = dict(zip(keys, row, strict=True))
+        concept["STANDARD_CONCEPT"] = concept["STANDARD_CONCEPT"] or "N"
+        concept["INVALID_REASON"] = concept["INVALID_REASON"] or "V"
+        items.append({"concept": concept, "isExcluded": item.excluded,
+                      "includeDescendants": item.include_descendants, "includeMapped": False})  # fmt: skip
+    return items

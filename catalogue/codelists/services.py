@@ -1,0 +1,176 @@
+"""Writes of the code lists: referentials loaded, lists created and versioned (audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.db import transaction
+
+from portal.audit import audit_record
+
+from . import referentials
+from .models import CodeList, CodeListItem, CodeListVersion, ReferentialCode
+from .referentials import Code, ReferentialError, fold
+
+BATCH = 5000
+
+
+def _store(codes: Iterable[Code], *, source: str, systems: set[str]) -> int:
+    """Replace the codes of ``source`` for ``systems`` by ``codes``, in one transaction."""
+    n = 0
+    with transaction.atomic():
+        ReferentialCode.objects.filter(source=source, system__in=systems).delete()
+        batch = []
+        for c in codes:
+            batch.append(ReferentialCode(
+                system=c.system, code=c.code, label=c.label[:500], parent=c.parent,
+                level=c.level, search_text=fold(f"{c.code} {c.label} {c.words}"),
+                extra=c.extra, source=source,
+            ))  # fmt: skip
+            if len(batch) >= BATCH:
+                ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+                n += len(batch)
+                batch = []
+        ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+        n += len(batch)
+    return n
+
+
+def referentials_load_shipped(*, by=None) -> int:
+    """CIM-10, CCAM, NGAP, NABM and LPP from the nomenclatures the portal ships."""
+    systems = {referentials.System.CIM10, referentials.System.CCAM, referentials.System.NGAP,
+               referentials.System.NABM, referentials.System.LPP}  # fmt: skip
+    n = _store(referentials.shipped_codes(), source="snds-nomenclatures", systems=systems)
+    with transaction.atomic():
+        audit_record(actor=by, action="codelists.referentials_load",
+                     changes={"source": "snds-nomenclatures", "codes": n})  # fmt: skip
+    return n
+
+
+def referential_import_ir_pha_r(*, path: Path, by=None) -> int:
+    """The SNDS drug referential: ATC levels and CIP13 boxes. Refused whole, with what was
+    expected, when the file is not IR_PHA_R."""
+    codes = list(referentials.ir_pha_r_codes(Path(path)))
+    systems = {referentials.System.ATC, referentials.System.CIP13}
+    n = _store(codes, source="IR_PHA_R", systems=systems)
+    with transaction.atomic():
+        audit_record(actor=by, action="codelists.referentials_load",
+                     changes={"source": "IR_PHA_R", "file": Path(path).name, "codes": n})  # fmt: skip
+    return n
+
+
+def referential_import_bdpm(*, cis: Path, cis_cip: Path, compo: Path, by=None) -> int:
+    """The ANSM's BDPM: boxes named after their product, searchable by substance. A box
+    IR_PHA_R already knows keeps its ATC parent and gains the BDPM names."""
+    codes = list(referentials.bdpm_codes(Path(cis), Path(cis_cip), Path(compo)))
+    known = dict(
+        ReferentialCode.objects.filter(
+            system=referentials.System.CIP13, code__in=[c.code for c in codes]
+        ).values_list("code", "parent")
+    )
+    for c in codes:
+        c.parent = known.get(c.code, c.parent)
+    with transaction.atomic():
+        ReferentialCode.objects.filter(
+            system=referentials.System.CIP13, code__in=list(known)
+        ).delete()
+        n = _store(codes, source="BDPM", systems={referentials.System.CIP13})
+        audit_record(actor=by, action="codelists.referentials_load",
+                     changes={"source": "BDPM", "codes": n})  # fmt: skip
+    return n
+
+
+def _items(items: list[dict]) -> list[dict]:
+    """Validated items: known system, code present in the referential (unknown codes are a
+    ReferentialError naming each one with its position)."""
+    unknown = []
+    clean = []
+    for position, item in enumerate(items, start=1):
+        system, code = item["system"], str(item["code"]).strip().upper().replace(".", "")
+        if system not in referentials.System.ALL:
+            unknown.append({"line": position, "system": system, "code": code})
+            continue
+        if system == referentials.System.CIM10 and code.startswith("CHAP-"):
+            pass
+        clean.append({**item, "system": system, "code": code})
+    present = set(
+        ReferentialCode.objects.filter(code__in=[i["code"] for i in clean]).values_list(
+            "system", "code"
+        )
+    )
+    for position, item in enumerate(clean, start=1):
+        if (item["system"], item["code"]) not in present:
+            unknown.append({"line": position, "system": item["system"], "code": item["code"]})
+    if unknown:
+        raise ReferentialError("unknown_codes", codes=unknown)
+    return clean
+
+
+def _new_version(code_list: CodeList, *, items: list[dict], by, comment: str) -> CodeListVersion:
+    number = (
+        code_list.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = CodeListVersion.objects.create(
+        code_list=code_list, number=number, created_by=by, comment=comment[:500]
+    )
+    CodeListItem.objects.bulk_create(
+        CodeListItem(
+            version=version, system=i["system"], code=i["code"],
+            include_descendants=bool(i.get("include_descendants", True)),
+            excluded=bool(i.get("excluded", False)),
+        )
+        for i in items
+    )  # fmt: skip
+    return version
+
+
+def code_list_create(
+    *,
+    name: str,
+    by,
+    items: list[dict],
+    description: str = "",
+    rationale: str = "",
+    dossier=None,
+    comment: str = "",
+) -> CodeList:
+    """A new list and its version 1. Raises ReferentialError("unknown_codes") when an item
+    names a code the referentials do not hold; nothing is written then."""
+    clean = _items(items)
+    with transaction.atomic():
+        code_list = CodeList.objects.create(
+            name=name[:200], description=description, rationale=rationale, author=by,
+            dossier=dossier,
+        )  # fmt: skip
+        version = _new_version(code_list, items=clean, by=by, comment=comment or "création")
+        audit_record(actor=by, action="codelists.create", target=code_list,
+                     changes={"version": version.number, "items": len(clean)})  # fmt: skip
+    return code_list
+
+
+def code_list_update(
+    *, code_list: CodeList, by, items: list[dict] | None = None, comment: str = "", **fields
+) -> CodeListVersion:
+    """Every change makes a new version (the old ones stay readable)."""
+    latest = code_list.latest
+    if items is None:
+        items = [
+            {"system": i.system, "code": i.code, "include_descendants": i.include_descendants,
+             "excluded": i.excluded}
+            for i in latest.items.all()
+        ]  # fmt: skip
+    clean = _items(items)
+    with transaction.atomic():
+        before = {k: getattr(code_list, k) for k in fields}
+        for k, v in fields.items():
+            setattr(code_list, k, v)
+        if fields:
+            code_list.save(update_fields=list(fields))
+        version = _new_version(code_list, items=clean, by=by, comment=comment or "modification")
+        audit_record(
+            actor=by, action="codelists.update", target=code_list,
+            changes={**{k: [before[k], fields[k]] for k in fields},
+                     "version": [latest.number if latest else None, version.number]},
+        )  # fmt: skip
+    return version
