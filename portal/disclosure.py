@@ -285,8 +285,12 @@ class Figures:
     # ---------------------------------------------------------------- the audit
 
     def _unknown(self, extra: Iterable[Hashable] = ()) -> list[Hashable]:
+        """The cells a reader does not see. A zero that is not shown counts as seen: a
+        reader may well know that a code is never used or that every age is filled in."""
         hidden = self._hidden | set(extra)
-        return [k for k in self._values if not self._shown[k] or k in hidden]
+        return [
+            k for k in self._values if k in hidden or not (self._shown[k] or self._values[k] == 0)
+        ]
 
     def _full_matrix(self) -> tuple[np.ndarray, dict[Hashable, int]]:
         """One row per relation (total − Σ parts = 0), one column per cell."""

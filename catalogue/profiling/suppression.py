@@ -230,16 +230,8 @@ class _Profile:
                 f.add(("sex", cell["value"]), cell["count"])
             f.relation(self.rows, [("sex", c["value"]) for c in split])
             sex_var = next((v for v in data["columns"] if v["kind"] == str(Kind.SEX)), None)
-            for code in ("1", "2"):
-                if sex_var is None or ("sex", code) not in f:
-                    continue
-                tops = [
-                    (sex_var["name"], "top", v["value"])
-                    for v in self.tops.get(sex_var["name"], [])
-                    if _norm_code(sex_var, v["value"]) == code
-                ]
-                if tops:
-                    self._within(("sex", code), tops, ("sex", code, "not listed"))
+            if sex_var is not None and {c["value"] for c in split} == {"1", "2", "other"}:
+                self._sex_values(sex_var)
         pyramid = None if self.rows_small else data.get("pyramid")
         if not pyramid:
             return
@@ -258,6 +250,38 @@ class _Profile:
             if ("sex", code) in f:
                 bands = [("band", i, sex) for i in range(len(self.bands))]
                 self._within(("sex", code), bands, ("sex", code, "no age"))
+
+    def _sex_values(self, var: Mapping[str, Any]) -> None:
+        """The sex column's own figures are the split's cells seen again: its values
+        present are men + women + other codes (x); the split's "other" is the missing
+        values + x; each listed value belongs to one of the three, the rest to "other"."""
+        f, name = self.f, var["name"]
+        present, missing = (name, "present"), (name, "missing")
+        x = f.raw(present) - f.raw(("sex", "1")) - f.raw(("sex", "2"))
+        if x < 0 or f.raw(("sex", "other")) != f.raw(missing) + x:
+            return  # not the column the split was computed on
+        f.add(("sex", "x"), x, shown=False)
+        f.relation(present, [("sex", "1"), ("sex", "2"), ("sex", "x")])
+        f.relation(("sex", "other"), [missing, ("sex", "x")])
+        if name not in self.tops:
+            return
+        rests = []
+        for code in ("1", "2", "x"):
+            tops = [
+                (name, "top", v["value"])
+                for v in self.tops[name]
+                if (
+                    _norm_code(var, v["value"])
+                    if _norm_code(var, v["value"]) in ("1", "2")
+                    else "x"
+                )
+                == code
+            ]
+            rest = ("sex", code, "not listed")
+            self._within(("sex", code), tops, rest)
+            rests.append(rest)
+        if all(r in f for r in rests):
+            f.relation((name, "other"), rests)
 
     def _within(self, whole, parts: list, rest) -> None:
         """``parts`` are disjoint subsets of ``whole``: whole = Σ parts + rest."""
