@@ -151,6 +151,7 @@ class Figures:
     def __init__(self, threshold: int | None = None):
         self.threshold = resolve_threshold(threshold)
         self._values: dict[Hashable, int] = {}
+        self._weights: dict[Hashable, float] = {}
         self._shown: dict[Hashable, bool] = {}
         self._relations: list[tuple[Hashable, tuple[Hashable, ...]]] = []
         self._hidden: set[Hashable] = set()  # shown cells not published exactly
@@ -160,9 +161,15 @@ class Figures:
 
     # ---------------------------------------------------------------- building
 
-    def add(self, key: Hashable, n: int, *, shown: bool = True) -> Hashable:
-        """Declare the count ``n`` under ``key`` (again with the same ``n``: no-op)."""
+    def add(self, key: Hashable, n: int, *, shown: bool = True, weight: float = 1.0) -> Hashable:
+        """Declare the count ``n`` under ``key`` (again with the same ``n``: no-op).
+
+        ``weight`` is what hiding this cell costs beside the others (default 1): give a
+        headline figure (the rows of a table, the persons of an output) more, so that
+        secondary suppression hides it only when nothing cheaper protects the small cell.
+        """
         n = int(n)
+        self._weights[key] = max(weight, self._weights.get(key, weight))
         if n < 0:
             raise ValueError(f"{key!r}: a count cannot be negative ({n})")
         if key in self._values:
@@ -364,7 +371,7 @@ class Figures:
                 up[i] = down[i] = (0.0, 0.0)  # published, stays as it is
                 continue
             if k not in hidden:
-                cost[i] = 1.0 + v / (10.0 * largest)  # published: hiding it costs
+                cost[i] = self._weights[k] * (1.0 + v / (10.0 * largest))  # hiding it costs
             lower = 1 if k in self._primary else 0
             upper = t - 1 if k in self._primary else None
             if v <= lower:

@@ -152,7 +152,7 @@ class _Profile:
     def __init__(self, data: Mapping[str, Any], t: int):
         self.data, self.t = data, t
         self.f = Figures(t)
-        self.rows = self.f.add("rows", data["rows"])
+        self.rows = self.f.add("rows", data["rows"], weight=5.0)  # the table's headline
         self.rows_small = is_small(data["rows"], t)
         self.bins: dict[str, list[list[Mapping[str, Any]]]] = {}
         self.tops: dict[str, list[Mapping[str, Any]]] = {}

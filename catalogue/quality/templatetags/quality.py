@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 
-from catalogue.profiling.suppression import marker
+from portal.disclosure import marker, resolve_threshold
 from portal.roles import can
 
 from .. import charts, selectors
@@ -38,8 +37,8 @@ def table_quality(context, table):
         "table": table,
         "run": run,
         "can_run": can(user, "profiling.run"),
-        "threshold": settings.SMALL_CELL_THRESHOLD,
-        "marker": marker(settings.SMALL_CELL_THRESHOLD),
+        "threshold": resolve_threshold(),
+        "marker": marker(),
     }
     if run is None:
         return out
@@ -68,7 +67,7 @@ def variable_stats(context, variable):
         "variable": variable,
         "latest": latest,
         "can_run": can(user, "profiling.run"),
-        "threshold": settings.SMALL_CELL_THRESHOLD,
+        "threshold": resolve_threshold(),
     }
     if latest is None:
         return out
