@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from portal.disclosure import marker, resolve_threshold
 from portal.roles import can
@@ -113,9 +114,7 @@ def pct(value) -> str:
     return str(value)
 
 
-@register.filter
-def count(value) -> str:
-    """A published count: thousands separated, a marker ("< 10") as is, or —."""
+def _figure(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -123,6 +122,21 @@ def count(value) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
     return str(value)
+
+
+@register.filter
+def count(value) -> str:
+    """A published count of people: thousands separated, a marker ("< 10", "n.d.") as is,
+    or —; marked ``<span data-count>`` so that the privacy scan reads every one."""
+    if value is None:
+        return "—"
+    return format_html("<span data-count>{}</span>", _figure(value))
+
+
+@register.filter
+def number(value) -> str:
+    """A figure that is not a count of people (distinct values): thousands separated."""
+    return _figure(value)
 
 
 @register.filter
