@@ -64,11 +64,6 @@ BAND = 5
 LAST_BAND = 95
 
 
-def count(n: int | None, threshold: int) -> int | str | None:
-    """A count as published on its own (primary suppression only)."""
-    return disclosure.count(n, threshold)
-
-
 def partition(cells: list[dict], threshold: int) -> list[dict]:
     """Cells of a partition whose ``count`` add up to a total published beside them."""
     values = disclosure.protect_partition([c["count"] for c in cells], threshold)

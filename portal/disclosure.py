@@ -135,11 +135,13 @@ class Disclosure:
 class Figures:
     """The counts of people published together, and how they add up.
 
-    >>> f = Figures(10)
-    >>> f.add("rows", 200); f.add("missing", 196); f.add("present", 4)
-    >>> f.relation("rows", ["missing", "present"])
-    >>> f.value("present"), f.value("missing"), f.value("rows")
-    ('< 10', 'n.d.', 200)
+    Example (``tests/portal/test_disclosure.py``)::
+
+        f = Figures(10)
+        f.add("rows", 200, weight=5)  # the headline: hidden only as a last resort
+        f.partition("rows", {"missing": 196, "present": 4})
+        f.published()  # {"rows": 200, "missing": "n.d.", "present": "< 10"}
+        f.share("present", "rows")  # "< 5.0 %"
 
     Cells are keyed by anything hashable; the same quantity shown in two places (the
     count of value "1" of the sex column and the men of the sex split) is one key, or two
