@@ -397,9 +397,21 @@ class Figures:
         the cheapest change of the counts moving it has to move (see :meth:`_move`)."""
         options = [self._move(leak.cells, sign, hideable=True) for sign in (1.0, -1.0)]
         options = [o for o in options if o]
-        if not options:  # pragma: no cover - a leak always has a published cause
+        if options:
+            return min(options, key=lambda o: (len(o), sum(self._values[k] for k in o)))
+        # No change of the published cells moves it (a cause among the zeros, which stay
+        # published): hide every published cell of the relations that hold it.
+        cells = set(leak.cells)
+        near = {
+            k
+            for total, parts in self._relations
+            if cells & {total, *parts}
+            for k in (total, *parts)
+        }
+        fallback = {k for k in near if self._shown[k] and k not in self._hidden}
+        if not fallback:  # pragma: no cover - a determined leak has a published cause
             raise RuntimeError(f"no secondary suppression protects {leak}")
-        return min(options, key=lambda o: (len(o), sum(self._values[k] for k in o)))
+        return fallback
 
 
 def _analyse(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
