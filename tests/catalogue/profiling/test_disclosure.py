@@ -141,3 +141,17 @@ def test_the_adversary_finds_the_subtractions_of_the_issue():
     )
     found = " ; ".join(attack_profile(old, facts={"sex.x": 0}))
     assert "sex.other = 3" in found  # 200 − 185 − other_count 12
+
+
+def test_the_scores_do_not_give_a_bounded_share_back(write_csv):
+    """One variable, 3 values missing of 200: the completeness is published as a bound;
+    a score computed from the exact counts (98.5) would give the 3 back."""
+    lines = ["BEN_SEX_COD", *("" if i < 3 else str(1 + i % 2) for i in range(200))]
+    path = write_csv("\n".join(lines) + "\n")
+    raw = profile_file(path, SPECS[:1])
+
+    data = publishable(raw, 10)
+
+    assert raw.scores.completeness == 98.5
+    assert data["variables"][0]["completeness_pct"] == "> 95.0 %"
+    assert data["scores"]["completeness"] == 95.0  # no more than the bound says
