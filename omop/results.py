@@ -364,10 +364,8 @@ class _Publication:
                     "field": cov.get("field", ""),
                     "row_count": f.value(total),
                     "mapped_count": f.value(mapped),
-                    # a share would give a hidden count back
-                    "share": cov.get("share")
-                    if exact and f.is_exact((total, "−", mapped))
-                    else None,
+                    # with either count hidden, the share would give it back
+                    "share": cov.get("share") if exact else None,
                 }
             )
         dq = [

@@ -97,3 +97,68 @@ def test_the_report_and_summary_of_a_conversion_protect_each_other(conversion):
         female = [b["female_count"] for b in summary["pyramid"]["bands"]]
         # men = Σ their bands, women too: the bands must not give the split back
         assert not (exact(persons) and all(map(exact, male + female)))
+
+
+def omop_model(report: dict, summary: dict):
+    """The attacker's model of a conversion's published report and summary (what the
+    OMOP CDM says about its tables)."""
+    from tests.adversary import Model
+
+    m = Model(10)
+    for t in summary["tables"]:
+        m.qty(f"rows.{t['table']}", t["row_count"])
+    for t in report["rows_written"]:
+        m.qty(f"rows.{t['table']}", t["row_count"])
+    person = "rows.person"
+    m.total(
+        person,
+        [
+            "rows.observation_period",
+            m.qty("without events", report["persons_without_events_count"]),
+        ],
+    )
+    if "rows.death" in m.values:
+        m.subset(person, "rows.death")
+    sex = {c["sex"]: m.qty(f"sex.{c['sex']}", c["count"]) for c in summary["sex"]}
+    m.total(person, list(sex.values()))
+    bands = summary["pyramid"]["bands"]
+    if bands:  # men = Σ their age bands, women too
+        m.total(sex["M"], [m.qty(f"band.{i}.M", b["male_count"]) for i, b in enumerate(bands)])
+        m.total(sex["F"], [m.qty(f"band.{i}.F", b["female_count"]) for i, b in enumerate(bands)])
+    for key, table in (
+        ("visit_concepts", "visit_occurrence"),
+        ("drug_source_values", "drug_exposure"),
+        ("procedure_source_values", "procedure_occurrence"),
+    ):
+        block = summary.get(key)
+        if block:
+            items = [m.qty(f"{key}.{i}", item["count"]) for i, item in enumerate(block["items"])]
+            m.total(f"rows.{table}", [*items, m.qty(f"{key}.other", block["other_count"])])
+    for cov in report["coverage"]:
+        m.subset(f"rows.{cov['table']}", m.qty(f"mapped.{cov['table']}", cov["mapped_count"]))
+    for i, check in enumerate(report["dq"]):
+        if f"rows.{check['table']}" in m.values and check["failed_count"] != 0:
+            m.subset(f"rows.{check['table']}", m.qty(f"dq.{i}", check["failed_count"]))
+    return m
+
+
+def test_the_adversary_derives_nothing_from_a_conversion(conversion):
+    from tests.adversary import attack
+
+    raw = json.loads((conversion / "etl_report.json").read_text())
+    report, summary = publish(raw, conversion, "parquet", threshold=10)
+
+    assert attack(omop_model(report, summary)) == []
+
+
+def test_the_adversary_finds_the_person_without_events_in_the_old_figures():
+    from tests.adversary import attack
+
+    report = {**REPORT, "rows_written": [{"table": "person", "row_count": 200},
+                                         {"table": "observation_period", "row_count": 199}],
+              "persons_without_events_count": "< 10", "coverage": [], "dq": []}  # fmt: skip
+    summary = {"tables": [], "sex": [{"sex": "M", "count": 100}, {"sex": "F", "count": 100},
+                                     {"sex": "?", "count": 0}],
+               "pyramid": {"bands": []}}  # fmt: skip
+
+    assert "rows.person − (rows.observation_period) = 1" in attack(omop_model(report, summary))
