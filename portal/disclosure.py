@@ -312,7 +312,7 @@ class Figures:
         return matrix, index
 
     def _nullspace(self, unknown: Sequence[Hashable]) -> np.ndarray:
-        return _analyse(self._columns(unknown))[0]
+        return _nullspace(self._columns(unknown))
 
     def _columns(self, keys: Sequence[Hashable]) -> np.ndarray:
         matrix, index = self._full_matrix()
@@ -414,18 +414,16 @@ class Figures:
         return fallback
 
 
-def _analyse(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nullspace basis and pseudo-inverse of ``a`` (relations × unknown cells), from one
-    SVD: a combination ``w`` of the unknown cells is derivable from the published figures
-    iff ``w · N = 0``."""
+def _nullspace(a: np.ndarray) -> np.ndarray:
+    """A basis of the changes of the unknown cells that keep every relation (``a``:
+    relations × unknown cells) true: a combination ``w`` of the unknown cells is
+    derivable from the published figures iff ``w · N = 0``."""
     m, n = a.shape
     if m == 0 or n == 0:
-        return np.eye(n), np.zeros((n, m)), a
-    u, s, vt = np.linalg.svd(a, full_matrices=True)
+        return np.eye(n)
+    _u, s, vt = np.linalg.svd(a, full_matrices=True)
     rank = int((s > 1e-9 * max(1.0, float(s.max(initial=0.0)))).sum())
-    null = vt[rank:].T
-    pinv = vt[:rank].T @ np.diag(1.0 / s[:rank]) @ u[:, :rank].T
-    return null, pinv, a
+    return vt[rank:].T
 
 
 def _vector(cells: Iterable[Hashable], index: Mapping[Hashable, int]) -> np.ndarray:
