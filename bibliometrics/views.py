@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -13,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import disclosure
+from portal.disclosure import Subject
 from portal.jobs import JobError
 from portal.permissions import capability_required
 from portal.roles import can
@@ -32,16 +33,15 @@ def _filter_form(request, snapshot=None) -> FilterForm:
 
 
 def _public(data: dict[str, Any], user) -> dict[str, Any]:
-    """Hide per-person figures from the public (small-cell rule, no per-author data)."""
+    """Hide per-author figures from the public (no h-index per author, no central authors).
+
+    The Lotka table counts authors of publications: public bibliographic data, not
+    patients, so the small-cell rule does not apply (``disclosure.Subject.AUTHORS``)."""
     data = dict(data)
-    threshold = settings.SMALL_CELL_THRESHOLD
-    if "lotka" in data and data["lotka"]:
+    if data.get("lotka"):
         lotka = dict(data["lotka"])
         lotka["table"] = [
-            {
-                **row,
-                "observed": row["observed"] if row["observed"] >= threshold else f"< {threshold}",
-            }
+            {**row, "observed": disclosure.count(row["observed"], subject=Subject.AUTHORS)}
             for row in lotka.get("table", [])
         ]
         data["lotka"] = lotka

@@ -3,15 +3,19 @@
 :func:`summarize` reads the output files of a conversion (CSV or Parquet folder with DuckDB,
 SQLite file with sqlite3) and returns JSON-safe data for the results page and the API:
 rows per table, the sex split and age pyramid of ``person``, the top visit concepts and
-the top drug (CIP13) and procedure (CCAM) source values.
+the top drug (CIP13) and procedure (CCAM) source values. :func:`suppress_report` does the
+same for the counts of an engine report (rows read/written, rejections, coverage, DQ
+failures), and :func:`publish` does both at once, as the conversion job does, so that the
+report and the summary, shown side by side, protect each other's hidden cells.
 
-Small cells (the rule of the catalogue, :mod:`catalogue.profiling.suppression`, whose
-marker and checker this module reuses): every count sits under a key named ``count`` or
-ending in ``_count`` and is 0, at least the threshold, the marker ``"< 10"`` or — when a
-single cell of a partition is small and could be recovered by subtraction — the secondary
-marker ``"n.d."`` on the next smallest cell. Pyramid age bands are merged with their
-neighbours until each holds no small count. :func:`suppress_report` does the same for the
-counts of an engine report (rows read/written, rejections, coverage, DQ failures).
+The small-cell rule is :mod:`portal.disclosure`'s; this module declares how the figures
+add up: rows of ``person`` = men + women + unknown sex; men = Σ their age bands (women
+too); a top-values table's rows = Σ listed values + other; a table's rows ⊇ the rows a
+DQ check failed and the rows whose concept is mapped; and between tables
+(:data:`CONTAINED_IN`): ``person`` = ``observation_period`` + persons without events,
+``person`` ⊇ ``death``. Every count sits under a key named ``count`` or ending in
+``_count`` and is 0, at least the threshold, ``"< 10"`` or ``"n.d."``. Pyramid age bands
+are merged with their neighbours until each holds no small count.
 """
 
 from __future__ import annotations
@@ -23,11 +27,26 @@ from typing import Any
 
 import duckdb
 
-from catalogue.profiling.suppression import SECONDARY_MARKER, assert_no_small_cells, marker
+from portal import disclosure
+from portal.disclosure import Figures, assert_no_small_cells
 
 from .etl.spec import TABLES
 
-__all__ = ["assert_no_small_cells", "count", "summarize", "suppress_report"]
+__all__ = [
+    "CONTAINED_IN",
+    "assert_no_small_cells",
+    "publish",
+    "summarize",
+    "suppress_report",
+    "table_row_counts",
+]
+
+#: The cost of hiding a table's row count, beside a cell of a split or a top-values table.
+HEADLINE = 5.0
+
+#: OMOP tables whose rows are a subset of another table's (one row per person at most):
+#: their row counts must not give the difference away.
+CONTAINED_IN = {"observation_period": "person", "death": "person"}
 
 MALE, FEMALE = 8507, 8532
 VISIT_CONCEPTS = {
@@ -45,33 +64,10 @@ BAND = 5
 LAST_BAND = 95
 
 
-def _small(n: Any, t: int) -> bool:
-    return isinstance(n, int) and not isinstance(n, bool) and 0 < n < t
-
-
-def count(n: int | None, threshold: int) -> int | str | None:
-    """A count as published: itself, or the marker when it is small."""
-    if n is None:
-        return None
-    return marker(threshold) if _small(int(n), threshold) else int(n)
-
-
 def partition(cells: list[dict], threshold: int) -> list[dict]:
-    """Cells of a partition (their ``count`` add up to a published total).
-
-    Primary suppression of small cells; when exactly one is small, the smallest other
-    non-zero cell is hidden too (``"n.d."``), so the small one cannot be recovered.
-    """
-    out = [dict(c) for c in cells]
-    small = [c for c in out if _small(c["count"], threshold)]
-    if len(small) == 1:
-        others = [c for c in out if c is not small[0] and c["count"] > 0]
-        if others:
-            min(others, key=lambda c: c["count"])["count"] = SECONDARY_MARKER
-    for c in out:
-        if isinstance(c["count"], int):
-            c["count"] = count(c["count"], threshold)
-    return out
+    """Cells of a partition whose ``count`` add up to a total published beside them."""
+    values = disclosure.protect_partition([c["count"] for c in cells], threshold)
+    return [{**c, "count": v} for c, v in zip(cells, values, strict=True)]
 
 
 # --------------------------------------------------------------------------- reading
@@ -120,30 +116,25 @@ class _Output:
         self.con.close()
 
 
-def _top(out: _Output, table: str, column: str, t: int, top: int, labels=None) -> dict | None:
+def _top(out: _Output, table: str, column: str, top: int, labels=None) -> dict | None:
+    """Raw counts of the ``top`` most frequent values of ``table.column``."""
     if table not in out.tables:
         return None
-    total = out.one(f"SELECT count(*) FROM {table}")  # noqa: S608
     ranked = out.rows(
         f"SELECT {column} AS v, count(*) AS n FROM {table} GROUP BY 1 "  # noqa: S608
         "ORDER BY n DESC, v LIMIT ?".replace("?", str(int(top)))
     )
-    cells = [
-        {
-            "value": "" if v is None else str(v),
-            "label": (labels or {}).get(v, ""),
-            "count": int(n),
-        }
-        for v, n in ranked
-    ]
-    other = total - sum(c["count"] for c in cells)
-    cells.append({"value": None, "label": "other", "count": int(other)})
-    published = partition(cells, t)
     return {
+        "table": table,
         "column": column,
-        "items": published[:-1],
-        "other_count": published[-1]["count"],
-        "row_count": count(total, t),
+        "items": [
+            {
+                "value": "" if v is None else str(v),
+                "label": (labels or {}).get(v, ""),
+                "count": int(n),
+            }
+            for v, n in ranked
+        ],
     }
 
 
@@ -159,174 +150,327 @@ def _reference_year(out: _Output) -> int | None:
     return None
 
 
-def _pyramid(out: _Output, t: int) -> dict | None:
+def _pyramid(out: _Output) -> dict | None:
+    """Raw persons by 5-year age band and sex (bands up to the oldest), unknown sex apart."""
     year = _reference_year(out)
     if year is None or "person" not in out.tables:
         return None
     age = f"least(greatest({int(year)} - year_of_birth, 0) // {BAND} * {BAND}, {LAST_BAND})"
     rows = out.rows(f"SELECT {age} AS a, gender_concept_id, count(*) FROM person GROUP BY 1, 2")  # noqa: S608
     bands = {age: {"male": 0, "female": 0} for age in range(0, LAST_BAND + 1, BAND)}
-    unknown = 0
     for age, gender, n in rows:
+        if age is None:
+            continue
         if gender == MALE:
             bands[int(age)]["male"] += n
         elif gender == FEMALE:
             bands[int(age)]["female"] += n
-        else:
-            unknown += n
-    # drop empty bands at the old end, then merge bands until none holds a small count
     ages = [a for a in bands if bands[a]["male"] or bands[a]["female"]]
     if not ages:
         return None
-    ordered = [(a, bands[a]) for a in range(0, max(ages) + 1, BAND)]
-
-    def ok(group) -> bool:
-        m = sum(b["male"] for _, b in group)
-        f = sum(b["female"] for _, b in group)
-        return not _small(m, t) and not _small(f, t)
-
-    groups: list[list] = []
-    current: list = []
-    for item in ordered:
-        current.append(item)
-        if ok(current):
-            groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    while len(groups) > 1 and not ok(groups[-1]):
-        last = groups.pop()
-        groups[-1].extend(last)
-    published = []
-    for g in groups:
-        first, last = g[0][0], g[-1][0]
-        label = f"{first}+" if last == LAST_BAND else f"{first}-{last + BAND - 1}"
-        published.append(
-            {
-                "label": label,
-                "age_min": first,
-                "male_count": count(sum(b["male"] for _, b in g), t),
-                "female_count": count(sum(b["female"] for _, b in g), t),
-            }
-        )
-    return {"reference_year": year, "bands": published, "unknown_count": count(unknown, t)}
+    ordered = [{"age_min": a, **bands[a]} for a in range(0, max(ages) + 1, BAND)]
+    return {"reference_year": year, "bands": ordered}
 
 
-def _sex(out: _Output, t: int) -> list[dict] | None:
+def _sex(out: _Output) -> dict | None:
     if "person" not in out.tables:
         return None
     rows = dict(out.rows("SELECT gender_concept_id, count(*) FROM person GROUP BY 1"))
     male, female = rows.pop(MALE, 0), rows.pop(FEMALE, 0)
-    cells = [
-        {"sex": "M", "concept_id": MALE, "count": int(male)},
-        {"sex": "F", "concept_id": FEMALE, "count": int(female)},
-        {"sex": "?", "concept_id": 0, "count": int(sum(rows.values()))},
-    ]
-    return partition(cells, t)
+    return {"M": int(male), "F": int(female), "?": int(sum(rows.values()))}
 
 
-def _link_pyramid_to_sex(pyramid: dict | None, sex: list[dict] | None) -> None:
-    """A sex total hidden by secondary suppression must not be the sum of the pyramid's
-    bands (it would give the small cell back by subtraction from the persons' count): hide
-    that sex's smallest band too."""
-    if not pyramid or not sex:
-        return
-    for cell in sex:
-        key = {MALE: "male_count", FEMALE: "female_count"}.get(cell["concept_id"])
-        if key and cell["count"] == SECONDARY_MARKER:
-            shown = [b for b in pyramid["bands"] if isinstance(b[key], int) and b[key] > 0]
-            if shown:
-                min(shown, key=lambda b: b[key])[key] = SECONDARY_MARKER
+def _raw_summary(output: str | Path, fmt: str, top: int) -> dict[str, Any]:
+    out = _Output(output, fmt)
+    try:
+        return {
+            "tables": {
+                name: int(out.one(f"SELECT count(*) FROM {name}"))  # noqa: S608
+                for name in sorted(out.tables)
+            },
+            "sex": _sex(out),
+            "pyramid": _pyramid(out),
+            "visit_concepts": _top(
+                out, "visit_occurrence", "visit_concept_id", top, VISIT_CONCEPTS
+            ),
+            "drug_source_values": _top(out, "drug_exposure", "drug_source_value", top),
+            "procedure_source_values": _top(
+                out, "procedure_occurrence", "procedure_source_value", top
+            ),
+        }
+    finally:
+        out.close()
+
+
+# --------------------------------------------------------------------------- figures
+
+
+class _Publication:
+    """The figures of a conversion's summary and report, and how they add up."""
+
+    def __init__(self, threshold: int, summary: dict | None, report: Mapping | None):
+        self.t = threshold
+        self.f = Figures(threshold)
+        self.summary, self.report = summary, report
+        rows = dict((summary or {}).get("tables") or {})
+        written = dict((report or {}).get("rows_written") or {})
+        for table, n in {**written, **rows}.items():
+            if table in rows and table in written and rows[table] != written[table]:
+                self.f.add(("written", table), written[table], weight=HEADLINE)
+            self.f.add(("rows", table), n, weight=HEADLINE)
+        self._tables()
+        if summary:
+            self._summary(summary)
+        if report:
+            self._report(report)
+
+    def rows_key(self, table: str, source: str = "summary"):
+        key = ("written", table) if source == "report" else ("rows", table)
+        return key if key in self.f else ("rows", table)
+
+    def _tables(self) -> None:
+        f, r = self.f, self.report or {}
+        pwe = ("persons without events",)
+        for part, whole in CONTAINED_IN.items():
+            part_n = f.raw(("rows", part)) if ("rows", part) in f else None
+            whole_n = f.raw(("rows", whole)) if ("rows", whole) in f else None
+            if part_n is None or whole_n is None or part_n > whole_n:
+                continue
+            same = part == "observation_period" and r.get("persons_without_events") in (
+                None,
+                whole_n - part_n,
+            )
+            f.contains(("rows", whole), ("rows", part), rest=pwe if same else None)
+        if "persons_without_events" in r:
+            n = int(r["persons_without_events"] or 0)
+            f.add(pwe if pwe not in f or f.raw(pwe) == n else ("persons without events", 2), n)
+
+    def _summary(self, s: dict) -> None:
+        f = self.f
+        sex = s.get("sex")
+        if sex and ("rows", "person") in f:
+            for code, n in sex.items():
+                f.add(("sex", code), n)
+            f.relation(("rows", "person"), [("sex", c) for c in sex])
+        pyramid = s.get("pyramid")
+        if pyramid:
+            self.groups = disclosure.merge_adjacent(
+                pyramid["bands"],
+                lambda g: [sum(b["male"] for b in g), sum(b["female"] for b in g)],
+                self.t,
+            )
+            for i, g in enumerate(self.groups):
+                f.add(("band", i, "M"), sum(b["male"] for b in g))
+                f.add(("band", i, "F"), sum(b["female"] for b in g))
+            if sex:
+                for code in ("M", "F"):
+                    parts = [("band", i, code) for i in range(len(self.groups))]
+                    if sum(f.raw(p) for p in parts) == sex[code]:
+                        f.relation(("sex", code), parts)
+        for key in ("visit_concepts", "drug_source_values", "procedure_source_values"):
+            block = s.get(key)
+            if not block:
+                continue
+            total = ("rows", block["table"])
+            parts = [(key, i) for i in range(len(block["items"]))]
+            for part, item in zip(parts, block["items"], strict=True):
+                f.add(part, item["count"])
+            f.add((key, "other"), f.raw(total) - sum(i["count"] for i in block["items"]))
+            f.relation(total, [*parts, (key, "other")])
+
+    def _report(self, r: Mapping) -> None:
+        f = self.f
+        for table, n in (r.get("rows_read") or {}).items():
+            f.add(("read", table), n)
+        for table, reasons in (r.get("rejected") or {}).items():
+            for reason, n in reasons.items():
+                f.add(("rejected", table, reason), n)
+        for table, cov in (r.get("coverage") or {}).items():
+            rows, mapped = int(cov.get("rows") or 0), int(cov.get("mapped") or 0)
+            total = self.rows_key(table, "report")
+            if total not in f or f.raw(total) != rows:
+                total = f.add(("coverage rows", table), rows)
+            f.add(("mapped", table), mapped)
+            if mapped <= rows:
+                f.contains(total, ("mapped", table))
+        for i, check in enumerate(r.get("dq") or []):
+            failed = f.add(("dq", i), int(check.get("failed_rows", 0) or 0))
+            total = self.rows_key(check.get("table", ""), "report")
+            if total in f and f.raw(failed) <= f.raw(total) and f.raw(failed) > 0:
+                f.contains(total, failed)
+
+    # ---------------------------------------------------------------- output
+
+    def summary_data(self) -> dict[str, Any]:
+        f, s = self.f, self.summary
+        sex = s.get("sex")
+        pyramid = s.get("pyramid")
+        return {
+            "threshold": self.t,
+            "tables": [{"table": t, "row_count": f.value(("rows", t))} for t in s["tables"]],
+            "sex": None
+            if not sex
+            else [
+                {"sex": code, "concept_id": concept, "count": f.value(("sex", code))}
+                for code, concept in (("M", MALE), ("F", FEMALE), ("?", 0))
+            ],
+            "pyramid": None
+            if not pyramid
+            else {
+                "reference_year": pyramid["reference_year"],
+                "bands": [
+                    {
+                        "label": _band_label(g),
+                        "age_min": g[0]["age_min"],
+                        "male_count": f.value(("band", i, "M")),
+                        "female_count": f.value(("band", i, "F")),
+                    }
+                    for i, g in enumerate(self.groups)
+                ],
+                "unknown_count": f.value(("sex", "?")) if sex else None,
+            },
+            **{
+                key: self._top_data(key)
+                for key in ("visit_concepts", "drug_source_values", "procedure_source_values")
+            },
+        }
+
+    def _top_data(self, key: str) -> dict | None:
+        block = self.summary.get(key)
+        if not block:
+            return None
+        f = self.f
+        return {
+            "column": block["column"],
+            "items": [
+                {**item, "count": f.value((key, i))} for i, item in enumerate(block["items"])
+            ],
+            "other_count": f.value((key, "other")),
+            "row_count": f.value(("rows", block["table"])),
+        }
+
+    def report_data(self) -> dict[str, Any]:
+        f, r = self.f, self.report
+        coverage = []
+        for table, cov in (r.get("coverage") or {}).items():
+            total = self.rows_key(table, "report")
+            if total not in f or f.raw(total) != int(cov.get("rows") or 0):
+                total = ("coverage rows", table)
+            mapped = ("mapped", table)
+            exact = f.is_exact(mapped) and f.is_exact(total)
+            coverage.append(
+                {
+                    "table": table,
+                    "field": cov.get("field", ""),
+                    "row_count": f.value(total),
+                    "mapped_count": f.value(mapped),
+                    # with either count hidden, the share would give it back
+                    "share": cov.get("share") if exact else None,
+                }
+            )
+        dq = [
+            {
+                "check": c.get("check", ""),
+                "table": c.get("table", ""),
+                "field": c.get("field", ""),
+                "failed_count": f.value(("dq", i)),
+                "passed": bool(c.get("passed")),
+            }
+            for i, c in enumerate(r.get("dq") or [])
+        ]
+        return {
+            "engine": r.get("engine", ""),
+            "format": r.get("format", ""),
+            "tables": list(r.get("tables") or []),
+            "window": dict(r.get("window") or {}),
+            "status": r.get("status", ""),
+            "rows_read": [
+                {"table": t, "row_count": f.value(("read", t))} for t in (r.get("rows_read") or {})
+            ],
+            "rows_written": [
+                {"table": t, "row_count": f.value(self.rows_key(t, "report"))}
+                for t in (r.get("rows_written") or {})
+            ],
+            "rejected": [
+                {"table": t, "reason": reason, "count": f.value(("rejected", t, reason))}
+                for t, reasons in (r.get("rejected") or {}).items()
+                for reason in reasons
+            ],
+            "coverage": coverage,
+            "dq": dq,
+            "dq_passed": bool(r.get("dq_passed", all(c["passed"] for c in dq))),
+            "dq_failed_checks": sum(1 for c in dq if not c["passed"]),
+            "durations": dict(r.get("durations") or {}),
+            "warnings": list(r.get("warnings") or []),
+            "persons_without_events_count": self._persons_without_events(),
+        }
+
+    def _persons_without_events(self) -> int | str:
+        f = self.f
+        for key in (("persons without events", 2), ("persons without events",)):
+            if key in f and key in f.published():
+                return f.value(key)
+        return 0
+
+
+def _band_label(group: list[dict]) -> str:
+    first, last = group[0]["age_min"], group[-1]["age_min"]
+    return f"{first}+" if last == LAST_BAND else f"{first}-{last + BAND - 1}"
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def publish(
+    report: Mapping[str, Any],
+    output: str | Path,
+    fmt: str,
+    *,
+    threshold: int = 10,
+    top: int = 10,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The published report and results summary of one conversion, protected together."""
+    pub = _Publication(threshold, _raw_summary(output, fmt, top), report)
+    data = pub.report_data(), pub.summary_data()
+    assert_no_small_cells(data, threshold)
+    return data
 
 
 def summarize(
     output: str | Path, fmt: str, *, threshold: int = 10, top: int = 10
 ) -> dict[str, Any]:
-    """The published summary of an OMOP output (see the module docstring)."""
-    out = _Output(output, fmt)
-    try:
-        tables = [
-            {"table": name, "row_count": count(out.one(f"SELECT count(*) FROM {name}"), threshold)}  # noqa: S608
-            for name in sorted(out.tables)
-        ]
-        data = {
-            "threshold": threshold,
-            "tables": tables,
-            "sex": _sex(out, threshold),
-            "pyramid": _pyramid(out, threshold),
-            "visit_concepts": _top(
-                out, "visit_occurrence", "visit_concept_id", threshold, top, VISIT_CONCEPTS
-            ),
-            "drug_source_values": _top(out, "drug_exposure", "drug_source_value", threshold, top),
-            "procedure_source_values": _top(
-                out, "procedure_occurrence", "procedure_source_value", threshold, top
-            ),
-        }
-        _link_pyramid_to_sex(data["pyramid"], data["sex"])
-    finally:
-        out.close()
+    """The results summary of an output on its own (see :func:`publish`)."""
+    data = _Publication(threshold, _raw_summary(output, fmt, top), None).summary_data()
     assert_no_small_cells(data, threshold)
     return data
-
-
-# --------------------------------------------------------------------------- report
 
 
 def suppress_report(report: Mapping[str, Any], threshold: int = 10) -> dict[str, Any]:
     """The engine report with every count about rows of people through the small-cell rule.
 
-    Counts are renamed to ``*_count`` keys so that the catalogue's checker applies; what is
-    not a count (engine, format, tables, durations, warnings, DQ verdicts) is kept as is.
+    Counts are renamed to ``*_count`` keys so that the checker applies; what is not a
+    count (engine, format, tables, durations, warnings, DQ verdicts) is kept as is.
     """
-
-    def counts(mapping: Mapping[str, int]) -> list[dict]:
-        return [{"table": k, "row_count": count(v, threshold)} for k, v in mapping.items()]
-
-    rejected = []
-    for table, reasons in (report.get("rejected") or {}).items():
-        for reason, n in reasons.items():
-            rejected.append({"table": table, "reason": reason, "count": count(n, threshold)})
-    coverage = []
-    for table, cov in (report.get("coverage") or {}).items():
-        rows, mapped = cov.get("rows") or 0, cov.get("mapped") or 0
-        share = cov.get("share")
-        if _small(rows, threshold) or _small(mapped, threshold) or _small(rows - mapped, threshold):
-            share = None  # a share would give a small count back
-        coverage.append(
-            {
-                "table": table,
-                "field": cov.get("field", ""),
-                "row_count": count(rows, threshold),
-                "mapped_count": count(mapped, threshold),
-                "share": share,
-            }
-        )
-    dq = [
-        {
-            "check": c.get("check", ""),
-            "table": c.get("table", ""),
-            "field": c.get("field", ""),
-            "failed_count": count(c.get("failed_rows", 0), threshold),
-            "passed": bool(c.get("passed")),
-        }
-        for c in report.get("dq") or []
-    ]
-    data = {
-        "engine": report.get("engine", ""),
-        "format": report.get("format", ""),
-        "tables": list(report.get("tables") or []),
-        "window": dict(report.get("window") or {}),
-        "status": report.get("status", ""),
-        "rows_read": counts(report.get("rows_read") or {}),
-        "rows_written": counts(report.get("rows_written") or {}),
-        "rejected": rejected,
-        "coverage": coverage,
-        "dq": dq,
-        "dq_passed": bool(report.get("dq_passed", all(c["passed"] for c in dq))),
-        "dq_failed_checks": sum(1 for c in dq if not c["passed"]),
-        "durations": dict(report.get("durations") or {}),
-        "warnings": list(report.get("warnings") or []),
-        "persons_without_events_count": count(report.get("persons_without_events", 0), threshold),
-    }
+    data = _Publication(threshold, None, report).report_data()
     assert_no_small_cells(data, threshold)
     return data
+
+
+def table_row_counts(
+    rows_written: list[Mapping[str, Any]], threshold: int
+) -> dict[str, int | None]:
+    """Row counts of OMOP tables that may be published side by side (the catalogue shows
+    them), from a stored report's ``rows_written``: a count hidden there stays hidden, and
+    of two tables one of which holds a subset of the other's rows (:data:`CONTAINED_IN`),
+    one is hidden when their difference is small."""
+    exact = {
+        item["table"]: item["row_count"]
+        for item in rows_written
+        if isinstance(item.get("row_count"), int) and not isinstance(item["row_count"], bool)
+    }
+    pub = _Publication(threshold, None, {"rows_written": exact})
+    counts: dict[str, int | None] = {item["table"]: None for item in rows_written}
+    for table in exact:
+        value = pub.f.value(pub.rows_key(table, "report"))
+        counts[table] = value if isinstance(value, int) else None
+    return counts

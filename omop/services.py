@@ -27,6 +27,7 @@ from portal.jobs import JobError, job_cancel, job_enqueue
 from portal.models import Job
 
 from .models import EtlJob
+from .results import table_row_counts
 
 TASK = "omop.run_etl"
 KIND = "omop.etl"
@@ -537,7 +538,8 @@ def etl_job_register_in_catalogue(*, etl_job: EtlJob, by):
     "OMOP CDM — <extract>", its tables and variables from the OMOP specification.
 
     Re-registering the same extract updates it in place. Row counts are stored only when
-    they are not small cells (the catalogue is public).
+    they are published (the catalogue is public): not small, and not giving a small
+    difference away beside another table's (:func:`omop.results.table_row_counts`).
     """
     import json
     import tempfile
@@ -578,14 +580,14 @@ def etl_job_register_in_catalogue(*, etl_job: EtlJob, by):
             database.keywords = "OMOP, CDM v5.4, SNDS, OHDSI"
             database.themes = "OMOP"
             database.save()
-            threshold = conf.SMALL_CELL_THRESHOLD
-            for item in etl_job.report.get("rows_written", []):
-                n = item.get("row_count")
-                table = Table.objects.filter(database=database, name=item["table"]).first()
-                if table is None:
-                    continue
-                published = n if isinstance(n, int) and (n == 0 or n >= threshold) else None
-                if table.row_count != published:
+            # Tables side by side (person 200, observation_period 199) must not give a
+            # small difference away: the disclosure rule decides which counts to show.
+            counts = table_row_counts(
+                etl_job.report.get("rows_written", []), conf.SMALL_CELL_THRESHOLD
+            )
+            for name, published in counts.items():
+                table = Table.objects.filter(database=database, name=name).first()
+                if table is not None and table.row_count != published:
                     table.row_count = published
                     table.save()
             EtlJob.objects.filter(pk=etl_job.pk).update(catalogue_acronym=acronym)

@@ -213,9 +213,11 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
         ) from exc
     threshold = settings.SMALL_CELL_THRESHOLD
     progress.start("results", _("résumé des résultats"))
-    summary = results.summarize(etl_job.output_path, etl_job.output_format, threshold=threshold)
-    published = results.suppress_report(report.to_dict(), threshold)
-    steps = progress.finish(report.rows_written)
+    published, summary = results.publish(
+        report.to_dict(), etl_job.output_path, etl_job.output_format, threshold=threshold
+    )
+    # the steps table shows rows per table too: the published counts, not the raw ones
+    steps = progress.finish({t["table"]: t["row_count"] for t in published["rows_written"]})
     output_bytes = _size(etl_job.output_dir)
     services.etl_job_record_output(
         etl_job=etl_job, report=published, results=summary, output_bytes=output_bytes, steps=steps

@@ -145,11 +145,12 @@ def output_get(user, pk):
 
 
 def version_count(version: CodeListVersion, output) -> dict:
-    """Persons of ``output`` matching the version, as published (small-cell rule)."""
+    """Persons of ``output`` matching the version, as published: every figure goes through
+    the one disclosure module, with how they add up (sex and age split the total, each
+    year is part of it), so that no count below the threshold is shown or derivable."""
     from django.conf import settings
 
-    from omop.results import count as published
-    from omop.results import partition
+    from portal.disclosure import Figures
 
     from . import feasibility
     from .snippets import by_system
@@ -157,12 +158,22 @@ def version_count(version: CodeListVersion, output) -> dict:
     raw = feasibility.count_persons(
         output, by_system(version_expand(version)), memory_limit=settings.PROFILING_MEMORY_LIMIT
     )
-    t = settings.SMALL_CELL_THRESHOLD
+    f = Figures()
+    f.add("total", raw["total"], weight=5)
+    f.partition("total", {("sex", c["sex"]): c["count"] for c in raw["by_sex"]})
+    with_age = sum(c["count"] for c in raw["by_age"])
+    f.add("with_age", with_age, shown=False)
+    f.contains("total", "with_age")
+    f.partition("with_age", {("age", c["band"]): c["count"] for c in raw["by_age"]})
+    for c in raw["by_year"]:
+        f.add(("year", c["year"]), c["count"])
+        f.contains("total", ("year", c["year"]))
+    f.protect()
     return {
-        "total": published(raw["total"], t),
-        "by_sex": partition(raw["by_sex"], t),
-        "by_age": partition(raw["by_age"], t),
-        "by_year": [{**c, "count": published(c["count"], t)} for c in raw["by_year"]],
+        "total": f.value("total"),
+        "by_sex": [{**c, "count": f.value(("sex", c["sex"]))} for c in raw["by_sex"]],
+        "by_age": [{**c, "count": f.value(("age", c["band"]))} for c in raw["by_age"]],
+        "by_year": [{**c, "count": f.value(("year", c["year"]))} for c in raw["by_year"]],
         "missing": raw["missing"],
     }
 

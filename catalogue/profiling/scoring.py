@@ -81,6 +81,17 @@ def table_scores(
     )
 
 
+def table_scores_from(
+    *,
+    conformance: Iterable[float | None],
+    completeness: Iterable[float | None],
+    plausibility: Iterable[float | None],
+) -> dict[str, Any]:
+    """Kahn scores of one table from its terms (shares, ``None`` for "nothing to judge"):
+    what publication computes from the shares it publishes."""
+    return asdict(_scores(_mean(conformance), _mean(completeness), _mean(plausibility)))
+
+
 def database_scores(tables: Iterable[KahnScores | Mapping[str, Any]]) -> KahnScores:
     """Roll table scores up to their database (unweighted mean per dimension).
 

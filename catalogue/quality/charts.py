@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from catalogue.profiling.suppression import share_value
+from portal.disclosure import share_value
 
 BLUE = "#000091"
 RED = "#e1000f"

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from catalogue.models import Table, Variable
 from catalogue.profiling import TableProfile, grade_for
-from catalogue.profiling.suppression import publishable, share_value
+from catalogue.profiling.suppression import publishable
 from portal.audit import audit_record
+from portal.disclosure import share_value
 from portal.jobs import job_enqueue, run_job
 from portal.models import Job
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from omop.etl import alignment, reference
-from omop.results import count as published_count
+from portal.disclosure import count as published_count
 
 from . import store
 from .models import MappingDecision, MappingSetVersion, SourceToConceptMap, VocabularyRelease

@@ -122,10 +122,17 @@ def test_import_detail_lists_rejects(client, cast):
 
 
 @pytest.mark.django_db
-def test_indicators_page_masks_small_author_counts_for_the_public(client, cast, corpus):
+def test_indicators_page_shows_lotka_author_counts_but_no_per_author_data(client, cast, corpus):
+    """Authors of publications are not patients: the small-cell rule does not hide the
+    Lotka table (it used to show 0 and 3 alike as "< 10"); per-author figures stay
+    reserved to curators."""
+    from bibliometrics import selectors
+
     html = client.get("/publications/indicateurs/").content.decode()
+    lotka = selectors.snapshot_current().data["lotka"]["table"]
     assert "Loi de Bradford" in html
-    assert "&lt; 10" in html
+    assert any(0 < row["observed"] < 10 for row in lotka)
+    assert "&lt; 10" not in html
     assert "réservé à la curation" not in html
     client.force_login(cast.data)
     assert "réservé à la curation" in client.get("/publications/indicateurs/").content.decode()

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
+from django.utils.html import format_html
 
-from catalogue.profiling.suppression import marker
+from portal.disclosure import marker, resolve_threshold
 from portal.roles import can
 
 from .. import charts, selectors
@@ -38,8 +38,8 @@ def table_quality(context, table):
         "table": table,
         "run": run,
         "can_run": can(user, "profiling.run"),
-        "threshold": settings.SMALL_CELL_THRESHOLD,
-        "marker": marker(settings.SMALL_CELL_THRESHOLD),
+        "threshold": resolve_threshold(),
+        "marker": marker(),
     }
     if run is None:
         return out
@@ -68,7 +68,7 @@ def variable_stats(context, variable):
         "variable": variable,
         "latest": latest,
         "can_run": can(user, "profiling.run"),
-        "threshold": settings.SMALL_CELL_THRESHOLD,
+        "threshold": resolve_threshold(),
     }
     if latest is None:
         return out
@@ -114,9 +114,7 @@ def pct(value) -> str:
     return str(value)
 
 
-@register.filter
-def count(value) -> str:
-    """A published count: thousands separated, a marker ("< 10") as is, or —."""
+def _figure(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -124,6 +122,21 @@ def count(value) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
     return str(value)
+
+
+@register.filter
+def count(value) -> str:
+    """A published count of people: thousands separated, a marker ("< 10", "n.d.") as is,
+    or —; marked ``<span data-count>`` so that the privacy scan reads every one."""
+    if value is None:
+        return "—"
+    return format_html("<span data-count>{}</span>", _figure(value))
+
+
+@register.filter
+def number(value) -> str:
+    """A figure that is not a count of people (distinct values): thousands separated."""
+    return _figure(value)
 
 
 @register.filter
