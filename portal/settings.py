@@ -227,7 +227,7 @@ OMOP_DOWNLOAD_MAX_BYTES = env.int("OMOP_DOWNLOAD_MAX_BYTES", default=200 * 1024*
 
 # --- OMOP vocabularies (Athena bundles, SOURCE_TO_CONCEPT_MAP) -------------------------
 # DuckDB's memory cap while a bundle is checked and turned into Parquet (spills beyond).
-OMOP_VOCABULARY_MEMORY = env.str("OMOP_VOCABULARY_MEMORY", default="1GB")
+OMOP_VOCABULARY_MEMORY = env.str("OMOP_VOCABULARY_MEMORY", default="512MB")
 
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.

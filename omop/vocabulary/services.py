@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from omop.etl import athena
@@ -58,14 +60,22 @@ def vocabulary_load(
         if current and current.fingerprint == fingerprint and store.is_loaded():
             return current
         staging = workdir / "parquet"
-        counts = athena.to_parquet(
+        convert = functools.partial(
+            athena.to_parquet,
             bundle,
             staging,
             memory_limit=settings.OMOP_VOCABULARY_MEMORY,
             temp_dir=workdir / "spill",
             progress=progress,
         )
-        store.load(bundle, staging, progress=progress)
+        if store.is_postgresql() and not connection.in_atomic_block:
+            # two processes, two cores: PostgreSQL COPYs the files while DuckDB checks them
+            # and writes the engines' Parquet; the swap waits for both
+            counts = _beside(convert, lambda: store.stage_postgresql(bundle))
+            store.swap_postgresql()
+        else:
+            counts = convert()
+            store.load(bundle, staging, progress=progress)
         versions = athena.versions(staging)
         final = root / fingerprint[:16]
         shutil.rmtree(final, ignore_errors=True)
@@ -92,6 +102,35 @@ def vocabulary_load(
         return release
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _beside(main, other):
+    """Run ``other`` in a thread while ``main`` runs here; return ``main``'s result. When
+    either fails, the staging schema is dropped and the first error (``main``'s check,
+    which names the file and line, before a database error) is raised."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            other()
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
+            failure.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=run, name="vocabulary-copy")
+    thread.start()
+    try:
+        result = main()
+    except BaseException:
+        thread.join()
+        store.drop_staging()
+        raise
+    thread.join()
+    if failure:
+        store.drop_staging()
+        raise failure[0]
+    return result
 
 
 def current_parquet_dir() -> Path | None:

@@ -48,14 +48,17 @@ def load(
 ) -> None:
     """Fill the staging tables from ``bundle`` and swap them in; nothing changes on failure."""
     if is_postgresql():
-        _load_postgresql(bundle, progress)
+        stage_postgresql(bundle, progress)
+        swap_postgresql()
     else:
         _load_sqlite(parquet_dir, progress)
 
 
-def _load_postgresql(bundle: Bundle, progress) -> None:
-    # Outside a transaction (a command, a job) each statement commits as it goes, so the
-    # staging tables never hold a long transaction open; the swap itself is atomic.
+def stage_postgresql(bundle: Bundle, progress=None) -> None:
+    """COPY every checked file into the ``vocab_load`` schema (dropped again on failure).
+    Outside a transaction (a command, a job) each statement commits as it goes, so the
+    staging tables never hold a long transaction open; it can then run in a thread of its
+    own, beside the Parquet pass."""
     connection.ensure_connection()
     raw = connection.connection
     with raw.cursor() as cur:
@@ -86,14 +89,22 @@ def _load_postgresql(bundle: Bundle, progress) -> None:
                 cur.execute(f"ANALYZE {STAGING}.{name.lower()}")
             if progress:
                 progress(name, 0)
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-            cur.execute(f"ALTER SCHEMA {STAGING} RENAME TO {SCHEMA}")
     except Exception:
-        if not connection.in_atomic_block:  # inside one, the caller's rollback undoes it all
-            with raw.cursor() as cur:
-                cur.execute(f"DROP SCHEMA IF EXISTS {STAGING} CASCADE")
+        drop_staging()
         raise
+
+
+def drop_staging() -> None:
+    if is_postgresql() and not connection.in_atomic_block:
+        # inside a transaction, the caller's rollback undoes it all
+        with connection.connection.cursor() as cur:
+            cur.execute(f"DROP SCHEMA IF EXISTS {STAGING} CASCADE")
+
+
+def swap_postgresql() -> None:
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        cur.execute(f"ALTER SCHEMA {STAGING} RENAME TO {SCHEMA}")
 
 
 def _load_sqlite(parquet_dir: Path, progress) -> None:
