@@ -68,6 +68,7 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Dossier
         fields = DOSSIER_FIELDS
+        help_texts = DOSSIER_HINTS
         widgets = {
             "study_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "study_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -83,9 +84,6 @@ class DossierForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, hint in DOSSIER_HINTS.items():
-            if name in self.fields:
-                self.fields[name].help_text = hint
         if "duration_months" in self.fields:
             self.fields["duration_months"].validators.append(MaxValueValidator(120))
 
