@@ -418,7 +418,10 @@ def document_upload(request, reference):
     return _service_form(
         request,
         dossier,
-        DocumentForm(request.POST or None, request.FILES or None),
+        # the checklist links here with the kind of piece it misses
+        DocumentForm(
+            request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+        ),
         lambda d: services.document_add(
             dossier=dossier, by=request.user, kind=d["kind"], upload=d["file"]
         ),
