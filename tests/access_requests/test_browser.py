@@ -248,7 +248,10 @@ def test_the_guichet_assigns_two_rapporteurs_through_to_the_cesrees_opinion(
     reason = browser.find_element(By.ID, opinion.get_attribute("aria-describedby")).text
     assert reason == "Attendez le rapport de chaque rapporteur (1/2 déposés)"
     services.rapporteur_report_file(
-        dossier=Dossier.objects.get(pk=dossier.pk), by=rapporteur2, report="Même avis.", recommended_opinion="reserved"
+        dossier=Dossier.objects.get(pk=dossier.pk),
+        by=rapporteur2,
+        report="Même avis.",
+        recommended_opinion="reserved",
     )
     browser.refresh()
     click_and_wait_for_next_page(
