@@ -107,11 +107,13 @@ def dossier_list(request):
     if only_unread:
         qs = qs.filter(pk__in=list(unread))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     return render(
         request,
         "access_requests/list.html",
         {
             "page": page,
+            "progress": {d.pk: dossier_progress(d, request.user, today) for d in page},
             "filters": filters,
             "routes": Route.choices,
             "statuses": Status.choices,
