@@ -15,6 +15,7 @@ from .services import (
     document_add,
     dossier_create,
     dossier_transition,
+    message_post,
     rapporteur_assign,
     rapporteur_report_file,
     requested_data_add,
@@ -156,5 +157,11 @@ def seed(*, users: dict, stdout) -> None:
                     )
                 continue
             dossier = dossier_transition(dossier=dossier, name=name, by=by, **params)
+        if steps == -1:  # a question waits, unread, for the porteur
+            message_post(
+                dossier=dossier,
+                by=users["guichet"],
+                body="Pouvez-vous préciser la durée de conservation des données ?",
+            )
         created += 1
     stdout.write(f"Dossiers : {created} créé(s), {Dossier.objects.count()} au total.")

@@ -198,6 +198,8 @@ class TransitionForm(DsfrBaseForm):
                 label=_("Réorienter vers"),
                 choices=[c for c in Route.choices if c[0] in SIMPLIFIED_ROUTES],
             )
+        # the step's own fields first, the free comment last
+        self.order_fields([*(n for n in self.fields if n != "comment"), "comment"])
 
     def clean(self):
         data = super().clean()
@@ -356,6 +358,12 @@ class RapporteurForm(DsfrBaseForm):
             widget=forms.RadioSelect,
             empty_label=None,
         )
+        if dossier.assignments.count() >= 2:
+            self.fields["rapporteur"].help_text = _("Deux rapporteurs sont déjà désignés.")
+        elif not self.fields["rapporteur"].queryset.exists():
+            self.fields["rapporteur"].help_text = _(
+                "Aucun autre rapporteur du CESREES n'est disponible."
+            )
 
 
 class ReportForm(DsfrBaseForm):
