@@ -26,6 +26,7 @@ urlpatterns = [
     path(f"{_ref}/equipe/", views.team_add, name="team-add"),
     path(f"{_ref}/equipe/<int:member_id>/retirer/", views.team_remove, name="team-remove"),
     path(f"{_ref}/donnees/", views.data_add, name="data-add"),
+    path(f"{_ref}/donnees/<int:item_id>/retirer/", views.data_remove, name="data-remove"),
     path(f"{_ref}/rapporteurs/", views.rapporteur_assign, name="rapporteur-assign"),
     path(f"{_ref}/rapport/", views.report_file, name="report"),
     path(f"{_ref}/cnil/prolonger/", views.cnil_renew, name="cnil-renew"),

@@ -494,12 +494,52 @@ def team_remove(request, reference, member_id):
     member = get_object_or_404(dossier.team.select_related("user"), pk=member_id)
     if not can_manage_team(request.user, dossier):
         raise PermissionDenied
-    if request.method != "POST":  # after the checks: a GET tells nothing to who may not
-        return HttpResponseNotAllowed(["POST"])
-    services.team_member_remove(member=member, by=request.user)
     name = member.user.get_full_name() or member.user.get_username()
+    if request.method != "POST":  # after the checks: say what will happen, ask to confirm
+        return _confirm_removal(
+            request,
+            dossier,
+            title=_("Retirer %(name)s de l'équipe") % {"name": name},
+            consequence=_(
+                "%(name)s ne verra plus ce dossier ni ses échanges, et ne recevra plus ses "
+                "notifications. Vous pourrez l'ajouter de nouveau."
+            )
+            % {"name": name},
+        )
+    services.team_member_remove(member=member, by=request.user)
     messages.success(request, _("%(name)s ne fait plus partie de l'équipe.") % {"name": name})
     return redirect(dossier.get_absolute_url() + "#equipe")
+
+
+def _confirm_removal(request, dossier, *, title: str, consequence: str):
+    return render(
+        request,
+        "access_requests/confirm_removal.html",
+        {"dossier": dossier, "title": title, "consequence": consequence},
+    )
+
+
+@login_required
+def data_remove(request, reference, item_id):
+    dossier = _dossier(request, reference)
+    item = get_object_or_404(
+        dossier.requested_data.select_related("database", "table__database"), pk=item_id
+    )
+    if not can_edit(request.user, dossier):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _confirm_removal(
+            request,
+            dossier,
+            title=_("Retirer « %(name)s » des données demandées") % {"name": item.display_name},
+            consequence=_(
+                "Cette donnée, ses variables, sa période et ses codes sortent de la demande "
+                "et de l'expression des besoins."
+            ),
+        )
+    services.requested_data_remove(item=item, by=request.user)
+    messages.success(request, _("Donnée retirée de la demande."))
+    return redirect(dossier.get_absolute_url() + "#donnees")
 
 
 @login_required

@@ -143,9 +143,15 @@ MATRIX = [
     ),
     Case(
         lambda o: f"/dossiers/{o['d'].reference}/equipe/{o['d'].team.get().pk}/retirer/",
-        {**SEES_DRAFT, "alice": 405, "admin": 405, "bob": 403, "guichet": 403},
+        {**SEES_DRAFT, "bob": 403, "guichet": 403},  # a GET asks for confirmation
         setup=_draft,
         name="access_requests:team-remove",
+    ),
+    Case(
+        lambda o: f"/dossiers/{o['d'].reference}/donnees/{o['d'].requested_data.get().pk}/retirer/",
+        {**SEES_DRAFT, "guichet": 403},
+        setup=_draft,
+        name="access_requests:data-remove",
     ),
     Case(
         _url("/dossiers/{ref}/donnees/"),

@@ -127,3 +127,24 @@ def test_both_renderers_take_the_same_outline_without_a_database(cast):
     assert render_pdf(outline).startswith(b"%PDF-")
     with zipfile.ZipFile(io.BytesIO(render_odt(outline))) as archive:
         assert "Titre &lt;avec&gt; &amp; signes" in archive.read("content.xml").decode()
+
+
+def test_alice_removes_a_requested_item_after_confirming(cast, client):
+    from portal.models import AuditEntry
+
+    dossier = make_draft(cast.alice)
+    item = dossier.requested_data.get()
+    url = f"/dossiers/{dossier.reference}/donnees/{item.pk}/retirer/"
+    client.force_login(cast.alice)
+    assert "sortent de la demande" in client.get(url).content.decode()
+    assert dossier.requested_data.exists()
+    assert client.post(url).status_code == 302
+    assert not dossier.requested_data.exists()
+    assert AuditEntry.objects.filter(action="dossier.data_remove").exists()
+    submitted = make_draft(cast.alice, title="Déposé")
+    services.dossier_submit(dossier=submitted, by=cast.alice)
+    locked = submitted.requested_data.get()
+    assert (
+        client.post(f"/dossiers/{submitted.reference}/donnees/{locked.pk}/retirer/").status_code
+        == 403
+    )
