@@ -22,24 +22,31 @@ def live_cast(transactional_db):
     return make_cast()
 
 
+def _next_page(browser, element):
+    """Click, wait until the page is left, then until the next one has fully loaded (the
+    DSFR script settles the page: an element found before that may be replaced)."""
+    click_and_wait_for_next_page(browser, element)
+    WebDriverWait(browser, 15).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
+
+
 def _login(browser, live_server, username, next_url):
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/comptes/login/?next={next_url}")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     submit = browser.find_element(By.CSS_SELECTOR, "form button[type=submit]")
-    click_and_wait_for_next_page(browser, submit)
+    _next_page(browser, submit)
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=current-user]")
 
 
 def _act(browser, action, **fields):
     action_link = browser.find_element(By.CSS_SELECTOR, f"a[data-action={action}]")
-    click_and_wait_for_next_page(browser, action_link)
+    _next_page(browser, action_link)
     for name, value in fields.items():
         browser.find_element(By.NAME, name).send_keys(value)
-    click_and_wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=submit]")
-    )
+    _next_page(browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=submit]"))
     badge = browser.find_element(
         By.CSS_SELECTOR, "[data-testid=dossier-title] ~ p [data-testid=status]"
     )
@@ -96,9 +103,7 @@ def _fill(browser, **fields):
 
 
 def _submit(browser):
-    click_and_wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=submit]")
-    )
+    _next_page(browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=submit]"))
 
 
 def _checklist(browser) -> dict[str, str]:
@@ -111,7 +116,7 @@ def _checklist(browser) -> dict[str, str]:
 def test_alice_walks_from_an_empty_dossier_to_submission(browser, live_server, live_cast, tmp_path):
     _login(browser, live_server, "alice", "/dossiers/")
     new = browser.find_element(By.LINK_TEXT, "Nouveau dossier")  # a labelled button
-    click_and_wait_for_next_page(browser, new)
+    _next_page(browser, new)
 
     # save as you go: the first change creates the draft
     title = browser.find_element(By.NAME, "title")
@@ -163,9 +168,7 @@ def test_alice_walks_from_an_empty_dossier_to_submission(browser, live_server, l
 
     # each missing item links to where to add it
     checklist = "[data-testid=checklist] [data-item={}] a"
-    click_and_wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, checklist.format("data"))
-    )
+    _next_page(browser, browser.find_element(By.CSS_SELECTOR, checklist.format("data")))
     _fill(
         browser,
         label="DCIR — soins de ville",
@@ -176,9 +179,7 @@ def test_alice_walks_from_an_empty_dossier_to_submission(browser, live_server, l
     pdf = tmp_path / "piece.pdf"
     pdf.write_bytes(PDF)
     for kind in ("protocol", "impact_assessment"):
-        click_and_wait_for_next_page(
-            browser, browser.find_element(By.CSS_SELECTOR, checklist.format(kind))
-        )
+        _next_page(browser, browser.find_element(By.CSS_SELECTOR, checklist.format(kind)))
         assert (
             Select(browser.find_element(By.NAME, "kind")).first_selected_option.get_attribute(
                 "value"
@@ -219,7 +220,7 @@ def test_the_guichet_assigns_two_rapporteurs_through_to_the_cesrees_opinion(
 
     assert blocked_reason() == "Désignez 2 rapporteurs (0/2)"
     for expected in ("Céline", "Rémi Durand"):
-        click_and_wait_for_next_page(
+        _next_page(
             browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=assign-rapporteur]")
         )
         labels = [
@@ -240,7 +241,7 @@ def test_the_guichet_assigns_two_rapporteurs_through_to_the_cesrees_opinion(
     assert _act(browser, "start_cesrees_review") == "En examen au CESREES"
 
     _login(browser, live_server, "cesrees", url)
-    click_and_wait_for_next_page(browser, browser.find_element(By.LINK_TEXT, "Mon rapport"))
+    _next_page(browser, browser.find_element(By.LINK_TEXT, "Mon rapport"))
     _fill(browser, report="Protocole solide, conservation trop longue.")
     _submit(browser)
     opinion = browser.find_element(By.CSS_SELECTOR, "button[data-action=file_opinion]")
@@ -254,9 +255,7 @@ def test_the_guichet_assigns_two_rapporteurs_through_to_the_cesrees_opinion(
         recommended_opinion="reserved",
     )
     browser.refresh()
-    click_and_wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "a[data-action=file_opinion]")
-    )
+    _next_page(browser, browser.find_element(By.CSS_SELECTOR, "a[data-action=file_opinion]"))
     radios = browser.find_elements(By.CSS_SELECTOR, "input[name=opinion]")
     assert radios and not any(r.is_selected() for r in radios)  # nothing preselected
     browser.find_element(By.CSS_SELECTOR, "input[name=opinion][value=reserved] + label").click()
@@ -271,9 +270,7 @@ def test_the_guichet_assigns_two_rapporteurs_through_to_the_cesrees_opinion(
     _submit(browser)
     assert "Réservé" in browser.find_element(By.CSS_SELECTOR, "[data-testid=confirm-summary]").text
     assert Dossier.objects.get(pk=dossier.pk).status == Status.CESREES_REVIEW
-    click_and_wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=confirm]")
-    )
+    _next_page(browser, browser.find_element(By.CSS_SELECTOR, "[data-testid=confirm]"))
     badge = browser.find_element(
         By.CSS_SELECTOR, "[data-testid=dossier-title] ~ p [data-testid=status]"
     )
