@@ -7,6 +7,7 @@ from .models import (
     DECISION_FIELDS,
     KEY_DATE_FIELDS,
     ComplementRequest,
+    ConflictOfInterest,
     Document,
     Dossier,
     HistoryEntry,
@@ -43,6 +44,7 @@ class TeamInline(admin.TabularInline):
 class RequestedDataInline(admin.TabularInline):
     model = RequestedData
     extra = 0
+    raw_id_fields = ["variables"]  # the catalogue holds thousands of variables
 
 
 class AssignmentInline(admin.TabularInline):
@@ -92,6 +94,19 @@ class ComplementRequestAdmin(admin.ModelAdmin):
     list_display = ["dossier", "requested_at", "answered_at"]
 
 
+@admin.register(RequestedData)
+class RequestedDataAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "database", "table", "label"]
+    raw_id_fields = ["variables"]
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(admin.ModelAdmin):
+    """Rapporteurs' declared links of interest, shown in the guichet's rapporteur picker."""
+
+    list_display = ["rapporteur", "organisation", "declared_on"]
+    search_fields = ["organisation", "rapporteur__username", "rapporteur__last_name"]
+
+
 admin.site.register(TeamMember)
-admin.site.register(RequestedData)
 admin.site.register(RapporteurAssignment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -173,10 +174,24 @@ class DossierViewSet(
             return Response(RequestedDataSerializer(items, many=True).data)
         payload = RequestedDataSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        names = data.pop("variable_names", [])
+        if names:
+            # variables are named within the requested table (names repeat across tables)
+            table = data.get("table")
+            found = list(table.variables.filter(name__in=names)) if table else []
+            if len(found) != len(set(names)):
+                missing = ", ".join(sorted(set(names) - {v.name for v in found}))
+                return Response(
+                    {
+                        "detail": _("Variables absentes de la table choisie : %(v)s")
+                        % {"v": missing}
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            data["variables"] = found
         try:
-            item = services.requested_data_add(
-                dossier=dossier, by=request.user, **payload.validated_data
-            )
+            item = services.requested_data_add(dossier=dossier, by=request.user, **data)
         except services.DossierError as exc:
             return _error(exc)
         return Response(RequestedDataSerializer(item).data, status=status.HTTP_201_CREATED)

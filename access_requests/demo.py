@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.roles import Role
 
-from .models import Dossier, Opinion, Route, TeamMember
+from .models import ConflictOfInterest, Dossier, Opinion, Route, TeamMember
 from .services import (
     document_add,
     dossier_create,
     dossier_transition,
+    message_post,
     rapporteur_assign,
+    rapporteur_report_file,
     requested_data_add,
     team_member_add,
 )
@@ -33,17 +37,18 @@ STANDARD_PATH = [
     ("assign", "guichet", {}),
     ("send_to_cesrees", "guichet", {}),
     ("start_cesrees_review", "guichet", {}),
+    ("reports", "cesrees", {}),
     ("file_opinion", "cesrees", {"opinion": Opinion.FAVOURABLE_WITH_RECOMMENDATIONS}),
     ("go_to_cnil", "owner", {}),
     ("authorise", "guichet", {}),
     ("sign_agreement", "projets", {}),
-    ("make_data_available", "projets", {}),
+    ("make_data_available", "projets", {"workspace": "Bulle sécurisée HDH — projet 42"}),
     ("start_project", "projets", {}),
 ]
 
 DEMO = [
     # owner, title, route, how many steps of its path, team
-    ("alice", "Parcours de soins après un accident vasculaire cérébral", Route.STANDARD, 12, "bob"),
+    ("alice", "Parcours de soins après un accident vasculaire cérébral", Route.STANDARD, 13, "bob"),
     (
         "alice",
         "Effets indésirables des antidiabétiques de nouvelle génération",
@@ -52,7 +57,7 @@ DEMO = [
         "bob",
     ),
     ("alice", "Recours aux urgences des enfants asthmatiques", Route.STANDARD, 0, None),
-    ("charlie", "Couverture vaccinale antigrippale des plus de 65 ans", Route.STANDARD, 6, None),
+    ("charlie", "Couverture vaccinale antigrippale des plus de 65 ans", Route.STANDARD, 7, None),
     ("charlie", "Suivi des dispositifs médicaux implantables (MR-004)", Route.MR004, -2, None),
     ("charlie", "Consommation d'antibiotiques en ville", Route.STANDARD, 1, None),
 ]
@@ -71,6 +76,11 @@ def _second_rapporteur():
         user.set_unusable_password()
         user.save()
     user.groups.add(Group.objects.get(name=Role.CESREES.value))
+    ConflictOfInterest.objects.get_or_create(
+        rapporteur=user,
+        organisation="Assistance Publique – Hôpitaux de Paris",
+        defaults={"details": "Praticien hospitalier jusqu'en 2023."},
+    )
     return user
 
 
@@ -92,6 +102,9 @@ def seed(*, users: dict, stdout) -> None:
             public_interest="Améliorer la prise en charge et l'organisation des soins.",
             population="Bénéficiaires de l'assurance maladie, 2015–2024.",
             duration_months=24,
+            study_start=date(2015, 1, 1),
+            study_end=date(2024, 12, 31),
+            interest_declarations="Aucun lien d'intérêts déclaré par l'équipe.",
         )
         if member:
             team_member_add(
@@ -103,12 +116,13 @@ def seed(*, users: dict, stdout) -> None:
             label="DCIR — consommations de soins de ville",
             justification="Identifier les soins de ville des patients de la cohorte.",
         )
-        document_add(
-            dossier=dossier,
-            by=owner,
-            kind="protocol",
-            upload=SimpleUploadedFile("protocole.pdf", DEMO_PDF, content_type="application/pdf"),
-        )
+        for kind in ("protocol", "impact_assessment"):
+            document_add(
+                dossier=dossier,
+                by=owner,
+                kind=kind,
+                upload=SimpleUploadedFile(f"{kind}.pdf", DEMO_PDF, content_type="application/pdf"),
+            )
         if steps == -1:  # complements requested
             path = [
                 ("submit", "owner", {}),
@@ -133,6 +147,21 @@ def seed(*, users: dict, stdout) -> None:
                 rapporteur_assign(dossier=dossier, rapporteur=users["cesrees"], by=by)
                 rapporteur_assign(dossier=dossier, rapporteur=rapporteur2, by=by)
                 continue
+            if name == "reports":
+                for rapporteur in (users["cesrees"], rapporteur2):
+                    rapporteur_report_file(
+                        dossier=dossier,
+                        by=rapporteur,
+                        report="Protocole solide ; préciser la durée de conservation.",
+                        recommended_opinion=Opinion.FAVOURABLE_WITH_RECOMMENDATIONS,
+                    )
+                continue
             dossier = dossier_transition(dossier=dossier, name=name, by=by, **params)
+        if steps == -1:  # a question waits, unread, for the porteur
+            message_post(
+                dossier=dossier,
+                by=users["guichet"],
+                body="Pouvez-vous préciser la durée de conservation des données ?",
+            )
         created += 1
     stdout.write(f"Dossiers : {created} créé(s), {Dossier.objects.count()} au total.")

@@ -9,7 +9,7 @@ from portal.home import Card, CardItem
 from portal.roles import Role, can, user_roles
 
 from .models import FOLLOWED_STATES, Status, TeamMember
-from .selectors import dossiers_visible_to
+from .selectors import dossiers_visible_to, guichet_queue, unread_messages
 
 # States where the next move belongs to the porteur.
 PORTEUR_TURN = [
@@ -39,8 +39,13 @@ def cards(user) -> list[Card]:
             Card(
                 _("Instruction des dossiers"),
                 _("Dossiers à vérifier et échéances du guichet."),
-                reverse("access_requests:dashboard"),
+                reverse("access_requests:queue"),
                 [
+                    CardItem(
+                        _("à traiter par le guichet"),
+                        guichet_queue(user).count(),
+                        reverse("access_requests:queue"),
+                    ),
                     CardItem(
                         _("à vérifier"),
                         visible.filter(
@@ -97,6 +102,16 @@ def cards(user) -> list[Card]:
                     CardItem(_("en attente de votre action"), waiting.count(), _list_url()),
                     CardItem(_("dossiers visibles"), visible.count(), _list_url()),
                 ],
+            )
+        )
+    unread = unread_messages(user).count()
+    if result:
+        # Every dossier card says how many messages wait, per user.
+        result[-1].items.append(
+            CardItem(
+                _("message(s) non lu(s)"),
+                unread,
+                f"{reverse('access_requests:list')}?non_lus=1",
             )
         )
     return result

@@ -217,6 +217,25 @@ class Dossier(FSMModelMixin, models.Model):
         related_name="redirected_as",
     )
     cnil_renewals = models.PositiveSmallIntegerField(_("prolongations CNIL"), default=0)
+    # The committee's reasons and recommendations (required for "Réservé" and "Défavorable"),
+    # shown to the team with the opinion.
+    cesrees_reasons = models.TextField(_("motifs de l'avis du CESREES"), blank=True)
+    cesrees_recommendations = models.TextField(_("recommandations du CESREES"), blank=True)
+
+    # Follow-up of an authorised project (Direction projets et services utilisateurs).
+    authorisation_expires_on = models.DateField(
+        _("fin de validité de l'autorisation"), null=True, blank=True
+    )
+    agreement_signed_on = models.DateField(_("date de la convention"), null=True, blank=True)
+    data_delivered_on = models.DateField(
+        _("date de mise à disposition des données"), null=True, blank=True
+    )
+    workspace = models.CharField(_("espace projet"), max_length=200, blank=True)
+    results_due_on = models.DateField(_("résultats attendus le"), null=True, blank=True)
+    results_url = models.URLField(_("lien vers les résultats"), max_length=500, blank=True)
+    # When the reminders were sent (one reminder per date, not one per day).
+    expiry_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    results_reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     # Key dates (for the directory, the dashboards and the median durations).
     submitted_on = models.DateField(_("date de dépôt"), null=True, blank=True)
@@ -395,6 +414,20 @@ class RequestedData(models.Model):
         help_text=_("Base ou table, quand elle n'est pas (encore) au catalogue."),
     )
     justification = models.TextField(_("justification"))
+    variables = models.ManyToManyField(
+        "catalogue.Variable",
+        verbose_name=_("variables demandées"),
+        blank=True,
+        related_name="requested_by",
+    )
+    study_start = models.DateField(_("début de la période demandée"), null=True, blank=True)
+    study_end = models.DateField(_("fin de la période demandée"), null=True, blank=True)
+    # A free list until the code lists of the catalogue can be attached (a version field later).
+    codes = models.TextField(
+        _("codes (médicaments, diagnostics, actes)"),
+        blank=True,
+        help_text=_("Un code par ligne, avec sa nomenclature : CIM-10 I63, CCAM EBLA003…"),
+    )
 
     class Meta:
         verbose_name = _("donnée demandée")
@@ -411,6 +444,10 @@ class RequestedData(models.Model):
         if self.database_id:
             return f"{self.database.acronym} — {self.database.name}"
         return self.label
+
+    @cached_property
+    def code_list(self) -> list[str]:
+        return [line.strip() for line in self.codes.splitlines() if line.strip()]
 
     @property
     def catalogue_url(self) -> str:
@@ -515,6 +552,8 @@ class ComplementRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+    # The porteur's deadline to answer (the guichet's clock stops meanwhile).
+    due_on = models.DateField(_("réponse attendue avant le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("demande de compléments")
@@ -556,3 +595,51 @@ class RapporteurAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier.reference}: {self.rapporteur}"
+
+
+class MessageRead(models.Model):
+    """Up to when one user has read the messages of one dossier (unread counts are per user)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dossier_reads"
+    )
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(_("lu jusqu'au"))
+
+    class Meta:
+        verbose_name = _("lecture des messages")
+        verbose_name_plural = _("lectures des messages")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dossier"], name="message_read_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.dossier.reference}: {self.read_at:%d/%m/%Y %H:%M}"
+
+
+class ConflictOfInterest(models.Model):
+    """An organisation a CESREES rapporteur declared links with (shown in the picker)."""
+
+    rapporteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rapporteur"),
+        on_delete=models.CASCADE,
+        related_name="declared_conflicts",
+    )
+    organisation = models.CharField(_("organisme"), max_length=300)
+    details = models.TextField(_("nature du lien"), blank=True)
+    declared_on = models.DateField(_("déclaré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflit d'intérêts déclaré")
+        verbose_name_plural = _("conflits d'intérêts déclarés")
+        ordering = ["organisation", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rapporteur}: {self.organisation}"
+
+    def concerns(self, dossier: Dossier) -> bool:
+        """The declared organisation is the dossier's data controller (case-insensitive)."""
+        mine = self.organisation.strip().casefold()
+        theirs = (dossier.data_controller or "").strip().casefold()
+        return bool(mine and theirs) and (mine in theirs or theirs in mine)

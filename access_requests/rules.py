@@ -6,9 +6,14 @@ helpers answer the finer questions once the dossier is visible.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from portal.roles import Role, can, user_roles
 
-from .models import OPEN_STATES, Dossier, Status, TeamMember
+from .models import OPEN_STATES, Document, Dossier, Route, Status, TeamMember
 
 EDITABLE_STATES = [Status.DRAFT, Status.COMPLEMENTS_REQUESTED, Status.IN_CORRECTION]
 
@@ -70,3 +75,76 @@ def can_manage_team(user, dossier: Dossier) -> bool:
     return dossier.status not in (Status.CLOSED, Status.WITHDRAWN) and (
         is_leader(user, dossier) or user.is_superuser
     )
+
+
+# --- What submission requires (one list: the page shows it, the service enforces it) ------
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: str
+    done: bool
+    url: str
+
+
+def _route_needs_impact_assessment(dossier: Dossier) -> bool:
+    """The standard route goes to the CNIL, which needs the impact assessment (AIPD); the
+    reference methodologies carry their own declaration of conformity instead."""
+    return dossier.route == Route.STANDARD
+
+
+def submission_checklist(dossier: Dossier) -> list[ChecklistItem]:
+    """Every item submission requires, whether it is done, and where to complete it."""
+    ref = dossier.reference
+    edit = reverse("access_requests:edit", args=[ref])
+    upload = reverse("access_requests:document-upload", args=[ref])
+    kinds = set(dossier.documents.values_list("kind", flat=True))
+    project_fields = ("title", "public_summary", "objectives", "public_interest", "data_controller")
+    items = [
+        ChecklistItem(
+            "project",
+            _(
+                "Projet : titre, résumé public, objectifs, intérêt public, responsable de traitement"
+            ),
+            all((getattr(dossier, f) or "").strip() for f in project_fields),
+            f"{edit}#section-projet",
+        ),
+        ChecklistItem(
+            "period",
+            _("Méthode : période d'étude (début et fin)"),
+            bool(dossier.study_start and dossier.study_end)
+            and dossier.study_start <= dossier.study_end,
+            f"{edit}#section-methode",
+        ),
+        ChecklistItem(
+            "data",
+            _("Données : au moins une donnée demandée"),
+            dossier.requested_data.exists(),
+            reverse("access_requests:data-add", args=[ref]),
+        ),
+        ChecklistItem(
+            "team",
+            _("Équipe : déclarations d'intérêts"),
+            bool(dossier.interest_declarations.strip()),
+            f"{edit}#section-equipe",
+        ),
+        ChecklistItem(
+            "protocol",
+            _("Pièces : protocole"),
+            Document.Kind.PROTOCOL in kinds,
+            f"{upload}?kind={Document.Kind.PROTOCOL}",
+        ),
+    ]
+    if _route_needs_impact_assessment(dossier):
+        items.append(
+            ChecklistItem(
+                "impact_assessment",
+                _("Pièces : analyse d'impact (AIPD)"),
+                Document.Kind.IMPACT_ASSESSMENT in kinds,
+                f"{upload}?kind={Document.Kind.IMPACT_ASSESSMENT}",
+            )
+        )
+    return items
+
+
+def missing_for_submission(dossier: Dossier) -> list[ChecklistItem]:
+    return [item for item in submission_checklist(dossier) if not item.done]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.roles import Role, can, user_roles
@@ -16,6 +16,7 @@ from .models import (
     FOLLOWED_STATES,
     Dossier,
     Message,
+    MessageRead,
     RapporteurAssignment,
     Status,
     TeamMember,
@@ -120,4 +121,67 @@ def rapporteur_workload(month_start=None) -> QuerySet:
             assigned_total=Count("cesrees_assignments"),
         )
         .order_by("username")
+    )
+
+
+# --- Unread messages (per user) -------------------------------------------------------
+def _visible_messages(user) -> QuerySet[Message]:
+    """Messages of the dossiers ``user`` sees, that ``user`` may read, written by others."""
+    qs = Message.objects.filter(dossier__in=dossiers_visible_to(user)).exclude(author=user)
+    if not is_hdh_staff(user):
+        qs = qs.filter(kind=Message.Kind.THREAD)
+    return qs
+
+
+def unread_messages(user) -> QuerySet[Message]:
+    """Messages written by others after ``user`` last opened their dossier."""
+    if not getattr(user, "is_authenticated", False):
+        return Message.objects.none()
+    last_read = MessageRead.objects.filter(user=user, dossier=OuterRef("dossier")).values(
+        "read_at"
+    )[:1]
+    return (
+        _visible_messages(user)
+        .annotate(last_read=Subquery(last_read))
+        .filter(Q(last_read__isnull=True) | Q(created_at__gt=F("last_read")))
+    )
+
+
+def unread_counts(user) -> dict[int, int]:
+    """``{dossier id: unread messages}`` for the dossiers with any."""
+    rows = unread_messages(user).values("dossier_id").annotate(n=Count("id")).order_by()
+    return {row["dossier_id"]: row["n"] for row in rows}
+
+
+# --- The guichet's work queue ----------------------------------------------------------
+# The states where the next move is the guichet's, and what that move is.
+GUICHET_TURN = [
+    Status.SUBMITTED,
+    Status.COMPLETENESS_CHECK,
+    Status.ADMISSIBLE,
+    Status.SENT_TO_CESREES,
+    Status.CNIL_REVIEW,
+]
+
+
+def guichet_queue(user) -> QuerySet[Dossier]:
+    """What is the guichet's to do: late first, then by deadline, then the oldest."""
+    return (
+        dossiers_visible_to(user)
+        .filter(status__in=GUICHET_TURN)
+        .select_related("owner")
+        .annotate(n_rapporteurs=Count("assignments"))
+        .order_by(F("due_on").asc(nulls_last=True), "submitted_on", "id")
+    )
+
+
+# --- Rapporteur picker -----------------------------------------------------------------
+def rapporteur_candidates(dossier: Dossier) -> QuerySet:
+    """CESREES rapporteurs not yet on ``dossier``, with their workload and declared
+    conflicts of interest (prefetched as ``declared_conflicts``)."""
+    return (
+        rapporteur_workload()
+        .exclude(cesrees_assignments__dossier=dossier)
+        .prefetch_related("declared_conflicts")
+        .order_by("last_name", "first_name", "username")
     )

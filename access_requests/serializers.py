@@ -32,6 +32,9 @@ PUBLIC_FIELDS = [
     "requested_data",
     "results_summary",
     "results_published_on",
+    "objectives",
+    "public_interest",
+    "results_url",
 ]
 
 
@@ -45,13 +48,43 @@ def public_row(dossier: Dossier) -> dict:
     return row
 
 
+# The committee's reasons and the follow-up of an authorised project (read-only).
+OPINION_AND_FOLLOW_UP_FIELDS = [
+    "cesrees_reasons",
+    "cesrees_recommendations",
+    "authorisation_expires_on",
+    "agreement_signed_on",
+    "data_delivered_on",
+    "workspace",
+    "results_due_on",
+    "results_url",
+]
+
+
 class RequestedDataSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     catalogue_url = serializers.CharField(read_only=True)
+    variables = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    variable_names = serializers.ListField(
+        child=serializers.CharField(), required=False, write_only=True
+    )
 
     class Meta:
         model = RequestedData
-        fields = ["id", "name", "database", "table", "catalogue_url", "label", "justification"]
+        fields = [
+            "id",
+            "name",
+            "database",
+            "table",
+            "catalogue_url",
+            "label",
+            "variables",
+            "variable_names",
+            "study_start",
+            "study_end",
+            "codes",
+            "justification",
+        ]
         read_only_fields = ["id"]
 
 
@@ -148,6 +181,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "status_label",
             *KEY_DATE_FIELDS,
             "results_summary",
+            *OPINION_AND_FOLLOW_UP_FIELDS,
             "requested_data",
             "documents",
             "created_at",
@@ -159,6 +193,7 @@ class DossierSerializer(serializers.ModelSerializer):
             *DECISION_FIELDS,
             *KEY_DATE_FIELDS,
             "results_summary",
+            *OPINION_AND_FOLLOW_UP_FIELDS,
             "created_at",
             "updated_at",
         ]
@@ -173,4 +208,11 @@ class TransitionRequestSerializer(serializers.Serializer):
     items = serializers.CharField(required=False, allow_blank=True)
     answer = serializers.CharField(required=False, allow_blank=True)
     opinion = serializers.CharField(required=False, allow_blank=True)
+    reasons = serializers.CharField(required=False, allow_blank=True)
+    recommendations = serializers.CharField(required=False, allow_blank=True)
     route = serializers.CharField(required=False, allow_blank=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    signed_on = serializers.DateField(required=False, allow_null=True)
+    results_due_on = serializers.DateField(required=False, allow_null=True)
+    workspace = serializers.CharField(required=False, allow_blank=True)
+    results_url = serializers.URLField(required=False, allow_blank=True)

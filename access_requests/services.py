@@ -31,6 +31,7 @@ from .models import (
     Dossier,
     HistoryEntry,
     Message,
+    MessageRead,
     Opinion,
     RapporteurAssignment,
     RequestedData,
@@ -47,6 +48,7 @@ from .rules import (
     is_hdh_staff,
     is_instructor,
     is_leader,
+    missing_for_submission,
 )
 
 
@@ -79,6 +81,18 @@ def rapporteur_monthly_limit() -> int:
     return getattr(settings, "ACCESS_RAPPORTEUR_MONTHLY_LIMIT", 4)
 
 
+def complements_working_days() -> int:
+    return getattr(settings, "ACCESS_COMPLEMENTS_WORKING_DAYS", 20)
+
+
+def authorisation_default_months() -> int:
+    return getattr(settings, "ACCESS_AUTHORISATION_DEFAULT_MONTHS", 36)
+
+
+def follow_up_reminder_days() -> int:
+    return getattr(settings, "ACCESS_FOLLOW_UP_REMINDER_DAYS", 60)
+
+
 def document_max_bytes() -> int:
     return getattr(settings, "ACCESS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
@@ -101,10 +115,24 @@ class TransitionSpec:
     actor: str  # a key of ACTORS
     notify: tuple[str, ...]  # "team", "guichet", "projets", "rapporteurs"
     destructive: bool = False
+    # What will happen, said before the user confirms (every destructive step has one).
+    consequence: str = ""
+    # Steps that cannot be undone go through a confirmation page.
+    confirm: bool = False
 
 
-def _spec(name, label, actor, *notify, destructive=False) -> TransitionSpec:
-    return TransitionSpec(name, label, actor, tuple(notify), destructive)
+def _spec(
+    name, label, actor, *notify, destructive=False, consequence="", confirm=None
+) -> TransitionSpec:
+    return TransitionSpec(
+        name,
+        label,
+        actor,
+        tuple(notify),
+        destructive,
+        consequence,
+        destructive if confirm is None else confirm,
+    )
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -141,9 +169,32 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "rapporteur",
             "team",
             "guichet",
+            consequence=gettext_lazy(
+                "L'avis du comité est définitif : il est communiqué au porteur et publié au "
+                "répertoire avec sa date."
+            ),
+            confirm=True,
         ),
-        _spec("go_to_cnil", gettext_lazy("Poursuivre vers la CNIL"), "porteur", "guichet"),
-        _spec("correct", gettext_lazy("Corriger le dossier"), "porteur", "guichet"),
+        _spec(
+            "go_to_cnil",
+            gettext_lazy("Poursuivre vers la CNIL"),
+            "porteur",
+            "guichet",
+            consequence=gettext_lazy(
+                "Le dossier part tel quel, avec l'avis du CESREES, à la CNIL, qui a deux mois "
+                "pour décider (une prolongation possible)."
+            ),
+        ),
+        _spec(
+            "correct",
+            gettext_lazy("Corriger le dossier"),
+            "porteur",
+            "guichet",
+            consequence=gettext_lazy(
+                "Vous modifiez le dossier pour tenir compte de l'avis, puis vous le redéposez : "
+                "il repasse par la vérification du guichet et par le CESREES."
+            ),
+        ),
         _spec(
             "authorise",
             gettext_lazy("Enregistrer l'autorisation CNIL"),
@@ -158,6 +209,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "guichet",
             "team",
             destructive=True,
+            consequence=gettext_lazy(
+                "La procédure s'arrête : le porteur devra déposer un nouveau dossier."
+            ),
         ),
         _spec(
             "sign_agreement", gettext_lazy("Enregistrer la convention signée"), "projets", "team"
@@ -169,12 +223,39 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             "team",
         ),
         _spec("start_project", gettext_lazy("Démarrer le projet"), "projets", "team"),
-        _spec("close", gettext_lazy("Clore le projet"), "projets", "team", "guichet"),
         _spec(
-            "withdraw", gettext_lazy("Retirer le dossier"), "porteur", "guichet", destructive=True
+            "close",
+            gettext_lazy("Clore le projet"),
+            "projets",
+            "team",
+            "guichet",
+            destructive=True,
+            consequence=gettext_lazy(
+                "Le projet est clos : plus aucune étape n'est possible, et le lien vers ses "
+                "résultats est publié au répertoire public."
+            ),
         ),
         _spec(
-            "redirect", gettext_lazy("Réorienter le dossier"), "guichet", "team", destructive=True
+            "withdraw",
+            gettext_lazy("Retirer le dossier"),
+            "porteur",
+            "guichet",
+            destructive=True,
+            consequence=gettext_lazy(
+                "La procédure s'arrête pour de bon : le dossier ne pourra plus être modifié ni "
+                "redéposé ; il faudra en créer un nouveau."
+            ),
+        ),
+        _spec(
+            "redirect",
+            gettext_lazy("Réorienter le dossier"),
+            "guichet",
+            "team",
+            destructive=True,
+            consequence=gettext_lazy(
+                "Ce dossier est clos et le projet se poursuit dans un nouveau brouillon, en "
+                "procédure simplifiée, que le porteur complète et dépose."
+            ),
         ),
     ]
 }
@@ -183,7 +264,6 @@ SYSTEM_TRANSITIONS = frozenset({"file_opinion"})
 PORTEUR_TRANSITIONS = [n for n, s in TRANSITIONS.items() if s.actor == "porteur"]
 
 CONDITION_MESSAGES = {
-    "send_to_cesrees": gettext_lazy("Désignez deux rapporteurs avant de saisir le CESREES."),
     "declare_admissible": gettext_lazy(
         "Un dossier en procédure simplifiée s'enregistre au répertoire, sans CESREES ni CNIL."
     ),
@@ -191,14 +271,69 @@ CONDITION_MESSAGES = {
 }
 
 
+RAPPORTEURS_REQUIRED = 2
+
+
+def transition_blocker(dossier: Dossier, name: str) -> str:
+    """Why step ``name`` cannot run yet although the dossier is at the right state ("" when
+    it can). The pages show it beside the disabled button, and the services refuse with it."""
+    if name == "submit":
+        missing = missing_for_submission(dossier)
+        if missing:
+            return _("Complétez la liste avant de déposer (%(n)d élément(s) manquant(s)).") % {
+                "n": len(missing)
+            }
+    elif name == "send_to_cesrees":
+        n = dossier.assignments.count()
+        if n < RAPPORTEURS_REQUIRED:
+            return _("Désignez %(required)d rapporteurs (%(n)d/%(required)d)") % {
+                "required": RAPPORTEURS_REQUIRED,
+                "n": n,
+            }
+    elif name == "file_opinion":
+        assigned = dossier.assignments.count()
+        filed = dossier.assignments.filter(report_filed_at__isnull=False).count()
+        if assigned == 0 or filed < assigned:
+            return _("Attendez le rapport de chaque rapporteur (%(n)d/%(total)d déposés)") % {
+                "n": filed,
+                "total": assigned,
+            }
+    return ""
+
+
+BLOCKABLE = frozenset({"submit", "send_to_cesrees", "file_opinion"})
+
+
 def may_act(user, dossier: Dossier, name: str) -> bool:
     """True when ``user``'s role may perform transition ``name`` on ``dossier`` now."""
     spec = TRANSITIONS[name]
-    return ACTORS[spec.actor](user, dossier) and can_proceed(getattr(dossier, name))
+    return (
+        ACTORS[spec.actor](user, dossier)
+        and can_proceed(getattr(dossier, name))
+        and not (name in BLOCKABLE and transition_blocker(dossier, name))
+    )
 
 
 def available_transitions(user, dossier: Dossier) -> list[TransitionSpec]:
     return [s for n, s in TRANSITIONS.items() if may_act(user, dossier, n)]
+
+
+def blocked_transitions(user, dossier: Dossier) -> list[tuple[TransitionSpec, str]]:
+    """The steps ``user`` will take from this state once a condition is met, with the reason
+    they cannot run yet (shown disabled rather than hidden)."""
+    blocked = []
+    for name in BLOCKABLE:
+        spec = TRANSITIONS[name]
+        method = getattr(dossier, name)
+        if not ACTORS[spec.actor](user, dossier):
+            continue
+        if not can_proceed(method, check_conditions=False):
+            continue
+        reason = transition_blocker(dossier, name)
+        if reason:
+            blocked.append((spec, reason))
+    order = list(TRANSITIONS)
+    return sorted(blocked, key=lambda pair: order.index(pair[0].name))
 
 
 # --- The state machine ----------------------------------------------------------------
@@ -225,6 +360,10 @@ def dossier_transition(
                 _("Action « %(action)s » impossible : le dossier est « %(status)s ».")
                 % {"action": spec.label, "status": dossier.get_status_display()}
             )
+        # (submission says which items are missing: its effect checks the same checklist)
+        blocker = transition_blocker(dossier, name) if name in BLOCKABLE - {"submit"} else ""
+        if blocker and not (by is None and name in SYSTEM_TRANSITIONS):
+            raise DossierError(blocker)
         if not can_proceed(method):
             raise DossierError(str(CONDITION_MESSAGES.get(name, _("Conditions non remplies."))))
         before = dossier.status
@@ -270,17 +409,12 @@ def _require(value: str, message: str) -> str:
 
 
 def _effect_submit(dossier: Dossier, *, today, **kwargs):
-    missing = [
-        str(Dossier._meta.get_field(f).verbose_name)
-        for f in ("title", "public_summary", "objectives", "data_controller")
-        if not getattr(dossier, f).strip()
-    ]
-    if not dossier.requested_data.exists():
-        missing.append(_("au moins une donnée demandée"))
-    if not dossier.documents.filter(kind=Document.Kind.PROTOCOL).exists():
-        missing.append(_("le protocole"))
+    missing = missing_for_submission(dossier)
     if missing:
-        raise DossierError(_("Dossier incomplet, il manque : %(m)s.") % {"m": ", ".join(missing)})
+        raise DossierError(
+            _("Dossier incomplet, il manque : %(m)s.")
+            % {"m": " ; ".join(str(item.label) for item in missing)}
+        )
     if dossier.submitted_on is None:
         dossier.submitted_on = today
     dossier.due_on = workdays.add_working_days(today, completeness_working_days())
@@ -289,7 +423,13 @@ def _effect_submit(dossier: Dossier, *, today, **kwargs):
 
 def _effect_request_complements(dossier: Dossier, *, by, items: str = "", **kwargs):
     items = _require(items, _("Indiquez les éléments à compléter, un par ligne."))
-    ComplementRequest.objects.create(dossier=dossier, items=items, requested_by=by)
+    today = kwargs.get("today") or timezone.localdate()
+    ComplementRequest.objects.create(
+        dossier=dossier,
+        items=items,
+        requested_by=by,
+        due_on=workdays.add_working_days(today, complements_working_days()),
+    )
     dossier.due_on = None  # the clock stops while the porteur completes the dossier
     return {"complements": items}
 
@@ -320,12 +460,32 @@ def _effect_send_to_cesrees(dossier: Dossier, *, today, **kwargs):
     return {"due_on": dossier.due_on}
 
 
-def _effect_file_opinion(dossier: Dossier, *, by, today, opinion: str = "", **kwargs):
+OPINIONS_NEEDING_REASONS = frozenset({Opinion.RESERVED, Opinion.UNFAVOURABLE})
+
+
+def _effect_file_opinion(
+    dossier: Dossier,
+    *,
+    by,
+    today,
+    opinion: str = "",
+    reasons: str = "",
+    recommendations: str = "",
+    **kwargs,
+):
     allowed = {o.value for o in Opinion} - ({Opinion.TACIT.value} if by is not None else set())
     if opinion not in allowed:
         raise DossierError(_("Choisissez l'avis du CESREES."))
+    reasons, recommendations = (reasons or "").strip(), (recommendations or "").strip()
+    if opinion in OPINIONS_NEEDING_REASONS and not (reasons and recommendations):
+        raise DossierError(
+            _("Un avis « %(opinion)s » donne ses motifs et ses recommandations au porteur.")
+            % {"opinion": Opinion(opinion).label}
+        )
     dossier.cesrees_opinion = opinion
     dossier.cesrees_opinion_on = today
+    dossier.cesrees_reasons = reasons
+    dossier.cesrees_recommendations = recommendations
     dossier.due_on = None
     return {"opinion": opinion}
 
@@ -343,21 +503,60 @@ def _effect_clear_due(dossier: Dossier, **kwargs):
 
 
 def _cnil_effect(decision: str):
-    def effect(dossier: Dossier, *, today, **kwargs):
+    def effect(dossier: Dossier, *, today, expires_on: date | None = None, **kwargs):
         dossier.cnil_decision = decision
         dossier.cnil_decision_on = today
         dossier.due_on = None
         if decision != Status.AUTHORISED:
             dossier.closed_on = today
-        return {"cnil_decision": decision}
+            return {"cnil_decision": decision}
+        # Without a date in the decision, the authorisation runs for the project's duration.
+        if expires_on is None:
+            expires_on = workdays.add_months(
+                today, dossier.duration_months or authorisation_default_months()
+            )
+        if expires_on <= today:
+            raise DossierError(_("La fin de validité de l'autorisation doit être à venir."))
+        dossier.authorisation_expires_on = expires_on
+        return {"cnil_decision": decision, "authorisation_expires_on": expires_on}
 
     return effect
+
+
+def _effect_sign_agreement(
+    dossier: Dossier, *, today, signed_on: date | None = None, results_due_on=None, **kwargs
+):
+    signed_on = signed_on or today
+    if signed_on > today:
+        raise DossierError(_("La date de la convention ne peut pas être à venir."))
+    dossier.agreement_signed_on = signed_on
+    dossier.results_due_on = results_due_on or dossier.authorisation_expires_on
+    if dossier.results_due_on is None and dossier.duration_months:
+        dossier.results_due_on = workdays.add_months(signed_on, dossier.duration_months)
+    return {"agreement_signed_on": signed_on, "results_due_on": dossier.results_due_on}
+
+
+def _effect_make_data_available(dossier: Dossier, *, today, workspace: str = "", **kwargs):
+    dossier.workspace = _require(workspace, _("Indiquez l'espace projet où sont les données."))
+    dossier.data_delivered_on = today
+    return {"workspace": dossier.workspace, "data_delivered_on": today}
 
 
 def _effect_close(dossier: Dossier, *, today, **kwargs):
     dossier.closed_on = today
     dossier.due_on = None
     return {}
+
+
+def _effect_close_project(dossier: Dossier, *, today, results_url: str = "", **kwargs):
+    results_url = _require(
+        results_url, _("Indiquez le lien vers les résultats (publié au répertoire).")
+    )
+    if not results_url.startswith(("https://", "http://")):
+        raise DossierError(_("Le lien vers les résultats doit commencer par https://."))
+    dossier.results_url = results_url
+    _effect_close(dossier, today=today)
+    return {"results_url": results_url}
 
 
 def _effect_redirect(dossier: Dossier, *, by, today, route: str = "", **kwargs):
@@ -386,16 +585,18 @@ def _redirected_copy(dossier: Dossier, *, route: str, by, year: int) -> Dossier:
     TeamMember.objects.bulk_create(
         TeamMember(dossier=successor, user_id=m.user_id, role=m.role) for m in dossier.team.all()
     )
-    RequestedData.objects.bulk_create(
-        RequestedData(
+    for d in dossier.requested_data.prefetch_related("variables"):
+        copy = RequestedData.objects.create(
             dossier=successor,
             database_id=d.database_id,
             table_id=d.table_id,
             label=d.label,
             justification=d.justification,
+            study_start=d.study_start,
+            study_end=d.study_end,
+            codes=d.codes,
         )
-        for d in dossier.requested_data.all()
-    )
+        copy.variables.set(d.variables.all())
     audit_record(
         actor=by,
         action="dossier.create",
@@ -418,7 +619,9 @@ _EFFECTS = {
     "authorise": _cnil_effect(Status.AUTHORISED),
     "refuse": _cnil_effect(Status.REFUSED),
     "close_without_action": _cnil_effect(Status.CLOSED_WITHOUT_ACTION),
-    "close": _effect_close,
+    "sign_agreement": _effect_sign_agreement,
+    "make_data_available": _effect_make_data_available,
+    "close": _effect_close_project,
     "withdraw": _effect_close,
     "redirect": _effect_redirect,
 }
@@ -511,6 +714,15 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+def check_study_period(start: date | None, end: date | None) -> None:
+    """A study period ends on or after its start (the form says it first, the service too)."""
+    if start and end and end < start:
+        raise DossierError(
+            _("La période d'étude finit le %(end)s, avant son début le %(start)s.")
+            % {"end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")}
+        )
+
+
 def dossier_create(*, by, title: str, **fields) -> Dossier:
     """A new draft dossier led by ``by``, with the next reference of the year."""
     if not can(by, "dossier.create"):
@@ -518,6 +730,7 @@ def dossier_create(*, by, title: str, **fields) -> Dossier:
     unknown = set(fields) - set(DOSSIER_FIELDS)
     if unknown:
         raise DossierError(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
+    check_study_period(fields.get("study_start"), fields.get("study_end"))
     year = timezone.localdate().year
     for _attempt in range(5):
         try:
@@ -539,6 +752,9 @@ def dossier_update(*, dossier: Dossier, by, data: dict) -> Dossier:
     if not can_edit(by, dossier):
         raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
     fields = [f for f in data if f in DOSSIER_FIELDS]
+    check_study_period(
+        data.get("study_start", dossier.study_start), data.get("study_end", dossier.study_end)
+    )
     with transaction.atomic():
         before = {f: getattr(dossier, f) for f in fields}
         for f in fields:
@@ -602,12 +818,39 @@ def team_member_remove(*, member: TeamMember, by) -> None:
 
 
 def requested_data_add(
-    *, dossier: Dossier, by, justification: str, label: str = "", **links
+    *,
+    dossier: Dossier,
+    by,
+    justification: str,
+    label: str = "",
+    variables=(),
+    study_start: date | None = None,
+    study_end: date | None = None,
+    codes: str = "",
+    **links,
 ) -> RequestedData:
-    """Ask for a catalogue database or table (or a described dataset), with a justification."""
+    """Ask for a catalogue database or table (or a described dataset), with a justification,
+    down to the table's variables, for a study period, with the codes that select the
+    population (a free list until code lists can be attached)."""
     if not can_edit(by, dossier):
         raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
     justification = _require(justification, _("Justifiez la demande de ces données."))
+    check_study_period(study_start, study_end)
+    for bound in (study_start, study_end):
+        outside = (
+            bound
+            and dossier.study_start
+            and dossier.study_end
+            and not dossier.study_start <= bound <= dossier.study_end
+        )
+        if outside:
+            raise DossierError(
+                _("La période demandée sort de la période d'étude du dossier (%(s)s – %(e)s).")
+                % {
+                    "s": dossier.study_start.strftime("%d/%m/%Y"),
+                    "e": dossier.study_end.strftime("%d/%m/%Y"),
+                }
+            )
     links = {k: v for k, v in links.items() if v is not None and k in ("database", "table")}
     table, database = links.get("table"), links.get("database")
     if table is not None:
@@ -618,14 +861,51 @@ def requested_data_add(
         raise DossierError(
             _("Choisissez une base ou une table du catalogue, ou décrivez les données.")
         )
+    variables = list(variables or [])
+    if variables and (table is None or any(v.table_id != table.pk for v in variables)):
+        raise DossierError(_("Les variables demandées appartiennent à la table choisie."))
+    codes = "\n".join(line.strip() for line in (codes or "").splitlines() if line.strip())
     with transaction.atomic():
         item = RequestedData.objects.create(
-            dossier=dossier, label=label, justification=justification, **links
+            dossier=dossier,
+            label=label,
+            justification=justification,
+            study_start=study_start,
+            study_end=study_end,
+            codes=codes,
+            **links,
         )
+        item.variables.set(variables)
         audit_record(
-            actor=by, action="dossier.data_request", target=dossier, changes={"data": str(item)}
+            actor=by,
+            action="dossier.data_request",
+            target=dossier,
+            changes={"data": str(item), "variables": [v.name for v in variables]},
         )
     return item
+
+
+def requested_data_remove(*, item: RequestedData, by) -> None:
+    if not can_edit(by, item.dossier):
+        raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="dossier.data_remove",
+            target=item.dossier,
+            changes={"data": str(item)},
+        )
+        item.delete()
+
+
+def messages_mark_read(*, dossier: Dossier, user) -> None:
+    """``user`` has now read every message of ``dossier`` (a read receipt, not audited: it
+    changes nothing of the dossier)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    MessageRead.objects.update_or_create(
+        user=user, dossier=dossier, defaults={"read_at": timezone.now()}
+    )
 
 
 def document_add(*, dossier: Dossier, by, kind: str, upload: UploadedFile) -> Document:
@@ -847,3 +1127,54 @@ def deadlines_remind(*, today: date | None = None, days: int | None = None) -> l
             )
         )
     return [d.reference for d in due]
+
+
+# --- Follow-up of authorised projects -------------------------------------------------
+FOLLOW_UP_REMINDERS = (
+    # (date field, "already reminded" field, subject)
+    (
+        "authorisation_expires_on",
+        "expiry_reminded_on",
+        gettext_lazy("[%(ref)s] L'autorisation arrive à échéance le %(d)s"),
+    ),
+    (
+        "results_due_on",
+        "results_reminded_on",
+        gettext_lazy("[%(ref)s] Résultats attendus le %(d)s"),
+    ),
+)
+
+
+def follow_up_remind(*, today: date | None = None, days: int | None = None) -> list[str]:
+    """E-mail the team and the projects directorate once when a running project's
+    authorisation expires, or its results are due, within ``days`` days."""
+    today = today or timezone.localdate()
+    days = follow_up_reminder_days() if days is None else days
+    horizon = today + timedelta(days=days)
+    running = [Status.AUTHORISED, Status.AGREEMENT_SIGNED, Status.DATA_AVAILABLE]
+    running.append(Status.IN_PROGRESS)
+    sent = []
+    for date_field, flag, subject in FOLLOW_UP_REMINDERS:
+        due = Dossier.objects.filter(
+            status__in=running,
+            **{f"{date_field}__isnull": False, f"{date_field}__lte": horizon, flag: None},
+        )
+        for dossier in due:
+            with transaction.atomic():
+                when = getattr(dossier, date_field)
+                Dossier.objects.filter(pk=dossier.pk).update(**{flag: today})
+                audit_record(
+                    actor=None,
+                    action="dossier.follow_up_remind",
+                    target=dossier,
+                    changes={date_field: when},
+                )
+                _notify(
+                    dossier,
+                    ("team", "projets"),
+                    subject=str(subject) % {"ref": dossier.reference, "d": f"{when:%d/%m/%Y}"},
+                    body=_("Dossier %(ref)s — %(title)s")
+                    % {"ref": dossier.reference, "title": dossier.title},
+                )
+            sent.append(f"{dossier.reference}:{date_field}")
+    return sent

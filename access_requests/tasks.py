@@ -31,3 +31,12 @@ def daily_deadlines() -> dict:
     tacit = dossiers_apply_tacit_opinions()
     reminded = deadlines_remind()
     return {"tacit_opinions": tacit, "reminded": reminded}
+
+
+@shared_task(name="access_requests.follow_up_reminders")
+def follow_up_reminders() -> list[str]:
+    """Every morning: tell the team and the projects directorate, once, that an
+    authorisation expires or results are due within ACCESS_FOLLOW_UP_REMINDER_DAYS days."""
+    from .services import follow_up_remind
+
+    return follow_up_remind()

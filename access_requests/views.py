@@ -31,6 +31,8 @@ from .forms import (
     TransitionForm,
 )
 from .models import Message, Route, Status
+from .needs import needs_outline, render_odt, render_pdf
+from .progress import dossier_progress
 from .rules import (
     can_edit,
     can_manage_team,
@@ -40,6 +42,7 @@ from .rules import (
     is_hdh_staff,
     is_instructor,
     is_leader,
+    submission_checklist,
     team_role,
 )
 from .selectors import (
@@ -48,7 +51,10 @@ from .selectors import (
     dossier_search,
     dossiers_public,
     dossiers_visible_to,
+    guichet_queue,
     messages_visible_to,
+    unread_counts,
+    unread_messages,
 )
 from .serializers import PUBLIC_FIELDS, public_row
 from .stats import dashboard_figures
@@ -96,31 +102,127 @@ def _form_page(
 def dossier_list(request):
     filters = _filters(request)
     qs = dossier_search(dossiers_visible_to(request.user), **filters).select_related("owner")
+    unread = unread_counts(request.user)
+    only_unread = bool(request.GET.get("non_lus"))
+    if only_unread:
+        qs = qs.filter(pk__in=list(unread))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     return render(
         request,
         "access_requests/list.html",
         {
             "page": page,
+            "progress": {d.pk: dossier_progress(d, request.user, today) for d in page},
             "filters": filters,
             "routes": Route.choices,
             "statuses": Status.choices,
             "today": timezone.localdate(),
             "can_create": can(request.user, "dossier.create"),
+            "can_dashboard": can(request.user, "dossier.instruct")
+            or can(request.user, "dossier.follow"),
+            "can_queue": can(request.user, "dossier.instruct"),
+            "unread": unread,
+            "only_unread": only_unread,
         },
     )
 
 
+def _dossier_form_page(request, dossier, form, *, title: str, submit: str, status: int = 200):
+    """The sectioned form, with its error summary and the draft's data, team and pieces."""
+    return render(
+        request,
+        "access_requests/dossier_form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "checklist": submission_checklist(dossier) if dossier else [],
+            "requested": dossier.requested_data.select_related("database", "table__database")
+            if dossier
+            else [],
+            "documents": dossier.documents.all() if dossier else [],
+            "team": dossier.team.select_related("user") if dossier else [],
+        },
+        status=status,
+    )
+
+
+def _autosaved_draft(request):
+    """The draft an earlier autosave of this page created (its reference comes back in the
+    form), checked through the selector and the edit rule like any other edit."""
+    reference = request.POST.get("autosave_reference", "").strip()
+    if not reference:
+        return None
+    dossier = _dossier(request, reference)
+    if not can_edit(request.user, dossier):
+        raise PermissionDenied
+    return dossier
+
+
+def _valid_part(form) -> dict:
+    """The fields that passed validation (an autosave keeps them and leaves the rest)."""
+    return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+
+
 @capability_required("dossier.create")
 def dossier_create(request):
-    form = DossierForm(request.POST or None)
+    dossier = _autosaved_draft(request) if request.method == "POST" else None
+    form = DossierForm(request.POST or None, instance=dossier)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        dossier = services.dossier_create(by=request.user, **data)
-        messages.success(request, _("Dossier %(ref)s créé.") % {"ref": dossier.reference})
-        return redirect(dossier)
-    return _form_page(
-        request, None, form, title=_("Nouveau dossier"), submit=_("Créer le brouillon")
+        try:
+            if dossier is None:
+                dossier = services.dossier_create(by=request.user, **data)
+            else:
+                services.dossier_update(dossier=dossier, by=request.user, data=data)
+        except services.DossierError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dossier %(ref)s créé.") % {"ref": dossier.reference})
+            return redirect(dossier)
+    status = 200
+    return _dossier_form_page(
+        request,
+        dossier,
+        form,
+        title=_("Nouveau dossier"),
+        submit=_("Enregistrer le brouillon"),
+        status=status,
+    )
+
+
+@login_required
+def dossier_autosave(request):
+    """Save as you go (htmx, on every change): the valid fields are saved, the first save
+    of a new dossier creates its draft. Answers the fragment that says what was saved."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    dossier = _autosaved_draft(request)  # checks the edit rule when the draft exists
+    if dossier is None and not can(request.user, "dossier.create"):
+        raise PermissionDenied
+    form = DossierForm(request.POST, instance=dossier)
+    form.is_valid()
+    data = _valid_part(form)
+    error = ""
+    try:
+        if dossier is None:
+            if data.get("title"):
+                dossier = services.dossier_create(by=request.user, **data)
+        elif data:
+            services.dossier_update(dossier=dossier, by=request.user, data=data)
+    except services.DossierError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "access_requests/_autosave.html",
+        {
+            "dossier": dossier,
+            "errors": len(form.errors),
+            "error": error,
+            "saved_at": timezone.localtime(),
+        },
     )
 
 
@@ -129,12 +231,25 @@ def dossier_detail(request, reference):
     dossier = _dossier(request, reference)
     user = request.user
     staff = is_hdh_staff(user)
+    unread_ids = set(unread_messages(user).filter(dossier=dossier).values_list("pk", flat=True))
+    transitions = services.available_transitions(user, dossier)
+    blocked = services.blocked_transitions(user, dossier)
+    porteur_may_submit = any(t.name == "submit" for t in transitions) or any(
+        spec.name == "submit" for spec, _reason in blocked
+    )
     context = {
         "dossier": dossier,
         "today": timezone.localdate(),
-        "transitions": services.available_transitions(user, dossier),
+        "progress": dossier_progress(dossier, user),
+        "transitions": transitions,
+        "blocked": blocked,
+        "checklist": submission_checklist(dossier) if porteur_may_submit else [],
+        "unread_ids": unread_ids,
+        "needs_formats": NEEDS_FORMATS,
         "team": dossier.team.select_related("user"),
-        "requested": dossier.requested_data.select_related("database", "table__database"),
+        "requested": dossier.requested_data.select_related(
+            "database", "table__database"
+        ).prefetch_related("variables"),
         "documents": dossier.documents.select_related("uploaded_by"),
         "history": dossier.history.select_related("actor"),
         "thread": messages_visible_to(user, dossier).filter(kind=Message.Kind.THREAD),
@@ -160,8 +275,18 @@ def dossier_detail(request, reference):
         "predecessor": dossiers_visible_to(user).filter(pk=dossier.redirected_from_id).first()
         if dossier.redirected_from_id
         else None,
+        "pending_complement": dossier.complements.filter(answered_at__isnull=True).last(),
+        "reports_filed": dossier.assignments.filter(report_filed_at__isnull=False).count(),
+        "reports_total": dossier.assignments.count(),
+        "opinion_options": [
+            t for t in transitions if t.name in ("go_to_cnil", "correct", "withdraw")
+        ]
+        if dossier.status == Status.CESREES_OPINION
+        else [],
     }
-    return render(request, "access_requests/detail.html", context)
+    response = render(request, "access_requests/detail.html", context)
+    services.messages_mark_read(dossier=dossier, user=user)  # after the page showed them new
+    return response
 
 
 @login_required
@@ -171,11 +296,21 @@ def dossier_edit(request, reference):
         raise PermissionDenied
     form = DossierForm(request.POST or None, instance=dossier)
     if request.method == "POST" and form.is_valid():
-        services.dossier_update(dossier=dossier, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("Dossier enregistré."))
-        return redirect(dossier)
-    return _form_page(
-        request, dossier, form, title=_("Modifier le dossier"), submit=_("Enregistrer")
+        try:
+            services.dossier_update(dossier=dossier, by=request.user, data=form.cleaned_data)
+        except services.DossierError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Dossier enregistré."))
+            return redirect(dossier)
+    status = 200
+    return _dossier_form_page(
+        request,
+        dossier,
+        form,
+        title=_("Modifier le dossier"),
+        submit=_("Enregistrer"),
+        status=status,
     )
 
 
@@ -189,7 +324,22 @@ def dossier_action(request, reference, name):
         raise PermissionDenied
     form = TransitionForm(request.POST or None, transition=name)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    confirmed = request.POST.get("confirmed") == "1"
+    if request.method == "POST" and "back" in request.POST:
+        form = TransitionForm(initial=request.POST.dict(), transition=name)
+    elif request.method == "POST" and form.is_valid() and spec.confirm and not confirmed:
+        # Steps that cannot be undone: say what will happen, then ask again.
+        return render(
+            request,
+            "access_requests/confirm.html",
+            {
+                "dossier": dossier,
+                "spec": spec,
+                "summary": form.summary(),
+                "posted": [(k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"],
+            },
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             services.dossier_transition(
                 dossier=dossier,
@@ -210,17 +360,22 @@ def dossier_action(request, reference, name):
             return redirect(dossier)
     warning = ""
     if request.method == "GET" and not services.may_act(request.user, dossier, name):
-        warning = _("Cette étape n'est pas possible dans l'état actuel du dossier (%(s)s).") % {
-            "s": dossier.get_status_display()
-        }
-    return _form_page(
+        warning = services.transition_blocker(dossier, name) or _(
+            "Cette étape n'est pas possible dans l'état actuel du dossier (%(s)s)."
+        ) % {"s": dossier.get_status_display()}
+    return render(
         request,
-        dossier,
-        form,
-        title=str(spec.label),
-        submit=str(spec.label),
-        warning=warning,
-        destructive=spec.destructive,
+        "access_requests/form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": str(spec.label),
+            "submit": _("Continuer") if spec.confirm else str(spec.label),
+            "warning": warning,
+            "consequence": spec.consequence,
+            "destructive": spec.destructive,
+            "disabled": bool(warning),
+        },
         status=status,
     )
 
@@ -265,7 +420,10 @@ def document_upload(request, reference):
     return _service_form(
         request,
         dossier,
-        DocumentForm(request.POST or None, request.FILES or None),
+        # the checklist links here with the kind of piece it misses
+        DocumentForm(
+            request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+        ),
         lambda d: services.document_add(
             dossier=dossier, by=request.user, kind=d["kind"], upload=d["file"]
         ),
@@ -336,12 +494,52 @@ def team_remove(request, reference, member_id):
     member = get_object_or_404(dossier.team.select_related("user"), pk=member_id)
     if not can_manage_team(request.user, dossier):
         raise PermissionDenied
-    if request.method != "POST":  # after the checks: a GET tells nothing to who may not
-        return HttpResponseNotAllowed(["POST"])
-    services.team_member_remove(member=member, by=request.user)
     name = member.user.get_full_name() or member.user.get_username()
+    if request.method != "POST":  # after the checks: say what will happen, ask to confirm
+        return _confirm_removal(
+            request,
+            dossier,
+            title=_("Retirer %(name)s de l'équipe") % {"name": name},
+            consequence=_(
+                "%(name)s ne verra plus ce dossier ni ses échanges, et ne recevra plus ses "
+                "notifications. Vous pourrez l'ajouter de nouveau."
+            )
+            % {"name": name},
+        )
+    services.team_member_remove(member=member, by=request.user)
     messages.success(request, _("%(name)s ne fait plus partie de l'équipe.") % {"name": name})
     return redirect(dossier.get_absolute_url() + "#equipe")
+
+
+def _confirm_removal(request, dossier, *, title: str, consequence: str):
+    return render(
+        request,
+        "access_requests/confirm_removal.html",
+        {"dossier": dossier, "title": title, "consequence": consequence},
+    )
+
+
+@login_required
+def data_remove(request, reference, item_id):
+    dossier = _dossier(request, reference)
+    item = get_object_or_404(
+        dossier.requested_data.select_related("database", "table__database"), pk=item_id
+    )
+    if not can_edit(request.user, dossier):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _confirm_removal(
+            request,
+            dossier,
+            title=_("Retirer « %(name)s » des données demandées") % {"name": item.display_name},
+            consequence=_(
+                "Cette donnée, ses variables, sa période et ses codes sortent de la demande "
+                "et de l'expression des besoins."
+            ),
+        )
+    services.requested_data_remove(item=item, by=request.user)
+    messages.success(request, _("Donnée retirée de la demande."))
+    return redirect(dossier.get_absolute_url() + "#donnees")
 
 
 @login_required
@@ -349,14 +547,22 @@ def data_add(request, reference):
     dossier = _dossier(request, reference)
     if not can_edit(request.user, dossier):
         raise PermissionDenied
-    return _service_form(
+    form = RequestedDataForm(request.POST or None)
+    refresh = request.method == "POST" and "show_variables" in request.POST
+    if request.method == "POST" and not refresh and form.is_valid():
+        try:
+            services.requested_data_add(dossier=dossier, by=request.user, **form.cleaned_data)
+        except services.DossierError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Donnée demandée ajoutée."))
+            return redirect(dossier.get_absolute_url() + "#donnees")
+    status = 200
+    return render(
         request,
-        dossier,
-        RequestedDataForm(request.POST or None),
-        lambda d: services.requested_data_add(dossier=dossier, by=request.user, **d),
-        success=_("Donnée demandée ajoutée."),
-        title=_("Demander des données"),
-        submit=_("Ajouter"),
+        "access_requests/data_form.html",
+        {"dossier": dossier, "form": form, "refresh": refresh},
+        status=status,
     )
 
 
@@ -368,7 +574,7 @@ def rapporteur_assign(request, reference):
     return _service_form(
         request,
         dossier,
-        RapporteurForm(request.POST or None),
+        RapporteurForm(request.POST or None, dossier=dossier),
         lambda d: services.rapporteur_assign(
             dossier=dossier, by=request.user, rapporteur=d["rapporteur"]
         ),
@@ -536,3 +742,43 @@ def directory_export(request, fmt):
             {**row, "requested_data": " | ".join(item["name"] for item in row["requested_data"])}
         )
     return response
+
+
+# --- Expression des besoins -----------------------------------------------------------
+NEEDS_FORMATS = {
+    "pdf": ("application/pdf", "PDF"),
+    "odt": ("application/vnd.oasis.opendocument.text", "ODT"),
+}
+
+
+@login_required
+def needs_document(request, reference, fmt):
+    """The "expression des besoins" of a dossier, for whoever sees the dossier."""
+    dossier = _dossier(request, reference)
+    outline = needs_outline(dossier)
+    content = render_pdf(outline) if fmt == "pdf" else render_odt(outline)
+    response = HttpResponse(content, content_type=NEEDS_FORMATS[fmt][0])
+    filename = f"{dossier.reference}-expression-des-besoins.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The guichet's work queue ---------------------------------------------------------
+@capability_required("dossier.instruct")
+def guichet_queue_view(request):
+    today = timezone.localdate()
+    rows = [
+        {
+            "dossier": dossier,
+            "progress": dossier_progress(dossier, request.user, today),
+            "actions": services.available_transitions(request.user, dossier),
+            "blocked": services.blocked_transitions(request.user, dossier),
+        }
+        for dossier in guichet_queue(request.user)
+    ]
+    return render(
+        request,
+        "access_requests/queue.html",
+        {"rows": rows, "today": today, "unread": unread_counts(request.user)},
+    )

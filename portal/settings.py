@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "access_requests.daily_deadlines",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Tells teams and "projets" before an authorisation expires or results fall due.
+    "access-requests-follow-up-reminders": {
+        "task": "access_requests.follow_up_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 
 # --- Spark ----------------------------------------------------------------------------
@@ -241,6 +246,11 @@ ACCESS_CNIL_RENEWALS = env.int("ACCESS_CNIL_RENEWALS", default=1)
 ACCESS_RAPPORTEUR_MONTHLY_LIMIT = env.int("ACCESS_RAPPORTEUR_MONTHLY_LIMIT", default=4)
 ACCESS_REMINDER_DAYS = env.int("ACCESS_REMINDER_DAYS", default=3)
 ACCESS_DOCUMENT_MAX_BYTES = env.int("ACCESS_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# The porteur's time to answer a request for complements (the guichet's clock stops).
+ACCESS_COMPLEMENTS_WORKING_DAYS = env.int("ACCESS_COMPLEMENTS_WORKING_DAYS", default=20)
+# An authorisation without an end date runs for the project's duration, or this long.
+ACCESS_AUTHORISATION_DEFAULT_MONTHS = env.int("ACCESS_AUTHORISATION_DEFAULT_MONTHS", default=36)
+ACCESS_FOLLOW_UP_REMINDER_DAYS = env.int("ACCESS_FOLLOW_UP_REMINDER_DAYS", default=60)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -64,7 +65,12 @@ def make_draft(
         route=route,
         public_summary="Résumé public de l'étude.",
         objectives="Décrire les parcours.",
+        public_interest="Améliorer la prise en charge après un AVC.",
         data_controller="AP-HP",
+        study_start=date(2018, 1, 1),
+        study_end=date(2023, 12, 31),
+        duration_months=24,
+        interest_declarations="Aucun lien d'intérêts.",
     )
     if member is not None:
         services.team_member_add(
@@ -75,6 +81,9 @@ def make_draft(
             dossier=dossier, by=owner, label="DCIR", justification="Soins de ville."
         )
         services.document_add(dossier=dossier, by=owner, kind="protocol", upload=pdf_upload())
+        services.document_add(
+            dossier=dossier, by=owner, kind="impact_assessment", upload=pdf_upload("aipd.pdf")
+        )
     return dossier
 
 
@@ -89,10 +98,22 @@ STANDARD_PATH = [
     ("go_to_cnil", "owner", {}),
     ("authorise", "guichet", {}),
     ("sign_agreement", "projets", {}),
-    ("make_data_available", "projets", {}),
+    ("make_data_available", "projets", {"workspace": "Bulle HDH n° 42"}),
     ("start_project", "projets", {}),
-    ("close", "projets", {}),
+    ("close", "projets", {"results_url": "https://doi.org/10.1000/avc"}),
 ]
+
+
+def file_reports(dossier, cast, opinion=Opinion.FAVOURABLE):
+    """Each assigned rapporteur files their report (the committee's opinion needs them all)."""
+    for assignment in dossier.assignments.select_related("rapporteur"):
+        if assignment.report_filed_at is None:
+            services.rapporteur_report_file(
+                dossier=dossier,
+                by=assignment.rapporteur,
+                report="Rapport : protocole clair.",
+                recommended_opinion=opinion,
+            )
 
 
 def advance(dossier, cast, until: str, *, path=STANDARD_PATH):
@@ -105,6 +126,8 @@ def advance(dossier, cast, until: str, *, path=STANDARD_PATH):
             services.rapporteur_assign(
                 dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet
             )
+        if name == "file_opinion":
+            file_reports(dossier, cast)
         by = dossier.owner if actor == "owner" else cast[actor]
         dossier = services.dossier_transition(dossier=dossier, name=name, by=by, **params)
     assert dossier.status == until, f"stopped at {dossier.status}"

@@ -4,7 +4,11 @@ alice leads the dossier, bob is a member of its team, charlie is another project
 he gets 404 everywhere, as do the roles that do not see the dossier at its stage.
 """
 
+from datetime import date
+
 from tests.access import LOGIN, Case
+
+YEAR = date.today().year
 
 HIDDEN = {"charlie": 404, "data": 404, "cesrees": 404, "projets": 404}
 SEES_DRAFT = {"anonymous": LOGIN, **HIDDEN, "alice": 200, "bob": 200, "guichet": 200, "admin": 200}
@@ -139,9 +143,15 @@ MATRIX = [
     ),
     Case(
         lambda o: f"/dossiers/{o['d'].reference}/equipe/{o['d'].team.get().pk}/retirer/",
-        {**SEES_DRAFT, "alice": 405, "admin": 405, "bob": 403, "guichet": 403},
+        {**SEES_DRAFT, "bob": 403, "guichet": 403},  # a GET asks for confirmation
         setup=_draft,
         name="access_requests:team-remove",
+    ),
+    Case(
+        lambda o: f"/dossiers/{o['d'].reference}/donnees/{o['d'].requested_data.get().pk}/retirer/",
+        {**SEES_DRAFT, "guichet": 403},
+        setup=_draft,
+        name="access_requests:data-remove",
     ),
     Case(
         _url("/dossiers/{ref}/donnees/"),
@@ -172,6 +182,44 @@ MATRIX = [
         {**SEES_DRAFT, "bob": 403, "guichet": 403},
         setup=_draft,
         name="access_requests:results",
+    ),
+    Case(
+        "/dossiers/a-traiter/",
+        {**STAFF_DASHBOARD, "projets": 403},
+        name="access_requests:queue",
+    ),
+    # save as you go: POST only; a new draft needs the porteur role, an existing one the
+    # edit rule (someone else's draft answers 404)
+    Case(
+        "/dossiers/enregistrer/", {"anonymous": LOGIN}, default=405, name="access_requests:autosave"
+    ),
+    Case(
+        "/dossiers/enregistrer/",
+        {"anonymous": LOGIN, "data": 403, "guichet": 403, "cesrees": 403, "projets": 403},
+        method="post",
+        data={"title": ""},
+        name="access_requests:autosave",
+    ),
+    Case(
+        "/dossiers/enregistrer/",
+        {**SEES_DRAFT, "guichet": 403},
+        setup=_draft,
+        method="post",
+        # the setup's draft is the test database's first dossier of the year
+        data={"title": "Parcours de soins après AVC", "autosave_reference": f"HDH-{YEAR}-0001"},
+        name="access_requests:autosave",
+    ),
+    Case(
+        _url("/dossiers/{ref}/expression-des-besoins.pdf"),
+        SEES_DRAFT,
+        setup=_draft,
+        name="access_requests:needs",
+    ),
+    Case(
+        _url("/dossiers/{ref}/expression-des-besoins.odt"),
+        {**SEES_DRAFT, "cesrees": 200, "projets": 200},
+        setup=_at("authorised"),
+        name="access_requests:needs",
     ),
     # API: same selector; anonymous is refused, an invisible dossier answers 404
     Case("/api/dossiers/dossiers/", API_ANON, name="access_requests_api:dossier-list"),

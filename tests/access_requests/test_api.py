@@ -118,3 +118,62 @@ def test_requested_data_and_team_through_the_api(cast, client):
         url + "team/", {"user": "charlie", "role": "co_leader"}, content_type="application/json"
     )
     assert refused.status_code == 403  # a plain member cannot promote himself
+
+
+def test_requested_data_names_the_tables_variables_through_the_api(cast, client):
+    from catalogue.models import Database, Table, Variable
+    from tests.access_requests.factories import make_draft
+
+    table = Table.objects.create(
+        database=Database.objects.create(acronym="DCIR", name="DCIR"), name="ER_PRS_F"
+    )
+    Variable.objects.create(table=table, name="EXE_SOI_DTD")
+    dossier = make_draft(cast.alice, complete=False)
+    client.force_login(cast.alice)
+    url = f"/api/dossiers/dossiers/{dossier.reference}/requested-data/"
+    unknown = client.post(
+        url,
+        {"table": table.pk, "variable_names": ["NOPE"], "justification": "x"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "NOPE" in unknown.json()["detail"]
+    created = client.post(
+        url,
+        {
+            "table": table.pk,
+            "variable_names": ["EXE_SOI_DTD"],
+            "codes": "CIM-10 I63",
+            "justification": "Dates des soins.",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["variables"] == ["EXE_SOI_DTD"]
+    assert created.json()["codes"] == "CIM-10 I63"
+
+
+def test_the_opinion_reasons_go_through_the_api_too(cast, client):
+    from tests.access_requests.factories import alice_dossier, file_reports
+
+    dossier = alice_dossier(cast, "cesrees_review")
+    file_reports(dossier, cast)
+    client.force_login(cast.cesrees)
+    url = f"/api/dossiers/dossiers/{dossier.reference}/transition/"
+    refused = client.post(
+        url,
+        {"transition": "file_opinion", "opinion": "unfavourable"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409 and "motifs" in refused.json()["detail"]
+    filed = client.post(
+        url,
+        {
+            "transition": "file_opinion",
+            "opinion": "unfavourable",
+            "reasons": "Intérêt public non démontré.",
+            "recommendations": "Préciser le bénéfice attendu.",
+        },
+        content_type="application/json",
+    )
+    assert filed.status_code == 200
+    assert filed.json()["cesrees_reasons"] == "Intérêt public non démontré."

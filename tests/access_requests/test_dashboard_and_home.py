@@ -56,12 +56,13 @@ def test_home_cards_say_what_waits_for_each_role(cast):
     services.dossier_complements_request(dossier=waiting, by=cast.guichet, items="CV")
     alice_dossier(cast, "cesrees_review", title="En examen")
     alice_dossier(cast, "authorised", title="Autorisé")
-    assert _counts(home.cards(cast.alice))["Mes dossiers"] == [1, 4]
-    assert _counts(home.cards(cast.guichet))["Instruction des dossiers"] == [1, 0]
-    assert _counts(home.cards(cast.cesrees))["CESREES"] == [1]
-    assert _counts(home.cards(cast.projets))["Projets à suivre"] == [1]
+    assert _counts(home.cards(cast.alice))["Mes dossiers"] == [1, 4, 0]  # 0 unread messages
+    # to do (the queue), to check, late, unread messages
+    assert _counts(home.cards(cast.guichet))["Instruction des dossiers"] == [1, 1, 0, 0]
+    assert _counts(home.cards(cast.cesrees))["CESREES"] == [1, 0]
+    assert _counts(home.cards(cast.projets))["Projets à suivre"] == [1, 0]
     assert home.cards(cast.data) == []
-    assert _counts(home.cards(cast.charlie))["Mes dossiers"] == [0, 0]
+    assert _counts(home.cards(cast.charlie))["Mes dossiers"] == [0, 0, 0]
 
 
 def test_seed_demo_adds_dossiers_in_several_states_and_is_idempotent(cast):

@@ -7,7 +7,7 @@ import pytest
 from access_requests import services
 from access_requests.models import Opinion, Status
 from access_requests.tasks import daily_deadlines
-from tests.access_requests.factories import alice_dossier, make_draft
+from tests.access_requests.factories import alice_dossier, file_reports, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def test_the_cesrees_has_one_month_and_the_cnil_two(cast):
         dossier=dossier, name="send_to_cesrees", by=cast.guichet, today=date(2027, 1, 31)
     )
     assert dossier.due_on == date(2027, 2, 28)
+    file_reports(dossier, cast)
     dossier = services.dossier_opinion_file(dossier=dossier, by=cast.cesrees, opinion="favourable")
     dossier = services.dossier_transition(
         dossier=dossier, name="go_to_cnil", by=cast.alice, today=date(2027, 3, 10)

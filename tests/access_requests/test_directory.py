@@ -82,7 +82,8 @@ def test_requested_data_link_to_the_catalogue(cast, client):
     assert item.database == dcir  # the table's database is implied
     from tests.access_requests.factories import pdf_upload
 
-    services.document_add(dossier=dossier, by=cast.alice, kind="protocol", upload=pdf_upload())
+    for kind in ("protocol", "impact_assessment"):
+        services.document_add(dossier=dossier, by=cast.alice, kind=kind, upload=pdf_upload())
     services.dossier_submit(dossier=dossier, by=cast.alice)
     page = client.get(f"/dossiers/repertoire/{dossier.reference}/").content.decode()
     assert table.get_absolute_url() in page and "ER_PRS_F" in page

@@ -45,7 +45,7 @@ def test_a_renamed_executable_is_refused_as_a_pdf(cast, client):
     )
     assert response.status_code == 409
     assert "PDF, un ODT ou un DOCX" in response.content.decode()
-    assert dossier.documents.count() == 1  # only the factory's protocol
+    assert dossier.documents.count() == 2  # only the factory's protocol and AIPD
 
 
 @pytest.mark.django_db

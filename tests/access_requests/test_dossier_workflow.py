@@ -10,6 +10,7 @@ from portal.models import AuditEntry
 from tests.access_requests.factories import (
     STANDARD_PATH,
     alice_dossier,
+    file_reports,
     make_draft,
     pdf_upload,
     second_rapporteur,
@@ -29,6 +30,8 @@ def test_the_full_path_goes_through_every_state_with_the_real_roles(
             services.rapporteur_assign(
                 dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet
             )
+        if name == "file_opinion":
+            file_reports(dossier, cast)
         by = cast.alice if actor == "owner" else cast[actor]
         with django_capture_on_commit_callbacks(execute=True):
             dossier = services.dossier_transition(
@@ -118,6 +121,8 @@ PARAMS = {
     "request_complements": {"items": "CV"},
     "file_opinion": {"opinion": "favourable"},
     "redirect": {"route": "mr004"},
+    "make_data_available": {"workspace": "Bulle HDH n° 42"},
+    "close": {"results_url": "https://doi.org/10.1000/avc"},
 }
 EVERYONE = ["alice", "bob", "charlie", "data", "guichet", "cesrees", "projets"]
 
@@ -128,6 +133,8 @@ def test_each_transition_is_refused_to_every_other_role(cast, name):
     if name == "send_to_cesrees":
         services.rapporteur_assign(dossier=dossier, rapporteur=cast.cesrees, by=cast.guichet)
         services.rapporteur_assign(dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet)
+    if name == "file_opinion":
+        file_reports(dossier, cast)
     for actor in EVERYONE:
         if actor in ALLOWED[name]:
             continue
@@ -153,7 +160,7 @@ def test_a_transition_from_the_wrong_state_is_refused_with_the_current_state(cas
 def test_the_cesrees_needs_two_rapporteurs(cast):
     dossier = alice_dossier(cast, "admissible")
     services.rapporteur_assign(dossier=dossier, rapporteur=cast.cesrees, by=cast.guichet)
-    with pytest.raises(services.DossierError, match="deux rapporteurs"):
+    with pytest.raises(services.DossierError, match=r"Désignez 2 rapporteurs \(1/2\)"):
         services.dossier_transition(dossier=dossier, name="send_to_cesrees", by=cast.guichet)
 
 

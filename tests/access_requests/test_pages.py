@@ -90,7 +90,10 @@ def test_alice_removes_bob_from_the_team_and_he_loses_the_dossier(cast, client):
     client.force_login(cast.alice)
     page = client.get(dossier.get_absolute_url()).content.decode()
     assert 'data-testid="team-remove-bob"' in page
-    response = client.post(f"/dossiers/{dossier.reference}/equipe/{member.pk}/retirer/")
+    url = f"/dossiers/{dossier.reference}/equipe/{member.pk}/retirer/"
+    confirm = client.get(url).content.decode()  # says what will happen, removes nothing
+    assert "ne verra plus ce dossier" in confirm and dossier.team.filter(user=cast.bob).exists()
+    response = client.post(url)
     assert response.status_code == 302
     assert not dossier.team.filter(user=cast.bob).exists()
     assert AuditEntry.objects.filter(action="dossier.team_remove").exists()

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from access_requests import services
 from access_requests.models import Status
-from tests.access_requests.factories import alice_dossier, second_rapporteur
+from tests.access_requests.factories import alice_dossier, file_reports, second_rapporteur
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +80,17 @@ def test_a_rapporteur_sees_only_assigned_dossiers_and_their_report_stays_interna
 
 def test_the_assigned_rapporteur_files_the_opinion_through_the_page(cast, client):
     dossier = alice_dossier(cast, "cesrees_review")
+    file_reports(dossier, cast)
     client.force_login(cast.cesrees)
     response = client.post(
         f"/dossiers/{dossier.reference}/etapes/file_opinion/",
-        {"opinion": "reserved", "comment": "Réserves sur l'appariement."},
+        {
+            "opinion": "reserved",
+            "reasons": "Appariement insuffisamment décrit.",
+            "recommendations": "Décrire l'appariement.",
+            "comment": "Réserves sur l'appariement.",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 302
     dossier.refresh_from_db()

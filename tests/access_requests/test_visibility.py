@@ -16,7 +16,7 @@ def dossier(cast):
 
 
 def test_it_hides_alices_dossier_from_charlie_everywhere(cast, client, dossier):
-    document = dossier.documents.get()
+    document = dossier.documents.get(kind="protocol")
     client.force_login(cast.charlie)
     assert client.get(f"/dossiers/{dossier.reference}/").status_code == 404
     assert client.get(document.get_absolute_url()).status_code == 404
@@ -31,7 +31,7 @@ def test_it_hides_alices_dossier_from_charlie_everywhere(cast, client, dossier):
 
 
 def test_alice_and_bob_see_it_and_its_document(cast, client, dossier):
-    document = dossier.documents.get()
+    document = dossier.documents.get(kind="protocol")
     for user in (cast.alice, cast.bob):
         client.force_login(user)
         assert client.get(f"/dossiers/{dossier.reference}/").status_code == 200

@@ -26,3 +26,25 @@ def test_the_beat_task_applies_the_tacit_opinion_in_the_worker(celery_worker):
         timeout=60,
     )
     assert dossier.cesrees_opinion == Opinion.TACIT
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_task_reminds_before_the_authorisation_expires_in_the_worker(celery_worker):
+    from datetime import timedelta
+
+    from portal.celery import app
+
+    sync_role_groups(Group)
+    cast = make_cast()
+    dossier = alice_dossier(cast, "data_available")
+    soon = timezone.localdate() + timedelta(days=10)
+    Dossier.objects.filter(pk=dossier.pk).update(authorisation_expires_on=soon)
+    app.conf.task_always_eager = False  # this one goes through the broker
+    app.send_task("access_requests.follow_up_reminders")
+    reminded = wait_for(
+        lambda: Dossier.objects.filter(pk=dossier.pk, expiry_reminded_on__isnull=False).first(),
+        timeout=60,
+    )
+    assert reminded.expiry_reminded_on == timezone.localdate()
+    assert reminded.results_reminded_on is None  # results are due in 24 months
