@@ -297,6 +297,12 @@ class RequestedDataForm(DsfrBaseForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    code_list_version = forms.ModelChoiceField(
+        label=_("Liste de codes (facultatif)"),
+        help_text=_("Une version d'une de vos listes de codes, ou d'une liste de ce dossier."),
+        required=False,
+        queryset=None,
+    )
     codes = forms.CharField(
         label=_("Codes qui définissent la population (facultatif)"),
         help_text=_("Un code par ligne, avec sa nomenclature : CIM-10 I63, CCAM EBLA003…"),
@@ -307,8 +313,11 @@ class RequestedDataForm(DsfrBaseForm):
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from catalogue.codelists.selectors import versions_attachable
+
+        self.fields["code_list_version"].queryset = versions_attachable(user, dossier)
         table_id = self.data.get("table") if self.is_bound else None
         if table_id and str(table_id).isdigit():
             self.fields["variables"].queryset = Variable.objects.filter(

@@ -422,7 +422,15 @@ class RequestedData(models.Model):
     )
     study_start = models.DateField(_("début de la période demandée"), null=True, blank=True)
     study_end = models.DateField(_("fin de la période demandée"), null=True, blank=True)
-    # A free list until the code lists of the catalogue can be attached (a version field later).
+    code_list_version = models.ForeignKey(
+        "codelists.CodeListVersion",
+        verbose_name=_("liste de codes (version)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requested_data",
+    )
+    # Codes written by hand, beside (or instead of) a versioned code list.
     codes = models.TextField(
         _("codes (médicaments, diagnostics, actes)"),
         blank=True,

@@ -83,6 +83,7 @@ class RequestedDataSerializer(serializers.ModelSerializer):
             "study_start",
             "study_end",
             "codes",
+            "code_list_version",
             "justification",
         ]
         read_only_fields = ["id"]

@@ -827,6 +827,7 @@ def requested_data_add(
     study_start: date | None = None,
     study_end: date | None = None,
     codes: str = "",
+    code_list_version=None,
     **links,
 ) -> RequestedData:
     """Ask for a catalogue database or table (or a described dataset), with a justification,
@@ -865,6 +866,10 @@ def requested_data_add(
     if variables and (table is None or any(v.table_id != table.pk for v in variables)):
         raise DossierError(_("Les variables demandées appartiennent à la table choisie."))
     codes = "\n".join(line.strip() for line in (codes or "").splitlines() if line.strip())
+    if code_list_version is not None:
+        from catalogue.codelists.services import code_list_attach
+
+        code_list_attach(version=code_list_version, dossier=dossier, by=by)
     with transaction.atomic():
         item = RequestedData.objects.create(
             dossier=dossier,
@@ -873,6 +878,7 @@ def requested_data_add(
             study_start=study_start,
             study_end=study_end,
             codes=codes,
+            code_list_version=code_list_version,
             **links,
         )
         item.variables.set(variables)
@@ -880,7 +886,11 @@ def requested_data_add(
             actor=by,
             action="dossier.data_request",
             target=dossier,
-            changes={"data": str(item), "variables": [v.name for v in variables]},
+            changes={
+                "data": str(item),
+                "variables": [v.name for v in variables],
+                "code_list_version": str(code_list_version) if code_list_version else None,
+            },
         )
     return item
 

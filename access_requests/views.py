@@ -547,7 +547,7 @@ def data_add(request, reference):
     dossier = _dossier(request, reference)
     if not can_edit(request.user, dossier):
         raise PermissionDenied
-    form = RequestedDataForm(request.POST or None)
+    form = RequestedDataForm(request.POST or None, dossier=dossier, user=request.user)
     refresh = request.method == "POST" and "show_variables" in request.POST
     if request.method == "POST" and not refresh and form.is_valid():
         try:

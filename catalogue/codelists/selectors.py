@@ -245,3 +245,12 @@ def atlas_items(version: CodeListVersion) -> list[dict]:
         items.append({"concept": concept, "isExcluded": item.excluded,
                       "includeDescendants": item.include_descendants, "includeMapped": False})  # fmt: skip
     return items
+
+
+def versions_attachable(user, dossier) -> QuerySet[CodeListVersion]:
+    """Versions ``user`` may attach to ``dossier``'s requested data: of the lists they
+    wrote, or of the lists already on that dossier, that they may see."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return CodeListVersion.objects.none()
+    lists = code_lists_visible_to(user).filter(Q(author=user) | Q(dossier=dossier))
+    return CodeListVersion.objects.filter(code_list__in=lists).select_related("code_list")

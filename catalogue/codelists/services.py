@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 
@@ -174,3 +175,24 @@ def code_list_update(
                      "version": [latest.number if latest else None, version.number]},
         )  # fmt: skip
     return version
+
+
+def code_list_attach(*, version: CodeListVersion, dossier, by) -> CodeList:
+    """Attach a list to a dossier when one of its versions is given to the dossier's
+    requested data: from then on its visibility follows the dossier's (the team and the
+    Guichet see it; the Guichet may propose a corrected version). A list already on
+    another dossier cannot be attached."""
+    from access_requests.services import DossierError
+
+    from .selectors import versions_attachable
+
+    if not versions_attachable(by, dossier).filter(pk=version.pk).exists():
+        raise DossierError(_("Cette liste de codes ne peut pas être jointe à ce dossier."))
+    code_list = version.code_list
+    if code_list.dossier_id is None:
+        with transaction.atomic():
+            code_list.dossier = dossier
+            code_list.save(update_fields=["dossier"])
+            audit_record(actor=by, action="codelists.attach", target=code_list,
+                         changes={"dossier": [None, dossier.reference]})  # fmt: skip
+    return code_list
