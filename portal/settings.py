@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
 SPARK_MASTER_URL = env.str("SPARK_MASTER_URL", default="local[*]")
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="2g")
 
+# --- Catalogue imports from the web (portal.archives bounds the unpacking) -------------
+CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=100 * 1024**2)
+CATALOGUE_UNPACKED_MAX_BYTES = env.int("CATALOGUE_UNPACKED_MAX_BYTES", default=1024**3)
+
 # --- Profiling (catalogue.quality) ---------------------------------------------------
 PROFILING_UPLOAD_MAX_BYTES = env.int("PROFILING_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 # DuckDB's memory cap before it spills to disk: files larger than RAM still profile.
