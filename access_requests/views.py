@@ -3,7 +3,6 @@ else's dossier answers 404); role checks on a visible dossier answer 403."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.permissions import capability_required
 from portal.roles import can
+from portal.spreadsheets import csv_dict_writer, csv_writer
 
 from . import services
 from .forms import (
@@ -446,7 +446,7 @@ def dossier_export(request):
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     header = [
         "reference",
         "title",
@@ -529,7 +529,7 @@ def directory_export(request, fmt):
         return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="repertoire-projets.csv"'
-    writer = csv.DictWriter(response, fieldnames=PUBLIC_FIELDS)
+    writer = csv_dict_writer(response, fieldnames=PUBLIC_FIELDS)
     writer.writeheader()
     for row in rows:
         writer.writerow(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from portal.jobs import JobError
 from portal.permissions import capability_required
 from portal.roles import can
+from portal.spreadsheets import csv_writer
 
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
@@ -154,7 +154,7 @@ def chart_csv(request, chart: str):
     data = selectors.dashboard_data(form.filters(), snapshot)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="publications-snds-{chart}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CHARTS[chart][0])
     writer.writerows(_chart_rows(chart, data))
     return response
