@@ -540,7 +540,10 @@ def dossier_update(*, dossier: Dossier, by, data: dict) -> Dossier:
         raise ActionForbidden(_("Ce dossier ne peut pas être modifié à cette étape."))
     fields = [f for f in data if f in DOSSIER_FIELDS]
     with transaction.atomic():
-        before = {f: getattr(dossier, f) for f in fields}
+        # "Before" from the database: a ModelForm has already written the new values into
+        # ``dossier`` when it validated.
+        stored = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        before = {f: getattr(stored, f) for f in fields}
         for f in fields:
             setattr(dossier, f, data[f])
         dossier.save()
@@ -551,6 +554,24 @@ def dossier_update(*, dossier: Dossier, by, data: dict) -> Dossier:
             changes=audit_diff(dossier, before, fields),
         )
     return dossier
+
+
+def document_open(*, document: Document, by):
+    """The stored file of ``document``, opened for ``by`` (who must see its dossier); every
+    read of a dossier document is audited."""
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="dossier.document_download",
+            target=document.dossier,
+            changes={
+                "document": document.pk,
+                "kind": document.kind,
+                "version": document.version,
+                "name": document.original_name,
+            },
+        )
+    return document.file.open("rb")
 
 
 def results_publish(*, dossier: Dossier, by, summary: str) -> Dossier:

@@ -281,7 +281,7 @@ def document_download(request, reference, pk):
     dossier = _dossier(request, reference)
     document = get_object_or_404(dossier.documents, pk=pk)
     response = FileResponse(
-        document.file.open("rb"),
+        services.document_open(document=document, by=request.user),
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,

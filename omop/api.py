@@ -162,7 +162,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def download(self, request, pk=None):
         etl_job = self.get_object()
         try:
-            archive = services.etl_job_output_zip(etl_job=etl_job)
+            archive = services.etl_job_output_zip(etl_job=etl_job, by=request.user)
         except services.EtlInputError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
         return FileResponse(

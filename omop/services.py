@@ -574,8 +574,10 @@ def etl_job_register_in_catalogue(*, etl_job: EtlJob, by):
     return database
 
 
-def etl_job_output_zip(*, etl_job: EtlJob):
-    """A temporary file holding the output (and its report) as a zip, or an error."""
+def etl_job_output_zip(*, etl_job: EtlJob, by):
+    """A temporary file holding the output (and its report) as a zip, or an error.
+
+    Every download is audited (who took which output)."""
     import tempfile
 
     if etl_job.job.status != Job.Status.SUCCEEDED:
@@ -594,4 +596,11 @@ def etl_job_output_zip(*, etl_job: EtlJob):
         for path in files:
             archive.write(path, arcname=path.relative_to(folder).as_posix())
     out.seek(0)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="omop.output_download",
+            target=etl_job,
+            changes={"files": len(files), "output": etl_job.output_path},
+        )
     return out

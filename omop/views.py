@@ -148,7 +148,7 @@ def job_register(request, pk):
 def job_download(request, pk):
     etl_job = _get(request, pk)
     try:
-        archive = services.etl_job_output_zip(etl_job=etl_job)
+        archive = services.etl_job_output_zip(etl_job=etl_job, by=request.user)
     except services.EtlInputError as exc:
         raise Http404(str(exc)) from exc
     return FileResponse(
