@@ -111,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "portal.lockout.UsernameDelayBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,10 +124,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock an account+address after 5 failed logins, for one hour.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "10.0.0.0/8,127.0.0.1"); empty: the client is REMOTE_ADDR (see portal/lockout.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# django-axes: lock a client address after 10 failed logins, for one hour. A user name
+# alone is never locked: attempts at a name that failed recently are slowed instead.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_DELAY_FREE_FAILURES = env.int("LOGIN_DELAY_FREE_FAILURES", default=3)
+LOGIN_DELAY_BASE_SECONDS = env.float("LOGIN_DELAY_BASE_SECONDS", default=0.5)
+LOGIN_DELAY_MAX_SECONDS = env.float("LOGIN_DELAY_MAX_SECONDS", default=4.0)
+LOGIN_DELAY_WINDOW_SECONDS = env.int("LOGIN_DELAY_WINDOW_SECONDS", default=15 * 60)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
