@@ -83,6 +83,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = TeamMember
         fields = ["user", "role"]
+        extra_kwargs = {"role": {"required": True}}
 
 
 class DocumentSerializer(serializers.ModelSerializer):

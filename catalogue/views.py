@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.params import MAX_PAGE, bounded_int
 from portal.permissions import capability_required
 from portal.roles import can
 
@@ -44,8 +45,7 @@ def home(request):
 def search(request):
     q = request.GET.get("q", "").strip()
     filters = {k: request.GET.get(k, "") for k in ("database", "product", "type", "kind")}
-    raw_page = request.GET.get("page", "1")
-    page = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    page = bounded_int(request.GET.get("page"), default=1, maximum=MAX_PAGE)
     per_page = 20
     results = catalogue_search(q, **filters, limit=per_page, offset=(page - 1) * per_page)
     pages = (results.total + per_page - 1) // per_page

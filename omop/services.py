@@ -27,7 +27,7 @@ from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_ro
 from portal.jobs import JobError, job_cancel, job_enqueue
 from portal.models import Job
 
-from .models import EtlJob
+from .models import SEED_MAX, EtlJob
 
 TASK = "omop.run_etl"
 KIND = "omop.etl"
@@ -299,6 +299,10 @@ def etl_job_create(
                 % {"max": generated_max_persons()}
             )
         seed = 0 if seed is None else int(seed)
+        if not 0 <= seed <= SEED_MAX:
+            raise EtlInputError(
+                _("La graine doit être comprise entre 0 et %(max)s.") % {"max": SEED_MAX}
+            )
         source_path = ""
     etl_job = EtlJob(
         source=source,

@@ -51,6 +51,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     serializer_class = JobSerializer
     permission_classes = [IsAuthenticated]
+    # Only a UUID reaches the database: anything else is a 404 from the router.
+    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
     filterset_fields = ["status", "kind"]
     ordering_fields = ["created_at"]
 
