@@ -176,6 +176,14 @@ PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # Folder under which staff may point jobs at server-side files (extracts, data files).
 DATA_ROOT = Path(env.str("DATA_ROOT", default=str(VAR_DIR / "data")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload is measured as it arrives (portal/uploads.py): views set their own limit,
+# this one holds for the others (the largest: a table to profile).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024**3)
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------
@@ -209,6 +217,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A SIGTERM lets running jobs finish for this long (Celery's soft shutdown), then the worker
+# stops them and hands them back (failed, retryable): under `docker stop`'s 10 s.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("WORKER_SHUTDOWN_TIMEOUT_SECONDS", default=6.0)
+# The beat sleeps in one uninterruptible call until its next task (a minute): short sleeps
+# let a worker started with --beat stop at once.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 2
 # A running job whose worker has not sent a heartbeat for this long is marked failed.
 JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
@@ -238,6 +252,10 @@ PROFILING_TEMP_DIR = env.str("PROFILING_TEMP_DIR", default="") or None
 OMOP_UPLOAD_MAX_BYTES = env.int("OMOP_UPLOAD_MAX_BYTES", default=500 * 1024**2)
 OMOP_GENERATED_MAX_PERSONS = env.int("OMOP_GENERATED_MAX_PERSONS", default=20_000)
 OMOP_DOWNLOAD_MAX_BYTES = env.int("OMOP_DOWNLOAD_MAX_BYTES", default=200 * 1024**2)
+
+# --- Publications (bibliometrics) ------------------------------------------------------
+# An import (upload or files on the server) above this size is refused: split the export.
+PUBLICATION_IMPORT_MAX_BYTES = env.int("PUBLICATION_IMPORT_MAX_BYTES", default=500 * 1024**2)
 
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.
@@ -315,7 +333,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "portal.logfilters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"py4j": {"level": "WARNING"}},
+    "loggers": {
+        "py4j": {"level": "WARNING"},
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
 }
