@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 
 from portal.parsers import StrictJSONParser
 from portal.roles import can
+from portal.uploads import upload_limit
 
 from . import services
 from .models import Message
@@ -145,6 +147,7 @@ class DossierViewSet(
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser, StrictJSONParser],
     )
+    @method_decorator(upload_limit("ACCESS_DOCUMENT_MAX_BYTES"))
     def documents(self, request, reference=None):
         dossier = self.get_object()
         if request.method == "GET":

@@ -9,7 +9,7 @@ from catalogue.models import Database, Table
 from portal.roles import Role
 
 from .models import SIMPLIFIED_ROUTES, Document, Dossier, Message, Opinion, Route, TeamMember
-from .services import DOSSIER_FIELDS
+from .services import DOSSIER_FIELDS, NO_SUCH_PORTEUR, team_candidate
 
 
 class DossierForm(DsfrBaseForm, forms.ModelForm):
@@ -72,12 +72,10 @@ class TeamMemberForm(DsfrBaseForm):
     role = forms.ChoiceField(label=_("Rôle"), choices=TeamMember.Role.choices)
 
     def clean_username(self):
-        try:
-            return get_user_model().objects.get(
-                username=self.cleaned_data["username"], is_active=True
-            )
-        except get_user_model().DoesNotExist as exc:
-            raise forms.ValidationError(_("Aucun compte actif avec cet identifiant.")) from exc
+        user = team_candidate(self.cleaned_data["username"])
+        if user is None:
+            raise forms.ValidationError(NO_SUCH_PORTEUR)
+        return user
 
 
 class TableChoiceField(forms.ModelChoiceField):

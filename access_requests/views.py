@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.permissions import capability_required
 from portal.roles import can
 from portal.spreadsheets import csv_dict_writer, csv_writer
+from portal.uploads import upload_limit
 
 from . import services
 from .forms import (
@@ -258,6 +259,7 @@ def _service_form(
 
 
 @login_required
+@upload_limit("ACCESS_DOCUMENT_MAX_BYTES")
 def document_upload(request, reference):
     dossier = _dossier(request, reference)
     if not can_upload(request.user, dossier):

@@ -16,6 +16,7 @@ from portal.jobs import JobError
 from portal.permissions import capability_required
 from portal.roles import can
 from portal.spreadsheets import csv_writer
+from portal.uploads import upload_limit
 
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
@@ -228,6 +229,7 @@ def publication_relevance(request, pk: int):
 
 
 @capability_required("bibliometrics.curate")
+@upload_limit("PUBLICATION_IMPORT_MAX_BYTES")
 def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ class DatabaseResource(NeutralisedResourceMixin, resources.ModelResource):
         exclude = ["id", "updated_at"]
         skip_unchanged = True
         report_skipped = True
+        clean_model_instances = True  # the model's rules (http(s) links only) hold here too
 
 
 class TableResource(NeutralisedResourceMixin, resources.ModelResource):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.params import MAX_PAGE, bounded_int
 from portal.permissions import capability_required
 from portal.roles import can
+from portal.uploads import upload_limit
 
 from . import exports, selectors
 from .forms import TableSchemaImportForm
@@ -235,6 +236,7 @@ def variables_export(request, acronym, fmt):
 
 
 @capability_required("catalogue.curate")
+@upload_limit("CATALOGUE_UPLOAD_MAX_BYTES")
 def manage(request):
     form = TableSchemaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.jobs import JobError
 from portal.models import Job
 from portal.permissions import capability_required
+from portal.uploads import upload_limit
 
 from . import services
 from .forms import EtlJobForm, JobFilterForm
@@ -42,6 +43,7 @@ def job_list(request):
 
 
 @capability_required(CAPABILITY)
+@upload_limit("OMOP_UPLOAD_MAX_BYTES")
 def job_create(request):
     form = EtlJobForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import math
 import re
 import uuid
 from pathlib import Path
@@ -184,8 +185,11 @@ def _check_bound(variable: Variable, text: str, label: str) -> str:
             ) from None
         return text[:10]
     try:
-        float(text.replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
+        number = math.nan
+    # "inf" and "nan" parse as floats but are no bound: they broke every later profiling.
+    if not math.isfinite(number):
         raise ValidationError(
             _("%(label)s : un nombre est attendu pour %(var)s.")
             % {"label": label, "var": variable.name}
