@@ -266,22 +266,7 @@ def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
     errors: list[SchemaError] = []
     fields: list[FieldSpec] = []
     seen: set[str] = set()
-    known_keys = {
-        "name",
-        "type",
-        "description",
-        "length",
-        "format",
-        "nomenclature",
-        "dateCreated",
-        "dateDeleted",
-        "dateMissing",
-        "observation",
-        "regle_gestion",
-        "unit",
-        "type_oracle",
-        "constraints",
-    }
+    known_keys = {*_FIELD_TEXT, "dateMissing", "constraints"}
     for position, raw in enumerate(fields_data, start=1):
         if not isinstance(raw, dict) or not raw.get("name"):
             errors.append(SchemaError(path, f"le champ n° {position} n'a pas de nom"))

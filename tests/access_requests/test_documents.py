@@ -1,7 +1,6 @@
 """Documents: type from the content, 20 MB at most, versions per type."""
 
 import io
-import tracemalloc
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +9,7 @@ from access_requests.documents import DOCX, ODT, PDF, sniff_document
 from access_requests.services import DossierError, document_add
 from tests.access_requests.factories import PDF as PDF_BYTES
 from tests.access_requests.factories import alice_dossier, docx_bytes, odt_bytes, zip_bytes
-from tests.portal.zipbombs import odt_bomb
+from tests.portal.zipbombs import odt_bomb, peak_mib
 
 # The first bytes of a Windows executable (MZ header and PE stub message).
 EXE = (
@@ -88,21 +87,12 @@ def test_the_api_upload_checks_the_content_too(cast, client):
     assert good.json()["content_type"] == ODT
 
 
-def _peak_mib(fn) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("lie", [False, True], ids=["declared", "header-lies"])
 def test_a_1_mb_odt_whose_mimetype_inflates_to_1_gib_is_refused_without_the_memory_growing(lie):
     data = odt_bomb(lie=lie)
     assert len(data) < 1_100_000
     result = {}
-    peak = _peak_mib(lambda: result.update(kind=sniff_document(io.BytesIO(data))))
+    peak = peak_mib(lambda: result.update(kind=sniff_document(io.BytesIO(data))))
     assert result["kind"] is None
     assert peak < 8, f"{peak:.0f} MiB allocated to sniff a 1 MB upload"
 

@@ -7,6 +7,7 @@ A deflate stream reset with a full flush compresses the same chunk to the same b
 from __future__ import annotations
 
 import struct
+import tracemalloc
 import zlib
 
 CHUNK = 2**20
@@ -82,3 +83,13 @@ def entry(name: str, content: bytes, mode: int = 0o100644):
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     data = compressor.compress(content) + compressor.flush()
     return (name, data, zlib.crc32(content), len(content), mode)
+
+
+def peak_mib(fn) -> float:
+    """The peak of Python allocations (MiB) while ``fn`` runs."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
