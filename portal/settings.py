@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 import plotly
 from celery.schedules import crontab
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -309,6 +310,8 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Import / export ------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Spreadsheet exports from every admin page go through the one cell neutraliser.
+IMPORT_EXPORT_FORMATS = import_string("portal.export_formats.FORMATS")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 
 # --- Security -------------------------------------------------------------------------

@@ -103,3 +103,21 @@ def test_a_catalogue_file_exported_then_imported_keeps_its_text(cast):
     assert not result.has_errors()
     variable.refresh_from_db()
     assert variable.description == "-- moins de 18 ans"
+
+
+def test_every_admin_spreadsheet_export_is_neutralised():
+    import tablib
+    from django.contrib import admin
+
+    from portal.models import AuditEntry
+
+    model_admin = admin.site._registry[AuditEntry]
+    dataset = tablib.Dataset(["x", EVIL], headers=["action", "actor_repr"])
+    spreadsheet = [f for f in model_admin.get_export_formats() if f().get_title() != "json"]
+    assert {f().get_title() for f in spreadsheet} >= {"csv", "xlsx"}
+    for fmt in spreadsheet:
+        if fmt().get_title() in ("csv", "tsv"):
+            assert "'" + EVIL.replace('"', '""') in fmt().export_data(dataset)
+        if fmt().get_title() == "xlsx":
+            sheet = openpyxl.load_workbook(io.BytesIO(fmt().export_data(dataset))).active
+            assert sheet["B2"].value == "'" + EVIL
