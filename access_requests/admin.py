@@ -2,6 +2,8 @@ from django.contrib import admin
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
+from portal.spreadsheets import NeutralisedResourceMixin
+
 from .models import (
     CONTENT_FIELDS,
     DECISION_FIELDS,
@@ -18,7 +20,7 @@ from .models import (
 )
 
 
-class DossierResource(resources.ModelResource):
+class DossierResource(NeutralisedResourceMixin, resources.ModelResource):
     """Import/export of dossiers. The status is exported but never imported: it only
     changes through the procedure's transitions."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from portal.parsers import StrictJSONParser
 from portal.roles import can
+from portal.uploads import upload_limit
 
 from . import services
 from .models import Message
@@ -143,8 +146,9 @@ class DossierViewSet(
     @action(
         detail=True,
         methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, StrictJSONParser],
     )
+    @method_decorator(upload_limit("ACCESS_DOCUMENT_MAX_BYTES"))
     def documents(self, request, reference=None):
         dossier = self.get_object()
         if request.method == "GET":

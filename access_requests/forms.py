@@ -1,7 +1,6 @@
 """Forms of the dossier pages (input validation only; the services decide)."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,7 @@ from catalogue.models import Database, Table, Variable
 
 from .calendar import add_months
 from .models import SIMPLIFIED_ROUTES, Document, Dossier, Message, Opinion, Route, TeamMember
-from .services import DOSSIER_FIELDS
+from .services import DOSSIER_FIELDS, NO_SUCH_PORTEUR, team_candidate
 
 # The sections of the dossier form: (anchor, title, fields). "Données", "Équipe" (members)
 # and "Pièces" also list what is attached to the dossier once it exists.
@@ -250,12 +249,10 @@ class TeamMemberForm(DsfrBaseForm):
     role = forms.ChoiceField(label=_("Rôle"), choices=TeamMember.Role.choices)
 
     def clean_username(self):
-        try:
-            return get_user_model().objects.get(
-                username=self.cleaned_data["username"], is_active=True
-            )
-        except get_user_model().DoesNotExist as exc:
-            raise forms.ValidationError(_("Aucun compte actif avec cet identifiant.")) from exc
+        user = team_candidate(self.cleaned_data["username"])
+        if user is None:
+            raise forms.ValidationError(NO_SUCH_PORTEUR)
+        return user
 
 
 class TableChoiceField(forms.ModelChoiceField):

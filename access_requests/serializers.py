@@ -109,14 +109,27 @@ class PublicDossierSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _PorteurField(serializers.SlugRelatedField):
+    """A porteur by user name; one error whether the name is unknown, inactive or staff."""
+
+    def to_internal_value(self, data):
+        from .services import NO_SUCH_PORTEUR, team_candidate
+
+        user = team_candidate(str(data))
+        if user is None:
+            raise serializers.ValidationError(str(NO_SUCH_PORTEUR))
+        return user
+
+
 class TeamMemberSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(
+    user = _PorteurField(
         slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
     )
 
     class Meta:
         model = TeamMember
         fields = ["user", "role"]
+        extra_kwargs = {"role": {"required": True}}
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -756,7 +756,10 @@ def dossier_update(*, dossier: Dossier, by, data: dict) -> Dossier:
         data.get("study_start", dossier.study_start), data.get("study_end", dossier.study_end)
     )
     with transaction.atomic():
-        before = {f: getattr(dossier, f) for f in fields}
+        # "Before" from the database: a ModelForm has already written the new values into
+        # ``dossier`` when it validated.
+        stored = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        before = {f: getattr(stored, f) for f in fields}
         for f in fields:
             setattr(dossier, f, data[f])
         dossier.save()
@@ -767,6 +770,24 @@ def dossier_update(*, dossier: Dossier, by, data: dict) -> Dossier:
             changes=audit_diff(dossier, before, fields),
         )
     return dossier
+
+
+def document_open(*, document: Document, by):
+    """The stored file of ``document``, opened for ``by`` (who must see its dossier); every
+    read of a dossier document is audited."""
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="dossier.document_download",
+            target=document.dossier,
+            changes={
+                "document": document.pk,
+                "kind": document.kind,
+                "version": document.version,
+                "name": document.original_name,
+            },
+        )
+    return document.file.open("rb")
 
 
 def results_publish(*, dossier: Dossier, by, summary: str) -> Dossier:
@@ -784,13 +805,32 @@ def results_publish(*, dossier: Dossier, by, summary: str) -> Dossier:
     return dossier
 
 
+# One answer for a name that does not exist, an inactive account and a staff account: adding
+# a team member must not tell a porteur which user names exist or who is staff.
+NO_SUCH_PORTEUR = gettext_lazy("Aucun compte porteur de projet actif ne porte cet identifiant.")
+
+
+def team_candidate(username: str):
+    """The active porteur called ``username``, or None (whatever the reason)."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    return user if user is not None and _is_plain_porteur(user) else None
+
+
+def _is_plain_porteur(user) -> bool:
+    """A porteur account, not an admin (a superuser holds every role)."""
+    return (
+        user.is_active and not (user.is_superuser or user.is_staff) and has_role(user, Role.PORTEUR)
+    )
+
+
 def team_member_add(*, dossier: Dossier, by, user, role: str) -> TeamMember:
     if not can_manage_team(by, dossier):
         raise ActionForbidden(_("Seuls le porteur et les co-porteurs gèrent l'équipe."))
     if user.pk == dossier.owner_id:
         raise DossierError(_("Le porteur fait déjà partie de l'équipe."))
-    if not has_role(user, Role.PORTEUR):
-        raise DossierError(_("Seul un compte porteur de projet peut rejoindre l'équipe."))
+    if not _is_plain_porteur(user):
+        # The same answer as for a name that does not exist (see team_candidate).
+        raise DossierError(str(NO_SUCH_PORTEUR))
     with transaction.atomic():
         member, _created = TeamMember.objects.update_or_create(
             dossier=dossier, user=user, defaults={"role": role}

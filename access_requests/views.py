@@ -3,7 +3,6 @@ else's dossier answers 404); role checks on a visible dossier answer 403."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from portal.permissions import capability_required
 from portal.roles import can
+from portal.spreadsheets import csv_dict_writer, csv_writer
+from portal.uploads import upload_limit
 
 from . import services
 from .forms import (
@@ -413,6 +414,7 @@ def _service_form(
 
 
 @login_required
+@upload_limit("ACCESS_DOCUMENT_MAX_BYTES")
 def document_upload(request, reference):
     dossier = _dossier(request, reference)
     if not can_upload(request.user, dossier):
@@ -439,7 +441,7 @@ def document_download(request, reference, pk):
     dossier = _dossier(request, reference)
     document = get_object_or_404(dossier.documents, pk=pk)
     response = FileResponse(
-        document.file.open("rb"),
+        services.document_open(document=document, by=request.user),
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
@@ -652,7 +654,7 @@ def dossier_export(request):
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     header = [
         "reference",
         "title",
@@ -735,7 +737,7 @@ def directory_export(request, fmt):
         return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="repertoire-projets.csv"'
-    writer = csv.DictWriter(response, fieldnames=PUBLIC_FIELDS)
+    writer = csv_dict_writer(response, fieldnames=PUBLIC_FIELDS)
     writer.writeheader()
     for row in rows:
         writer.writerow(

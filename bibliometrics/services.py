@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.jobs import JobError, job_enqueue, run_job
@@ -94,6 +96,7 @@ def import_start(
     for f in files:
         if not Path(f).is_file():
             raise JobError(f"Fichier introuvable : {f}")
+    _check_size(sum(Path(f).stat().st_size for f in files))
     names = ", ".join(Path(f).name for f in files)
     title = f"Import de publications : {names}"[:255]
     with transaction.atomic():
@@ -127,8 +130,19 @@ def import_start(
     return run
 
 
+def _check_size(size: int) -> None:
+    limit = settings.PUBLICATION_IMPORT_MAX_BYTES
+    if size > limit:
+        raise JobError(
+            _("%(size)s à importer : la limite est de %(limit)s. Découpez l'export.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
 def import_upload(*, files: Iterable[UploadedFile], fmt: str, by) -> ImportRun:
     """Store uploaded files privately and start their import in the background."""
+    files = list(files)
+    _check_size(sum(upload.size for upload in files))  # before anything is written
     folder = Path(settings.PRIVATE_ROOT) / "bibliometrics" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -180,6 +194,16 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     stats = dict(state.stats)
     for key in ("new", "updated", "duplicate", "rejected", "deleted"):
         stats.setdefault(key, 0)
+    if not stats.get("read") and not stats["deleted"]:
+        run.stats = {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
+        run.save(update_fields=["stats"])
+        raise JobError(
+            _(
+                "Aucune notice n'a été reconnue dans %(files)s : vérifiez le format choisi "
+                "et le contenu du fichier."
+            )
+            % {"files": ", ".join(Path(p).name for p in run.files)}
+        )
     result = {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
     run.stats = result
     run.save(update_fields=["stats"])
@@ -205,8 +229,10 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
         if ctx:
             ctx.log(f"{Path(path).name}: format {fmt}")
         batch: list[tuple[dict, int]] = []
+        events = 0
         with open(path, "rb") as raw:
             for event in parse(raw, fmt):
+                events += 1
                 if isinstance(event, Record):
                     batch.append((event.data, event.position))
                     if len(batch) >= BATCH_SIZE:
@@ -226,6 +252,13 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
                     state.delete(event.pmids)
                     state.start_writer()
             state.save(batch, Path(path).name)
+        if not events:
+            # A file read to the end without one notice is not a success with 0 records.
+            state.reject(
+                Path(path).name,
+                0,
+                _("aucune notice reconnue dans ce fichier (format %(format)s)") % {"format": fmt},
+            )
 
 
 def _record_hash(rec: dict[str, Any]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,8 @@ from portal.disclosure import Subject
 from portal.jobs import JobError
 from portal.permissions import capability_required
 from portal.roles import can
+from portal.spreadsheets import csv_writer
+from portal.uploads import upload_limit
 
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
@@ -154,7 +155,7 @@ def chart_csv(request, chart: str):
     data = selectors.dashboard_data(form.filters(), snapshot)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="publications-snds-{chart}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CHARTS[chart][0])
     writer.writerows(_chart_rows(chart, data))
     return response
@@ -228,6 +229,7 @@ def publication_relevance(request, pk: int):
 
 
 @capability_required("bibliometrics.curate")
+@upload_limit("PUBLICATION_IMPORT_MAX_BYTES")
 def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,8 @@
 """Catalogue API: public read, writes for ``catalogue.curate`` (the ``data`` role)."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -12,8 +15,24 @@ from portal.permissions import HasCapabilityOrReadOnly
 from .models import Database, JoinKey, Nomenclature, NomenclatureValue, Table, Variable
 from .search import catalogue_search
 from .selectors import databases_with_counts
+from .services.curation import (
+    catalogue_object_create,
+    catalogue_object_delete,
+    catalogue_object_update,
+)
 
 CURATE = HasCapabilityOrReadOnly("catalogue.curate")
+
+
+@contextmanager
+def _model_errors_as_400():
+    """The model's own validation (``full_clean``) answers 400 with its messages."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from exc
 
 
 class DatabaseSerializer(serializers.ModelSerializer):
@@ -80,7 +99,26 @@ class JoinKeySerializer(serializers.ModelSerializer):
         ]
 
 
-class DatabaseViewSet(viewsets.ModelViewSet):
+class CuratedViewSet(viewsets.ModelViewSet):
+    """Writes go through the curation services (one transaction, audited)."""
+
+    def perform_create(self, serializer):
+        with _model_errors_as_400():
+            serializer.instance = catalogue_object_create(
+                model=serializer.Meta.model, data=serializer.validated_data, by=self.request.user
+            )
+
+    def perform_update(self, serializer):
+        with _model_errors_as_400():
+            serializer.instance = catalogue_object_update(
+                instance=serializer.instance, data=serializer.validated_data, by=self.request.user
+            )
+
+    def perform_destroy(self, instance):
+        catalogue_object_delete(instance=instance, by=self.request.user)
+
+
+class DatabaseViewSet(CuratedViewSet):
     """Databases of the catalogue (counts come from the rows)."""
 
     serializer_class = DatabaseSerializer
@@ -93,7 +131,7 @@ class DatabaseViewSet(viewsets.ModelViewSet):
         return databases_with_counts()
 
 
-class TableViewSet(viewsets.ModelViewSet):
+class TableViewSet(CuratedViewSet):
     serializer_class = TableSerializer
     permission_classes = [CURATE]
     filterset_fields = ["database__acronym", "product", "name"]
@@ -105,7 +143,7 @@ class TableViewSet(viewsets.ModelViewSet):
     )
 
 
-class VariableViewSet(viewsets.ModelViewSet):
+class VariableViewSet(CuratedViewSet):
     serializer_class = VariableSerializer
     permission_classes = [CURATE]
     filterset_fields = ["table", "table__name", "table__database__acronym", "type", "name"]
@@ -113,7 +151,7 @@ class VariableViewSet(viewsets.ModelViewSet):
     queryset = Variable.objects.select_related("nomenclature").order_by("table_id", "position")
 
 
-class NomenclatureViewSet(viewsets.ModelViewSet):
+class NomenclatureViewSet(CuratedViewSet):
     serializer_class = NomenclatureSerializer
     permission_classes = [CURATE]
     lookup_field = "name"

@@ -142,6 +142,8 @@ def datapackage_zip(database: Database) -> bytes:
                 f"{base}.json",
                 json.dumps(nomenclature_schema_dict(spec), ensure_ascii=False, indent=2),
             )
+            # Machine-readable Frictionless data, read back by the import with its schema:
+            # not neutralised (portal.spreadsheets), which would change the values themselves.
             out = io.StringIO()
             writer = csv.writer(out, delimiter=";", lineterminator="\n")
             writer.writerows(nomenclature_rows(spec))

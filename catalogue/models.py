@@ -8,12 +8,17 @@ its own models later; these stay about descriptions.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .tableschema import FIELD_TYPES
+
+# Documentation links are shown as <a href>: http(s) only, never javascript: or data:.
+_HTTP_URL = URLValidator(schemes=["http", "https"])
 
 
 class Database(models.Model):
@@ -78,9 +83,28 @@ class Database(models.Model):
     def keyword_list(self) -> list[str]:
         return [t.strip() for t in self.keywords.split(",") if t.strip()]
 
+    def clean(self) -> None:
+        super().clean()
+        for line in self.documentation.splitlines():
+            if line.strip():
+                try:
+                    _HTTP_URL(line.strip())
+                except ValidationError:
+                    raise ValidationError(
+                        {
+                            "documentation": _(
+                                "« %(link)s » n'est pas une adresse http(s) : seules les "
+                                "adresses http:// et https:// sont acceptées, une par ligne."
+                            )
+                            % {"link": line.strip()[:100]}
+                        }
+                    ) from None
+
     @property
     def documentation_links(self) -> list[str]:
-        return [line.strip() for line in self.documentation.splitlines() if line.strip()]
+        """The http(s) links only: rows stored before the rule never reach an href."""
+        links = [line.strip() for line in self.documentation.splitlines() if line.strip()]
+        return [link for link in links if link.lower().startswith(("http://", "https://"))]
 
 
 class Table(models.Model):

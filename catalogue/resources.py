@@ -2,19 +2,22 @@
 
 from import_export import fields, resources, widgets
 
+from portal.spreadsheets import NeutralisedResourceMixin
+
 from .models import Database, Nomenclature, Table, Variable
 
 
-class DatabaseResource(resources.ModelResource):
+class DatabaseResource(NeutralisedResourceMixin, resources.ModelResource):
     class Meta:
         model = Database
         import_id_fields = ["acronym"]
         exclude = ["id", "updated_at"]
         skip_unchanged = True
         report_skipped = True
+        clean_model_instances = True  # the model's rules (http(s) links only) hold here too
 
 
-class TableResource(resources.ModelResource):
+class TableResource(NeutralisedResourceMixin, resources.ModelResource):
     database = fields.Field(
         attribute="database",
         column_name="database",
@@ -41,7 +44,7 @@ class _TableWidget(widgets.ForeignKeyWidget):
         return f"{value.database.acronym}.{value.name}" if value else ""
 
 
-class VariableResource(resources.ModelResource):
+class VariableResource(NeutralisedResourceMixin, resources.ModelResource):
     table = fields.Field(attribute="table", column_name="table", widget=_TableWidget(Table))
     nomenclature = fields.Field(
         attribute="nomenclature",
@@ -62,7 +65,7 @@ class VariableResource(resources.ModelResource):
         )
 
 
-class NomenclatureResource(resources.ModelResource):
+class NomenclatureResource(NeutralisedResourceMixin, resources.ModelResource):
     class Meta:
         model = Nomenclature
         import_id_fields = ["name"]

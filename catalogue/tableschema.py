@@ -180,10 +180,85 @@ def iter_json_files(paths: Iterable[Path | str]) -> Iterator[Path]:
             raise SchemaError(path, "fichier ou dossier introuvable")
 
 
+_TABLE_TEXT = ("name", "title", "produit", "product", "description", "champ", "observation")
+_FIELD_TEXT = (
+    "name",
+    "type",
+    "description",
+    "length",
+    "format",
+    "nomenclature",
+    "dateCreated",
+    "dateDeleted",
+    "observation",
+    "regle_gestion",
+    "unit",
+    "type_oracle",
+)
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a number written without quotes ("length": 8); never a list or an object."""
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+
+
+def _is_names(value: Any) -> bool:
+    """A field name or a list of field names (``primaryKey``, key ``fields``)."""
+    return (
+        value is None
+        or isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    )
+
+
+def _type_errors(data: dict, path: Path | str) -> list[SchemaError]:
+    """Every property of the wrong JSON type, so that nothing is stored as Python text
+    (``"{'a': 1}"``) and no wrong type reaches the import."""
+    errors: list[SchemaError] = []
+
+    def wrong(key: str, expected: str, field: str | None = None) -> None:
+        errors.append(SchemaError(path, f"« {key} » doit être {expected}", field=field or key))
+
+    for key in _TABLE_TEXT:
+        if not _is_text(data.get(key)):
+            wrong(key, "un texte")
+    if not _is_names(data.get("primaryKey")):
+        wrong("primaryKey", "un nom de champ ou une liste de noms de champs")
+    if not isinstance(data.get("missingValues") or [], list):
+        wrong("missingValues", "une liste")
+    if not isinstance(data.get("history") or {}, dict):
+        wrong("history", "un objet")
+    foreign_keys = data.get("foreignKeys") or []
+    if not isinstance(foreign_keys, list):
+        wrong("foreignKeys", "une liste")
+        foreign_keys = []
+    for raw in foreign_keys:
+        if not isinstance(raw, dict):
+            continue  # reported by the parser: "clé étrangère sans « reference »"
+        reference = raw.get("reference")
+        if not _is_names(raw.get("fields")) or (
+            isinstance(reference, dict)
+            and not (_is_names(reference.get("fields")) and _is_text(reference.get("resource")))
+        ):
+            wrong("foreignKeys", "une liste de { fields, reference: { resource, fields } }")
+    for raw in data.get("fields") if isinstance(data.get("fields"), list) else []:
+        if not isinstance(raw, dict):
+            continue
+        name = raw.get("name") if isinstance(raw.get("name"), str) else None
+        for key in _FIELD_TEXT:
+            if not _is_text(raw.get(key)):
+                wrong(key, "un texte", field=name)
+        if not isinstance(raw.get("dateMissing") or [], list):
+            wrong("dateMissing", "une liste", field=name)
+    return errors
+
+
 def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
     """A :class:`TableSpec` from the parsed JSON of one table schema."""
     if not isinstance(data, dict):
         raise SchemaError(path, "un schéma de table doit être un objet JSON")
+    if errors := _type_errors(data, path):
+        raise SchemaErrors(errors)
     name = _text(data.get("name")) or Path(path).stem
     fields_data = data.get("fields")
     if not isinstance(fields_data, list) or not fields_data:
@@ -191,22 +266,7 @@ def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
     errors: list[SchemaError] = []
     fields: list[FieldSpec] = []
     seen: set[str] = set()
-    known_keys = {
-        "name",
-        "type",
-        "description",
-        "length",
-        "format",
-        "nomenclature",
-        "dateCreated",
-        "dateDeleted",
-        "dateMissing",
-        "observation",
-        "regle_gestion",
-        "unit",
-        "type_oracle",
-        "constraints",
-    }
+    known_keys = {*_FIELD_TEXT, "dateMissing", "constraints"}
     for position, raw in enumerate(fields_data, start=1):
         if not isinstance(raw, dict) or not raw.get("name"):
             errors.append(SchemaError(path, f"le champ n° {position} n'a pas de nom"))
@@ -400,6 +460,12 @@ def parse_nomenclature(json_path: Path, csv_path: Path | None) -> NomenclatureSp
             raise SchemaError(json_path, f"type « {ftype} » inconnu", field=str(raw["name"]))
         fields.append({k: raw[k] for k in ("name", "type", "format", "role") if k in raw})
     names = [f["name"] for f in fields]
+    if not _is_names(data.get("primaryKey")):
+        raise SchemaError(
+            json_path,
+            "« primaryKey » doit être un nom de champ ou une liste de noms de champs",
+            field="primaryKey",
+        )
     primary_key = _as_tuple(data.get("primaryKey"))
     roles = {f.get("role"): f["name"] for f in fields if f.get("role")}
     code_field = roles.get("code") or (primary_key[0] if primary_key else names[0])

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.params import MAX_PAGE, bounded_int
 from portal.permissions import capability_required
 from portal.roles import can
+from portal.uploads import upload_limit
 
 from . import exports, selectors
 from .forms import TableSchemaImportForm
@@ -44,8 +46,7 @@ def home(request):
 def search(request):
     q = request.GET.get("q", "").strip()
     filters = {k: request.GET.get(k, "") for k in ("database", "product", "type", "kind")}
-    raw_page = request.GET.get("page", "1")
-    page = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    page = bounded_int(request.GET.get("page"), default=1, maximum=MAX_PAGE)
     per_page = 20
     results = catalogue_search(q, **filters, limit=per_page, offset=(page - 1) * per_page)
     pages = (results.total + per_page - 1) // per_page
@@ -235,6 +236,7 @@ def variables_export(request, acronym, fmt):
 
 
 @capability_required("catalogue.curate")
+@upload_limit("CATALOGUE_UPLOAD_MAX_BYTES")
 def manage(request):
     form = TableSchemaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

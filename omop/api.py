@@ -7,15 +7,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.jobs import JobError
 from portal.models import Job
+from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability
 
 from . import services
-from .models import EtlJob
+from .models import SEED_MAX, EtlJob
 from .selectors import etl_job_search, etl_jobs_visible_to
 
 
@@ -69,7 +70,9 @@ class EtlJobCreateSerializer(serializers.Serializer):
     source_path = serializers.CharField(required=False, allow_blank=True, default="")
     upload = serializers.FileField(required=False, allow_null=True, default=None)
     persons = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
-    seed = serializers.IntegerField(required=False, allow_null=True, default=None)
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=SEED_MAX
+    )
     engine = serializers.ChoiceField(choices=EtlJob.Engine.choices, default=EtlJob.Engine.PANDAS)
     output_format = serializers.ChoiceField(
         choices=EtlJob.Format.choices, default=EtlJob.Format.CSV
@@ -84,7 +87,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = EtlJobSerializer
     permission_classes = [HasCapability("omop.run")]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     filter_backends: list = []
 
     def get_queryset(self):
@@ -162,7 +165,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def download(self, request, pk=None):
         etl_job = self.get_object()
         try:
-            archive = services.etl_job_output_zip(etl_job=etl_job)
+            archive = services.etl_job_output_zip(etl_job=etl_job, by=request.user)
         except services.EtlInputError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
         return FileResponse(

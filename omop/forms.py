@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from . import services
-from .models import EtlJob
+from .models import SEED_MAX, EtlJob
 
 
 class EtlJobForm(DsfrBaseForm):
@@ -29,7 +29,13 @@ class EtlJobForm(DsfrBaseForm):
     persons = forms.IntegerField(
         label=_("Nombre de personnes (extrait généré)"), required=False, min_value=1, initial=200
     )
-    seed = forms.IntegerField(label=_("Graine (extrait généré)"), required=False, initial=0)
+    seed = forms.IntegerField(
+        label=_("Graine (extrait généré)"),
+        required=False,
+        initial=0,
+        min_value=0,
+        max_value=SEED_MAX,
+    )
     engine = forms.ChoiceField(
         label=_("Moteur"), choices=EtlJob.Engine.choices, initial=EtlJob.Engine.PANDAS
     )

@@ -17,6 +17,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# A seed is stored in a 32-bit integer column: larger ones are refused at the door.
+SEED_MAX = 2**31 - 1
+
 
 class EtlJob(models.Model):
     class Source(models.TextChoices):
@@ -44,7 +47,7 @@ class EtlJob(models.Model):
     upload_file = models.CharField(_("archive déposée (stockée)"), max_length=500, blank=True)
     upload_name = models.CharField(_("nom de l'archive"), max_length=255, blank=True)
     persons = models.PositiveIntegerField(_("personnes générées"), null=True, blank=True)
-    seed = models.IntegerField(_("graine"), null=True, blank=True)
+    seed = models.IntegerField(_("graine"), null=True, blank=True)  # 0 … SEED_MAX
     extract_label = models.CharField(_("extrait"), max_length=255)
     engine = models.CharField(_("moteur"), max_length=16, choices=Engine.choices)
     output_format = models.CharField(_("format de sortie"), max_length=16, choices=Format.choices)

@@ -11,7 +11,6 @@ before the check.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -22,11 +21,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.archives import ArchiveError, Limits, SafeZip, archive_error_message
 from portal.audit import audit_record
+from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.jobs import JobError, job_cancel, job_enqueue
 from portal.models import Job
 
-from .models import EtlJob
+from .models import SEED_MAX, EtlJob
 from .results import table_row_counts
 
 TASK = "omop.run_etl"
@@ -64,31 +65,12 @@ def download_max_bytes() -> int:
 # --------------------------------------------------------------------------- sources
 
 
-def data_root() -> Path:
-    return Path(settings.DATA_ROOT).resolve()
-
-
 def extract_dir_resolve(relative: str) -> Path:
-    """The extract folder ``relative`` names inside ``DATA_ROOT``; refuses anything outside.
-
-    ``..`` and symbolic links that lead out of the data root are refused (the path is
-    resolved first, then checked to be inside the resolved root).
-    """
-    relative = (relative or "").strip()
-    if not relative:
-        raise EtlInputError(_("Indiquez le dossier de l'extrait."))
-    if Path(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
-        raise EtlInputError(_("Le chemin doit être relatif à la racine des données, sans « .. »."))
-    root = data_root()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        raise EtlInputError(_("Ce dossier sort de la racine des données : il est refusé."))
-    if not path.is_dir():
-        raise EtlInputError(
-            _("Le dossier « %(path)s » n'existe pas dans la racine des données.")
-            % {"path": relative}
-        )
-    return path
+    """The extract folder ``relative`` names inside ``DATA_ROOT`` (see :mod:`portal.datapaths`)."""
+    try:
+        return data_path_resolve(relative, kind=PathKind.DIRECTORY)
+    except DataPathError as exc:
+        raise EtlInputError(str(exc)) from exc
 
 
 def data_root_extracts(*, depth: int = 2) -> list[str]:
@@ -126,8 +108,45 @@ def data_root_extracts(*, depth: int = 2) -> list[str]:
     return found
 
 
+def _upload_limits() -> Limits:
+    # Parquet is already compressed and SNDS CSVs compress ~10:1: 20× the upload is plenty.
+    unpacked = 20 * upload_max_bytes()
+    return Limits(entry_bytes=unpacked, total_bytes=unpacked, ratio=500.0, entries=10_000)
+
+
+def _is_table_file(name: PurePosixPath) -> bool:
+    """Entries converted; hidden files and macOS resource forks are skipped."""
+    return not (name.name.startswith(".") or name.parts[0] == "__MACOSX")
+
+
+def _open_upload(source) -> SafeZip:
+    """The upload as a :class:`SafeZip` whose files are all tables, or :class:`EtlInputError`."""
+    try:
+        archive = SafeZip(source, _upload_limits())
+    except ArchiveError as exc:
+        raise EtlInputError(
+            _("Archive de l'extrait refusée : %(reason)s") % {"reason": archive_error_message(exc)}
+        ) from exc
+    files = [PurePosixPath(n.replace("\\", "/")) for n in archive.names()]
+    if not files:
+        archive.close()
+        raise EtlInputError(_("L'archive est vide : elle doit contenir les fichiers de l'extrait."))
+    for name in files:
+        if _is_table_file(name) and not name.name.lower().endswith(UPLOAD_SUFFIXES):
+            archive.close()
+            raise EtlInputError(
+                _(
+                    "L'archive ne doit contenir que des fichiers .csv, .parquet ou .txt "
+                    "(trouvé : %(name)s)."
+                )
+                % {"name": name}
+            )
+    return archive
+
+
 def upload_validate(upload) -> None:
-    """Check an uploaded extract: a real zip of CSV/Parquet/TXT files, no path escaping."""
+    """Check an uploaded extract: a real zip of CSV/Parquet/TXT files, no path escaping,
+    no bomb (see :mod:`portal.archives`)."""
     limit = upload_max_bytes()
     if upload.size > limit:
         raise EtlInputError(
@@ -139,45 +158,9 @@ def upload_validate(upload) -> None:
         raise EtlInputError(_("Le fichier déposé n'est pas une archive zip valide."))
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as archive:
-            members = archive.infolist()
-            _check_members(members)
-    except zipfile.BadZipFile as exc:
-        raise EtlInputError(_("L'archive zip est corrompue : %(error)s") % {"error": exc}) from exc
+        _open_upload(upload).close()
     finally:
         upload.seek(0)
-
-
-def _check_members(members: list[zipfile.ZipInfo]) -> None:
-    files = [m for m in members if not m.is_dir()]
-    if not files:
-        raise EtlInputError(_("L'archive est vide : elle doit contenir les fichiers de l'extrait."))
-    total = 0
-    for m in members:
-        name = PurePosixPath(m.filename.replace("\\", "/"))
-        if name.is_absolute() or ".." in name.parts or ":" in m.filename:
-            raise EtlInputError(
-                _("L'archive contient un chemin interdit : %(name)s") % {"name": m.filename}
-            )
-        if (m.external_attr >> 16) & 0o170000 == 0o120000:
-            raise EtlInputError(
-                _("L'archive contient un lien symbolique : %(name)s") % {"name": m.filename}
-            )
-        if not m.is_dir():
-            if name.name.startswith(".") or name.parts[0] == "__MACOSX":
-                continue
-            if not name.name.lower().endswith(UPLOAD_SUFFIXES):
-                raise EtlInputError(
-                    _(
-                        "L'archive ne doit contenir que des fichiers .csv, .parquet ou .txt "
-                        "(trouvé : %(name)s)."
-                    )
-                    % {"name": m.filename}
-                )
-            total += m.file_size
-    # A zip bomb is refused before anything is unpacked.
-    if total > 20 * upload_max_bytes():
-        raise EtlInputError(_("L'archive décompressée serait trop volumineuse."))
 
 
 def upload_store(upload) -> Path:
@@ -197,22 +180,14 @@ def upload_store(upload) -> Path:
 def upload_unpack(zip_path: Path, folder: Path) -> Path:
     """Unpack a stored upload (checked again) and return the folder holding the tables."""
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        with zipfile.ZipFile(zip_path) as archive:
-            members = archive.infolist()
-            _check_members(members)
-            for m in members:
-                name = PurePosixPath(m.filename.replace("\\", "/"))
-                if m.is_dir() or name.name.startswith(".") or name.parts[0] == "__MACOSX":
-                    continue
-                dest = folder.joinpath(*name.parts)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(m) as src, dest.open("wb") as out:
-                    shutil.copyfileobj(src, out, 2**20)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise EtlInputError(
-            _("L'archive de l'extrait ne peut pas être lue : %(error)s") % {"error": exc}
-        ) from exc
+    with _open_upload(zip_path) as archive:
+        try:
+            archive.extract(folder, accept=_is_table_file)
+        except ArchiveError as exc:
+            raise EtlInputError(
+                _("Archive de l'extrait refusée : %(reason)s")
+                % {"reason": archive_error_message(exc)}
+            ) from exc
     # Archives often hold one top folder ("extract/IR_BEN_R.csv"): convert that folder.
     entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
     if len(entries) == 1 and entries[0].is_dir():
@@ -325,6 +300,10 @@ def etl_job_create(
                 % {"max": generated_max_persons()}
             )
         seed = 0 if seed is None else int(seed)
+        if not 0 <= seed <= SEED_MAX:
+            raise EtlInputError(
+                _("La graine doit être comprise entre 0 et %(max)s.") % {"max": SEED_MAX}
+            )
         source_path = ""
     etl_job = EtlJob(
         source=source,
@@ -601,8 +580,10 @@ def etl_job_register_in_catalogue(*, etl_job: EtlJob, by):
     return database
 
 
-def etl_job_output_zip(*, etl_job: EtlJob):
-    """A temporary file holding the output (and its report) as a zip, or an error."""
+def etl_job_output_zip(*, etl_job: EtlJob, by):
+    """A temporary file holding the output (and its report) as a zip, or an error.
+
+    Every download is audited (who took which output)."""
     import tempfile
 
     if etl_job.job.status != Job.Status.SUCCEEDED:
@@ -621,4 +602,11 @@ def etl_job_output_zip(*, etl_job: EtlJob):
         for path in files:
             archive.write(path, arcname=path.relative_to(folder).as_posix())
     out.seek(0)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="omop.output_download",
+            target=etl_job,
+            changes={"files": len(files), "output": etl_job.output_path},
+        )
     return out

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.jobs import JobError
 from portal.models import Job
 from portal.permissions import capability_required
+from portal.uploads import upload_limit
 
 from . import services
 from .forms import EtlJobForm, JobFilterForm
@@ -42,6 +43,7 @@ def job_list(request):
 
 
 @capability_required(CAPABILITY)
+@upload_limit("OMOP_UPLOAD_MAX_BYTES")
 def job_create(request):
     form = EtlJobForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -148,7 +150,7 @@ def job_register(request, pk):
 def job_download(request, pk):
     etl_job = _get(request, pk)
     try:
-        archive = services.etl_job_output_zip(etl_job=etl_job)
+        archive = services.etl_job_output_zip(etl_job=etl_job, by=request.user)
     except services.EtlInputError as exc:
         raise Http404(str(exc)) from exc
     return FileResponse(

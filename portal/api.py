@@ -1,14 +1,17 @@
 """API of the portal app: the root and the shared jobs endpoint."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from .audit import audit_record
 from .jobs import JobError, job_cancel, job_retry
 from .models import Job
 from .selectors import jobs_visible_to
@@ -48,6 +51,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     serializer_class = JobSerializer
     permission_classes = [IsAuthenticated]
+    # Only a UUID reaches the database: anything else is a 404 from the router.
+    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
     filterset_fields = ["status", "kind"]
     ordering_fields = ["created_at"]
 
@@ -94,6 +99,18 @@ def api_root(request, format=None):
 
 class _ObtainToken(ObtainAuthToken):
     """Exchange a username and password for an API token (``Authorization: Token …``)."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            token, created = Token.objects.get_or_create(user=user)
+            # Never the key itself: the audit log is read by people who must not reuse it.
+            audit_record(
+                actor=user, action="api.token_issue", target=user, changes={"created": created}
+            )
+        return Response({"token": token.key})
 
 
 obtain_token = _ObtainToken.as_view()

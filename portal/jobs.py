@@ -11,10 +11,12 @@ A :class:`~portal.models.Job` row is the truth about a job; Celery only carries 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +40,35 @@ class JobError(Exception):
 
 class JobCancelled(Exception):
     """Raised inside a job when its cancellation was requested."""
+
+
+class WorkerStopping(BaseException):
+    """Raised inside a job when its worker process is told to stop (SIGTERM at the end of a
+    bounded warm shutdown): the job is handed back, failed and retryable, not left running.
+    A BaseException so that no ``except Exception`` in a job swallows it."""
+
+
+def _on_sigterm(signum, frame):
+    raise WorkerStopping
+
+
+@contextmanager
+def _stoppable():
+    """In a prefork pool process, turn the pool's SIGTERM into :class:`WorkerStopping`.
+
+    The pool's main process keeps Celery's own handlers (warm shutdown); a job run inline
+    (tests, the demo, ``--pool=solo``) is left alone too."""
+    from billiard.process import current_process
+
+    in_pool = current_process().name.startswith("ForkPoolWorker")
+    if not in_pool or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def job_enqueue(
@@ -228,7 +259,8 @@ def run_job(fn: Callable[..., Any], job_id: str, kwargs: dict[str, Any]) -> None
     beat = _Heartbeat(job.pk, interval=max(1.0, settings.JOB_HEARTBEAT_TIMEOUT_SECONDS / 4))
     beat.start()
     try:
-        result = fn(ctx, **kwargs)
+        with _stoppable():
+            result = fn(ctx, **kwargs)
         ctx.flush()
         _finish(
             job,
@@ -240,6 +272,14 @@ def run_job(fn: Callable[..., Any], job_id: str, kwargs: dict[str, Any]) -> None
     except JobCancelled:
         ctx.flush()
         _finish(job, Job.Status.CANCELLED, message=_("Annulée à la demande."))
+    except WorkerStopping:
+        ctx.log("ERROR worker stopping")
+        ctx.flush()
+        _finish(
+            job,
+            Job.Status.FAILED,
+            error=_("Interrompue par l'arrêt du worker : relancez-la."),
+        )
     except JobError as exc:
         ctx.log(f"ERROR {exc}")
         ctx.flush()

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 import plotly
 from celery.schedules import crontab
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "portal.lockout.UsernameDelayBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,10 +126,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock an account+address after 5 failed logins, for one hour.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "10.0.0.0/8,127.0.0.1"); empty: the client is REMOTE_ADDR (see portal/lockout.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# django-axes: lock a client address after 10 failed logins, for one hour. A user name
+# alone is never locked: attempts at a name that failed recently are slowed instead.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_DELAY_FREE_FAILURES = env.int("LOGIN_DELAY_FREE_FAILURES", default=3)
+LOGIN_DELAY_BASE_SECONDS = env.float("LOGIN_DELAY_BASE_SECONDS", default=0.5)
+LOGIN_DELAY_MAX_SECONDS = env.float("LOGIN_DELAY_MAX_SECONDS", default=4.0)
+LOGIN_DELAY_WINDOW_SECONDS = env.int("LOGIN_DELAY_WINDOW_SECONDS", default=15 * 60)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -166,6 +178,14 @@ PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # Folder under which staff may point jobs at server-side files (extracts, data files).
 DATA_ROOT = Path(env.str("DATA_ROOT", default=str(VAR_DIR / "data")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload is measured as it arrives (portal/uploads.py): views set their own limit,
+# this one holds for the others (the largest: a table to profile).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024**3)
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------
@@ -199,6 +219,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A SIGTERM lets running jobs finish for this long (Celery's soft shutdown), then the worker
+# stops them and hands them back (failed, retryable): under `docker stop`'s 10 s.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("WORKER_SHUTDOWN_TIMEOUT_SECONDS", default=6.0)
+# The beat sleeps in one uninterruptible call until its next task (a minute): short sleeps
+# let a worker started with --beat stop at once.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 2
 # A running job whose worker has not sent a heartbeat for this long is marked failed.
 JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
@@ -219,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
 SPARK_MASTER_URL = env.str("SPARK_MASTER_URL", default="local[*]")
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="2g")
 
+# --- Catalogue imports from the web (portal.archives bounds the unpacking) -------------
+CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=100 * 1024**2)
+CATALOGUE_UNPACKED_MAX_BYTES = env.int("CATALOGUE_UNPACKED_MAX_BYTES", default=1024**3)
+
 # --- Profiling (catalogue.quality) ---------------------------------------------------
 PROFILING_UPLOAD_MAX_BYTES = env.int("PROFILING_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 # DuckDB's memory cap before it spills to disk: files larger than RAM still profile.
@@ -233,6 +263,10 @@ OMOP_DOWNLOAD_MAX_BYTES = env.int("OMOP_DOWNLOAD_MAX_BYTES", default=200 * 1024*
 # --- OMOP vocabularies (Athena bundles, SOURCE_TO_CONCEPT_MAP) -------------------------
 # DuckDB's memory cap while a bundle is checked and turned into Parquet (spills beyond).
 OMOP_VOCABULARY_MEMORY = env.str("OMOP_VOCABULARY_MEMORY", default="512MB")
+
+# --- Publications (bibliometrics) ------------------------------------------------------
+# An import (upload or files on the server) above this size is refused: split the export.
+PUBLICATION_IMPORT_MAX_BYTES = env.int("PUBLICATION_IMPORT_MAX_BYTES", default=500 * 1024**2)
 
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.
@@ -259,6 +293,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -286,6 +325,8 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Import / export ------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Spreadsheet exports from every admin page go through the one cell neutraliser.
+IMPORT_EXPORT_FORMATS = import_string("portal.export_formats.FORMATS")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 
 # --- Security -------------------------------------------------------------------------
@@ -310,7 +351,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "portal.logfilters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"py4j": {"level": "WARNING"}},
+    "loggers": {
+        "py4j": {"level": "WARNING"},
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
 }

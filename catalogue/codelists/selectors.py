@@ -178,25 +178,21 @@ def version_count(version: CodeListVersion, output) -> dict:
     }
 
 
-def _safe_cell(value: str) -> str:
-    """A label never starts a spreadsheet formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def version_export(code_list: CodeList, version: CodeListVersion, fmt: str) -> tuple[str, str]:
     """(content, content type) of an export: csv, sql, sas or json (Atlas concept set)."""
-    import csv
     import io
+
+    from portal.spreadsheets import csv_writer
 
     from . import snippets
 
     expanded = version_expand(version)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)  # cells neutralised: a label never starts a formula
         writer.writerow(["system", "code", "label"])
         for c in expanded:
-            writer.writerow([c.system, c.code, _safe_cell(c.label)])
+            writer.writerow([c.system, c.code, c.label])
         content = out.getvalue()
     elif fmt == "sql":
         content = snippets.sql_snippets(expanded)

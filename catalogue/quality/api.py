@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from catalogue.models import Database, Table, Variable
+from portal.params import bounded_int
+from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability, HasCapabilityOrReadOnly
 
 from . import selectors, services
@@ -51,8 +53,8 @@ class RunViewSet(
     def get_queryset(self):
         qs = selectors.runs_visible_to(self.request.user).order_by("-created_at")
         params = self.request.query_params
-        if params.get("table", "").isdigit():
-            qs = qs.filter(table_id=int(params["table"]))
+        if (table_id := bounded_int(params.get("table"))) is not None:
+            qs = qs.filter(table_id=table_id)
         if params.get("database"):
             qs = qs.filter(table__database__acronym=params["database"])
         return qs
@@ -87,7 +89,7 @@ class DataFileViewSet(
     under the server's data folder."""
 
     permission_classes = [HasCapability(CAPABILITY)]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, StrictJSONParser]
     serializer_class = DataFileSerializer
     filter_backends: list = []
 

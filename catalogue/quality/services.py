@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import math
 import re
 import uuid
 from pathlib import Path
@@ -20,6 +21,7 @@ from catalogue.models import Table, Variable
 from catalogue.profiling import TableProfile, grade_for
 from catalogue.profiling.suppression import publishable
 from portal.audit import audit_record
+from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.disclosure import share_value
 from portal.jobs import job_enqueue, run_job
 from portal.models import Job
@@ -83,25 +85,13 @@ def data_file_format(head: bytes, tail: bytes = b"", *, name: str = "") -> str:
 
 
 def resolve_data_path(path: str) -> tuple[Path, str]:
-    """The absolute file ``path`` names (relative to ``DATA_ROOT`` or absolute) and its
-    location relative to ``DATA_ROOT``. Refuses anything that resolves outside it."""
-    root = Path(settings.DATA_ROOT).resolve()
-    raw = Path(path.strip())
-    candidate = (raw if raw.is_absolute() else root / raw).resolve()
-    if not candidate.is_relative_to(root):
-        raise ValidationError(
-            _(
-                "Le chemin « %(path)s » est hors du dossier de données du serveur (%(root)s) : "
-                "copiez le fichier sous ce dossier."
-            )
-            % {"path": path, "root": root}
-        )
-    if not candidate.is_file():
-        raise ValidationError(
-            _("Aucun fichier « %(path)s » dans le dossier de données du serveur (%(root)s).")
-            % {"path": path, "root": root}
-        )
-    return candidate, str(candidate.relative_to(root))
+    """The file ``path`` names inside ``DATA_ROOT`` (see :mod:`portal.datapaths`) and its
+    location relative to ``DATA_ROOT``."""
+    try:
+        absolute = data_path_resolve(path, kind=PathKind.FILE)
+    except DataPathError as exc:
+        raise ValidationError(str(exc)) from exc
+    return absolute, str(absolute.relative_to(data_root()))
 
 
 def data_file_attach(*, table: Table, by, upload=None, path: str = "") -> DataFile:
@@ -196,8 +186,11 @@ def _check_bound(variable: Variable, text: str, label: str) -> str:
             ) from None
         return text[:10]
     try:
-        float(text.replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
+        number = math.nan
+    # "inf" and "nan" parse as floats but are no bound: they broke every later profiling.
+    if not math.isfinite(number):
         raise ValidationError(
             _("%(label)s : un nombre est attendu pour %(var)s.")
             % {"label": label, "var": variable.name}

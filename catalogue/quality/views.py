@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Database, Table, Variable
 from portal.permissions import capability_required
+from portal.uploads import upload_limit
 
 from . import selectors, services
 from .forms import CuratorRuleForm, ProfileForm
@@ -73,6 +74,7 @@ def run_detail(request, pk: int):
 
 
 @capability_required(CAPABILITY)
+@upload_limit("PROFILING_UPLOAD_MAX_BYTES")
 def profile(request, acronym: str, table: str):
     """Attach a data file to the table (or pick one) and start profiling it."""
     table = _table(acronym, table)

@@ -134,26 +134,19 @@ def _candidates(folder: Path) -> Iterator[Path]:
 
 
 def _unzip(archive: Path, target: Path) -> None:
-    """Unpack only the regular files, bounded in size and ratio, inside ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(archive) as zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            name = Path(info.filename).name  # flatten: no path can leave the target
-            if (
-                not name
-                or info.file_size > MAX_MEMBER_BYTES
-                or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO)
-            ):
-                raise VocabularyError("archive_member_too_large", file=info.filename)
-            written = 0
-            with zf.open(info) as src, (target / name).open("wb") as out:
-                while chunk := src.read(1024 * 1024):
-                    written += len(chunk)
-                    if written > info.file_size:  # the header lied about the size
-                        raise VocabularyError("archive_member_too_large", file=info.filename)
-                    out.write(chunk)
+    """Unpack through the portal's one safe archive reader: sizes, ratio, links and paths
+    bounded; what it wrote is removed when it refuses."""
+    from portal.archives import ArchiveError, Limits, SafeZip
+
+    limits = Limits(
+        entry_bytes=MAX_MEMBER_BYTES, total_bytes=4 * MAX_MEMBER_BYTES, ratio=MAX_RATIO,
+        entries=100,
+    )  # fmt: skip
+    try:
+        with SafeZip(archive, limits) as zf:
+            zf.extract(target)
+    except ArchiveError as exc:
+        raise VocabularyError("archive_refused", file=archive.name, reason=exc.code) from exc
 
 
 def _quoted(path: Path) -> str:

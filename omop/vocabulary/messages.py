@@ -11,8 +11,9 @@ MESSAGES = {
     "bundle_not_a_folder_or_zip": _(
         "{path} n'est ni un dossier ni une archive zip : donnez le téléchargement Athena."
     ),
-    "archive_member_too_large": _(
-        "Le fichier {file} de l'archive est trop volumineux ou anormalement compressé."
+    "archive_refused": _(
+        "L'archive {file} est refusée ({reason}) : fichiers trop volumineux, anormalement "
+        "compressés, liens ou chemins hors de l'archive."
     ),
     "missing_file": _(
         "Le fichier {file} manque au paquet : le téléchargement Athena doit le contenir. "

@@ -9,6 +9,7 @@ from access_requests.documents import DOCX, ODT, PDF, sniff_document
 from access_requests.services import DossierError, document_add
 from tests.access_requests.factories import PDF as PDF_BYTES
 from tests.access_requests.factories import alice_dossier, docx_bytes, odt_bytes, zip_bytes
+from tests.portal.zipbombs import odt_bomb, peak_mib
 
 # The first bytes of a Windows executable (MZ header and PE stub message).
 EXE = (
@@ -84,3 +85,25 @@ def test_the_api_upload_checks_the_content_too(cast, client):
     good = client.post(url, {"kind": "cv", "file": SimpleUploadedFile("cv.odt", odt_bytes())})
     assert good.status_code == 201
     assert good.json()["content_type"] == ODT
+
+
+@pytest.mark.parametrize("lie", [False, True], ids=["declared", "header-lies"])
+def test_a_1_mb_odt_whose_mimetype_inflates_to_1_gib_is_refused_without_the_memory_growing(lie):
+    data = odt_bomb(lie=lie)
+    assert len(data) < 1_100_000
+    result = {}
+    peak = peak_mib(lambda: result.update(kind=sniff_document(io.BytesIO(data))))
+    assert result["kind"] is None
+    assert peak < 8, f"{peak:.0f} MiB allocated to sniff a 1 MB upload"
+
+
+@pytest.mark.django_db
+def test_a_porteur_uploading_the_odt_bomb_gets_a_refusal(cast, client):
+    dossier = alice_dossier(cast)
+    client.force_login(cast.alice)
+    upload = SimpleUploadedFile("protocole.odt", odt_bomb(), content_type=ODT)
+    response = client.post(
+        f"/dossiers/{dossier.reference}/documents/ajouter/", {"kind": "protocol", "file": upload}
+    )
+    assert response.status_code == 409
+    assert dossier.documents.count() == 1

@@ -1,9 +1,11 @@
 """``manage.py runportal``: the embedded portal on one machine (what ``make run`` calls).
 
 Migrates the database, seeds the demo, then runs a Celery worker (with its beat) beside
-the web server, and stops the worker when the server stops.
+the web server, and stops the worker when the server stops, on SIGTERM, SIGHUP or SIGINT,
+within a bound (see :func:`_stop_worker`).
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -14,6 +16,49 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+class _Stop(BaseException):
+    """A stop signal: unwinds the web server, whatever it was doing."""
+
+
+def _raise_stop(signum, frame):
+    raise _Stop(signum)
+
+
+def _terminate_with_parent() -> None:
+    """In the worker, before exec: the kernel sends SIGTERM when runportal dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    """Warm shutdown of the worker and its beat, bounded: SIGTERM, then SIGKILL the group.
+
+    The worker itself lets running jobs finish for ``CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT``
+    seconds and hands them back; past that plus a margin, its whole group is killed."""
+    for sig in STOP_SIGNALS:  # a second signal must not cut this short
+        signal.signal(sig, signal.SIG_IGN)
+    bound = settings.CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT + WORKER_EXIT_MARGIN_SECONDS
+    try:
+        os.killpg(worker.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.wait(timeout=bound)
+    with contextlib.suppress(ProcessLookupError):  # the pool and anything left in the group
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+# Past the soft shutdown: the cold shutdown and the process exit.
+WORKER_EXIT_MARGIN_SECONDS = 4.0
 
 
 class Command(BaseCommand):
@@ -29,39 +74,43 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_seed:
             call_command("seed_demo", password=self._demo_password(var_dir), stdout=self.stdout)
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--beat",
-                "--concurrency=2",
-                "--loglevel=INFO",
-                f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
-            ],
-            cwd=settings.BASE_DIR,
-            start_new_session=True,
-        )
-        # A SIGTERM (e.g. from a supervisor) must also stop the worker: turn it into an exit.
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, lambda *_: sys.exit(0))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Portail HDH : http://{addrport}/  (worker Celery pid {worker.pid}; Ctrl-C pour arrêter)"
-            )
-        )
+        # Before the worker starts: a signal arriving at any moment from now stops it too.
+        # A supervisor sends SIGTERM, a closing terminal SIGHUP, Ctrl-C SIGINT.
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, _raise_stop)
+        worker = None
         try:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "worker",
+                    "--beat",
+                    "--concurrency=2",
+                    "--loglevel=INFO",
+                    f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+                ],
+                cwd=settings.BASE_DIR,
+                # Its own group (Ctrl-C reaches us only, and we stop it in order), and a
+                # SIGTERM from the kernel if this process dies without cleaning up (SIGKILL).
+                start_new_session=True,
+                preexec_fn=_terminate_with_parent,
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Portail HDH : http://{addrport}/  (worker Celery pid {worker.pid}; "
+                    "Ctrl-C pour arrêter)"
+                )
+            )
             call_command("runserver", addrport, use_reloader=False, use_threading=True)
+        except _Stop:
+            pass
         finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(worker.pid, signal.SIGKILL)
+            if worker is not None:
+                _stop_worker(worker)
 
     @staticmethod
     def _demo_password(var_dir: Path) -> str:

@@ -115,7 +115,7 @@ def test_a_path_outside_the_data_root_is_refused(table, cast, settings, tmp_path
     outside = tmp_path / "secret.csv"
     outside.write_text("A;B\n1;2\n")
     for path in (str(outside), "../secret.csv"):
-        with pytest.raises(Exception, match="hors du dossier"):
+        with pytest.raises(Exception, match="sort de la racine"):
             data_file_attach(table=table, by=cast.data, path=path)
 
 

@@ -114,7 +114,7 @@ def test_the_data_team_attaches_and_starts_from_the_page_and_the_api(
     refused = client.post(
         "/api/catalogue/quality/files/", {"table": table.pk, "path": "../../etc/passwd"}
     )
-    assert refused.status_code == 400 and "hors du dossier" in json.dumps(
+    assert refused.status_code == 400 and "sort de la racine" in json.dumps(
         refused.json(), ensure_ascii=False
     )
     client.force_login(cast.alice)
