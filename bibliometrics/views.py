@@ -20,7 +20,7 @@ from portal.roles import can
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
 from .forms import FilterForm, RelevanceForm, UploadForm
-from .models import ActorType
+from .models import ActorType, Publication
 
 ACTOR_LABELS = dict(ActorType.choices)
 
@@ -79,6 +79,7 @@ def dashboard(request):
             "labels": _labels(),
             "query": request.GET.urlencode(),
             "can_curate": can(request.user, "bibliometrics.curate"),
+            "has_examples": Publication.objects.filter(is_example=True).exists(),
         },
     )
 

@@ -102,6 +102,20 @@ def database_detail(request, acronym):
     )
 
 
+def _shared_key(keys) -> list[str]:
+    """The column list most joins of a table use (the DCIR's 9-column flux key), if any.
+
+    The page names it once and says "clé de flux" on each join instead of repeating it.
+    """
+    counts: dict[tuple[str, ...], int] = {}
+    for key in keys:
+        columns = tuple(key.from_columns)
+        if len(columns) >= 3:
+            counts[columns] = counts.get(columns, 0) + 1
+    best = max(counts.items(), key=lambda item: item[1], default=None)
+    return list(best[0]) if best and best[1] >= 2 else []
+
+
 def table_detail(request, acronym, table):
     table = selectors.table_get(acronym, table)
     keys_out = list(selectors.keys_out(table))
@@ -125,7 +139,17 @@ def table_detail(request, acronym, table):
             "variables": selectors.variables_of(table),
             "keys_out": keys_out,
             "keys_in": keys_in,
-            "figure": json.dumps(join_figure(table.name, edges, urls)) if edges else "",
+            "shared_key": _shared_key([*keys_out, *keys_in]),
+            "figure": json.dumps(
+                join_figure(
+                    table.name,
+                    edges,
+                    urls,
+                    missing_hover=_("{name} (absente du catalogue)"),
+                )
+            )
+            if edges
+            else "",
             "last_change": _last_change(table),
         },
     )

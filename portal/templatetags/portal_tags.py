@@ -1,0 +1,36 @@
+"""Template helpers shared by every app: the page title reused by the breadcrumb, durations."""
+
+from django import template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.utils.formats import number_format
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_title_text(context) -> str:
+    """The text of the page's ``page_title`` block, so the breadcrumb never repeats it by hand."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block("page_title") if block_context else None
+    if block is None:
+        return ""
+    return strip_tags(block.nodelist.render(context)).strip()
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Seconds as a person reads them, in the page's language: "3,6 s", "2 min 05 s", "1 h 02 min"."""
+    if seconds is None or seconds == "":
+        return "—"
+    if hasattr(seconds, "total_seconds"):
+        seconds = seconds.total_seconds()
+    seconds = float(seconds)
+    if seconds < 60:
+        return _("%(value)s s") % {"value": number_format(round(seconds, 1), 1)}
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+    hours, minutes = divmod(minutes, 60)
+    return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}

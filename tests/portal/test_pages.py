@@ -1,0 +1,102 @@
+"""The DSFR error pages and the footer's pages, in the page's language."""
+
+import pytest
+from django.urls import reverse
+
+from portal.views import INFO_PAGES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_missing_page_is_the_dsfr_404_in_french_with_a_way_back(client):
+    response = client.get("/catalogue/b/NOPE/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page non trouvée" in page and "Erreur 404" in page
+    assert 'data-testid="error-home"' in page and "Page d’accueil" in page
+    assert "Not Found" not in page
+
+
+def test_the_404_page_speaks_english_to_an_english_visitor(client):
+    client.cookies["django_language"] = "en"
+    response = client.get("/nowhere/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and "Home page" in page
+    assert "Page non trouvée" not in page
+
+
+def test_another_users_job_answers_the_same_404_page(client, cast):
+    from portal.jobs import job_enqueue
+
+    job = job_enqueue(
+        kind="portal.diagnostics",
+        title="Diagnostic",
+        task="portal.worker_diagnostics",
+        by=cast.data,
+        capability="omop.run",
+    )
+    client.force_login(cast.charlie)
+    response = client.get(f"/jobs/{job.pk}/")
+    assert response.status_code == 404
+    assert "Page non trouvée" in response.content.decode()
+
+
+def test_the_500_page_is_the_dsfr_one(rf, cast):
+    from portal.views import server_error
+
+    request = rf.get("/")
+    request.user = cast.alice
+    response = server_error(request)
+    assert response.status_code == 500
+    assert "Erreur inattendue" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_footer_link_opens_a_page(client, language):
+    client.cookies["django_language"] = language
+    home = client.get("/").content.decode()
+    for slug in INFO_PAGES:
+        url = reverse("page", args=[slug])
+        if slug != "parametres-affichage":  # a button opening the display modal
+            assert f'href="{url}' in home, slug
+        response = client.get(url)
+        assert response.status_code == 200, slug
+        assert f'data-testid="info-page-{slug}"' in response.content.decode()
+
+
+def test_the_cookie_page_lists_the_cookies_the_portal_sets(client):
+    page = client.get(reverse("page", args=["cookies"])).content.decode()
+    for name in ("sessionid", "csrftoken", "django_language"):
+        assert name in page
+
+
+def test_the_site_map_shows_staff_pages_only_to_staff(client, cast):
+    anonymous = client.get(reverse("page", args=["plan-du-site"])).content.decode()
+    assert reverse("catalogue:search") in anonymous
+    assert reverse("omop:home") not in anonymous
+    client.force_login(cast.data)
+    staff = client.get(reverse("page", args=["plan-du-site"])).content.decode()
+    assert reverse("omop:home") in staff
+
+
+def test_a_job_page_has_a_breadcrumb_back_to_the_job_list(client, cast):
+    from portal.jobs import job_enqueue
+
+    job = job_enqueue(
+        kind="portal.diagnostics",
+        title="Diagnostic",
+        task="portal.worker_diagnostics",
+        by=cast.data,
+        capability="omop.run",
+    )
+    client.force_login(cast.data)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    crumb = page[page.index('data-testid="breadcrumb"') :]
+    crumb = crumb[: crumb.index("</nav>")]
+    assert reverse("portal:job-list") in crumb and "Diagnostic" in crumb
+
+
+def test_the_search_and_the_dashboard_have_a_breadcrumb(client):
+    for url in ("/catalogue/recherche/?q=date", "/publications/"):
+        assert 'data-testid="breadcrumb"' in client.get(url).content.decode(), url
