@@ -18,8 +18,9 @@ from portal.roles import can
 from . import exports, selectors
 from .forms import TableSchemaImportForm
 from .graph import Edge, join_figure
-from .models import Database, ImportRun
-from .search import catalogue_search
+from .models import Database, ImportRun, SearchEntry
+from .labels import type_label
+from .search import catalogue_search, query_terms
 from .services.uploads import tableschema_upload_import
 from .tableschema import SchemaErrors
 
@@ -41,18 +42,44 @@ def home(request):
     )
 
 
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """1 … 4 5 6 … 20: the first, the last and two around the current page (None = "…")."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def _facet_label(key: str, value: str) -> str:
+    """Facet values in words: "integer" → "entier", "value" → "valeur de nomenclature"."""
+    if key == "kind":
+        try:
+            return str(SearchEntry.Kind(value).label)
+        except ValueError:
+            return value
+    if key == "type":
+        return type_label(value)
+    return value
+
+
 def search(request):
     q = request.GET.get("q", "").strip()
     filters = {k: request.GET.get(k, "") for k in ("database", "product", "type", "kind")}
+    sort = "name" if request.GET.get("sort") == "name" else "relevance"
     raw_page = request.GET.get("page", "1")
     page = max(1, int(raw_page)) if raw_page.isdigit() else 1
     per_page = 20
-    results = catalogue_search(q, **filters, limit=per_page, offset=(page - 1) * per_page)
+    results = catalogue_search(
+        q, **filters, limit=per_page, offset=(page - 1) * per_page, sort=sort
+    )
     pages = (results.total + per_page - 1) // per_page
 
     def link(**change) -> str:
         """This search with ``change`` applied (facets combine; a value set to "" is removed)."""
-        params = {"q": q, **filters, **change}
+        params = {"q": q, **filters, "sort": "" if sort == "relevance" else sort, **change}
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
     facets = [
@@ -61,10 +88,10 @@ def search(request):
             [
                 # a chosen value links to the search without it: the tag toggles
                 (
-                    value,
+                    _facet_label(key, value),
                     n,
                     filters[key] == value,
-                    link(**{key: "" if filters[key] == value else value}),
+                    link(**{key: "" if filters[key] == value else value, "page": ""}),
                 )
                 for value, n in rows
             ],
@@ -72,18 +99,36 @@ def search(request):
         for key, rows in results.facets.items()
         if rows
     ]
-    active = [(key, value, link(**{key: ""})) for key, value in filters.items() if value]
+    active = [
+        (key, _facet_label(key, value), link(**{key: "", "page": ""}))
+        for key, value in filters.items()
+        if value
+    ]
     return render(
         request,
         "catalogue/search.html",
         {
             "q": q,
             "results": results,
+            "stems": query_terms(q),
             "filters": filters,
             "facets": facets,
             "active": active,
+            "sort": sort,
+            "sort_links": {
+                "relevance": link(sort="", page=""),
+                "name": link(sort="name", page=""),
+            },
+            "suggestion_url": "?" + urlencode({"q": results.suggestion})
+            if results.suggestion
+            else "",
             "page": page,
             "pages": pages,
+            "page_links": [
+                (n, link(page=str(n)) if n else "") for n in _page_numbers(page, pages)
+            ]
+            if pages > 1
+            else [],
             "prev_url": link(page=str(page - 1)) if page > 1 else "",
             "next_url": link(page=str(page + 1)) if page < pages else "",
         },
