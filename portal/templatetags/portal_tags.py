@@ -6,6 +6,8 @@ from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from portal.messages import message_text
+
 register = template.Library()
 
 
@@ -34,3 +36,9 @@ def duration(seconds) -> str:
         return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
     hours, minutes = divmod(minutes, 60)
     return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+
+
+@register.filter
+def job_message(message: str) -> str:
+    """A job's message in the page's language (workers store codes, see portal.messages)."""
+    return message_text(message)
