@@ -6,6 +6,8 @@ by .ci/run) into node_modules/, and is injected into the page by Selenium: nothi
 at run time.
 """
 
+import json
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -26,6 +28,10 @@ class _Out:
         pass
 
 
+AXE_REPORT = os.environ.get("HDH_AXE_REPORT", "")  # a JSON file: every violation, any impact
+_report: dict[str, list[dict]] = {}
+
+
 def _axe_serious(browser) -> list[dict]:
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run `npm ci` (.ci/run does)")
@@ -37,6 +43,9 @@ def _axe_serious(browser) -> list[dict]:
         " impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))))"
         ".catch((e) => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
     )
+    if AXE_REPORT:
+        _report[browser.current_url] = result
+        Path(AXE_REPORT).write_text(json.dumps(_report, indent=1, ensure_ascii=False))
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
@@ -96,8 +105,11 @@ def live_cast(transactional_db):
 
 def test_the_main_pages_have_no_serious_accessibility_violation(browser, live_server, demo):
     from access_requests.models import Dossier
+    from catalogue.models import JoinKey
 
+    joined = JoinKey.objects.filter(to_table__isnull=False).select_related("from_table__database")
     public = [
+        joined.first().from_table.get_absolute_url(),  # variable filter, side menu, join graph
         "/",
         "/catalogue/",
         "/catalogue/recherche/?q=date+hospitalisation",
@@ -113,6 +125,9 @@ def test_the_main_pages_have_no_serious_accessibility_violation(browser, live_se
         browser.get(live_server.url + path)
         if path == "/publications/":
             _wait_charts(browser, 5)
+        elif path == public[0]:
+            _wait_charts(browser, 1)
+            assert browser.find_element(By.CSS_SELECTOR, "[data-testid=join-graph-legend]")
         found[path] = _axe_serious(browser)
         assert not _foreign_scripts(browser, live_server), path
     # a form with errors: the login form with a wrong password
