@@ -8,8 +8,10 @@ extension (no superuser privilege needed on the production database).
 * PostgreSQL: a weighted ``tsvector`` (name A, title B, body C) with a GIN index, queried
   with the light French stems of the query words as prefixes (plural, feminine: see
   :func:`stem`); ranked by ``ts_rank`` plus a bonus for an exact name.
-* SQLite (embedded mode): every stem must appear in one of the texts (``LIKE``); ranked by
-  where they appear — name, then title, then body.
+* SQLite (embedded mode): an FTS5 index (migration 0004) finds the entries whose words start
+  with the stems; ranked by where they appear — name, then title, then body.
+* Synonyms (:class:`~catalogue.models.SearchSynonym`, editable) widen each query word; a
+  query that finds nothing gets a "Vouliez-vous dire …" from the index's words.
 
 Ties go to database, table, variable, nomenclature, value (in that order), then to the most
 joined-to table (a reference table such as IR_BEN_R before the tables that copy its
@@ -486,6 +488,14 @@ def _tsquery(alternatives: list[list[list[str]]]) -> str:
     )
 
 
+def _fts5_query(alternatives: list[list[list[str]]]) -> str:
+    """``(hospitalisation* OR sejour*) AND date*`` for SQLite's FTS5 (stems are [a-z0-9])."""
+    return " AND ".join(
+        "(" + " OR ".join("(" + " AND ".join(f'"{s}"*' for s in alt) + ")" for alt in alts) + ")"
+        for alts in alternatives
+    )
+
+
 def _contains(alternatives: list[list[list[str]]], field: str) -> Q:
     """Every query word (or one of its synonyms) appears in ``field``."""
     out = Q()
@@ -535,20 +545,12 @@ def _matches(q: str):
     else:
         in_name = _contains(alternatives, "name_norm")
         in_title = _contains(alternatives, "title_norm")
-        anywhere = Q()
-        for alts in alternatives:
-            either = Q()
-            for alt in alts:
-                both = Q()
-                for s in alt:
-                    both &= (
-                        Q(name_norm__contains=s)
-                        | Q(title_norm__contains=s)
-                        | Q(body_norm__contains=s)
-                    )
-                either |= both
-            anywhere &= either
-        qs = SearchEntry.objects.filter(anywhere)
+        # The FTS5 index (migration 0004) finds the rows; the score only looks at those.
+        match = RawSQL(  # noqa: S611 - constant SQL, the stems go in as a parameter
+            "SELECT rowid FROM catalogue_searchentry_fts WHERE catalogue_searchentry_fts MATCH %s",
+            [_fts5_query(alternatives)],
+        )
+        qs = SearchEntry.objects.filter(Q(id__in=match) | Q(name_norm=compact))
         score = (
             Case(
                 When(in_name, then=Value(1.0)),
