@@ -29,6 +29,8 @@ class Database(models.Model):
 
     acronym = models.SlugField(_("sigle"), max_length=64, unique=True, allow_unicode=True)
     name = models.CharField(_("nom"), max_length=255)
+    # A demonstration output (an OMOP conversion of a generated extract): shown marked as such.
+    synthetic = models.BooleanField(_("jeu synthétique de démonstration"), default=False)
     description = models.TextField(_("description"), blank=True)
     producer = models.CharField(
         _("responsable de traitement / producteur"), max_length=255, blank=True

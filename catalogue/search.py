@@ -303,6 +303,7 @@ def index_nomenclatures(nomenclatures: Iterable[Nomenclature], *, values: bool =
 
 
 WORD_RE = re.compile(r"[a-z][a-z0-9]{3,}")
+SUGGESTION_SIMILARITY = 0.3  # pg_trgm's default threshold
 
 
 def words_refresh() -> int:
@@ -353,14 +354,14 @@ def _word_known(word: str) -> bool:
 def _closest_word(word: str) -> str:
     if _is_postgres():
         with connection.cursor() as cursor:
-            # pg_trgm: the GIN index serves the % operator (similarity above 0.3).
+            # pg_trgm: the GiST index serves the nearest-neighbour order (<->).
             cursor.execute(
-                "SELECT word FROM catalogue_searchword WHERE word %% %s"
-                " ORDER BY similarity(word, %s) DESC, length(word), word LIMIT 1",
+                "SELECT word, similarity(word, %s) FROM catalogue_searchword"
+                " ORDER BY word <-> %s LIMIT 1",
                 [word, word],
             )
             row = cursor.fetchone()
-        return row[0] if row else ""
+        return row[0] if row and row[1] >= SUGGESTION_SIMILARITY else ""
     # SQLite: candidates that share the first letter and have a similar length.
     candidates = SearchWord.objects.filter(
         word__startswith=word[0],
@@ -496,6 +497,22 @@ def _fts5_query(alternatives: list[list[list[str]]]) -> str:
     )
 
 
+def _anywhere(alternatives: list[list[list[str]]]) -> Q:
+    """Every query word (or one of its synonyms) appears in the name, title or body."""
+    out = Q()
+    for alts in alternatives:
+        either = Q()
+        for alt in alts:
+            both = Q()
+            for s in alt:
+                both &= (
+                    Q(name_norm__contains=s) | Q(title_norm__contains=s) | Q(body_norm__contains=s)
+                )
+            either |= both
+        out &= either
+    return out
+
+
 def _contains(alternatives: list[list[list[str]]], field: str) -> Q:
     """Every query word (or one of its synonyms) appears in ``field``."""
     out = Q()
@@ -531,13 +548,10 @@ def _matches(q: str):
             output_field=BooleanField(),
         )
         qs = SearchEntry.objects.filter(match)
-        # The words as typed rank above their synonyms.
-        literal = " & ".join(f"{t}:*" for t in terms)
         score = (
             RawSQL(  # noqa: S611
-                f"ts_rank('{WEIGHTS}', {VECTOR_SQL}, to_tsquery('simple'::regconfig, %s))"
-                f" + 0.5 * ts_rank('{WEIGHTS}', {VECTOR_SQL}, to_tsquery('simple'::regconfig, %s))",
-                [tsquery, literal],
+                f"ts_rank('{WEIGHTS}', {VECTOR_SQL}, to_tsquery('simple'::regconfig, %s))",
+                [tsquery],
                 output_field=FloatField(),
             )
             + exact
@@ -545,12 +559,16 @@ def _matches(q: str):
     else:
         in_name = _contains(alternatives, "name_norm")
         in_title = _contains(alternatives, "title_norm")
-        # The FTS5 index (migration 0004) finds the rows; the score only looks at those.
-        match = RawSQL(  # noqa: S611 - constant SQL, the stems go in as a parameter
-            "SELECT rowid FROM catalogue_searchentry_fts WHERE catalogue_searchentry_fts MATCH %s",
-            [_fts5_query(alternatives)],
-        )
-        qs = SearchEntry.objects.filter(Q(id__in=match) | Q(name_norm=compact))
+        if connection.vendor == "sqlite":
+            # The FTS5 index (migration 0004) finds the rows; the score only looks at those.
+            match = RawSQL(  # noqa: S611 - constant SQL, the stems go in as a parameter
+                "SELECT rowid FROM catalogue_searchentry_fts"
+                " WHERE catalogue_searchentry_fts MATCH %s",
+                [_fts5_query(alternatives)],
+            )
+            qs = SearchEntry.objects.filter(Q(id__in=match) | Q(name_norm=compact))
+        else:  # any other database: every word (or a synonym) somewhere in the texts
+            qs = SearchEntry.objects.filter(_anywhere(alternatives))
         score = (
             Case(
                 When(in_name, then=Value(1.0)),
