@@ -79,9 +79,7 @@ def join_figure(
                         for n in nodes
                     ],
                 },
-                "hovertext": [
-                    n if urls.get(n) else missing_hover.format(name=n) for n in nodes
-                ],
+                "hovertext": [n if urls.get(n) else missing_hover.format(name=n) for n in nodes],
                 "hoverinfo": "text",
             },
         ],

@@ -126,7 +126,9 @@ def synonym_groups() -> list[list[list[str]]]:
     return groups
 
 
-def query_alternatives(q: str, groups: list[list[list[str]]] | None = None) -> list[list[list[str]]]:
+def query_alternatives(
+    q: str, groups: list[list[list[str]]] | None = None
+) -> list[list[list[str]]]:
     """For each query word, the ways to match it: its own stem, and every term of the synonym
     groups that contain it ("hospitalisations" → hospitalisation | sejour | hospitalier).
     Each alternative is a list of stems that must all match."""

@@ -18,8 +18,8 @@ from portal.roles import can
 from . import exports, selectors
 from .forms import TableSchemaImportForm
 from .graph import Edge, join_figure
-from .models import Database, ImportRun, SearchEntry
 from .labels import type_label
+from .models import Database, ImportRun, SearchEntry
 from .search import catalogue_search, query_terms
 from .services.uploads import tableschema_upload_import
 from .tableschema import SchemaErrors
@@ -124,9 +124,7 @@ def search(request):
             else "",
             "page": page,
             "pages": pages,
-            "page_links": [
-                (n, link(page=str(n)) if n else "") for n in _page_numbers(page, pages)
-            ]
+            "page_links": [(n, link(page=str(n)) if n else "") for n in _page_numbers(page, pages)]
             if pages > 1
             else [],
             "prev_url": link(page=str(page - 1)) if page > 1 else "",

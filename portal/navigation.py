@@ -52,7 +52,9 @@ SITEMAP = [
             NavEntry(_("Accueil du catalogue"), "catalogue:home"),
             NavEntry(_("Recherche dans le catalogue"), "catalogue:search"),
             NavEntry(_("Nomenclatures"), "catalogue:nomenclatures"),
-            NavEntry(_("Gestion du catalogue"), "catalogue:manage", lambda u: can(u, "catalogue.curate")),
+            NavEntry(
+                _("Gestion du catalogue"), "catalogue:manage", lambda u: can(u, "catalogue.curate")
+            ),
         ],
     ),
     (

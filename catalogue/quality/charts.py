@@ -147,9 +147,12 @@ def pyramid_figure(pyramid: dict | None) -> dict | None:
 def _sex_color(value) -> str:
     """The site's colour for a sex code: SNDS 1 / 2 or OMOP-like M / F."""
     code = str(value).strip().upper()
-    return {"1": SEX_COLORS["M"], "M": SEX_COLORS["M"], "2": SEX_COLORS["F"], "F": SEX_COLORS["F"]}.get(
-        code, SEX_COLORS["unknown"]
-    )
+    return {
+        "1": SEX_COLORS["M"],
+        "M": SEX_COLORS["M"],
+        "2": SEX_COLORS["F"],
+        "F": SEX_COLORS["F"],
+    }.get(code, SEX_COLORS["unknown"])
 
 
 def sex_split_figure(sex_split: list[dict] | None, column: str = "") -> dict | None:

@@ -26,7 +26,9 @@ def catalogue():
     VariableFactory(
         table=er_prs, name="ETE_HOS_DTD", description="Date de l'hospitalisation", type="date"
     )
-    VariableFactory(table=er_prs, name="PRS_ACT_QTE", description="Quantité d'actes", type="integer")
+    VariableFactory(
+        table=er_prs, name="PRS_ACT_QTE", description="Quantité d'actes", type="integer"
+    )
     mco = TableFactory(database=dcir, product="PMSI MCO", name="T_MCOaa_nnB", title="Séjours")
     VariableFactory(table=mco, name="ENT_DAT", description="Date d'entrée du séjour", type="date")
     for name in ("IR_SEX_V", "IR_SEX_V2", "IR_SEX_V3"):

@@ -55,7 +55,11 @@ def _login(browser, live_server, user):
     client.force_login(user)
     browser.get(f"{live_server.url}/pages/plan-du-site/")
     browser.add_cookie(
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "path": "/"}
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "path": "/",
+        }
     )
 
 
@@ -70,10 +74,12 @@ def _foreign_scripts(browser, live_server) -> list[str]:
 
 def _wait_charts(browser, count=1):
     wait_for(
-        lambda: browser.execute_script(
-            "return document.querySelectorAll('[data-drawn] .main-svg, [data-testid=chart-empty]').length"
-        )
-        >= count,
+        lambda: (
+            browser.execute_script(
+                "return document.querySelectorAll('[data-drawn] .main-svg, [data-testid=chart-empty]').length"
+            )
+            >= count
+        ),
         timeout=30,
         message="the charts were not drawn",
     )
@@ -85,7 +91,10 @@ def demo(live_cast):
     from bibliometrics.demo import seed as seed_publications
     from catalogue.demo import seed as seed_catalogue
 
-    users = {u: live_cast[u] for u in ("alice", "bob", "charlie", "data", "guichet", "cesrees", "projets", "admin")}
+    users = {
+        u: live_cast[u]
+        for u in ("alice", "bob", "charlie", "data", "guichet", "cesrees", "projets", "admin")
+    }
     seed_catalogue(users=users, stdout=_Out())
     seed_publications(users=users, stdout=_Out())
     seed_dossiers(users=users, stdout=_Out())
@@ -135,10 +144,20 @@ def test_the_main_pages_have_no_serious_accessibility_violation(browser, live_se
     browser.find_element(By.NAME, "username").send_keys("alice")
     browser.find_element(By.NAME, "password").send_keys("wrong")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait_for(lambda: "fr-input-group--error" in browser.page_source or "fr-alert--error" in browser.page_source, timeout=15)
+    wait_for(
+        lambda: (
+            "fr-input-group--error" in browser.page_source
+            or "fr-alert--error" in browser.page_source
+        ),
+        timeout=15,
+    )
     found["login with errors"] = _axe_serious(browser)
     # a dossier, as its project leader, and the guichet's dashboard
-    dossier = Dossier.objects.filter(owner=demo.alice).first() if hasattr(Dossier, "owner") else Dossier.objects.first()
+    dossier = (
+        Dossier.objects.filter(owner=demo.alice).first()
+        if hasattr(Dossier, "owner")
+        else Dossier.objects.first()
+    )
     _login(browser, live_server, demo.alice)
     browser.get(live_server.url + dossier.get_absolute_url())
     found["dossier"] = _axe_serious(browser)
@@ -155,8 +174,16 @@ def test_the_main_pages_have_no_serious_accessibility_violation(browser, live_se
 @pytest.mark.parametrize(
     ("language", "mine", "theirs"),
     [
-        ("fr", ["Publications par an", "Carte des affiliations"], ["Download plot", "Publications per year", "Autoscale"]),
-        ("en", ["Publications per year", "Affiliation map"], ["Télécharger", "Publications par an", "Carte des affiliations"]),
+        (
+            "fr",
+            ["Publications par an", "Carte des affiliations"],
+            ["Download plot", "Publications per year", "Autoscale"],
+        ),
+        (
+            "en",
+            ["Publications per year", "Affiliation map"],
+            ["Télécharger", "Publications par an", "Carte des affiliations"],
+        ),
     ],
 )
 def test_the_dashboard_speaks_one_language(browser, live_server, language, mine, theirs):
@@ -183,7 +210,9 @@ def test_the_dashboard_speaks_one_language(browser, live_server, language, mine,
     titles = browser.execute_script(
         "return Array.from(document.querySelectorAll('#chart-production .modebar-btn')).map((b) => b.getAttribute('data-title'))"
     )
-    assert len(titles) <= 2 and not any("Share" in (t or "") or "Partager" in (t or "") for t in titles), titles
+    assert len(titles) <= 2 and not any(
+        "Share" in (t or "") or "Partager" in (t or "") for t in titles
+    ), titles
     assert not _foreign_scripts(browser, live_server)
 
 

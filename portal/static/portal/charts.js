@@ -10,6 +10,7 @@
 (function () {
   "use strict";
   var lang = (document.documentElement.lang || "fr").slice(0, 2);
+  // portal/charts.py's PALETTE, written once in every page by templates/base.html
   var palette = JSON.parse(document.getElementById("hdh-chart-palette").textContent);
   var REMOVE = [
     "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
@@ -78,9 +79,20 @@
       enough = (first.x || first.y || []).length >= 2;
     }
     if (!enough) { showEmpty(node); return null; }
-    node.setAttribute("data-drawn", "1");
-    return window.Plotly.newPlot(node, data, layout(base), config(options.filename || node.id, options.config));
+    // One chart per task: the browser paints the first charts while the next ones are drawn.
+    queue = queue.then(function () {
+      return new Promise(function (resolve) { setTimeout(resolve, 0); });
+    }).then(function () {
+      node.setAttribute("data-drawn", "1");
+      return window.Plotly.newPlot(node, data, layout(base), config(options.filename || node.id, options.config));
+    }).then(function (gd) {
+      drawnAt.push(Math.round(performance.now()));
+      return gd;
+    });
+    return queue;
   }
+  var queue = Promise.resolve();
+  var drawnAt = [];  // ms since navigation start, one per chart drawn (read by the browser tests)
 
-  window.hdhPlot = { config: config, layout: layout, plot: plot, palette: palette, lang: lang };
+  window.hdhPlot = { config: config, layout: layout, plot: plot, palette: palette, lang: lang, drawnAt: drawnAt };
 })();
