@@ -100,3 +100,10 @@ def test_a_job_page_has_a_breadcrumb_back_to_the_job_list(client, cast):
 def test_the_search_and_the_dashboard_have_a_breadcrumb(client):
     for url in ("/catalogue/recherche/?q=date", "/publications/"):
         assert 'data-testid="breadcrumb"' in client.get(url).content.decode(), url
+
+
+def test_file_fields_use_the_dsfr_upload_component(client, cast):
+    client.force_login(cast.data)
+    for url in ("/omop/jobs/new/", "/catalogue/gestion/"):
+        page = client.get(url).content.decode()
+        assert 'class="fr-upload-group' in page and 'class="fr-upload"' in page, url
