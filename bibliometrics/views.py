@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.countries import country_name
 from portal.jobs import JobError
 from portal.permissions import capability_required
 from portal.roles import can
@@ -60,6 +61,8 @@ def _labels() -> dict[str, dict[str, str]]:
         "component": COMPONENT_LABELS,
         "area": AREA_LABELS,
         "iso3": COUNTRY_ISO3,
+        # the corpus names countries in English: the map shows them in the page's language
+        "countries": {name: country_name(iso) for name, iso in COUNTRY_ISO3.items()},
         "cities": {name: [lat, lon] for name, (lat, lon, _a) in FRENCH_CITIES.items()},
     }
 

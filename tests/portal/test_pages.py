@@ -107,3 +107,23 @@ def test_file_fields_use_the_dsfr_upload_component(client, cast):
     for url in ("/omop/jobs/new/", "/catalogue/gestion/"):
         page = client.get(url).content.decode()
         assert 'class="fr-upload-group' in page and 'class="fr-upload"' in page, url
+
+
+def test_country_names_follow_the_page_language():
+    from portal.countries import country_name
+
+    assert country_name("DEU", "fr") == "Allemagne"
+    assert country_name("DEU", "en") == "Germany"
+    assert country_name("GBR", "fr") == "Royaume-Uni"
+
+
+def test_durations_read_like_french_on_french_pages():
+    from django.utils import translation
+
+    from portal.templatetags.portal_tags import duration
+
+    with translation.override("fr"):
+        assert duration(3.62) == "3,6 s"
+        assert duration(125) == "2 min 05 s"
+    with translation.override("en"):
+        assert duration(3.62) == "3.6 s"

@@ -76,7 +76,7 @@ document.addEventListener("DOMContentLoaded", function () {
   const cities = Object.entries(data.by_city || {}).filter(([c]) => labels.cities[c]);
   plot("chart-map", [
     {type: "choropleth", locationmode: "ISO-3", locations: countries.map(([c]) => labels.iso3[c]), z: countries.map(([, n]) => n),
-     text: countries.map(([c]) => c), customdata: countries.map(([c]) => c), colorscale: palette.sequential, zmin: 0, showscale: true,
+     text: countries.map(([c]) => (labels.countries || {})[c] || c), customdata: countries.map(([c]) => c), colorscale: palette.sequential, zmin: 0, showscale: true,
      colorbar: {title: {text: cfg.labels.count}, thickness: 12, len: 0.6}, hovertemplate: "%{text}: %{z}<extra></extra>"},
     {type: "scattergeo", lat: cities.map(([c]) => labels.cities[c][0]), lon: cities.map(([c]) => labels.cities[c][1]),
      text: cities.map(([c, n]) => `${c}: ${n}`), customdata: cities.map(([c]) => c), hoverinfo: "text",
