@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.pagination import page_numbers
 from portal.permissions import capability_required
 from portal.roles import can
 
@@ -40,17 +41,6 @@ def home(request):
             "can_curate": can(request.user, "catalogue.curate"),
         },
     )
-
-
-def _page_numbers(page: int, pages: int) -> list[int | None]:
-    """1 … 4 5 6 … 20: the first, the last and two around the current page (None = "…")."""
-    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
-    out: list[int | None] = []
-    for n in shown:
-        if out and n - (out[-1] or 0) > 1:
-            out.append(None)
-        out.append(n)
-    return out
 
 
 def _facet_label(key: str, value: str) -> str:
@@ -124,7 +114,7 @@ def search(request):
             else "",
             "page": page,
             "pages": pages,
-            "page_links": [(n, link(page=str(n)) if n else "") for n in _page_numbers(page, pages)]
+            "page_links": [(n, link(page=str(n)) if n else "") for n in page_numbers(page, pages)]
             if pages > 1
             else [],
             "prev_url": link(page=str(page - 1)) if page > 1 else "",

@@ -7,6 +7,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from portal.messages import message_text
+from portal.pagination import page_numbers, page_url
 
 register = template.Library()
 
@@ -42,3 +43,15 @@ def duration(seconds) -> str:
 def job_message(message: str) -> str:
     """A job's message in the page's language (workers store codes, see portal.messages)."""
     return message_text(message)
+
+
+@register.inclusion_tag("portal/_pagination.html")
+def pagination(page, query: str = "") -> dict:
+    """DSFR numbered pagination of a Django ``Page``; ``query`` keeps the list's filters."""
+    total = page.paginator.num_pages
+    return {
+        "page": page,
+        "links": [(n, page_url(query, n) if n else "") for n in page_numbers(page.number, total)],
+        "prev_url": page_url(query, page.number - 1) if page.has_previous() else "",
+        "next_url": page_url(query, page.number + 1) if page.has_next() else "",
+    }

@@ -127,3 +127,11 @@ def test_durations_read_like_french_on_french_pages():
         assert duration(125) == "2 min 05 s"
     with translation.override("en"):
         assert duration(3.62) == "3.6 s"
+
+
+def test_long_lists_show_page_numbers_and_keep_their_filters():
+    from portal.pagination import page_numbers, page_url
+
+    assert page_numbers(5, 20) == [1, None, 3, 4, 5, 6, 7, None, 20]
+    assert page_numbers(1, 3) == [1, 2, 3]
+    assert page_url("year=2015&page=2", 3) == "?year=2015&page=3"
