@@ -135,3 +135,11 @@ def test_long_lists_show_page_numbers_and_keep_their_filters():
     assert page_numbers(5, 20) == [1, None, 3, 4, 5, 6, 7, None, 20]
     assert page_numbers(1, 3) == [1, 2, 3]
     assert page_url("year=2015&page=2", 3) == "?year=2015&page=3"
+
+
+def test_a_staff_page_refuses_a_project_leader_with_the_dsfr_403(client, cast):
+    client.force_login(cast.alice)
+    response = client.get("/omop/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Accès refusé" in page and "Erreur 403" in page and 'data-testid="error-home"' in page
