@@ -143,3 +143,24 @@ def test_a_staff_page_refuses_a_project_leader_with_the_dsfr_403(client, cast):
     assert response.status_code == 403
     page = response.content.decode()
     assert "Accès refusé" in page and "Erreur 403" in page and 'data-testid="error-home"' in page
+
+
+def test_a_job_message_reads_in_the_page_language(client, cast):
+    from portal.jobs import job_enqueue
+    from portal.models import Job
+
+    job = job_enqueue(
+        kind="portal.diagnostics",
+        title="Diagnostic",
+        task="portal.worker_diagnostics",
+        by=cast.data,
+        capability="omop.run",
+    )
+    Job.objects.filter(pk=job.pk).update(message="omop.step:visit_occurrence")
+    client.force_login(cast.data)
+    assert "visites (visit_occurrence)" in client.get(f"/jobs/{job.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "visits (visit_occurrence)" in client.get(f"/jobs/{job.pk}/").content.decode()
+    Job.objects.filter(pk=job.pk).update(message="Diagnostic terminé.")
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Diagnostic terminé." not in page
