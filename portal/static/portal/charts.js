@@ -67,6 +67,51 @@
     node.appendChild(p);
   }
 
+  /* A text alternative for a chart that has none on its page: its data as a table in a
+     <details> under the chart (the label comes from the page: data-table-label). Displayed
+     texts ("< 10") are used where the trace has them, so nothing suppressed shows. */
+  function dataTable(node, data, base) {
+    var label = node.getAttribute("data-table-label");
+    if (!label) { return; }
+    var traces = (data || []).filter(function (t) { return t.type !== "pie" || t.values; });
+    if (!traces.length) { return; }
+    var first = traces[0];
+    var horizontal = first.orientation === "h";
+    var keys = first.type === "pie" ? first.labels : (horizontal ? first.y : first.x);
+    if (!keys) { return; }
+    var details = document.createElement("details");
+    details.className = "fr-mb-2w hdh-chart-data";
+    var summary = document.createElement("summary");
+    summary.textContent = label;
+    details.appendChild(summary);
+    var wrap = document.createElement("div");
+    wrap.className = "fr-table fr-table--sm";
+    var table = document.createElement("table");
+    var caption = document.createElement("caption");
+    caption.textContent = (base && base.title && (base.title.text || base.title)) || label;
+    table.appendChild(caption);
+    var head = table.createTHead().insertRow();
+    var th = document.createElement("th"); th.scope = "col"; head.appendChild(th);
+    traces.forEach(function (t) {
+      var cell = document.createElement("th"); cell.scope = "col";
+      cell.textContent = t.name || ""; head.appendChild(cell);
+    });
+    var body = table.createTBody();
+    keys.forEach(function (key, i) {
+      var row = body.insertRow();
+      var name = document.createElement("th"); name.scope = "row"; name.textContent = key; row.appendChild(name);
+      traces.forEach(function (t) {
+        var values = t.type === "pie" ? t.values : (horizontal ? t.x : t.y);
+        var text = Array.isArray(t.text) ? t.text[i] : undefined;
+        var value = text !== undefined && text !== "" ? text : (values || [])[i];
+        row.insertCell().textContent = typeof value === "number" ? Math.abs(value).toLocaleString(lang) : (value == null ? "" : value);
+      });
+    });
+    wrap.appendChild(table);
+    details.appendChild(wrap);
+    node.insertAdjacentElement("afterend", details);
+  }
+
   /* Draws `data` in `node` (element or id), or its empty state. `options.timeSeries` asks for
      at least two points on the first trace. Returns a promise like Plotly.newPlot, or null. */
   function plot(node, data, base, options) {
@@ -87,6 +132,7 @@
       return window.Plotly.newPlot(node, data, layout(base), config(options.filename || node.id, options.config));
     }).then(function (gd) {
       drawnAt.push(Math.round(performance.now()));
+      dataTable(node, data, base);
       return gd;
     });
     return queue;
