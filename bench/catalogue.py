@@ -20,7 +20,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO.parent / "shared" / "snds-schema"
-QUERIES = ["date de décès", "deces", "sexe", "BEN_NIR_PSA", "pharmacie", "ER_PRS_F", "finess"]
+QUERIES = [
+    "date de décès",
+    "deces",
+    "sexe",
+    "BEN_NIR_PSA",
+    "pharmacie",
+    "ER_PRS_F",
+    "finess",
+    "date hospitalisation",  # synonyms: séjour (PMSI)
+    "hospitalisaton",  # a typo: nothing found, then "Vouliez-vous dire"
+]
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import disclosure
+from portal.countries import country_name
 from portal.disclosure import Subject
 from portal.jobs import JobError
 from portal.permissions import capability_required
@@ -22,7 +23,7 @@ from portal.uploads import upload_limit
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
 from .forms import FilterForm, RelevanceForm, UploadForm
-from .models import ActorType
+from .models import ActorType, Publication
 
 ACTOR_LABELS = dict(ActorType.choices)
 
@@ -61,6 +62,8 @@ def _labels() -> dict[str, dict[str, str]]:
         "component": COMPONENT_LABELS,
         "area": AREA_LABELS,
         "iso3": COUNTRY_ISO3,
+        # the corpus names countries in English: the map shows them in the page's language
+        "countries": {name: country_name(iso) for name, iso in COUNTRY_ISO3.items()},
         "cities": {name: [lat, lon] for name, (lat, lon, _a) in FRENCH_CITIES.items()},
     }
 
@@ -80,6 +83,7 @@ def dashboard(request):
             "labels": _labels(),
             "query": request.GET.urlencode(),
             "can_curate": can(request.user, "bibliometrics.curate"),
+            "has_examples": Publication.objects.filter(is_example=True).exists(),
         },
     )
 

@@ -3,7 +3,16 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import resources
-from .models import Database, ImportRun, JoinKey, Nomenclature, NomenclatureValue, Table, Variable
+from .models import (
+    Database,
+    ImportRun,
+    JoinKey,
+    Nomenclature,
+    NomenclatureValue,
+    SearchSynonym,
+    Table,
+    Variable,
+)
 
 
 class _Admin(ImportExportModelAdmin, SimpleHistoryAdmin):
@@ -64,3 +73,11 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(SimpleHistoryAdmin):
+    """The synonym list of the search: one group of equivalent words per row."""
+
+    list_display = ["terms", "note"]
+    search_fields = ["terms", "note"]

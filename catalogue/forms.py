@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.widgets import DsfrMultipleUploadInput
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+
+class MultipleFileInput(DsfrMultipleUploadInput):
+    pass
 
 
 class MultipleFileField(forms.FileField):

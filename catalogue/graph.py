@@ -18,8 +18,14 @@ class Edge:
     label: str  # "BEN_NIR_PSA, BEN_RNG_GEM" or "NIR_ANO_17 → BEN_NIR_PSA"
 
 
-def join_figure(center: str, edges: Iterable[Edge], urls: dict[str, str]) -> dict:
-    """A Plotly figure: ``center`` and the tables it joins, nodes link to ``urls``."""
+def join_figure(
+    center: str, edges: Iterable[Edge], urls: dict[str, str], *, missing_hover: str = "{name}"
+) -> dict:
+    """A Plotly figure: ``center`` and the tables it joins, nodes link to ``urls``.
+
+    ``missing_hover`` is the hover text of a table absent from the catalogue, with ``{name}``
+    (the caller translates it); the legend is drawn by the page, beside the chart.
+    """
     graph = nx.DiGraph()
     graph.add_node(center)
     labels: dict[tuple[str, str], list[str]] = {}
@@ -73,7 +79,7 @@ def join_figure(center: str, edges: Iterable[Edge], urls: dict[str, str]) -> dic
                         for n in nodes
                     ],
                 },
-                "hovertext": [n if urls.get(n) else f"{n} (absente du catalogue)" for n in nodes],
+                "hovertext": [n if urls.get(n) else missing_hover.format(name=n) for n in nodes],
                 "hoverinfo": "text",
             },
         ],

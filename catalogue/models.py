@@ -34,6 +34,8 @@ class Database(models.Model):
 
     acronym = models.SlugField(_("sigle"), max_length=64, unique=True, allow_unicode=True)
     name = models.CharField(_("nom"), max_length=255)
+    # A demonstration output (an OMOP conversion of a generated extract): shown marked as such.
+    synthetic = models.BooleanField(_("jeu synthétique de démonstration"), default=False)
     description = models.TextField(_("description"), blank=True)
     producer = models.CharField(
         _("responsable de traitement / producteur"), max_length=255, blank=True
@@ -386,3 +388,38 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name}"
+
+
+class SearchSynonym(models.Model):
+    """Words the search treats as one: the DCIR and the PMSI name the same things differently
+    ("hospitalisation" / "séjour", "acte" / "prestation"). One row per group, edited in the
+    admin by the catalogue's curators; a query word found in a group also finds the others."""
+
+    terms = models.CharField(
+        _("termes équivalents"),
+        max_length=500,
+        help_text=_("Séparés par des virgules, par exemple : hospitalisation, séjour"),
+    )
+    note = models.CharField(_("remarque"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("synonyme de recherche")
+        verbose_name_plural = _("synonymes de recherche")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in self.terms.split(",") if t.strip()]
+
+
+class SearchWord(models.Model):
+    """Every word of the names and titles of the index: what "Vouliez-vous dire …" proposes
+    (trigram similarity on PostgreSQL, ``difflib`` on SQLite). Refilled after each indexing."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

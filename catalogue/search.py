@@ -8,8 +8,10 @@ extension (no superuser privilege needed on the production database).
 * PostgreSQL: a weighted ``tsvector`` (name A, title B, body C) with a GIN index, queried
   with the light French stems of the query words as prefixes (plural, feminine: see
   :func:`stem`); ranked by ``ts_rank`` plus a bonus for an exact name.
-* SQLite (embedded mode): every stem must appear in one of the texts (``LIKE``); ranked by
-  where they appear — name, then title, then body.
+* SQLite (embedded mode): an FTS5 index (migration 0004) finds the entries whose words start
+  with the stems; ranked by where they appear — name, then title, then body.
+* Synonyms (:class:`~catalogue.models.SearchSynonym`, editable) widen each query word; a
+  query that finds nothing gets a "Vouliez-vous dire …" from the index's words.
 
 Ties go to database, table, variable, nomenclature, value (in that order), then to the most
 joined-to table (a reference table such as IR_BEN_R before the tables that copy its
@@ -18,6 +20,7 @@ columns), then by name.
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from collections.abc import Iterable
@@ -29,7 +32,16 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from .bulk import insert_rows
-from .models import Database, Nomenclature, NomenclatureValue, SearchEntry, Table, Variable
+from .models import (
+    Database,
+    Nomenclature,
+    NomenclatureValue,
+    SearchEntry,
+    SearchSynonym,
+    SearchWord,
+    Table,
+    Variable,
+)
 from .tableschema import normalize
 
 Kind = SearchEntry.Kind
@@ -97,6 +109,40 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) > 5:
         word = word[:-1]
     return word
+
+
+def query_words(q: str) -> list[str]:
+    """The words of a query, normalised, without French stopwords (not stemmed)."""
+    return [t for t in re.findall(r"[a-z0-9]+", normalize(q)) if t not in STOPWORDS]
+
+
+def synonym_groups() -> list[list[list[str]]]:
+    """The editable synonym list (:class:`~catalogue.models.SearchSynonym`): each group is a
+    list of terms, each term the stems of its words ("fin de séjour" → ["fin", "sejour"])."""
+    groups = []
+    for row in SearchSynonym.objects.all():
+        terms = [[stem(w) for w in query_words(term)] for term in row.term_list()]
+        groups.append([t for t in terms if t])
+    return groups
+
+
+def query_alternatives(
+    q: str, groups: list[list[list[str]]] | None = None
+) -> list[list[list[str]]]:
+    """For each query word, the ways to match it: its own stem, and every term of the synonym
+    groups that contain it ("hospitalisations" → hospitalisation | sejour | hospitalier).
+    Each alternative is a list of stems that must all match."""
+    if groups is None:
+        groups = synonym_groups()
+    out = []
+    for word in query_words(q):
+        own = [stem(word)]
+        alternatives = [own]
+        for group in groups:
+            if own in group:
+                alternatives += [term for term in group if term not in alternatives]
+        out.append(alternatives)
+    return out
 
 
 # --- Index maintenance --------------------------------------------------------------
@@ -258,6 +304,76 @@ def index_nomenclatures(nomenclatures: Iterable[Nomenclature], *, values: bool =
     return count
 
 
+WORD_RE = re.compile(r"[a-z][a-z0-9]{3,}")
+SUGGESTION_SIMILARITY = 0.3  # pg_trgm's default threshold
+
+
+def words_refresh() -> int:
+    """Refill :class:`~catalogue.models.SearchWord` from the names and titles of the index:
+    the words "Vouliez-vous dire …" chooses from (4 characters or more, starting with a
+    letter)."""
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        if _is_postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO catalogue_searchword (word) SELECT DISTINCT w FROM ("
+                    " SELECT regexp_split_to_table(name_norm || ' ' || title_norm, '[^a-z0-9]+') AS w"
+                    " FROM catalogue_searchentry) words"
+                    " WHERE length(w) BETWEEN 4 AND 100 AND w ~ '^[a-z]'"
+                )
+            return SearchWord.objects.count()
+        words: set[str] = set()
+        for name, title in SearchEntry.objects.values_list("name_norm", "title_norm").iterator(
+            chunk_size=BATCH
+        ):
+            words.update(w for w in WORD_RE.findall(f"{name} {title}") if len(w) <= 100)
+        return insert_rows(SearchWord, ["word"], ((w,) for w in sorted(words)))
+
+
+def suggest(q: str) -> str:
+    """A corrected query for "Vouliez-vous dire …": each word of ``q`` that the index does not
+    know is replaced by the closest word it knows ("hospitalisaton" → "hospitalisation").
+    "" when there is nothing to correct."""
+    words = re.findall(r"[a-z0-9]+", normalize(q))
+    if not words:
+        return ""
+    changed = False
+    out = []
+    for word in words:
+        better = word
+        if len(word) >= 4 and word not in STOPWORDS and not _word_known(word):
+            better = _closest_word(word) or word
+        changed |= better != word
+        out.append(better)
+    return " ".join(out) if changed else ""
+
+
+def _word_known(word: str) -> bool:
+    return SearchWord.objects.filter(word__startswith=stem(word)).exists()
+
+
+def _closest_word(word: str) -> str:
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            # pg_trgm: the GiST index serves the nearest-neighbour order (<->).
+            cursor.execute(
+                "SELECT word, similarity(word, %s) FROM catalogue_searchword"
+                " ORDER BY word <-> %s LIMIT 1",
+                [word, word],
+            )
+            row = cursor.fetchone()
+        return row[0] if row and row[1] >= SUGGESTION_SIMILARITY else ""
+    # SQLite: candidates that share the first letter and have a similar length.
+    candidates = SearchWord.objects.filter(
+        word__startswith=word[0],
+    ).values_list("word", flat=True)
+    close = difflib.get_close_matches(
+        word, [c for c in candidates if abs(len(c) - len(word)) <= 3], n=1, cutoff=0.75
+    )
+    return close[0] if close else ""
+
+
 def index_object(obj) -> None:
     """Refresh the entry of one edited object (admin, API, import-export)."""
     if isinstance(obj, Database):
@@ -303,6 +419,7 @@ def index_rebuild() -> int:
         for db in Database.objects.all():
             count += index_tables(database=db)
         count += index_nomenclatures(Nomenclature.objects.all())
+        words_refresh()
     return count
 
 
@@ -320,6 +437,8 @@ class Hit:
     product: str
     type: str
     score: float
+    # A value found in several nomenclatures is shown once: (nomenclature, url) of each.
+    also_in: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -333,6 +452,27 @@ class SearchResults:
     total: int = 0
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     elapsed_ms: float = 0.0
+    suggestion: str = ""  # "Vouliez-vous dire …" when nothing matched
+
+
+def group_values(hits: list[Hit]) -> list[Hit]:
+    """The same code and label in several nomenclatures (versions of one list, copies in
+    several products) is one hit that names every nomenclature it is in."""
+    out: list[Hit] = []
+    seen: dict[tuple[str, str], Hit] = {}
+    for hit in hits:
+        if hit.kind != Kind.VALUE:
+            out.append(hit)
+            continue
+        key = (hit.name, normalize(hit.title))
+        first = seen.get(key)
+        if first is None:
+            hit.also_in = [(hit.context, hit.url)]
+            seen[key] = hit
+            out.append(hit)
+        elif (hit.context, hit.url) not in first.also_in:
+            first.also_in.append((hit.context, hit.url))
+    return out
 
 
 def _kind_order():
@@ -342,11 +482,59 @@ def _kind_order():
     )
 
 
+def _tsquery(alternatives: list[list[list[str]]]) -> str:
+    """``(hospitalisation:* | sejour:*) & date:*``: words AND-ed, synonyms OR-ed, stems as
+    prefixes. Stems hold only [a-z0-9], so nothing of the user's text reaches the syntax."""
+    return " & ".join(
+        "(" + " | ".join("(" + " & ".join(f"{s}:*" for s in alt) + ")" for alt in alts) + ")"
+        for alts in alternatives
+    )
+
+
+def _fts5_query(alternatives: list[list[list[str]]]) -> str:
+    """``(hospitalisation* OR sejour*) AND date*`` for SQLite's FTS5 (stems are [a-z0-9])."""
+    return " AND ".join(
+        "(" + " OR ".join("(" + " AND ".join(f'"{s}"*' for s in alt) + ")" for alt in alts) + ")"
+        for alts in alternatives
+    )
+
+
+def _anywhere(alternatives: list[list[list[str]]]) -> Q:
+    """Every query word (or one of its synonyms) appears in the name, title or body."""
+    out = Q()
+    for alts in alternatives:
+        either = Q()
+        for alt in alts:
+            both = Q()
+            for s in alt:
+                both &= (
+                    Q(name_norm__contains=s) | Q(title_norm__contains=s) | Q(body_norm__contains=s)
+                )
+            either |= both
+        out &= either
+    return out
+
+
+def _contains(alternatives: list[list[list[str]]], field: str) -> Q:
+    """Every query word (or one of its synonyms) appears in ``field``."""
+    out = Q()
+    for alts in alternatives:
+        either = Q()
+        for alt in alts:
+            both = Q()
+            for s in alt:
+                both &= Q(**{f"{field}__contains": s})
+            either |= both
+        out &= either
+    return out
+
+
 def _matches(q: str):
     """``(queryset of matching entries annotated with score, terms)``."""
     terms = query_terms(q)
     if not terms:
         return SearchEntry.objects.none(), terms
+    alternatives = query_alternatives(q)
     compact = normalize(q).strip()
     exact = Case(
         When(name_norm=compact, then=Value(EXACT_NAME_BONUS)),
@@ -354,7 +542,7 @@ def _matches(q: str):
         output_field=FloatField(),
     )
     if _is_postgres():
-        tsquery = " & ".join(f"{t}:*" for t in terms)  # prefixes: the stems of query_terms
+        tsquery = _tsquery(alternatives)
         # Constant SQL (the indexed expression); the user's words only go in as parameters.
         match = RawSQL(  # noqa: S611
             f"({VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s) OR name_norm = %s)",
@@ -371,18 +559,18 @@ def _matches(q: str):
             + exact
         )
     else:
-        in_name = Q()
-        in_title = Q()
-        anywhere = Q()
-        for term in terms:
-            in_name &= Q(name_norm__contains=term)
-            in_title &= Q(title_norm__contains=term)
-            anywhere &= (
-                Q(name_norm__contains=term)
-                | Q(title_norm__contains=term)
-                | Q(body_norm__contains=term)
+        in_name = _contains(alternatives, "name_norm")
+        in_title = _contains(alternatives, "title_norm")
+        if connection.vendor == "sqlite":
+            # The FTS5 index (migration 0004) finds the rows; the score only looks at those.
+            match = RawSQL(  # noqa: S611 - constant SQL, the stems go in as a parameter
+                "SELECT rowid FROM catalogue_searchentry_fts"
+                " WHERE catalogue_searchentry_fts MATCH %s",
+                [_fts5_query(alternatives)],
             )
-        qs = SearchEntry.objects.filter(anywhere)
+            qs = SearchEntry.objects.filter(Q(id__in=match) | Q(name_norm=compact))
+        else:  # any other database: every word (or a synonym) somewhere in the texts
+            qs = SearchEntry.objects.filter(_anywhere(alternatives))
         score = (
             Case(
                 When(in_name, then=Value(1.0)),
@@ -405,8 +593,12 @@ def catalogue_search(
     limit: int = 20,
     offset: int = 0,
     facets: bool = True,
+    sort: str = "relevance",
 ) -> SearchResults:
-    """Ranked hits for ``q`` with facet counts (database, product, type, kind)."""
+    """Ranked hits for ``q`` with facet counts (database, product, type, kind).
+
+    ``sort``: "relevance" (default) or "name". Nothing found: ``suggestion`` holds the query
+    with its unknown words replaced by the closest known ones."""
     started = time.perf_counter()
     results = SearchResults(query=q)
     qs, terms = _matches(q)
@@ -438,9 +630,10 @@ def catalogue_search(
             )
             results.facets[key] = list(rows)
     results.total = filtered.count()
-    rows = filtered.annotate(kind_order=_kind_order()).order_by(
-        "-score", "kind_order", "-boost", "name", "id"
-    )[offset : offset + limit]
+    order = ("-score", "kind_order", "-boost", "name", "id")
+    if sort == "name":
+        order = ("name_norm", "kind_order", "-score", "id")
+    rows = filtered.annotate(kind_order=_kind_order()).order_by(*order)[offset : offset + limit]
     results.hits = [
         Hit(
             kind=e.kind,
@@ -455,5 +648,8 @@ def catalogue_search(
         )
         for e in rows.select_related("database")
     ]
+    results.hits = group_values(results.hits)
+    if not results.total:
+        results.suggestion = suggest(q)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results

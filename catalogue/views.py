@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.pagination import page_numbers
 from portal.params import MAX_PAGE, bounded_int
 from portal.permissions import capability_required
 from portal.roles import can
@@ -20,8 +21,9 @@ from portal.uploads import upload_limit
 from . import exports, selectors
 from .forms import TableSchemaImportForm
 from .graph import Edge, join_figure
-from .models import Database, ImportRun
-from .search import catalogue_search
+from .labels import type_label
+from .models import Database, ImportRun, SearchEntry
+from .search import catalogue_search, query_terms
 from .services.uploads import tableschema_upload_import
 from .tableschema import SchemaErrors
 
@@ -43,17 +45,32 @@ def home(request):
     )
 
 
+def _facet_label(key: str, value: str) -> str:
+    """Facet values in words: "integer" → "entier", "value" → "valeur de nomenclature"."""
+    if key == "kind":
+        try:
+            return str(SearchEntry.Kind(value).label)
+        except ValueError:
+            return value
+    if key == "type":
+        return type_label(value)
+    return value
+
+
 def search(request):
     q = request.GET.get("q", "").strip()
     filters = {k: request.GET.get(k, "") for k in ("database", "product", "type", "kind")}
+    sort = "name" if request.GET.get("sort") == "name" else "relevance"
     page = bounded_int(request.GET.get("page"), default=1, maximum=MAX_PAGE)
     per_page = 20
-    results = catalogue_search(q, **filters, limit=per_page, offset=(page - 1) * per_page)
+    results = catalogue_search(
+        q, **filters, limit=per_page, offset=(page - 1) * per_page, sort=sort
+    )
     pages = (results.total + per_page - 1) // per_page
 
     def link(**change) -> str:
         """This search with ``change`` applied (facets combine; a value set to "" is removed)."""
-        params = {"q": q, **filters, **change}
+        params = {"q": q, **filters, "sort": "" if sort == "relevance" else sort, **change}
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
     facets = [
@@ -62,10 +79,10 @@ def search(request):
             [
                 # a chosen value links to the search without it: the tag toggles
                 (
-                    value,
+                    _facet_label(key, value),
                     n,
                     filters[key] == value,
-                    link(**{key: "" if filters[key] == value else value}),
+                    link(**{key: "" if filters[key] == value else value, "page": ""}),
                 )
                 for value, n in rows
             ],
@@ -73,18 +90,34 @@ def search(request):
         for key, rows in results.facets.items()
         if rows
     ]
-    active = [(key, value, link(**{key: ""})) for key, value in filters.items() if value]
+    active = [
+        (key, _facet_label(key, value), link(**{key: "", "page": ""}))
+        for key, value in filters.items()
+        if value
+    ]
     return render(
         request,
         "catalogue/search.html",
         {
             "q": q,
             "results": results,
+            "stems": query_terms(q),
             "filters": filters,
             "facets": facets,
             "active": active,
+            "sort": sort,
+            "sort_links": {
+                "relevance": link(sort="", page=""),
+                "name": link(sort="name", page=""),
+            },
+            "suggestion_url": "?" + urlencode({"q": results.suggestion})
+            if results.suggestion
+            else "",
             "page": page,
             "pages": pages,
+            "page_links": [(n, link(page=str(n)) if n else "") for n in page_numbers(page, pages)]
+            if pages > 1
+            else [],
             "prev_url": link(page=str(page - 1)) if page > 1 else "",
             "next_url": link(page=str(page + 1)) if page < pages else "",
         },
@@ -101,6 +134,20 @@ def database_detail(request, acronym):
         "catalogue/database.html",
         {"database": database, "products": products, "last_change": _last_change(database)},
     )
+
+
+def _shared_key(keys) -> list[str]:
+    """The column list most joins of a table use (the DCIR's 9-column flux key), if any.
+
+    The page names it once and says "clé de flux" on each join instead of repeating it.
+    """
+    counts: dict[tuple[str, ...], int] = {}
+    for key in keys:
+        columns = tuple(key.from_columns)
+        if len(columns) >= 3:
+            counts[columns] = counts.get(columns, 0) + 1
+    best = max(counts.items(), key=lambda item: item[1], default=None)
+    return list(best[0]) if best and best[1] >= 2 else []
 
 
 def table_detail(request, acronym, table):
@@ -126,7 +173,17 @@ def table_detail(request, acronym, table):
             "variables": selectors.variables_of(table),
             "keys_out": keys_out,
             "keys_in": keys_in,
-            "figure": json.dumps(join_figure(table.name, edges, urls)) if edges else "",
+            "shared_key": _shared_key([*keys_out, *keys_in]),
+            "figure": json.dumps(
+                join_figure(
+                    table.name,
+                    edges,
+                    urls,
+                    missing_hover=_("{name} (absente du catalogue)"),
+                )
+            )
+            if edges
+            else "",
             "last_change": _last_change(table),
         },
     )

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.widgets import DsfrUploadInput
+
 from . import services
 from .models import SEED_MAX, EtlJob
 
@@ -22,6 +24,7 @@ class EtlJobForm(DsfrBaseForm):
         choices=[],
     )
     upload = forms.FileField(
+        widget=DsfrUploadInput(),
         label=_("Archive zip de l'extrait"),
         required=False,
         help_text=_("Fichiers .csv, .parquet ou .txt nommés d'après les tables SNDS."),

@@ -555,6 +555,7 @@ def etl_job_register_in_catalogue(*, etl_job: EtlJob, by):
                 "engine": etl_job.engine,
                 "format": etl_job.output_format,
             }
+            database.synthetic = etl_job.source == EtlJob.Source.GENERATED
             database.producer = "Health Data Hub"
             database.keywords = "OMOP, CDM v5.4, SNDS, OHDSI"
             database.themes = "OMOP"

@@ -24,6 +24,7 @@ from .etl.api import run_conversion
 from .etl.errors import ConversionCancelled, InputError
 from .etl.generator import generate_extract
 from .etl.report import STEPS
+from .labels import step_message
 from .models import EtlJob
 
 PRE_STEPS = {
@@ -86,13 +87,15 @@ class StepProgress:
             state["rows"] += int(rows)
         else:
             state["rows"] = max(state["rows"], int(rows))
-        state["message"] = message
+        # The engine's message is English detail for the technical log; the page shows the
+        # step's words in its own language (omop/labels.py).
+        state["message"] = ""
         if message and rows:
             self.ctx.log(f"[{step}] {message} — {rows} lignes")
         elif message:
             self.ctx.log(f"[{step}] {message}")
         self.overall = max(self.overall, int(pct))
-        self.ctx.progress(self.overall, f"{step} — {message}" if message else step)
+        self.ctx.progress(self.overall, step_message(step))
         self.save()
 
     def sub(self, step: str, done: int, total: int, message: str) -> None:
@@ -102,7 +105,7 @@ class StepProgress:
         state["percent"] = int(100 * done / total) if total else 100
         state["rows"] = done
         state["message"] = message
-        self.ctx.progress(self.overall, f"{step} — {message}")
+        self.ctx.progress(self.overall, step_message(step))
         self.save()
 
     def finish(self, rows_written: dict[str, int] | None = None) -> dict:

@@ -203,6 +203,7 @@ def _charts(results: dict) -> dict:
         "sex": {
             "labels": [labels.get(c["sex"], c["sex"]) for c in sex if _number(c["count"])],
             "values": [c["count"] for c in sex if _number(c["count"])],
+            "codes": [c["sex"] for c in sex if _number(c["count"])],
         },
         "visits": top("visit_concepts"),
         "drugs": top("drug_source_values"),

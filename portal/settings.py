@@ -9,7 +9,6 @@ the hardened settings and makes the secrets mandatory.
 from pathlib import Path
 
 import environ
-import plotly
 from celery.schedules import crontab
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -159,17 +158,18 @@ USE_TZ = True
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
-STATICFILES_DIRS = [("plotly", Path(plotly.__file__).parent / "package_data")]
+# Plotly: the partial bundle in portal/static/portal/vendor/plotly (see its build.sh).
+STATICFILES_DIRS: list = []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed copies made by collectstatic (``runportal`` runs it too), served by
+    # WhiteNoise with a one-year immutable cache; see portal/storage.py.
     "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        "BACKEND": "portal.storage.StaticStorage",
+        "OPTIONS": {"manifest_strict": PRODUCTION},
     },
 }
+# Outside production, files not collected yet are served from the apps' folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served publicly: downloads go through permission-checked views

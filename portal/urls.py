@@ -20,6 +20,7 @@ portal_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("pages/<slug:slug>/", views.info_page, name="page"),
     path("", include((portal_patterns, "portal"))),
     path(
         "comptes/login/",
@@ -65,3 +66,8 @@ urlpatterns = [
 
 admin.site.site_header = "Portail HDH — administration"
 admin.site.site_title = "Portail HDH"
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from portal.charts import SEX_COLORS
 from portal.disclosure import share_value
 
 BLUE = "#000091"
-RED = "#e1000f"
 GREEN = "#18753c"
 ORANGE = "#b34000"
 GREY = "#929292"
@@ -110,7 +110,7 @@ def pyramid_figure(pyramid: dict | None) -> dict | None:
                 "x": [-_value(c) for c in male],
                 "text": [_text(c) for c in male],
                 "hovertemplate": "%{y} : %{text}<extra>" + _("Hommes") + "</extra>",
-                "marker": {"color": BLUE},
+                "marker": {"color": SEX_COLORS["M"]},
             },
             {
                 "type": "bar",
@@ -120,7 +120,7 @@ def pyramid_figure(pyramid: dict | None) -> dict | None:
                 "x": [_value(c) for c in female],
                 "text": [_text(c) for c in female],
                 "hovertemplate": "%{y} : %{text}<extra>" + _("Femmes") + "</extra>",
-                "marker": {"color": RED},
+                "marker": {"color": SEX_COLORS["F"]},
             },
         ],
         "layout": _layout(
@@ -144,6 +144,17 @@ def pyramid_figure(pyramid: dict | None) -> dict | None:
     }
 
 
+def _sex_color(value) -> str:
+    """The site's colour for a sex code: SNDS 1 / 2 or OMOP-like M / F."""
+    code = str(value).strip().upper()
+    return {
+        "1": SEX_COLORS["M"],
+        "M": SEX_COLORS["M"],
+        "2": SEX_COLORS["F"],
+        "F": SEX_COLORS["F"],
+    }.get(code, SEX_COLORS["unknown"])
+
+
 def sex_split_figure(sex_split: list[dict] | None, column: str = "") -> dict | None:
     if not sex_split:
         return None
@@ -158,7 +169,7 @@ def sex_split_figure(sex_split: list[dict] | None, column: str = "") -> dict | N
                 "text": [_text(c) for c in counts],
                 "textposition": "auto",
                 "hovertemplate": "%{x} : %{text}<extra></extra>",
-                "marker": {"color": [BLUE, RED, GREY, GREY][: len(labels)] or BLUE},
+                "marker": {"color": [_sex_color(s["value"]) for s in sex_split]},
             }
         ],
         "layout": _layout(_("Répartition par sexe %(col)s") % {"col": column}),

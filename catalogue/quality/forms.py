@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.widgets import DsfrUploadInput
+
 from .models import DataFile
 
 
@@ -11,6 +13,7 @@ class ProfileForm(DsfrBaseForm):
     """A data file for a table: an upload, a server path, or one already attached."""
 
     upload = forms.FileField(
+        widget=DsfrUploadInput(),
         label=_("Fichier à déposer"),
         required=False,
         help_text=_("CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1) ou Parquet."),

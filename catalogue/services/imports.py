@@ -432,6 +432,7 @@ def tableschema_import(
             search.index_nomenclatures([n for n in changed_noms if n not in refilled], values=False)
         if refilled:
             search.index_nomenclatures(refilled, values=True)
+        search.words_refresh()
 
         summary = {
             "tables": len(table_specs),

@@ -87,4 +87,4 @@ def test_the_results_page_shows_small_cells_as_markers(cast, client, db):
     page = client.get(f"/omop/jobs/{etl_job.pk}/results/").content.decode()
 
     assert "&lt; 10" in page
-    assert "plotly.min.js" in page
+    assert "plotly-hdh.min.js" in page

@@ -19,6 +19,13 @@ _others_404 = dict.fromkeys(["alice", "bob", "charlie", "guichet", "cesrees", "p
 
 MATRIX = [
     Case("/", {}, name="home"),
+    Case("/pages/plan-du-site/", {}, name="page"),
+    Case("/pages/accessibilite/", {}, name="page"),
+    Case("/pages/mentions-legales/", {}, name="page"),
+    Case("/pages/donnees-personnelles/", {}, name="page"),
+    Case("/pages/cookies/", {}, name="page"),
+    Case("/pages/parametres-affichage/", {}, name="page"),
+    Case("/pages/inconnue/", {}, default=404, name="page"),
     Case("/comptes/login/", {}, name="login"),
     Case("/comptes/password_reset/", {}, name="password_reset"),
     Case("/comptes/password_change/", {"anonymous": LOGIN}, name="password_change"),

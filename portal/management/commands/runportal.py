@@ -72,6 +72,8 @@ class Command(BaseCommand):
         var_dir = Path(settings.VAR_DIR)
         var_dir.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        # Hashed, compressed static files: WhiteNoise serves them with a one-year cache.
+        call_command("collectstatic", interactive=False, verbosity=0)
         if not no_seed:
             call_command("seed_demo", password=self._demo_password(var_dir), stdout=self.stdout)
         # Before the worker starts: a signal arriving at any moment from now stops it too.

@@ -6,18 +6,26 @@
   if (window.hdhCharts) { window.hdhCharts.draw(document); return; }
   var script = document.currentScript;
   var plotlySrc = script && script.dataset.plotly;
+  var helperSrc = script && script.dataset.helper;
   var waiting = [];
   var loading = false;
 
+  function load(src, then) {
+    var tag = document.createElement("script");
+    tag.src = src;
+    tag.onload = then;
+    document.head.appendChild(tag);
+  }
+
+  // The partial Plotly bundle, then the portal's chart helper (portal/static/portal/charts.js).
   function withPlotly(callback) {
-    if (window.Plotly) { callback(); return; }
+    if (window.Plotly && window.hdhPlot) { callback(); return; }
     waiting.push(callback);
     if (loading) { return; }
     loading = true;
-    var tag = document.createElement("script");
-    tag.src = plotlySrc;
-    tag.onload = function () { waiting.splice(0).forEach(function (cb) { cb(); }); };
-    document.head.appendChild(tag);
+    var done = function () { waiting.splice(0).forEach(function (cb) { cb(); }); };
+    var helper = function () { if (window.hdhPlot) { done(); } else { load(helperSrc, done); } };
+    if (window.Plotly) { helper(); } else { load(plotlySrc, helper); }
   }
 
   function draw(root) {
@@ -29,11 +37,9 @@
         if (!source) { return; }
         var figure = JSON.parse(source.textContent);
         node.setAttribute("data-drawn", "1");
-        window.Plotly.newPlot(node, figure.data, figure.layout, {
-          responsive: true,
-          displaylogo: false,
-          locale: document.documentElement.lang || "fr",
-          toImageButtonOptions: { format: "png", filename: node.dataset.filename || "graphique" }
+        window.hdhPlot.plot(node, figure.data, figure.layout, {
+          filename: node.dataset.filename || "graphique",
+          timeSeries: (figure.layout.xaxis || {}).type === "date"
         });
       });
     });
