@@ -31,6 +31,17 @@ from omop.etl.report import Report, Run
 from omop.etl.spec import TABLES, sort_key
 from omop.etl.values import add_days, hash_key, numeric_code, parse_date
 
+def _release():
+    """The day of the run, pinned by ``SOURCE_DATE_EPOCH`` as the product's engine did."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
 def convert(sources: dict[str, Source], plan: m.Plan, run: Run) -> dict[str, pd.DataFrame]:
     """All OMOP tables of the plan as pandas frames (spec columns, spec order)."""
     run.step("read", "reading the extract")
@@ -118,7 +129,7 @@ class _Context:
         ben = ben[latest]
 
         year = pd.to_numeric(ben["BEN_NAI_ANN"], errors="coerce")
-        valid = year.between(m.MIN_BIRTH_YEAR, m.max_birth_year()) & (year % 1 == 0)
+        valid = year.between(m.MIN_BIRTH_YEAR, _release().year + 1) & (year % 1 == 0)
         self.report.reject("person", m.R_NO_BIRTH_YEAR, (~valid).sum())
         self.dropped_psv = set(ben.loc[~valid, "psv"])
         ben = ben[valid].copy()
@@ -159,7 +170,7 @@ class _Context:
             present
             & (dcd != m.DEATH_PLACEHOLDER)
             & (dcd.fillna("") >= birth + "-01")
-            & (dcd.fillna("") <= m.release_date().isoformat())
+            & (dcd.fillna("") <= _release().isoformat())
         )
         self.report.reject("death", m.R_DEATH_IMPLAUSIBLE, (present & ~ok).sum())
         return pd.DataFrame(
@@ -475,7 +486,7 @@ class _Context:
             "care_site": care_site,
             "provider": m.provider_rows(set(getattr(self, "used_providers", set())), labels),
             "cdm_source": m.cdm_source_rows(
-                self.last_event if isinstance(self.last_event, str) else None
+                self.last_event if isinstance(self.last_event, str) else None, _release()
             ),
         }
 
@@ -679,5 +690,5 @@ def convert_to_csv(input_dir, out_dir, *, window=(None, None)) -> Report:
     con = duckdb.connect()
     for name, frame in out.items():
         con.register(name, frame)
-    report.dq = run_checks(set(TABLES), lambda sql: con.execute(sql).fetchall())
+    report.dq = run_checks(set(TABLES), lambda sql: con.execute(sql).fetchall(), _release())
     return report

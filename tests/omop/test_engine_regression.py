@@ -5,12 +5,14 @@ worked example, dirt, twins, PMSI stays, an extraction window, CSV and Parquet i
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pandas as pd
 import pytest
 
 from omop.etl import run_conversion
+from omop.etl.config import EngineConfig
 from omop.etl.generator import generate_extract
 from omop.etl.spec import TABLES
 from tests.omop import pandas_oracle
@@ -57,7 +59,9 @@ def assert_same_as_today(engine, extracts, case, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")  # 2025-12-02: cdm_source dates
     folder, window = CASES[case]
     expected = pandas_oracle.convert_to_csv(extracts / folder, tmp_path / "oracle", window=window)
-    report = run_conversion(extracts / folder, tmp_path / engine, engine=engine, window=window)
+    config = EngineConfig(release_date=dt.date(2025, 12, 2), memory_limit="512MB")
+    report = run_conversion(extracts / folder, tmp_path / engine, engine=engine, window=window,
+                            config=config)  # fmt: skip
     for table in TABLES:
         want = pd.read_csv(tmp_path / "oracle" / f"{table}.csv", dtype=str, keep_default_na=False)
         got = pd.read_csv(tmp_path / engine / f"{table}.csv", dtype=str, keep_default_na=False)
@@ -69,7 +73,7 @@ def assert_same_as_today(engine, extracts, case, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_duckdb_engine_gives_todays_rows_and_counts(case, extracts, tmp_path, monkeypatch):
-    expected = assert_same_as_today("pandas", extracts, case, tmp_path, monkeypatch)
+    expected = assert_same_as_today("duckdb", extracts, case, tmp_path, monkeypatch)
     if case != "thin":
         assert expected.rows_written["visit_occurrence"] > 5000
         assert expected.rejected["visit_occurrence"]
