@@ -144,7 +144,7 @@ def numeric_code_sql(col: str) -> str:
         f"COALESCE(NULLIF(LTRIM(REGEXP_EXTRACT({t}, '^[+-]?([0-9]+)', 1), '0'), ''), '0')"
     )
     return (
-        f"CASE WHEN REGEXP_MATCHES({t}, '^(0|[1-9][0-9]*)$') THEN {t} "
+        f"CASE WHEN CAST(TRY_CAST({t} AS BIGINT) AS VARCHAR) = {t} THEN {t} "
         f"WHEN REGEXP_MATCHES({t}, '^[+-]?[0-9]+([.]0*)?$') THEN "
         f"CASE WHEN {digits} = '0' THEN '0' "
         f"WHEN {t} LIKE '-%' THEN '-' || {digits} ELSE {digits} END "

@@ -197,7 +197,8 @@ class _Conversion:
                     f"CAST(NULL AS {'DATE' if c in spec.dates else 'VARCHAR'}) AS {c}"
                     for c in spec.columns
                 )
-                self.b.create(name.lower(), f"SELECT {cols} WHERE FALSE", materialize=False)  # noqa: S608
+                sql = f"SELECT {cols} FROM (SELECT 1 AS one) AS e WHERE 1 = 0"  # noqa: S608
+                self.b.create(name.lower(), _render(sql, self.b.dialect), materialize=False)
 
     def read_table(self, source: Source) -> tuple[list[str], int]:
         """The normalised view of one input table: every contract column, codes without
@@ -205,7 +206,7 @@ class _Conversion:
         ``values.parse_date``), text trimmed, empty → NULL."""
         spec = m.INPUTS[source.table]
         name = source.table.lower()
-        parts, missing = [], set(spec.columns)
+        parts, missing, rows = [], set(spec.columns), 0
         for i, path in enumerate(source.paths):
             csv = None
             if source.fmt == "parquet":
@@ -218,11 +219,8 @@ class _Conversion:
             raw = f"_raw_{name}_{i}"
             kinds = self.b.register_file(raw, source.fmt, path, csv)
             parts.append(self._normalise(raw, spec, cmap, kinds))
+            rows += parquet_rows(path) if source.fmt == "parquet" else self.b.count(raw)
         self.b.create(name, " UNION ALL ".join(parts), materialize=False)
-        if source.fmt == "parquet":
-            rows = sum(parquet_rows(p) for p in source.paths)
-        else:
-            rows = self.count(name)
         return sorted(missing), rows
 
     def _normalise(self, raw: str, spec, cmap: dict[str, str], kinds: dict[str, str]) -> str:
@@ -271,7 +269,7 @@ class _Conversion:
             "SELECT DISTINCT COALESCE(BEN_RES_DPT, ''), COALESCE(BEN_RES_COM, '') "
             "FROM person_rows WHERE _reason IS NULL"
         )
-        rows = [(d, c, m.location_source_value(d, c)) for d, c in pairs]
+        rows = [(d, c, m.location_source_value(d, c)) for d, c in sorted(pairs)]
         self.b.load("location_lookup", [("d", "VARCHAR"), ("c", "VARCHAR"), ("lsv", "VARCHAR")],
                     rows)  # fmt: skip
         self.sql("person")

@@ -48,12 +48,18 @@ class DuckDBBackend:
                     escapechar='"', all_varchar=True, names=_unique(csv.header),
                     encoding="latin-1" if csv.encoding == "latin-1" else "utf-8",
                 )  # fmt: skip
-            rel.create_view(view)
+            if fmt == "parquet":
+                rel.create_view(view)
+            else:  # CSV is parsed once: the steps read the table
+                rel.create(view)
             types = dict(zip(rel.columns, (str(t) for t in rel.types), strict=True))
         except duckdb.Error as exc:
             kind = "Parquet" if fmt == "parquet" else "CSV"
             raise InputError(f"{path.name} is not a readable {kind} file: {exc}") from exc
         return {c: _KINDS.get(t, "integer" if t in _INTEGERS else "other") for c, t in types.items()}
+
+    def count(self, view: str) -> int:
+        return self.con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]  # noqa: S608
 
     def create(self, name: str, sql: str, *, materialize: bool) -> None:
         kind = "TABLE" if materialize else "VIEW"

@@ -6,7 +6,7 @@ SELECT
   CASE
     WHEN NOT (
       death_date <> CAST({{ DEATH_PLACEHOLDER }} AS DATE)
-      AND death_date >= MAKE_DATE(year_of_birth, COALESCE(month_of_birth, 1), 1)
+      AND death_date >= MAKE_DATE(CAST(year_of_birth AS INT), CAST(COALESCE(month_of_birth, 1) AS INT), 1)
       AND death_date <= {{ release_date }}
     ) THEN 'death_implausible'
   END AS _reason
