@@ -70,7 +70,13 @@ class EtlJobCreateSerializer(serializers.Serializer):
     upload = serializers.FileField(required=False, allow_null=True, default=None)
     persons = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
     seed = serializers.IntegerField(required=False, allow_null=True, default=None)
-    engine = serializers.ChoiceField(choices=EtlJob.Engine.choices, default=EtlJob.Engine.PANDAS)
+    engine = serializers.ChoiceField(
+        choices=EtlJob.Engine.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="empty: DuckDB, or Spark for a large extract when a cluster is configured",
+    )
     output_format = serializers.ChoiceField(
         choices=EtlJob.Format.choices, default=EtlJob.Format.CSV
     )

@@ -140,9 +140,7 @@ def text_sql(col: str) -> str:
 def numeric_code_sql(col: str) -> str:
     """``values.numeric_code``: ``'01.0'`` → ``'1'``, non-numbers kept as written."""
     t = text_sql(col)
-    digits = (
-        f"COALESCE(NULLIF(LTRIM(REGEXP_EXTRACT({t}, '^[+-]?([0-9]+)', 1), '0'), ''), '0')"
-    )
+    digits = f"COALESCE(NULLIF(LTRIM(REGEXP_EXTRACT({t}, '^[+-]?([0-9]+)', 1), '0'), ''), '0')"
     return (
         f"CASE WHEN CAST(TRY_CAST({t} AS BIGINT) AS VARCHAR) = {t} THEN {t} "
         f"WHEN REGEXP_MATCHES({t}, '^[+-]?[0-9]+([.]0*)?$') THEN "

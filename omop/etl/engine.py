@@ -9,6 +9,7 @@ return a few rows, load a few rows, and write a query as Parquet (``engine_duckd
 ``engine_spark``); every row rule is SQL, the same text for both.
 """
 
+# ruff: noqa: S608 -- table and column names come from the mapping and the CDM specification
 from __future__ import annotations
 
 import datetime as dt
@@ -77,7 +78,9 @@ class _Conversion:
         self.present: set[str] = set()
         w = plan.window
         self.params: dict[str, object] = {
-            "window_start": dt.date.fromisoformat(w.start) if w.start else Raw("CAST(NULL AS DATE)"),
+            "window_start": dt.date.fromisoformat(w.start)
+            if w.start
+            else Raw("CAST(NULL AS DATE)"),
             "window_end": dt.date.fromisoformat(w.end) if w.end else Raw("CAST(NULL AS DATE)"),
             "release_date": plan.release,
             "max_birth_year": m.max_birth_year(plan.release),
@@ -94,7 +97,7 @@ class _Conversion:
     def tally(self, name: str, table: str, weight: str = "COUNT(*)") -> None:
         """Count the rows of step ``name`` rejected by each rule, for ``table``."""
         for reason, count in self.b.query(
-            f"SELECT _reason, {weight} FROM {name} WHERE _reason IS NOT NULL GROUP BY _reason"  # noqa: S608
+            f"SELECT _reason, {weight} FROM {name} WHERE _reason IS NOT NULL GROUP BY _reason"
         ):
             self.report.reject(table, m.REASONS[reason], int(count or 0))
 
@@ -162,7 +165,7 @@ class _Conversion:
         return Converted({t: files[t] for t in self.plan.tables})
 
     def count(self, name: str) -> int:
-        return int(self.b.query(f"SELECT COUNT(*) FROM {name}")[0][0])  # noqa: S608
+        return int(self.b.query(f"SELECT COUNT(*) FROM {name}")[0][0])
 
     # --- reading ----------------------------------------------------------------------
     def read(self) -> None:
@@ -197,7 +200,7 @@ class _Conversion:
                     f"CAST(NULL AS {'DATE' if c in spec.dates else 'VARCHAR'}) AS {c}"
                     for c in spec.columns
                 )
-                sql = f"SELECT {cols} FROM (SELECT 1 AS one) AS e WHERE 1 = 0"  # noqa: S608
+                sql = f"SELECT {cols} FROM (SELECT 1 AS one) AS e WHERE 1 = 0"
                 self.b.create(name.lower(), _render(sql, self.b.dialect), materialize=False)
 
     def read_table(self, source: Source) -> tuple[list[str], int]:
@@ -240,7 +243,9 @@ class _Conversion:
                     exprs.append(f"CAST({ref} AS DATE) AS {col}")
                 else:
                     alias = f"d{len(joins)}"
-                    joins.append(f"LEFT JOIN {raw}_dates AS {alias} ON {alias}.raw = {text_sql(ref)}")
+                    joins.append(
+                        f"LEFT JOIN {raw}_dates AS {alias} ON {alias}.raw = {text_sql(ref)}"
+                    )
                     exprs.append(f"{alias}.iso AS {col}")
                     text_dates.append(ref)
             elif col in spec.codes:
@@ -252,16 +257,25 @@ class _Conversion:
                 exprs.append(f"{text_sql(ref)} AS {col}")
         if text_dates:
             union = " UNION ".join(f"SELECT {text_sql(c)} AS v FROM {raw} AS r" for c in text_dates)
-            values = [row[0] for row in self.b.query(_render(f"SELECT DISTINCT v FROM ({union}) AS u WHERE v IS NOT NULL", self.b.dialect))]  # noqa: S608,E501
-            rows = [(v, dt.date.fromisoformat(iso) if (iso := parse_date(v)) else None) for v in values]
+            values = [
+                row[0]
+                for row in self.b.query(
+                    _render(
+                        f"SELECT DISTINCT v FROM ({union}) AS u WHERE v IS NOT NULL", self.b.dialect
+                    )
+                )
+            ]
+            rows = [
+                (v, dt.date.fromisoformat(iso) if (iso := parse_date(v)) else None) for v in values
+            ]
             self.b.load(f"{raw}_dates", [("raw", "VARCHAR"), ("iso", "DATE")], rows)
-        return _render(f"SELECT {', '.join(exprs)} FROM {raw} AS r {' '.join(joins)}", self.b.dialect)  # noqa: S608
+        return _render(
+            f"SELECT {', '.join(exprs)} FROM {raw} AS r {' '.join(joins)}", self.b.dialect
+        )
 
     # --- person, visits, events -------------------------------------------------------
     def persons(self) -> None:
-        order = ", ".join(
-            f"COALESCE(CAST(r.{c} AS VARCHAR), '') DESC" for c in m.BEN_TIE_ORDER
-        )
+        order = ", ".join(f"COALESCE(CAST(r.{c} AS VARCHAR), '') DESC" for c in m.BEN_TIE_ORDER)
         self.sql("person_rows", ben_tie_order=Raw(order))
         self.tally("person_rows", "person")
         self.sql("person_status")
@@ -278,8 +292,10 @@ class _Conversion:
 
     def dcir_visits(self) -> None:
         prs = "ER_PRS_F" in self.present
-        ete = prs and "ER_ETE_F" in self.present and self.linkable(
-            "ER_ETE_F", "the care site of visits"
+        ete = (
+            prs
+            and "ER_ETE_F" in self.present
+            and self.linkable("ER_ETE_F", "the care site of visits")
         )
         self.b.load("visit_concept", [("code", "VARCHAR"), ("concept_id", "BIGINT")],
                     sorted(m.visit_concepts().items()))  # fmt: skip
@@ -311,7 +327,10 @@ class _Conversion:
         linkable = present and "ER_PRS_F" in self.present and self.linkable(table, target)
         rows = "drug_rows" if target == "drug_exposure" else "procedure_rows"
         self.sql(
-            "event_rows", as_=rows, event_table=Raw(table.lower()), linkable=linkable,
+            "event_rows",
+            as_=rows,
+            event_table=Raw(table.lower()),
+            linkable=linkable,
             code=Raw(f"e.{code}"),
             quantity=Raw(f"e.{quantity}" if quantity else "CAST(NULL AS VARCHAR)"),
         )
@@ -328,7 +347,7 @@ class _Conversion:
             self.run.check_cancelled()
             where = " WHERE _reason IS NULL" if table == "death" else ""
             sql = (
-                f"SELECT {conform_select(table)} FROM {sources.get(table, table)}{where}"  # noqa: S608
+                f"SELECT {conform_select(table)} FROM {sources.get(table, table)}{where}"
                 f" ORDER BY {', '.join(sort_key(table))}"
             )
             files[table] = self.workdir / f"{table}.parquet"
@@ -340,7 +359,7 @@ class _Conversion:
             spec = m.INPUTS[table]
             cols = ", ".join(spec.columns)
             return [dict(zip(spec.columns, r, strict=True))
-                    for r in self.b.query(f"SELECT {cols} FROM {table.lower()}")]  # noqa: S608  # fmt: skip
+                    for r in self.b.query(f"SELECT {cols} FROM {table.lower()}")]  # fmt: skip
 
         used = self.b.query(
             "SELECT DISTINCT provider_source_value, care_site_source_value FROM visits"

@@ -56,7 +56,9 @@ class DuckDBBackend:
         except duckdb.Error as exc:
             kind = "Parquet" if fmt == "parquet" else "CSV"
             raise InputError(f"{path.name} is not a readable {kind} file: {exc}") from exc
-        return {c: _KINDS.get(t, "integer" if t in _INTEGERS else "other") for c, t in types.items()}
+        return {
+            c: _KINDS.get(t, "integer" if t in _INTEGERS else "other") for c, t in types.items()
+        }
 
     def count(self, view: str) -> int:
         return self.con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]  # noqa: S608

@@ -64,8 +64,8 @@ class SparkBackend:
     def create(self, name: str, sql: str, *, materialize: bool) -> None:
         df = self.spark.sql(sql)
         if materialize:
-            df = df.persist()
-            self.cached.append(df)
+            # computed once, its lineage cut: later steps read the blocks, not the plan
+            df = df.localCheckpoint(eager=True)
         self._view(name, df)
 
     def query(self, sql: str) -> list[tuple]:

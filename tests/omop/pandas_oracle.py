@@ -25,11 +25,17 @@ from omop.etl.errors import InputError
 from omop.etl.frames import conform
 from omop.etl.mapping import INPUTS, InputTable
 from omop.etl.readers import (
-    Source, _require_columns, column_map, csv_format, discover, parquet_header,
+    Source,
+    _require_columns,
+    column_map,
+    csv_format,
+    discover,
+    parquet_header,
 )
 from omop.etl.report import Report, Run
 from omop.etl.spec import TABLES, sort_key
 from omop.etl.values import add_days, hash_key, numeric_code, parse_date
+
 
 def _release():
     """The day of the run, pinned by ``SOURCE_DATE_EPOCH`` as the product's engine did."""
@@ -682,7 +688,9 @@ def convert_to_csv(input_dir, out_dir, *, window=(None, None)) -> Report:
         frame = out[table]
         mapped = int((frame[col].fillna(0) != 0).sum())
         report.coverage[table] = {
-            "field": col, "rows": len(frame), "mapped": mapped,
+            "field": col,
+            "rows": len(frame),
+            "mapped": mapped,
             "share": round(mapped / len(frame), 4) if len(frame) else None,
         }
     import duckdb

@@ -171,7 +171,7 @@ def test_it_refuses_an_archive_over_the_size_limit(cast, settings):
 def test_the_form_shows_what_to_fix(cast, client):
     client.force_login(cast.data)
     response = client.post("/omop/jobs/new/", {"source": "data_root", "source_path": "",
-                                               "engine": "pandas", "output_format": "csv"})  # fmt: skip
+                                               "engine": "duckdb", "output_format": "csv"})  # fmt: skip
     assert response.status_code == 200
     assert "Indiquez le dossier" in response.content.decode()
     assert not EtlJob.objects.exists()
@@ -181,7 +181,7 @@ def test_the_form_starts_a_conversion(cast, client):
     client.force_login(cast.data)
     response = client.post(
         "/omop/jobs/new/",
-        {"source": "generated", "persons": 30, "seed": 2, "engine": "pandas",
+        {"source": "generated", "persons": 30, "seed": 2, "engine": "duckdb",
          "output_format": "parquet", "target": "essai"},
     )  # fmt: skip
     etl_job = EtlJob.objects.get()
