@@ -63,7 +63,7 @@ def plain_read(engine: str, extract: Path) -> float:
 
         con = duckdb.connect()
         for f in files:
-            con.execute(f"SELECT * FROM read_parquet('{f}')").fetch_arrow_table()
+            con.execute(f"SELECT * FROM read_parquet('{f}')").to_arrow_table()
     else:
         from omop.etl.spark import get_spark
 

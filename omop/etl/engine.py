@@ -300,15 +300,14 @@ class _Conversion:
         self.b.load("visit_concept", [("code", "VARCHAR"), ("concept_id", "BIGINT")],
                     sorted(m.visit_concepts().items()))  # fmt: skip
         self.sql("ete_finess", ete_linkable=ete)
-        order = []
-        for k in m.FLUX_KEYS:
-            if k in m.INPUTS["ER_PRS_F"].dates:
-                order.append(f"v.{k} ASC NULLS FIRST")
-            elif k in m.FLUX_TEXT_KEYS:
-                order.append(f"COALESCE(v.{k}, '') ASC")
-            else:
-                order += [f"LENGTH(COALESCE(v.{k}, '')) ASC", f"COALESCE(v.{k}, '') ASC"]
-        self.sql("dcir_lines", flux_order=Raw(", ".join(order)),
+        order = []  # flux-key order as struct fields: dates and text keys as text, numeric
+        for i, k in enumerate(m.FLUX_KEYS):  # codes by their number of digits, then as text
+            text = f"COALESCE(CAST(l.{k} AS VARCHAR), '')"
+            if k not in m.FLUX_TEXT_KEYS:
+                order.append(f"'n{i}': LENGTH({text})")
+            order.append(f"'k{i}': {text}")
+        self.params["flux_order"] = Raw(", ".join(order))
+        self.sql("dcir_lines", flux_keys=Raw(", ".join(f"v.{k}" for k in m.FLUX_KEYS)),
                  prs_has_rank=self.has_rank("ER_PRS_F"))  # fmt: skip
         self.tally("dcir_lines", "visit_occurrence")
         self.sql("visit_dcir", materialize=False)

@@ -24,9 +24,9 @@ from omop.etl.dq import run_checks
 from omop.etl.errors import InputError
 from omop.etl.frames import conform
 from omop.etl.mapping import INPUTS, InputTable
+from omop.etl.engine import _require_columns
 from omop.etl.readers import (
     Source,
-    _require_columns,
     column_map,
     csv_format,
     discover,

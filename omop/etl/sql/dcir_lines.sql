@@ -1,12 +1,10 @@
 -- Every ER_PRS_F line with the first visit rule it breaks (_reason), its flux key, its visit
 -- id (patient, dates, PRS_NAT_REF, executing practitioner, establishment) and its provider;
--- _head marks the first kept line of each visit in flux-key order, which names the visit's
--- provider.
+-- only what later steps read is kept.
 SELECT
-  v.*,
-  v._reason IS NULL AND ROW_NUMBER() OVER (
-    PARTITION BY v._reason, v.visit_occurrence_id ORDER BY {{ flux_order }}, COALESCE(v.provider_source_value, '')
-  ) = 1 AS _head
+  v._reason, v.fkey, v.visit_occurrence_id, v.person_id, v.start_date, v.end_date,
+  v.PRS_NAT_REF, v.care_site_source_value, v.PRS_ACT_QTE, v.provider_source_value,
+  {{ flux_keys }}
 FROM (
   SELECT
     l.*,
