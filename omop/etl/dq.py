@@ -1,8 +1,8 @@
 """Data-quality checks on the OMOP output: a subset of the OHDSI Data Quality Dashboard.
 
-The checks are plain SQL generated from the CDM specification, so one definition runs on
-both engines: DuckDB over the pandas frames, Spark SQL over the Spark views. Each query
-returns the number of rows that violate the check (0 = passed).
+The checks are plain SQL generated from the CDM specification, run by the publish step
+with DuckDB over the Parquet tables an engine wrote. Each query returns the number of rows
+that violate the check (0 = passed).
 """
 
 # ruff: noqa: S608 -- table and column names come from the shipped CDM specification

@@ -4,9 +4,8 @@ What lives here is everything that is a *decision* rather than data plumbing: wh
 columns are read and how they are normalised, the constants and concept ids, the reject
 reasons, what each id hashes, and the small dimension tables (location, care_site,
 provider, cdm_source), which both engines build with the same Python code from the few
-distinct source values they collect. The two engines (``engine_pandas``,
-``engine_spark``) only execute the row-level steps of the same plan: filter, join,
-aggregate, hash.
+distinct source values they collect. The row-level rules are the SQL files of
+``omop/etl/sql/``, run by DuckDB (``engine_duckdb``) or Spark (``engine_spark``).
 """
 
 from __future__ import annotations
