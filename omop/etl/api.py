@@ -90,7 +90,9 @@ def _convert(engine, sources, plan, run, target, config):
 
         backend = SparkBackend(config, sources)
     try:
-        return convert(backend, sources, plan, run, target.parquet_dir)
+        return convert(
+            backend, sources, plan, run, target.parquet_dir, sort=target.fmt == "parquet"
+        )
     finally:
         backend.close()
 

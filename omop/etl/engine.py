@@ -65,15 +65,17 @@ class Converted:
 
 
 def convert(backend: Backend, sources: dict[str, Source], plan: m.Plan, run: Run,
-            workdir: Path) -> Converted:  # fmt: skip
-    return _Conversion(backend, sources, plan, run, workdir).convert()
+            workdir: Path, *, sort: bool = True) -> Converted:  # fmt: skip
+    """Run the mapping; ``sort``: write each table sorted by its key (when the Parquet files
+    are the output; other formats are sorted by the publish step as it writes them)."""
+    return _Conversion(backend, sources, plan, run, workdir, sort).convert()
 
 
 class _Conversion:
-    def __init__(self, backend, sources, plan: m.Plan, run: Run, workdir: Path):
+    def __init__(self, backend, sources, plan: m.Plan, run: Run, workdir: Path, sort: bool):
         self.b, self.sources, self.plan, self.run = backend, sources, plan, run
         self.report = run.report
-        self.workdir = workdir
+        self.workdir, self.sort = workdir, sort
         self.missing: dict[str, list[str]] = {}
         self.present: set[str] = set()
         w = plan.window
@@ -345,10 +347,9 @@ class _Conversion:
                 continue
             self.run.check_cancelled()
             where = " WHERE _reason IS NULL" if table == "death" else ""
-            sql = (
-                f"SELECT {conform_select(table)} FROM {sources.get(table, table)}{where}"
-                f" ORDER BY {', '.join(sort_key(table))}"
-            )
+            sql = f"SELECT {conform_select(table)} FROM {sources.get(table, table)}{where}"
+            if self.sort:
+                sql += f" ORDER BY {', '.join(sort_key(table))}"
             files[table] = self.workdir / f"{table}.parquet"
             self.b.export(_render(sql, self.b.dialect), files[table])
         return files
