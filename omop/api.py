@@ -73,7 +73,13 @@ class EtlJobCreateSerializer(serializers.Serializer):
     seed = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=SEED_MAX
     )
-    engine = serializers.ChoiceField(choices=EtlJob.Engine.choices, default=EtlJob.Engine.PANDAS)
+    engine = serializers.ChoiceField(
+        choices=EtlJob.Engine.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="empty: DuckDB, or Spark for a large extract when a cluster is configured",
+    )
     output_format = serializers.ChoiceField(
         choices=EtlJob.Format.choices, default=EtlJob.Format.CSV
     )

@@ -30,7 +30,7 @@ def seed(*, users: dict, stdout) -> None:
             source=EtlJob.Source.GENERATED,
             persons=PERSONS,
             seed=SEED,
-            engine=EtlJob.Engine.PANDAS,
+            engine=EtlJob.Engine.DUCKDB,
             output_format=EtlJob.Format.CSV,
             target=TARGET,
         )

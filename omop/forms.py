@@ -40,7 +40,14 @@ class EtlJobForm(DsfrBaseForm):
         max_value=SEED_MAX,
     )
     engine = forms.ChoiceField(
-        label=_("Moteur"), choices=EtlJob.Engine.choices, initial=EtlJob.Engine.PANDAS
+        label=_("Moteur"),
+        choices=[("", _("Automatique"))] + EtlJob.Engine.choices,
+        initial="",
+        required=False,
+        help_text=_(
+            "Automatique : DuckDB sur le serveur ; Spark pour un gros extrait quand un "
+            "cluster Spark est configuré."
+        ),
     )
     output_format = forms.ChoiceField(
         label=_("Format de sortie"), choices=EtlJob.Format.choices, initial=EtlJob.Format.CSV

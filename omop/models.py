@@ -28,7 +28,7 @@ class EtlJob(models.Model):
         GENERATED = "generated", _("extrait synthétique généré")
 
     class Engine(models.TextChoices):
-        PANDAS = "pandas", _("pandas (dans le worker)")
+        DUCKDB = "duckdb", _("DuckDB (dans le worker)")
         SPARK = "spark", _("Spark")
 
     class Format(models.TextChoices):

@@ -1,14 +1,14 @@
 """The Celery task of an OMOP conversion: prepare the extract, run the engine, summarise.
 
-The worker runs the pandas engine in its own process or drives Spark (one session per
-worker process, ``local[*]`` or ``SPARK_MASTER_URL``). The engine reports progress from
+The worker runs the DuckDB engine in its own process or drives Spark (one session per
+worker process, ``local[*]`` or ``SPARK_MASTER_URL``), both configured by
+``services.engine_config()`` from the settings. The engine reports progress from
 inside each step; this module turns it into the job's progress bar, the log tail and the
 per-step table of the job page.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
@@ -134,15 +134,6 @@ def _etl_job_for(ctx: JobContext, etl_job_id: str) -> EtlJob:
     return services.etl_job_adopt(job=ctx.job, original=original)
 
 
-def _spark_environment() -> None:
-    """The engine's session factory reads the environment: feed it from the settings."""
-    master = getattr(settings, "SPARK_MASTER_URL", "") or "local[*]"
-    os.environ.setdefault("SPARK_MASTER_URL", master)
-    memory = getattr(settings, "SPARK_DRIVER_MEMORY", "")
-    if memory:
-        os.environ.setdefault("OMOP_SPARK_DRIVER_MEMORY", memory)
-
-
 def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
     if etl_job.source == EtlJob.Source.DATA_ROOT:
         try:
@@ -192,8 +183,6 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     )
     input_dir = _prepare_input(etl_job, progress)
     ctx.check_cancelled()
-    if etl_job.engine == EtlJob.Engine.SPARK:
-        _spark_environment()
     try:
         report = run_conversion(
             input_dir,
@@ -203,6 +192,7 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
             window=etl_job.window,
             progress=progress,
             cancel_check=lambda: ctx.cancelled,
+            config=services.engine_config(),
         )
     except ConversionCancelled as exc:
         raise JobCancelled from exc

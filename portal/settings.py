@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Spark ----------------------------------------------------------------------------
 SPARK_MASTER_URL = env.str("SPARK_MASTER_URL", default="local[*]")
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="2g")
+# shuffle partitions of an OMOP conversion; 0: from the extract's size
+OMOP_SPARK_SHUFFLE_PARTITIONS = env.int("OMOP_SPARK_SHUFFLE_PARTITIONS", default=0)
+# extracts at least this large go to Spark by default when SPARK_MASTER_URL names a cluster
+OMOP_SPARK_MIN_BYTES = env.int("OMOP_SPARK_MIN_BYTES", default=5 * 1024**3)
 
 # --- Catalogue imports from the web (portal.archives bounds the unpacking) -------------
 CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=100 * 1024**2)
@@ -259,6 +263,13 @@ PROFILING_TEMP_DIR = env.str("PROFILING_TEMP_DIR", default="") or None
 OMOP_UPLOAD_MAX_BYTES = env.int("OMOP_UPLOAD_MAX_BYTES", default=500 * 1024**2)
 OMOP_GENERATED_MAX_PERSONS = env.int("OMOP_GENERATED_MAX_PERSONS", default=20_000)
 OMOP_DOWNLOAD_MAX_BYTES = env.int("OMOP_DOWNLOAD_MAX_BYTES", default=200 * 1024**2)
+# the DuckDB engine's memory cap: intermediate tables and sorts beyond it spill to disk
+OMOP_DUCKDB_MEMORY_LIMIT = env.str("OMOP_DUCKDB_MEMORY_LIMIT", default="2GB")
+OMOP_DUCKDB_THREADS = env.int("OMOP_DUCKDB_THREADS", default=0)  # 0: every core
+# where conversions spill (DuckDB) and stage; empty: next to the output
+OMOP_TEMP_DIR = env.str("OMOP_TEMP_DIR", default="") or None
+# pins the day of a conversion (cdm_release_date) for reproducible outputs
+SOURCE_DATE_EPOCH = env.str("SOURCE_DATE_EPOCH", default="") or None
 
 # --- OMOP vocabularies (Athena bundles, SOURCE_TO_CONCEPT_MAP) -------------------------
 # DuckDB's memory cap while a bundle is checked and turned into Parquet (spills beyond).

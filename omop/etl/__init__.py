@@ -1,6 +1,7 @@
 """SNDS → OMOP CDM v5.4 conversion (pure Python, no Django).
 
-``run_conversion`` converts an extract folder with the pandas or the Spark engine;
+``run_conversion`` converts an extract folder with the DuckDB or the Spark engine (the
+same SQL mapping, ``omop/etl/sql/``);
 ``generate_extract`` writes a synthetic SNDS extract. See OMOP_MAPPING.md for the rules.
 """
 

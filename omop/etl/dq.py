@@ -1,13 +1,14 @@
 """Data-quality checks on the OMOP output: a subset of the OHDSI Data Quality Dashboard.
 
-The checks are plain SQL generated from the CDM specification, so one definition runs on
-both engines: DuckDB over the pandas frames, Spark SQL over the Spark views. Each query
-returns the number of rows that violate the check (0 = passed).
+The checks are plain SQL generated from the CDM specification, run by the publish step
+with DuckDB over the Parquet tables an engine wrote. Each query returns the number of rows
+that violate the check (0 = passed).
 """
 
 # ruff: noqa: S608 -- table and column names come from the shipped CDM specification
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,8 +41,9 @@ def _row(name: str, table: str, field: str, violation: str) -> Check:
     )
 
 
-def checks(tables: set[str]) -> list[Check]:
-    """The checks that apply to the produced tables."""
+def checks(tables: set[str], release: dt.date | None = None) -> list[Check]:
+    """The checks that apply to the produced tables (``release``: the day of the run)."""
+    release = release or dt.date.today()
     out = []
     for table in sorted(tables):
         for f in fields(table):
@@ -90,7 +92,7 @@ def checks(tables: set[str]) -> list[Check]:
     if "person" in tables:
         out += [
             _row("plausibleValueLow/High", "person", "year_of_birth",
-                 f"year_of_birth < {MIN_BIRTH_YEAR} OR year_of_birth > {max_birth_year()}"),
+                 f"year_of_birth < {MIN_BIRTH_YEAR} OR year_of_birth > {max_birth_year(release)}"),
             _row("plausibleValueLow/High", "person", "month_of_birth",
                  "month_of_birth < 1 OR month_of_birth > 12"),
             _row("fkDomain", "person", "gender_concept_id",
@@ -99,10 +101,12 @@ def checks(tables: set[str]) -> list[Check]:
     return out
 
 
-def run_checks(tables: set[str], query: Callable[[str], list[tuple]]) -> list[dict]:
+def run_checks(
+    tables: set[str], query: Callable[[str], list[tuple]], release: dt.date | None = None
+) -> list[dict]:
     """Run every check in one ``UNION ALL`` query (one job for Spark) with ``query(sql)``
     returning the result rows."""
-    todo = checks(tables)
+    todo = checks(tables, release)
     if not todo:
         return []
     sql = " UNION ALL ".join(f"SELECT {i} AS k, ({c.sql}) AS n" for i, c in enumerate(todo))

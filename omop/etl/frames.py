@@ -1,12 +1,10 @@
-"""pandas helpers shared by the pandas engine and the dimension tables."""
+"""pandas helper of the small dimension tables that ``mapping.py`` builds in Python."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .spec import fields
-from .values import hash_key
 
 
 def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -30,21 +28,3 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
                 col = col.str.slice(0, int(size))
         out[f.name] = col
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
-
-
-def hash_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
-    """Stable id of each row from the given (text) columns; missing → empty string."""
-    if len(frame) == 0:
-        return pd.Series([], dtype="Int64", index=frame.index)
-    key = frame[cols[0]].fillna("").astype("str")
-    for c in cols[1:]:
-        key = key + "|" + frame[c].fillna("").astype("str")
-    codes, uniques = pd.factorize(key)
-    uniques = np.asarray(uniques, dtype=object)
-    ids = np.fromiter(map(hash_key, uniques), dtype=np.int64, count=len(uniques))
-    return pd.Series(ids[codes], index=frame.index, dtype="Int64")
-
-
-def id_text(series: pd.Series) -> pd.Series:
-    """An id column as the decimal text that feeds another hash."""
-    return series.astype("Int64").astype("str")

@@ -4,15 +4,13 @@ What lives here is everything that is a *decision* rather than data plumbing: wh
 columns are read and how they are normalised, the constants and concept ids, the reject
 reasons, what each id hashes, and the small dimension tables (location, care_site,
 provider, cdm_source), which both engines build with the same Python code from the few
-distinct source values they collect. The two engines (``engine_pandas``,
-``engine_spark``) only execute the row-level steps of the same plan: filter, join,
-aggregate, hash.
+distinct source values they collect. The row-level rules are the SQL files of
+``omop/etl/sql/``, run by DuckDB (``engine_duckdb``) or Spark (``engine_spark``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -139,18 +137,30 @@ R_NO_LINE = "no matching ER_PRS_F line (flux keys) or that line was rejected"
 R_CANCELLED = "total quantity per visit and CIP13 <= 0 (cancelled sales)"
 R_NO_CODE = "no code"
 R_PMSI_RETURN = "PMSI return codes not all 0"
+R_DUPLICATE_STAY = "duplicate T_MCOaaC row for the same stay"
+# the codes the SQL steps write in their ``_reason`` column → the report's reason
+REASONS = {
+    "no_pseudonym": R_NO_PSEUDONYM,
+    "superseded": R_SUPERSEDED,
+    "no_birth_year": R_NO_BIRTH_YEAR,
+    "death_implausible": R_DEATH_IMPLAUSIBLE,
+    "info_line": R_INFO_LINE,
+    "patient_dropped": R_PATIENT_DROPPED,
+    "patient_unknown": R_PATIENT_UNKNOWN,
+    "no_start": R_NO_START,
+    "start_after_end": R_START_AFTER_END,
+    "outside_window": R_OUTSIDE_WINDOW,
+    "no_line": R_NO_LINE,
+    "cancelled": R_CANCELLED,
+    "no_code": R_NO_CODE,
+    "pmsi_return": R_PMSI_RETURN,
+    "duplicate_stay": R_DUPLICATE_STAY,
+}
 
 
-def max_birth_year() -> int:
-    return release_date().year + 1
-
-
-def release_date() -> dt.date:
-    """Date of this conversion; ``SOURCE_DATE_EPOCH`` pins it for reproducible outputs."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+def max_birth_year(release: dt.date) -> int:
+    """The latest plausible year of birth for a conversion run on ``release``."""
+    return release.year + 1
 
 
 # --- location -------------------------------------------------------------------------
@@ -284,8 +294,8 @@ def visit_concepts() -> dict[str, int]:
 
 
 # --- cdm_source -----------------------------------------------------------------------
-def cdm_source_rows(source_release: str | None) -> pd.DataFrame:
-    release = release_date().isoformat()
+def cdm_source_rows(source_release: str | None, release_day: dt.date) -> pd.DataFrame:
+    release = release_day.isoformat()
     row = {
         "cdm_source_name": "SNDS (Système National des Données de Santé) extract",
         "cdm_source_abbreviation": "SNDS",
@@ -330,6 +340,7 @@ class Plan:
 
     tables: tuple[str, ...]
     window: Window = field(default_factory=Window)
+    release: dt.date = field(default_factory=dt.date.today)  # the day of the run
 
     def wants(self, table: str) -> bool:
         return table in self.tables

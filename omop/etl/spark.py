@@ -1,26 +1,26 @@
-"""The one SparkSession factory: ``local[*]`` unless ``SPARK_MASTER_URL`` names a cluster.
+"""The one SparkSession factory: ``local[*]`` unless the configuration names a cluster.
 
-Needs Java 17. Memory stays modest by default (``OMOP_SPARK_DRIVER_MEMORY``, 2g) because the
-worker shares its machine; on a cluster, size executors with the usual ``spark.*`` settings
-(``SPARK_CONF_DIR``). Input and output paths must then be on storage every node can read.
+Needs Java 17. Memory stays modest by default (``EngineConfig.spark_driver_memory``, 2g)
+because the worker shares its machine; on a cluster, size executors with the usual
+``spark.*`` settings (``SPARK_CONF_DIR``). Input and output paths must then be on storage
+every node can read.
 """
 
 from __future__ import annotations
 
-import os
+from .config import EngineConfig
 
 
-def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = None):
+def get_spark(config: EngineConfig | None = None, app_name: str = "hdh-omop-etl",
+              shuffle_partitions: int | None = None):  # fmt: skip
     from pyspark.sql import SparkSession
 
-    master = os.environ.get("SPARK_MASTER_URL") or "local[*]"
-    partitions = shuffle_partitions or int(
-        os.environ.get("OMOP_SPARK_SHUFFLE_PARTITIONS", 2 * (os.cpu_count() or 2))
-    )
+    config = config or EngineConfig()
+    partitions = shuffle_partitions or config.spark_partitions or 2 * config.cores()
     builder = (
         SparkSession.builder.appName(app_name)
-        .master(master)
-        .config("spark.driver.memory", os.environ.get("OMOP_SPARK_DRIVER_MEMORY", "2g"))
+        .master(config.spark_master_url or "local[*]")
+        .config("spark.driver.memory", config.spark_driver_memory)
         .config("spark.sql.shuffle.partitions", str(partitions))
         # input splits of at most 16 MB: a 300 MB ER_PRS_F is ~20 tasks of ~500,000 lines,
         # whose sorts fit a small heap (4 splits of 2.5 M lines ran out of it)
@@ -31,7 +31,7 @@ def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = N
         .config("spark.sql.inMemoryColumnarStorage.compressed", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        # invalid dates and casts give null (as in the pandas engine), not an error
+        # invalid dates and casts give null (as DuckDB's TRY_CAST), not an error
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
@@ -40,21 +40,22 @@ def get_spark(app_name: str = "hdh-omop-etl", shuffle_partitions: int | None = N
         # the ten million event lines for them
         .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
     )
+    if config.temp_dir:
+        builder = builder.config("spark.local.dir", config.temp_dir)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
-def partitions_for(input_bytes: int) -> int:
+def partitions_for(input_bytes: int, config: EngineConfig | None = None) -> int:
     """Shuffle partitions for an extract of ``input_bytes`` (compressed Parquet or CSV on
     disk): at least two per core, and one per 8 MB of input so that a task never sorts
     millions of lines at once (four partitions ran out of heap on 10 million ER_PRS_F
     lines; two hundred made a small extract four times slower).
-    ``OMOP_SPARK_SHUFFLE_PARTITIONS`` overrides it."""
-    fixed = os.environ.get("OMOP_SPARK_SHUFFLE_PARTITIONS")
-    if fixed:
-        return int(fixed)
-    return max(2 * (os.cpu_count() or 2), -(-input_bytes // (8 * 1024 * 1024)))
+    ``EngineConfig.spark_partitions`` overrides it."""
+    config = config or EngineConfig()
+    if config.spark_partitions:
+        return config.spark_partitions
+    return max(2 * config.cores(), -(-input_bytes // (8 * 1024 * 1024)))

@@ -1,8 +1,8 @@
 """Text normalisation of SNDS values and the stable id recipe (pure Python).
 
-Both engines normalise every input value to text first with exactly these rules (the
-Spark engine re-implements them as column expressions and a test compares the two), so
-that a hash computed by pandas and by Spark from the same source row is the same number.
+The SQL engines normalise input codes with ``dialect.numeric_code_sql`` (a test compares
+it with :func:`numeric_code`) and parse text dates with :func:`parse_date` once per
+distinct value; :func:`stable_id` is the id recipe that ``dialect`` spells in SQL.
 """
 
 from __future__ import annotations

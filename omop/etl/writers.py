@@ -2,7 +2,9 @@
 
 Every target is written somewhere temporary first and moved in only when the whole
 conversion has succeeded: a failed, cancelled or interrupted run leaves no partial output
-and keeps the previous one.
+and keeps the previous one. The publish step hands each table as a DuckDB query over the
+Parquet an engine wrote (``write_table``); ``scratch`` is where engines stage those files
+and spill, inside the staging area so that it goes with it.
 """
 
 from __future__ import annotations
@@ -11,18 +13,16 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import tempfile
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .errors import InputError
 from .report import Report
-from .spec import columns, ddl, fields, sort_key
+from .spec import columns, ddl, fields
 
 REPORT_NAME = "etl_report.json"
 FORMATS = ("csv", "parquet", "sqlite", "postgresql")
@@ -74,17 +74,26 @@ class Target:
     def __init__(self, output: str):
         self.output = output
 
+    scratch: Path  # intermediate files of the run (set by ``begin``)
+
     def begin(self) -> None: ...
 
-    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
-        self.write_rows(table, frame.itertuples(index=False, name=None))
+    @property
+    def parquet_dir(self) -> Path:
+        """Where an engine writes the OMOP tables as Parquet."""
+        return self.scratch / "tables"
 
-    def write_rows(self, table: str, rows: Iterable[tuple]) -> None:
-        raise TypeError(f"{self.fmt} output cannot be written row by row")
+    def write_table(self, table: str, con, sql: str) -> None:
+        """Write the rows of the DuckDB query ``sql`` (CDM columns, sorted) as ``table``."""
+        raise NotImplementedError
 
     def commit(self, report: Report) -> None: ...
 
     def abort(self) -> None: ...
+
+    def _new_scratch(self, near: Path) -> None:
+        self.scratch = near
+        (self.scratch / "tables").mkdir(parents=True, exist_ok=True)
 
     @property
     def report_path(self) -> Path:
@@ -109,6 +118,11 @@ class FolderTarget(Target):
         self.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.final)
         self.staging.mkdir()
+        self._new_scratch(self.staging / "_work")
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.staging if self.fmt == "parquet" else self.scratch / "tables"
 
     def _replaceable(self) -> bool:
         return self.final.is_dir() and (
@@ -118,16 +132,16 @@ class FolderTarget(Target):
     def path(self, table: str) -> Path:
         return self.staging / f"{table}.{self.fmt}"
 
-    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
-        frame = frame.sort_values(sort_key(table), kind="stable")
-        if self.fmt == "csv":
-            frame.to_csv(self.path(table), index=False, lineterminator="\n", na_rep="")
-        else:
-            tbl = pa.Table.from_pandas(frame, preserve_index=False)
-            tbl = tbl.cast(arrow_schema(table)) if len(frame) else arrow_schema(table).empty_table()
-            pq.write_table(tbl, self.path(table))
+    def write_table(self, table: str, con, sql: str) -> None:
+        if self.fmt == "parquet":
+            return  # the engine wrote it in place
+        con.execute(
+            f"COPY ({sql}) TO '{_quoted(self.path(table))}' "
+            "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '')"
+        )
 
     def commit(self, report: Report) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
         report.save(self.staging / REPORT_NAME)
         old = None
         if self.final.exists():
@@ -157,19 +171,23 @@ class SqliteTarget(Target):
     def begin(self) -> None:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.final)
+        self._new_scratch(Path(f"{self.staging}.work"))
         self.con = sqlite3.connect(self.staging)
 
-    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
-        frame = frame.sort_values(sort_key(table), kind="stable")
-        frame = frame.astype(object).where(frame.notna(), None)
-        self.write_rows(table, frame.itertuples(index=False, name=None))
-
-    def write_rows(self, table: str, rows: Iterable[tuple]) -> None:
+    def write_table(self, table: str, con, sql: str) -> None:
         self.con.execute(ddl(table, "sqlite"))
         marks = ", ".join("?" * len(columns(table)))
-        self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
+        # dates as ISO text, as SQLite stores them
+        cols = ", ".join(
+            f"CAST({f.name} AS VARCHAR)" if f.kind in ("date", "datetime") else f.name
+            for f in fields(table)
+        )
+        cursor = con.execute(f"SELECT {cols} FROM ({sql}) AS t")  # noqa: S608
+        while batch := cursor.fetchmany(50_000):
+            self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)  # noqa: S608
 
     def commit(self, report: Report) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
         self.con.commit()
         self.con.close()
         os.replace(self.staging, self.final)
@@ -180,6 +198,7 @@ class SqliteTarget(Target):
             with contextlib.suppress(sqlite3.Error):
                 self.con.close()
         self.staging.unlink(missing_ok=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class PostgresTarget(Target):
@@ -190,8 +209,9 @@ class PostgresTarget(Target):
 
     fmt = "postgresql"
 
-    def __init__(self, output: str, report_path: str | None = None):
+    def __init__(self, output: str, report_path: str | None = None, temp_dir: str | None = None):
         super().__init__(output)
+        self.temp_dir = temp_dir
         url = urlparse(output)
         query = parse_qs(url.query)
         self.schema = query.pop("schema", ["omop"])[0]
@@ -209,21 +229,20 @@ class PostgresTarget(Target):
         except psycopg.OperationalError as exc:
             raise InputError(f"Cannot connect to {self.output}: {exc}") from exc
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+        self._new_scratch(Path(tempfile.mkdtemp(prefix="omop-etl-", dir=self.temp_dir)))
 
-    def write_frame(self, table: str, frame: pd.DataFrame) -> None:
-        frame = frame.sort_values(sort_key(table), kind="stable")
-        frame = frame.astype(object).where(frame.notna(), None)
-        self.write_rows(table, frame.itertuples(index=False, name=None))
-
-    def write_rows(self, table: str, rows: Iterable[tuple]) -> None:
+    def write_table(self, table: str, con, sql: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.schema}.{table} CASCADE")
         self.con.execute(ddl(table, "postgresql", self.schema))
         cols = ", ".join(columns(table))
+        cursor = con.execute(sql)
         with self.con.cursor().copy(f"COPY {self.schema}.{table} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            while batch := cursor.fetchmany(50_000):
+                for row in batch:
+                    copy.write_row(row)
 
     def commit(self, report: Report) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
         self.con.commit()
         self.con.close()
         report.save(self.report_path)
@@ -233,17 +252,25 @@ class PostgresTarget(Target):
             with contextlib.suppress(Exception):
                 self.con.rollback()
                 self.con.close()
+        if getattr(self, "scratch", None):
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     @property
     def report_path(self) -> Path:
         return self._report_path
 
 
-def open_target(output: str, fmt: str, report_path: str | None = None) -> Target:
+def open_target(
+    output: str, fmt: str, report_path: str | None = None, temp_dir: str | None = None
+) -> Target:
     if fmt in ("csv", "parquet"):
         return FolderTarget(output, fmt)
     if fmt == "sqlite":
         return SqliteTarget(output)
     if fmt == "postgresql":
-        return PostgresTarget(output, report_path)
+        return PostgresTarget(output, report_path, temp_dir)
     raise InputError(f"Unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -9,7 +9,7 @@ from omop.models import EtlJob
 from portal.models import Job
 
 REPORT = {
-    "engine": "pandas",
+    "engine": "duckdb",
     "format": "csv",
     "tables": ["person", "death"],
     "rows_written": [
@@ -66,7 +66,7 @@ class EtlJobFactory(factory.django.DjangoModelFactory):
     persons = 50
     seed = 1
     extract_label = factory.Sequence(lambda n: f"synthétique {n}")
-    engine = EtlJob.Engine.PANDAS
+    engine = EtlJob.Engine.DUCKDB
     output_format = EtlJob.Format.CSV
     target = factory.Sequence(lambda n: f"target-{n}")
     active = True

@@ -33,7 +33,7 @@ MISSING = "/omop/jobs/00000000-0000-0000-0000-000000000000/"
 
 MATRIX = [
     Case("/omop/", staff_only(["data"]), name="omop:home"),
-    Case("/omop/?status=failed&engine=pandas", staff_only(["data"])),
+    Case("/omop/?status=failed&engine=duckdb", staff_only(["data"])),
     Case("/omop/jobs/new/", staff_only(["data"]), name="omop:job-create"),
     Case(_page(""), staff_only(["data"]), name="omop:job-detail", setup=_succeeded),
     Case(MISSING, staff_only(["data"], ok=404)),

@@ -5,15 +5,15 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-import omop.etl.api
+import omop.etl.publish
 
 
-def test_generate_then_convert_person_with_pandas_to_csv(tmp_path, capsys):
+def test_generate_then_convert_person_with_duckdb_to_csv(tmp_path, capsys):
     call_command("generate_snds", persons=30, seed=2, output=str(tmp_path / "snds"),
                  include_example=True)  # fmt: skip
     assert (tmp_path / "snds" / "ER_PRS_F.csv").exists()
     call_command("omop_etl", input=str(tmp_path / "snds"), output=str(tmp_path / "cdm"),
-                 engine="pandas", format="csv", tables="person,observation_period",
+                 engine="duckdb", format="csv", tables="person,observation_period",
                  fail_on_dq=True)  # fmt: skip
     assert "person:" in capsys.readouterr().out
     report = json.loads((tmp_path / "cdm" / "etl_report.json").read_text())
@@ -29,11 +29,11 @@ def test_it_explains_a_missing_ir_ben_r(tmp_path):
 
 def test_fail_on_dq_exits_non_zero_when_a_check_fails(extract, tmp_path, monkeypatch):
     # a correct conversion passes every check: simulate a failing one
-    def failing(tables, query):
+    def failing(tables, query, release=None):
         return [{"check": "isRequired", "table": "person", "field": "year_of_birth",
                  "failed_rows": 3, "passed": False}]  # fmt: skip
 
-    monkeypatch.setattr(omop.etl.api, "run_checks", failing)
+    monkeypatch.setattr(omop.etl.publish, "run_checks", failing)
     call_command("omop_etl", input=str(extract), output=str(tmp_path / "a"), tables="person")
     with pytest.raises(CommandError, match="1 data-quality check"):
         call_command("omop_etl", input=str(extract), output=str(tmp_path / "b"), tables="person",

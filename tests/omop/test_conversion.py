@@ -1,4 +1,4 @@
-"""The pandas engine end to end on small generated and hand-written extracts."""
+"""The DuckDB engine (the default) end to end on small generated and hand-written extracts."""
 
 import csv
 import json
@@ -16,7 +16,7 @@ from omop.etl.spec import TABLES, columns
 @pytest.fixture(scope="module")
 def converted(extract, tmp_path_factory):
     out = tmp_path_factory.mktemp("omop") / "cdm"
-    report = run_conversion(extract, out, engine="pandas", fmt="csv")
+    report = run_conversion(extract, out, fmt="csv")
     return out, report
 
 
@@ -108,7 +108,7 @@ def test_unknown_sex_codes_keep_the_person_with_gender_0(converted):
 
 def test_a_rerun_gives_byte_identical_csv(extract, converted, tmp_path):
     out, _ = converted
-    run_conversion(extract, tmp_path / "again", engine="pandas", fmt="csv")
+    run_conversion(extract, tmp_path / "again", fmt="csv")
     for table in TABLES:
         assert (tmp_path / "again" / f"{table}.csv").read_bytes() == (
             out / f"{table}.csv"

@@ -171,7 +171,7 @@ def test_it_refuses_an_archive_over_the_size_limit(cast, settings):
 def test_the_form_shows_what_to_fix(cast, client):
     client.force_login(cast.data)
     response = client.post("/omop/jobs/new/", {"source": "data_root", "source_path": "",
-                                               "engine": "pandas", "output_format": "csv"})  # fmt: skip
+                                               "engine": "duckdb", "output_format": "csv"})  # fmt: skip
     assert response.status_code == 200
     assert "Indiquez le dossier" in response.content.decode()
     assert not EtlJob.objects.exists()
@@ -181,10 +181,46 @@ def test_the_form_starts_a_conversion(cast, client):
     client.force_login(cast.data)
     response = client.post(
         "/omop/jobs/new/",
-        {"source": "generated", "persons": 30, "seed": 2, "engine": "pandas",
+        {"source": "generated", "persons": 30, "seed": 2, "engine": "duckdb",
          "output_format": "parquet", "target": "essai"},
     )  # fmt: skip
     etl_job = EtlJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == etl_job.get_absolute_url()
     assert etl_job.output_format == "parquet" and etl_job.target == "essai"
+
+
+def test_without_a_chosen_engine_a_conversion_runs_on_duckdb(cast, settings):
+    settings.SPARK_MASTER_URL = "local[*]"
+    settings.OMOP_SPARK_MIN_BYTES = 1
+
+    etl_job = services.etl_job_create(source="generated", persons=50, by=cast.data)
+
+    assert etl_job.engine == EtlJob.Engine.DUCKDB
+
+
+def test_a_large_extract_goes_to_spark_when_a_cluster_is_configured(cast, settings):
+    settings.SPARK_MASTER_URL = "spark://127.0.0.1:7077"
+    settings.OMOP_SPARK_MIN_BYTES = 100 * services.GENERATED_BYTES_PER_PERSON
+
+    small = services.etl_job_create(source="generated", persons=50, by=cast.data)
+    large = services.etl_job_create(source="generated", persons=500, by=cast.data)
+    chosen = services.etl_job_create(
+        source="generated", persons=500, engine=EtlJob.Engine.DUCKDB, by=cast.data
+    )
+
+    assert (small.engine, large.engine, chosen.engine) == ("duckdb", "spark", "duckdb")
+
+
+def test_the_engines_are_configured_from_the_settings(settings):
+    settings.OMOP_DUCKDB_MEMORY_LIMIT = "3GB"
+    settings.SPARK_MASTER_URL = "spark://127.0.0.1:7077"
+    settings.OMOP_SPARK_SHUFFLE_PARTITIONS = 12
+    settings.SOURCE_DATE_EPOCH = "1764633600"
+
+    config = services.engine_config()
+
+    assert (config.memory_limit, config.spark_master_url, config.spark_partitions) == (
+        "3GB", "spark://127.0.0.1:7077", 12,
+    )  # fmt: skip
+    assert config.release_date.isoformat() == "2025-12-02"

@@ -11,7 +11,7 @@ def test_a_csv_with_none_of_the_table_columns_names_the_file_and_the_fix(tmp_pat
     extract.mkdir()
     (extract / "IR_BEN_R.csv").write_text("foo;bar\n1;2\n")
     with pytest.raises(InputError, match=r"IR_BEN_R.csv has none of the columns of IR_BEN_R"):
-        run_conversion(extract, tmp_path / "out", engine="pandas")
+        run_conversion(extract, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -20,4 +20,4 @@ def test_a_corrupt_parquet_file_is_an_input_error(tmp_path):
     extract.mkdir()
     (extract / "IR_BEN_R.parquet").write_bytes(b"this is not parquet at all")
     with pytest.raises(InputError, match="not a readable Parquet file"):
-        run_conversion(extract, tmp_path / "out", engine="pandas")
+        run_conversion(extract, tmp_path / "out")

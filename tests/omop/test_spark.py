@@ -1,51 +1,49 @@
-"""The Spark engine gives the same rows as the pandas engine (one shared local session)."""
+"""The Spark engine runs the same SQL as DuckDB and gives the same rows (one shared local
+session)."""
 
 import pandas as pd
 import pytest
-from pyspark.sql import functions as F
 
 from omop.etl import run_conversion
-from omop.etl.engine_spark import _numeric_code, hash_id
+from omop.etl.dialect import numeric_code_sql, render
 from omop.etl.spec import TABLES
-from omop.etl.values import numeric_code
+from omop.etl.values import numeric_code, stable_id
 
 pytestmark = pytest.mark.spark
 
 
-def test_the_spark_id_expression_gives_the_documented_person_id(spark):
-    row = (
-        spark.range(1)
-        .select(
-            hash_id(F.lit("DPXX:0000000000000000001X")).alias("a"),
-            hash_id(F.lit("a"), F.lit(None), F.lit("2013-03-04")).alias("b"),
-        )
-        .first()
+def test_the_spark_spelling_of_the_id_recipe_gives_the_documented_person_id(spark):
+    sql = render(
+        "SELECT stable_id('DPXX:0000000000000000001X') AS a, "
+        "stable_id('a', NULL, DATE '2013-03-04') AS b",
+        "spark",
     )
+    row = spark.sql(sql).first()
     assert row["a"] == 8190092190961932619
-    from omop.etl.values import stable_id
-
     assert row["b"] == stable_id("a", None, "2013-03-04")
 
 
 def test_spark_normalises_codes_like_python(spark):
-    raw = ["01", "1111", "1111.0", " 26 ", "0", "00", "-05", "+7", "2A", "1.5", "", None]
-    df = spark.createDataFrame([(v,) for v in raw], "v string")
-    got = [r[0] for r in df.select(_numeric_code(F.col("v"))).collect()]
+    raw = ["01", "1111", "1111.0", " 26 ", "0", "00", "-05", "+7", "2A", "1.5", "", None, "-0"]
+    codes = spark.createDataFrame([(i, v) for i, v in enumerate(raw)], "i int, v string")
+    codes.createOrReplaceTempView("codes")
+    sql = render("SELECT " + numeric_code_sql("v") + " FROM codes ORDER BY i", "spark")  # noqa: S608
+    got = [r[0] for r in spark.sql(sql).collect()]
     assert got == [numeric_code(v) for v in raw]
 
 
 def test_both_engines_give_the_same_rows_and_counts(spark, parquet_extract, tmp_path):
-    pandas_report = run_conversion(parquet_extract, tmp_path / "p", engine="pandas")
+    duckdb_report = run_conversion(parquet_extract, tmp_path / "p", engine="duckdb")
     spark_report = run_conversion(parquet_extract, tmp_path / "s", engine="spark")
     for table in TABLES:
         a = pd.read_csv(tmp_path / "p" / f"{table}.csv", dtype=str, keep_default_na=False)
         b = pd.read_csv(tmp_path / "s" / f"{table}.csv", dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(a, b, obj=table)
     assert len(pd.read_csv(tmp_path / "s" / "visit_occurrence.csv")) > 1000
-    assert spark_report.rejected == pandas_report.rejected
-    assert spark_report.rows_written == pandas_report.rows_written
-    assert spark_report.coverage == pandas_report.coverage
-    assert spark_report.dq_passed and spark_report.dq == pandas_report.dq
+    assert spark_report.rejected == duckdb_report.rejected
+    assert spark_report.rows_written == duckdb_report.rows_written
+    assert spark_report.coverage == duckdb_report.coverage
+    assert spark_report.dq_passed and spark_report.dq == duckdb_report.dq
 
 
 def test_provider_with_spark_to_parquet(spark, extract, tmp_path):
@@ -62,15 +60,15 @@ def test_provider_with_spark_to_parquet(spark, extract, tmp_path):
     assert report.rows_written["person"] == len(person)
 
 
-def test_spark_to_parquet_counts_checks_and_rows_match_pandas(spark, parquet_extract, tmp_path):
-    """The Parquet output path writes each table once and counts, measures coverage and runs
-    the DQ checks with DuckDB on the written files: same report and same rows as pandas."""
-    pandas_report = run_conversion(parquet_extract, tmp_path / "p", engine="pandas")
+def test_spark_to_parquet_counts_checks_and_rows_match_duckdb(spark, parquet_extract, tmp_path):
+    """Spark writes each table once as Parquet; the publish step counts, measures coverage
+    and runs the DQ checks with DuckDB on the written files: same report and rows as DuckDB."""
+    duckdb_report = run_conversion(parquet_extract, tmp_path / "p", engine="duckdb")
     report = run_conversion(parquet_extract, tmp_path / "s", engine="spark", fmt="parquet")
-    assert report.rows_written == pandas_report.rows_written
-    assert report.coverage == pandas_report.coverage
-    assert report.rejected == pandas_report.rejected
-    assert report.dq_passed and report.dq == pandas_report.dq
+    assert report.rows_written == duckdb_report.rows_written
+    assert report.coverage == duckdb_report.coverage
+    assert report.rejected == duckdb_report.rejected
+    assert report.dq_passed and report.dq == duckdb_report.dq
     for table in TABLES:
         expected = pd.read_csv(tmp_path / "p" / f"{table}.csv", dtype=str, keep_default_na=False)
         got = pd.read_parquet(tmp_path / "s" / f"{table}.parquet")
@@ -114,12 +112,12 @@ def test_both_engines_agree_on_csv_with_french_dates_and_a_window(spark, extract
         lines.loc[iso, col] = pd.to_datetime(lines.loc[iso, col]).dt.strftime("%d/%m/%Y")
     lines.to_csv(prs, index=False, sep=";")
     window = ("2013-06-01", "2014-12-31")
-    pandas_report = run_conversion(folder, tmp_path / "p", engine="pandas", window=window)
+    duckdb_report = run_conversion(folder, tmp_path / "p", engine="duckdb", window=window)
     spark_report = run_conversion(folder, tmp_path / "s", engine="spark", window=window)
     for table in TABLES:
         a = pd.read_csv(tmp_path / "p" / f"{table}.csv", dtype=str, keep_default_na=False)
         b = pd.read_csv(tmp_path / "s" / f"{table}.csv", dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(a, b, obj=table)
-    assert pandas_report.rejected["visit_occurrence"]["start date outside the extraction window"]
-    assert spark_report.rejected == pandas_report.rejected
-    assert spark_report.rows_written == pandas_report.rows_written
+    assert duckdb_report.rejected["visit_occurrence"]["start date outside the extraction window"]
+    assert spark_report.rejected == duckdb_report.rejected
+    assert spark_report.rows_written == duckdb_report.rows_written

@@ -32,3 +32,30 @@ def test_dates_are_read_in_iso_french_and_sas_forms(raw):
 @pytest.mark.parametrize("raw", ["2013-02-30", "31/02/2013", "04XYZ2013", "hier", "", None])
 def test_impossible_or_unreadable_dates_are_missing(raw):
     assert parse_date(raw) is None
+
+
+def test_the_sql_spelling_of_the_id_recipe_gives_the_documented_person_id():
+    import duckdb
+
+    from omop.etl.dialect import render
+    from omop.etl.values import stable_id
+
+    sql = render(
+        "SELECT stable_id('DPXX:0000000000000000001X'), stable_id('a', NULL, DATE '2013-03-04')",
+        "duckdb",
+    )
+    assert duckdb.sql(sql).fetchall() == [(8190092190961932619, stable_id("a", None, "2013-03-04"))]
+
+
+def test_sql_normalises_codes_like_python():
+    import duckdb
+
+    from omop.etl.dialect import numeric_code_sql, render
+    from omop.etl.values import numeric_code
+
+    raw = ["01", "1111", "1111.0", " 26 ", "0", "00", "-05", "+7", "2A", "1.5", "", None, "-0"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE codes (i INTEGER, v VARCHAR)")
+    con.executemany("INSERT INTO codes VALUES (?, ?)", list(enumerate(raw)))
+    sql = render("SELECT " + numeric_code_sql("v") + " FROM codes ORDER BY i", "duckdb")  # noqa: S608
+    assert [r[0] for r in con.execute(sql).fetchall()] == [numeric_code(v) for v in raw]

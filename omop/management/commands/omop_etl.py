@@ -2,13 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from omop import services
 from omop.etl import InputError, run_conversion
+from omop.etl.api import ENGINES
 from omop.etl.spec import TABLES
 from omop.etl.writers import FORMATS
 
 
 class Command(BaseCommand):
-    help = "Convertit un extrait SNDS au format OMOP CDM v5.4 (moteur pandas ou Spark)."
+    help = "Convertit un extrait SNDS au format OMOP CDM v5.4 (moteur DuckDB ou Spark)."
 
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True, help="folder of the SNDS extract")
@@ -16,7 +18,10 @@ class Command(BaseCommand):
             "--output", required=True,
             help="folder (csv, parquet), SQLite file, or postgresql://…/db?schema=omop",
         )  # fmt: skip
-        parser.add_argument("--engine", choices=["pandas", "spark"], default="pandas")
+        parser.add_argument(
+            "--engine", choices=ENGINES, default="duckdb",
+            help="duckdb: this machine, bounded memory; spark: local[*] or SPARK_MASTER_URL",
+        )  # fmt: skip
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("--tables", help=f"comma-separated subset of: {','.join(TABLES)}")
         parser.add_argument("--start", help="extraction window start (events before are rejected)")
@@ -42,7 +47,7 @@ class Command(BaseCommand):
             report = run_conversion(
                 opts["input"], opts["output"], engine=opts["engine"], fmt=opts["format"],
                 tables=tables, window=(opts["start"], opts["end"]) if opts["start"] or opts["end"] else None,
-                progress=progress, report_path=opts["report"],
+                progress=progress, report_path=opts["report"], config=services.engine_config(),
             )  # fmt: skip
         except InputError as exc:
             raise CommandError(str(exc)) from exc

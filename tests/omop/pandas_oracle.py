@@ -1,15 +1,51 @@
-"""The pandas engine: runs the mapping in-process (best for small and medium extracts)."""
+"""Today's pandas engine, kept as the test-only oracle of the SQL engines.
 
+This is the pandas engine that the product shipped until the mapping was written once in
+SQL (``omop/etl/sql/``). It no longer runs in the product; the regression tests run it on
+generated extracts and check that DuckDB and Spark give the same rows, table by table,
+and the same report counts. Do not change its rules: it is the reference.
+"""
+
+# ruff: noqa
 from __future__ import annotations
 
-import pandas as pd
+import json
+from pathlib import Path
 
-from . import mapping as m
-from .errors import InputError
-from .frames import conform, hash_columns, id_text
-from .readers import Source, map_uniques, read_pandas
-from .report import Run
-from .values import add_days
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from omop.etl import mapping as m
+from omop.etl.dq import run_checks
+from omop.etl.errors import InputError
+from omop.etl.frames import conform
+from omop.etl.mapping import INPUTS, InputTable
+from omop.etl.engine import _require_columns
+from omop.etl.readers import (
+    Source,
+    column_map,
+    csv_format,
+    discover,
+    parquet_header,
+)
+from omop.etl.report import Report, Run
+from omop.etl.spec import TABLES, sort_key
+from omop.etl.values import add_days, hash_key, numeric_code, parse_date
+
+
+def _release():
+    """The day of the run, pinned by ``SOURCE_DATE_EPOCH`` as the product's engine did."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
 
 
 def convert(sources: dict[str, Source], plan: m.Plan, run: Run) -> dict[str, pd.DataFrame]:
@@ -99,7 +135,7 @@ class _Context:
         ben = ben[latest]
 
         year = pd.to_numeric(ben["BEN_NAI_ANN"], errors="coerce")
-        valid = year.between(m.MIN_BIRTH_YEAR, m.max_birth_year()) & (year % 1 == 0)
+        valid = year.between(m.MIN_BIRTH_YEAR, _release().year + 1) & (year % 1 == 0)
         self.report.reject("person", m.R_NO_BIRTH_YEAR, (~valid).sum())
         self.dropped_psv = set(ben.loc[~valid, "psv"])
         ben = ben[valid].copy()
@@ -140,7 +176,7 @@ class _Context:
             present
             & (dcd != m.DEATH_PLACEHOLDER)
             & (dcd.fillna("") >= birth + "-01")
-            & (dcd.fillna("") <= m.release_date().isoformat())
+            & (dcd.fillna("") <= _release().isoformat())
         )
         self.report.reject("death", m.R_DEATH_IMPLAUSIBLE, (present & ~ok).sum())
         return pd.DataFrame(
@@ -456,7 +492,7 @@ class _Context:
             "care_site": care_site,
             "provider": m.provider_rows(set(getattr(self, "used_providers", set())), labels),
             "cdm_source": m.cdm_source_rows(
-                self.last_event if isinstance(self.last_event, str) else None
+                self.last_event if isinstance(self.last_event, str) else None, _release()
             ),
         }
 
@@ -497,3 +533,170 @@ def _flux_order(frame):
             cols[f"_n{i}"] = col.str.len()
         cols[f"_o{i}"] = col
     return pd.DataFrame(cols, index=frame.index)
+
+
+# --- pandas -----------------------------------------------------------------------------
+def read_pandas(source: Source) -> tuple[pd.DataFrame, list[str]]:
+    """Read one input table with every column of its contract normalised to text.
+
+    Returns the frame (missing contract columns are all-null) and the list of missing
+    columns, for the report's warnings.
+    """
+    spec = INPUTS[source.table]
+    frames = []
+    missing: set[str] = set(spec.columns)
+    for path in source.paths:
+        if source.fmt == "parquet":
+            cmap = column_map(parquet_header(path), spec)
+            _require_columns(path, cmap, spec)
+            try:
+                tbl = pq.read_table(path, columns=list(cmap.values()))
+            except pa.ArrowException as exc:
+                raise InputError(f"{path.name} is not a readable Parquet file: {exc}") from exc
+        else:
+            fmt = csv_format(path)
+            cmap = column_map(fmt.header, spec)
+            _require_columns(path, cmap, spec)
+            tbl = _read_csv_arrow(path, fmt, list(cmap.values()))
+        tbl = tbl.rename_columns([_canonical(cmap, c) for c in tbl.column_names])
+        frames.append(_normalise(tbl, spec))
+        missing &= set(spec.columns) - set(cmap)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return frame, sorted(missing)
+
+
+def _require_columns(path: Path, cmap: dict[str, str], spec) -> None:
+    """A file with none of its table's columns is a wrong file or a wrong separator."""
+    if not cmap:
+        expected = ", ".join(spec.columns[:6])
+        raise InputError(
+            f"{path.name} has none of the columns of {spec.name} (expected e.g. {expected}): "
+            "check the file, its header line and its separator (; or ,)."
+        )
+
+
+def _canonical(cmap: dict[str, str], written: str) -> str:
+    return next(k for k, v in cmap.items() if v == written)
+
+
+def _read_csv_arrow(path: Path, fmt: CsvFormat, include: list[str]) -> pa.Table:
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=fmt.encoding, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=fmt.delimiter, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=include,
+                column_types=dict.fromkeys(include, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"{path.name} is not a readable CSV file: {exc}") from exc
+
+
+def _normalise(tbl: pa.Table, spec: InputTable) -> pd.DataFrame:
+    data = {}
+    n = tbl.num_rows
+    for col in spec.columns:
+        if col not in tbl.column_names:
+            data[col] = pd.Series([None] * n, dtype="str")
+            continue
+        arr = tbl.column(col)
+        if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+            arr = _to_text(arr)
+        arr = pc.utf8_trim_whitespace(arr)
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+        if col in spec.codes and not _all_match(arr, r"^(0|[1-9][0-9]*)$"):
+            data[col] = map_uniques(arr.to_pandas(), numeric_code)
+        elif col in spec.dates:  # few distinct dates: parse each once (rejects 2013-02-30)
+            data[col] = map_uniques(arr.to_pandas(), parse_date)
+        else:
+            data[col] = arr.to_pandas().astype("str")
+    return pd.DataFrame(data)
+
+
+def _all_match(arr: pa.ChunkedArray, pattern: str) -> bool:
+    """True when every non-null value matches (fast path: no Python per value)."""
+    return bool(
+        pc.all(pc.match_substring_regex(arr, pattern), skip_nulls=True).as_py() is not False
+    )
+
+
+def _to_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
+        return arr.cast(pa.date32()).cast(pa.string())
+    return arr.cast(pa.string())
+
+
+def map_uniques(series: pd.Series, fn) -> pd.Series:
+    """Apply a Python normaliser to each distinct value only (SNDS columns repeat a lot)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([fn(u) for u in np.asarray(uniques, dtype=object)] + [None], dtype=object)
+    return pd.Series(mapped[codes], dtype="str", index=series.index)
+
+
+def hash_columns(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """Stable id of each row from the given (text) columns; missing → empty string."""
+    if len(frame) == 0:
+        return pd.Series([], dtype="Int64", index=frame.index)
+    key = frame[cols[0]].fillna("").astype("str")
+    for c in cols[1:]:
+        key = key + "|" + frame[c].fillna("").astype("str")
+    codes, uniques = pd.factorize(key)
+    uniques = np.asarray(uniques, dtype=object)
+    ids = np.fromiter(map(hash_key, uniques), dtype=np.int64, count=len(uniques))
+    return pd.Series(ids[codes], index=frame.index, dtype="Int64")
+
+
+def id_text(series: pd.Series) -> pd.Series:
+    """An id column as the decimal text that feeds another hash."""
+    return series.astype("Int64").astype("str")
+
+
+def id_text(series: pd.Series) -> pd.Series:
+    """An id column as the decimal text that feeds another hash."""
+    return series.astype("Int64").astype("str")
+
+
+COVERAGE = {
+    "person": "gender_concept_id",
+    "visit_occurrence": "visit_concept_id",
+    "drug_exposure": "drug_concept_id",
+    "procedure_occurrence": "procedure_concept_id",
+    "provider": "specialty_concept_id",
+}
+
+
+def convert_to_csv(input_dir, out_dir, *, window=(None, None)) -> Report:
+    """The reference conversion: every table as CSV (sorted by key) in ``out_dir`` and the
+    report counts, as the product's pandas engine wrote them."""
+    start, end = window
+    plan = m.Plan(tables=TABLES, window=m.Window(parse_date(start), parse_date(end)))
+    report = Report(engine="pandas")
+    run = Run(report, None, None)
+    out = convert(discover(input_dir), plan, run)
+    run.finish()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        frame = out[table].sort_values(sort_key(table), kind="stable")
+        frame.to_csv(out_dir / f"{table}.csv", index=False, lineterminator="\n", na_rep="")
+        report.rows_written[table] = len(frame)
+    for table, col in COVERAGE.items():
+        frame = out[table]
+        mapped = int((frame[col].fillna(0) != 0).sum())
+        report.coverage[table] = {
+            "field": col,
+            "rows": len(frame),
+            "mapped": mapped,
+            "share": round(mapped / len(frame), 4) if len(frame) else None,
+        }
+    import duckdb
+
+    con = duckdb.connect()
+    for name, frame in out.items():
+        con.register(name, frame)
+    report.dq = run_checks(set(TABLES), lambda sql: con.execute(sql).fetchall(), _release())
+    return report

@@ -1,0 +1,109 @@
+"""The DuckDB backend: the embedded default, one machine, bounded memory.
+
+Runs the SQL steps of ``omop/etl/sql/`` in one in-process DuckDB database with a memory
+limit; intermediate tables and sorts beyond it spill to the temporary folder, so an
+extract larger than RAM converts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .config import EngineConfig
+from .errors import InputError
+
+_KINDS = {"DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp",
+          "TIMESTAMP_NS": "timestamp", "TIMESTAMP_MS": "timestamp", "TIMESTAMP_S": "timestamp"}  # fmt: skip
+_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+             "UINTEGER", "UBIGINT", "UHUGEINT"}  # fmt: skip
+
+
+def connect(config: EngineConfig, temp_dir: Path) -> duckdb.DuckDBPyConnection:
+    settings = {
+        "memory_limit": config.memory_limit,
+        "temp_directory": str(temp_dir),
+        "preserve_insertion_order": True,
+    }
+    if config.threads:
+        settings["threads"] = config.threads
+    return duckdb.connect(config=settings)
+
+
+class DuckDBBackend:
+    dialect = "duckdb"
+
+    def __init__(self, config: EngineConfig, temp_dir: Path):
+        self.con = connect(config, temp_dir)
+
+    def register_file(self, view: str, fmt: str, path: Path, csv) -> dict[str, str]:
+        try:
+            if fmt == "parquet":
+                files = str(path / "*.parquet") if path.is_dir() else str(path)
+                rel = self.con.read_parquet(files)
+            else:
+                rel = self.con.read_csv(
+                    str(path), header=True, delimiter=csv.delimiter, quotechar='"',
+                    escapechar='"', all_varchar=True, names=_unique(csv.header),
+                    encoding="latin-1" if csv.encoding == "latin-1" else "utf-8",
+                )  # fmt: skip
+            if fmt == "parquet":
+                rel.create_view(view)
+            else:  # CSV is parsed once: the steps read the table
+                rel.create(view)
+            types = dict(zip(rel.columns, (str(t) for t in rel.types), strict=True))
+        except duckdb.Error as exc:
+            kind = "Parquet" if fmt == "parquet" else "CSV"
+            raise InputError(f"{path.name} is not a readable {kind} file: {exc}") from exc
+        return {
+            c: _KINDS.get(t, "integer" if t in _INTEGERS else "other") for c, t in types.items()
+        }
+
+    def count(self, view: str) -> int:
+        return self.con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]  # noqa: S608
+
+    def create(self, name: str, sql: str, *, materialize: bool) -> None:
+        kind = "TABLE" if materialize else "VIEW"
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
+        except duckdb.ConversionException as exc:
+            raise InputError(f"A value of the extract cannot be read: {exc}") from exc
+        except duckdb.InvalidInputException as exc:
+            raise InputError(f"The extract cannot be read: {exc}") from exc
+
+    def query(self, sql: str) -> list[tuple]:
+        try:
+            return self.con.execute(sql).fetchall()
+        except duckdb.InvalidInputException as exc:
+            raise InputError(f"The extract cannot be read: {exc}") from exc
+
+    def load(self, name: str, schema: list[tuple[str, str]], rows: list[tuple]) -> None:
+        cols = ", ".join(f"{c} {t}" for c, t in schema)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
+        if rows:
+            marks = ", ".join("?" * len(schema))
+            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)  # noqa: S608
+
+    def export(self, sql: str, path: Path) -> None:
+        self.con.execute(f"COPY ({sql}) TO '{_path(path)}' (FORMAT parquet)")
+
+    def interrupt(self) -> None:
+        self.con.interrupt()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _unique(header: tuple[str, ...]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}_{n}")
+    return out
+
+
+def _path(path: Path) -> str:
+    return str(path).replace("'", "''")
