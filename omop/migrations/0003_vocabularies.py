@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('omop', '0001_initial'),
+        ('omop', '0002_engine_duckdb'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
