@@ -19,30 +19,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from . import relevance
 from .parsers.base import strip_accents
 
 # --- Relevance ----------------------------------------------------------------------------
 
 # EGb 761 is a Ginkgo biloba extract: the classic false positive of "EGB".
 _FALSE_POSITIVES = re.compile(r"\bEG[bB]\s*[-‐]?\s*761\b|(?i:\bginkgo\b[^.]{0,60}\bEGB\b)")
-
-RELEVANCE_TERMS: dict[str, str] = {
-    "SNDS": r"\bSNDS\b",
-    "SNIIRAM": r"\bSNIIR-?AM\b|(?i:syst[eè]me national d.information inter-?r[ée]gimes)",
-    "DCIR": r"\bDCIR\b",
-    "PMSI": r"\bPMSI\b|(?i:programme de m[ée]dicalisation des syst[eè]mes d.information)",
-    "EGB/ESND": r"\bEGB\b|\bESND\b|(?i:[ée]chantillon g[ée]n[ée]raliste de[s]? b[ée]n[ée]ficiaires)",
-    "CépiDc": r"(?i:\bc[ée]pidc\b)",
-    "SNDS (en)": r"(?i:french national health data system|french health data system"
-    r"|syst[eè]me national des donn[ée]es de sant[ée])",
-    "French claims database": r"(?i:french\b[^.;]{0,40}\bclaims?\s+(?:data|database|databases)\b)",
-    "French health insurance database": r"(?i:french\b[^.;]{0,40}health\s+insurance\s+"
-    r"(?:information\s+system|database|databases|claims|data\b))",
-    "French hospital discharge database": r"(?i:french\b[^.;]{0,40}hospital\s+discharge\s+"
-    r"(?:data|database|databases|summar))",
-    "Health Data Hub": r"(?i:\bhealth data hub\b)",
-}
-_RELEVANCE_RE = {name: re.compile(p) for name, p in RELEVANCE_TERMS.items()}
 
 # Cheap substring gates: a pattern only runs when one of its literals is in the text (a
 # regex scan of every abstract costs ~50 µs per pattern; ``in`` is ~100× cheaper).
@@ -82,18 +65,16 @@ def _strip_false_positives(text: str) -> str:
     return _FALSE_POSITIVES.sub(" ", text) if _gate("_fp", text, text.lower()) else text
 
 
-def detect_relevance(*texts: str | None) -> tuple[bool, list[str]]:
-    """``(uses_snds, matched terms)`` over title, abstract, keywords…
+def detect_relevance(*texts: str | None, affiliations: Iterable[str] = ()) -> tuple[bool, list[str]]:
+    """``(uses_snds, what counted)`` over title, abstract, keywords… (see :mod:`.relevance`).
 
     >>> detect_relevance("Ginkgo biloba extract EGb 761 in dementia")
     (False, [])
     """
-    text = _strip_false_positives(" ".join(t for t in texts if t))
-    lower = text.lower()
-    found = [
-        name for name, rx in _RELEVANCE_RE.items() if _gate(name, text, lower) and rx.search(text)
-    ]
-    return bool(found), found
+    verdict = relevance.assess(
+        abstract=" ".join(t for t in texts if t), affiliations=affiliations
+    )
+    return verdict.relevant, verdict.terms
 
 
 # --- SNDS components ----------------------------------------------------------------------
@@ -174,9 +155,15 @@ COMPONENT_LABELS = {c.code: c.label for c in COMPONENTS}
 _COMPONENT_GATE = {"DCIR": "DCIR_c", "PMSI": "PMSI_c", "EGB": "EGB_c"}
 
 
-def detect_components(*texts: str | None) -> list[str]:
-    """SNDS components a record mentions; generic ``PMSI`` only when no field is named."""
+def detect_components(*texts: str | None, accepted: set[str] | None = None) -> list[str]:
+    """SNDS components a record mentions; generic ``PMSI`` only when no field is named.
+
+    ``accepted``: the ambiguous acronyms the relevance rules accepted; the others (wheat
+    "SSR" markers, the "DCIR" receptor) do not name a component.
+    """
     text = _strip_false_positives(" ".join(t for t in texts if t))
+    if accepted is not None:
+        text = relevance.mask_unaccepted(text, accepted)
     lower = text.lower()
     found = [
         code
@@ -791,6 +778,23 @@ def detect_areas(
     return areas
 
 
+def record_affiliations(record: dict[str, Any]) -> list[str]:
+    return list(
+        dict.fromkeys(a for au in record.get("authors") or [] for a in au.get("affiliations") or [])
+    )
+
+
+def record_verdict(record: dict[str, Any]) -> relevance.Verdict:
+    """The relevance rules on a normalised record (title, abstract, keywords, MeSH, affiliations)."""
+    return relevance.assess(
+        title=record.get("title") or "",
+        abstract=record.get("abstract") or "",
+        keywords=record.get("keywords") or [],
+        mesh_terms=record.get("mesh_terms") or [],
+        affiliations=record_affiliations(record),
+    )
+
+
 def enrich(
     record: dict[str, Any], rules: Sequence[dict[str, Any] | ActorRule] | None = None
 ) -> dict[str, Any]:
@@ -800,16 +804,19 @@ def enrich(
     ``{"actor_type", "institution", "country", "city"}``.
     """
     kw = " ; ".join(record.get("keywords") or [])
-    relevant, terms = detect_relevance(record.get("title"), record.get("abstract"), kw)
+    verdict = record_verdict(record)
     affiliations: dict[str, dict[str, str]] = {}
     for author in record.get("authors") or []:
         for aff in author.get("affiliations") or []:
             if aff not in affiliations:
                 affiliations[aff] = describe_affiliation(aff, rules)
     return {
-        "relevant": relevant,
-        "relevance_terms": terms,
-        "components": detect_components(record.get("title"), record.get("abstract"), kw),
+        "relevant": verdict.relevant,
+        "relevance_terms": verdict.terms,
+        "relevance_reasons": verdict.reasons_as_dicts(),
+        "components": detect_components(
+            record.get("title"), record.get("abstract"), kw, accepted=verdict.accepted_acronyms
+        ),
         "areas": detect_areas(
             mesh_terms=record.get("mesh_terms") or [],
             keywords=record.get("keywords") or [],
