@@ -10,6 +10,7 @@ import queue
 import threading
 import time
 import uuid
+from enum import StrEnum
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.jobs import JobError, job_enqueue, run_job
@@ -32,7 +34,9 @@ from .models import (
     Authorship,
     ImportRun,
     IndicatorSnapshot,
+    MergeKey,
     Publication,
+    PublicationMerge,
     SndsComponent,
     TherapeuticArea,
     Topic,
@@ -41,6 +45,18 @@ from .parsers import FORMATS, Deleted, Record, Rejected, detect_format, parse
 from .parsers.base import normalize_title
 
 logger = logging.getLogger(__name__)
+
+
+class AuditAction(StrEnum):
+    """What this app writes in the audit log (a closed list)."""
+
+    RELEVANCE = "publication.relevance"
+    RELEVANCE_BULK = "publication.relevance_bulk"
+    MERGE_UNDO = "publication.merge_undo"
+    MODEL_TRAIN = "publication.model_train"
+    QUERY_CREATE = "saved_query.create"
+    QUERY_REFRESH = "saved_query.refresh"
+    QUERY_CONFIRM = "saved_query.confirm"
 
 BATCH_SIZE = 500
 MAX_REJECTS_KEPT = 500
@@ -178,15 +194,15 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     finally:
         state.finish()
     stats = dict(state.stats)
-    for key in ("new", "updated", "duplicate", "rejected", "deleted"):
+    for key in ("new", "updated", "merged", "duplicate", "rejected", "deleted"):
         stats.setdefault(key, 0)
     result = {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
     run.stats = result
     run.save(update_fields=["stats"])
     if ctx:
         ctx.log(
-            "nouvelles {new}, mises à jour {updated}, doublons {duplicate}, rejetées {rejected}, "
-            "supprimées {deleted}".format(**stats)
+            "nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons {duplicate}, "
+            "rejetées {rejected}, supprimées {deleted}".format(**stats)
         )
         ctx.progress(92, "Calcul des indicateurs…", force=True)
     indicators_refresh()
@@ -252,8 +268,28 @@ def _date(value: str | None) -> datetime.date | None:
 PUBLICATION_FIELDS = [
     "pmid", "doi", "hal_id", "title", "title_key", "abstract", "journal", "issn", "year", "date",
     "language", "pub_type", "keywords", "mesh_terms", "citation_count", "source", "source_hash",
-    "relevance_auto", "relevance_terms", "relevant", "is_example",
+    "relevance_auto", "relevance_terms", "relevance_reasons", "relevant", "is_example",
 ]  # fmt: skip
+# What a merged record may fill in when the publication lacks it.
+MERGE_FILLS = [
+    "pmid", "doi", "hal_id", "abstract", "journal", "issn", "year", "language", "pub_type",
+    "keywords", "mesh_terms", "citation_count",
+]  # fmt: skip
+
+
+def _merge_fill(pub: Publication, rec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """Fill the empty fields of ``pub`` from ``rec``; returns ``{field: value before}``."""
+    filled: dict[str, Any] = {}
+    for name in MERGE_FILLS:
+        if not getattr(pub, name) and rec.get(name):
+            filled[name] = getattr(pub, name)
+            setattr(pub, name, rec[name])
+    if item["relevant"] and not pub.relevance_auto:
+        filled["relevance_auto"] = pub.relevance_auto
+        filled["relevance_terms"] = pub.relevance_terms
+        pub.relevance_auto, pub.relevance_terms = True, item["terms"]
+        pub.relevant = Publication.decide_relevance(True, pub.relevance_override)
+    return filled
 
 
 class _ImportState:
@@ -267,6 +303,8 @@ class _ImportState:
         self.affiliation_cache: dict[str, dict[str, str]] = {}
         self.writer: threading.Thread | None = None
         self.writer_error: BaseException | None = None
+        self.origin = ""  # file or saved query, recorded on merges
+        self.created: list[Publication] = []
 
     def reject(self, file: str, position: int, reason: str, ref: str = "") -> None:
         self.stats["rejected"] += 1
@@ -324,6 +362,7 @@ class _ImportState:
             self._write(batch, prepared, file)
 
     def _write(self, batch, prepared, file) -> None:
+        self.origin = file
         try:
             with transaction.atomic():
                 self._save(prepared)
@@ -355,60 +394,138 @@ class _ImportState:
             for text in author["affiliations"]:
                 self._describe(text)
         kw = " ; ".join(rec["keywords"])
-        relevant, terms = enrichment.detect_relevance(rec["title"], rec["abstract"], kw)
+        verdict = enrichment.record_verdict(rec)
         return {
             "rec": rec,
             "hash": _record_hash(rec),
             "title_key": normalize_title(rec["title"])[:255],
-            "relevant": relevant,
-            "terms": terms,
-            "components": enrichment.detect_components(rec["title"], rec["abstract"], kw),
+            "relevant": verdict.relevant,
+            "terms": verdict.terms,
+            "reasons": verdict.reasons_as_dicts(),
+            "components": enrichment.detect_components(
+                rec["title"], rec["abstract"], kw, accepted=verdict.accepted_acronyms
+            ),
             "areas": enrichment.detect_areas(
                 mesh_terms=rec["mesh_terms"], keywords=rec["keywords"], title=rec["title"]
             ),
         }
 
-    def _save(self, items: list[dict[str, Any]]) -> None:
+    def _save(self, items: list[dict[str, Any]], *, force_new: bool = False) -> None:
+        """Match each record to a publication, then create, update, merge or skip it.
+
+        Matching: the record's own hash (a re-import), then PMID, then DOI, then normalised
+        title + year — never across two different PMIDs. A record matched by DOI or title
+        that comes from another format is *merged*: it fills what the publication lacked,
+        and a :class:`PublicationMerge` row says which key matched and lets a curator undo it.
+        """
         pmids = {i["rec"]["pmid"] for i in items if i["rec"]["pmid"]}
         dois = {i["rec"]["doi"] for i in items if i["rec"]["doi"]}
         keys = {i["title_key"] for i in items}
+        hashes = {i["hash"] for i in items}
         existing = Publication.objects.filter(
-            Q(pmid__in=pmids) | Q(doi__in=dois) | Q(title_key__in=keys)
-        ).only("pk", "pmid", "doi", "title_key", "year", "source_hash", "relevance_override")
+            Q(pmid__in=pmids) | Q(doi__in=dois) | Q(title_key__in=keys) | Q(source_hash__in=hashes)
+        ).only(
+            "pk", "pmid", "doi", "title_key", "year", "source_hash", "relevance_override",
+            *MERGE_FILLS, "source", "relevance_auto", "relevance_terms",
+        )  # fmt: skip
+        merged_hashes = set(
+            PublicationMerge.objects.filter(record_hash__in=hashes, undone_at=None).values_list(
+                "record_hash", flat=True
+            )
+        )
+        # an undone merge: its (key, value) now leads to the publication it became
+        undone = {
+            (key, value, pub_id): split_id
+            for key, value, pub_id, split_id in PublicationMerge.objects.filter(
+                undone_at__isnull=False, split__isnull=False, value__in=dois | keys
+            ).values_list("key", "value", "publication_id", "split_id")
+        }
         by_pmid: dict[str, Publication] = {}
-        by_doi: dict[str, Publication] = {}
-        by_title: dict[tuple[str, int | None], Publication] = {}
+        by_doi: dict[str, list[Publication]] = {}
+        by_title: dict[tuple[str, int | None], list[Publication]] = {}
+        by_hash: dict[str, Publication] = {}
+        by_pk: dict[int, Publication] = {}
 
         def index(pub: Publication) -> None:
             if pub.pmid:
                 by_pmid[pub.pmid] = pub
-            if pub.doi:
-                by_doi[pub.doi] = pub
-            by_title[(pub.title_key, pub.year)] = pub
+            if pub.doi and pub not in by_doi.setdefault(pub.doi, []):
+                by_doi[pub.doi].append(pub)
+            if pub not in by_title.setdefault((pub.title_key, pub.year), []):
+                by_title[(pub.title_key, pub.year)].append(pub)
+            if pub.source_hash:
+                by_hash[pub.source_hash] = pub
+            if pub.pk:
+                by_pk[pub.pk] = pub
 
         for pub in existing:
             index(pub)
+        missing_splits = set(undone.values()) - set(by_pk)
+        for pub in Publication.objects.filter(pk__in=missing_splits):
+            index(pub)
+
+        def compatible(rec: dict[str, Any], pub: Publication) -> bool:
+            return not (rec["pmid"] and pub.pmid and rec["pmid"] != pub.pmid)
+
         new: list[Publication] = []
         updated: list[Publication] = []
+        merged: list[Publication] = []
+        merges: list[PublicationMerge] = []
         plan: list[tuple[Publication, dict[str, Any]]] = []
         batch_new: set[int] = set()  # id() of publications created in this batch
         for item in items:
             rec = item["rec"]
-            pub = by_pmid.get(rec["pmid"] or "") or by_doi.get(rec["doi"] or "")
-            if pub is None:
-                candidate = by_title.get((item["title_key"], rec["year"]))
-                # same title and year, but a different PMID or DOI: two publications
-                if candidate is not None and not (
-                    (rec["pmid"] and candidate.pmid and rec["pmid"] != candidate.pmid)
-                    or (rec["doi"] and candidate.doi and rec["doi"] != candidate.doi)
-                ):
-                    pub = candidate
+            pub, key, value = None, "", ""
+            if not force_new:
+                if item["hash"] in merged_hashes:
+                    self.stats["duplicate"] += 1
+                    continue
+                pub = by_hash.get(item["hash"])
+                if pub is None and rec["pmid"]:
+                    pub = by_pmid.get(rec["pmid"])
+                if pub is None and rec["doi"]:
+                    pub = next((c for c in by_doi.get(rec["doi"], []) if compatible(rec, c)), None)
+                    key, value = MergeKey.DOI, rec["doi"]
+                if pub is None:
+                    pub = next(
+                        (
+                            c
+                            for c in by_title.get((item["title_key"], rec["year"]), [])
+                            if compatible(rec, c)
+                            and not (rec["doi"] and c.doi and rec["doi"] != c.doi)
+                        ),
+                        None,
+                    )
+                    key, value = MergeKey.TITLE, item["title_key"]
+                if pub is not None and key and (key, value, pub.pk) in undone:
+                    pub = by_pk.get(undone[(key, value, pub.pk)], pub)
+                    key = ""  # the record's own publication since the curator split them
+                if pub is not None and (rec["pmid"] and rec["pmid"] == pub.pmid):
+                    key = ""
             if pub is not None and (
                 id(pub) in batch_new or pub.pk in self.touched or pub.source_hash == item["hash"]
             ):
                 self.stats["duplicate"] += 1
                 if pub.pk:
                     self.touched.add(pub.pk)
+                continue
+            if pub is not None and key and pub.source != rec["source"]:
+                filled = _merge_fill(pub, rec, item)
+                merges.append(
+                    PublicationMerge(
+                        publication=pub,
+                        key=key,
+                        value=value[:255],
+                        source=rec["source"],
+                        origin=self.origin[:255],
+                        record=rec,
+                        record_hash=item["hash"],
+                        filled=filled,
+                    )
+                )
+                merged.append(pub)
+                self.touched.add(pub.pk)
+                self.stats["merged"] += 1
                 continue
             if pub is None:
                 pub = Publication()
@@ -417,10 +534,9 @@ class _ImportState:
             else:
                 updated.append(pub)
                 self.touched.add(pub.pk)
-            # never steal an identifier another publication holds
-            pmid = rec["pmid"] if by_pmid.get(rec["pmid"] or "", pub) is pub else pub.pmid
-            doi = rec["doi"] if by_doi.get(rec["doi"] or "", pub) is pub else pub.doi
-            pub.pmid, pub.doi = pmid or None, (doi or None) and doi[:255]
+            pub.pmid, pub.doi = rec["pmid"] or None, (rec["doi"] or None) and rec["doi"][:255]
+            if pub.pmid and by_pmid.get(pub.pmid, pub) is not pub:
+                pub.pmid = None  # never steal a PMID another publication holds
             pub.hal_id = (rec.get("hal_id") or "")[:64]
             pub.title = rec["title"]
             pub.title_key = item["title_key"]
@@ -438,6 +554,7 @@ class _ImportState:
             pub.source_hash = item["hash"]
             pub.relevance_auto = item["relevant"]
             pub.relevance_terms = item["terms"]
+            pub.relevance_reasons = item["reasons"]
             pub.relevant = Publication.decide_relevance(item["relevant"], pub.relevance_override)
             pub.is_example = bool(rec.get("is_example"))
             index(pub)
@@ -445,11 +562,15 @@ class _ImportState:
         if new:
             Publication.objects.bulk_create(new)
             self.touched.update(p.pk for p in new)
+            self.created.extend(new)
         if updated:
             Publication.objects.bulk_update(updated, PUBLICATION_FIELDS)
             Authorship.objects.filter(publication__in=updated).delete()
             Publication.components.through.objects.filter(publication__in=updated).delete()
             Publication.areas.through.objects.filter(publication__in=updated).delete()
+        if merged:
+            Publication.objects.bulk_update(merged, PUBLICATION_FIELDS)
+            PublicationMerge.objects.bulk_create(merges)
         self.stats["new"] += len(new)
         self.stats["updated"] += len(updated)
         if plan:
@@ -588,12 +709,43 @@ def publication_set_relevance(
         publication.save(update_fields=["relevance_override", "relevance_note", "relevant"])
         audit_record(
             actor=by,
-            action="publication.relevance",
+            action=AuditAction.RELEVANCE,
             target=publication,
             changes={"relevance_override": [before, relevant], "note": note},
         )
         transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
     return publication
+
+
+def publication_merge_undo(*, merge: PublicationMerge, by) -> Publication:
+    """Split a merged record out again: the publication gets back what the record filled,
+    and the record becomes a publication of its own (later imports keep them apart)."""
+    if merge.undone_at is not None:
+        raise JobError("Ce rapprochement a déjà été défait.")
+    with transaction.atomic():
+        merge = PublicationMerge.objects.select_for_update().get(pk=merge.pk)
+        pub = merge.publication
+        for name, before in merge.filled.items():
+            setattr(pub, name, before)
+        pub.relevant = Publication.decide_relevance(pub.relevance_auto, pub.relevance_override)
+        pub.save()
+        state = _ImportState(rules=actor_rules_current())
+        state.origin = merge.origin
+        record = dict(merge.record)
+        state._save([{**state._prepare(record), "hash": merge.record_hash}], force_new=True)
+        split = state.created[0]
+        merge.undone_at = timezone.now()
+        merge.undone_by = by if getattr(by, "is_authenticated", False) else None
+        merge.split = split
+        merge.save(update_fields=["undone_at", "undone_by", "split"])
+        audit_record(
+            actor=by,
+            action=AuditAction.MERGE_UNDO,
+            target=pub,
+            changes={"key": merge.key, "value": merge.value, "split": split.pk},
+        )
+        transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
+    return split
 
 
 def affiliations_reclassify(*, rules: list[dict[str, Any]] | None = None) -> int:
