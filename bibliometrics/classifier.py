@@ -56,7 +56,7 @@ def _stop_words() -> list[str]:
     return sorted(words)
 
 
-def _pipeline(folds: int):
+def _pipeline(folds: int, *, with_evidence: bool = True):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -81,7 +81,11 @@ def _pipeline(folds: int):
                 TfidfVectorizer(min_df=1, sublinear_tf=True, stop_words=_stop_words()),
                 "affiliations",
             ),
-            ("evidence", TfidfVectorizer(token_pattern=r"\S+", lowercase=False), "evidence"),
+            *(
+                [("evidence", TfidfVectorizer(token_pattern=r"\S+", lowercase=False), "evidence")]
+                if with_evidence
+                else []
+            ),
         ],
         transformer_weights=WEIGHTS,
     )
@@ -139,7 +143,7 @@ def train(records: Sequence[Mapping[str, Any]], labels: Sequence[bool]) -> Train
     if min(positives, negatives) < MIN_PER_CLASS:
         raise NotEnoughDecisions(positives, negatives)
     folds = min(5, positives, negatives)
-    pipeline = _pipeline(folds)
+    pipeline = _pipeline(folds, with_evidence=any(r.get("evidence") for r in records))
     pipeline.fit(frame(records), np.array([bool(y) for y in labels]))
     return TrainedModel(pipeline, positives, negatives)
 
