@@ -37,6 +37,8 @@ from .models import (
     MergeKey,
     Publication,
     PublicationMerge,
+    QuerySource,
+    SavedQuery,
     SndsComponent,
     TherapeuticArea,
     Topic,
@@ -907,3 +909,229 @@ def indicators_refresh_enqueue(*, by=None) -> Job:
         by=by,
         capability="bibliometrics.curate",
     )
+
+
+# --- Saved queries at literature sources ---------------------------------------------------------
+
+QUERY_TASK = "bibliometrics.refresh_saved_query"
+DUE_TASK = "bibliometrics.refresh_due_queries"
+
+
+def _connector(source: str):
+    """The connector of ``source``, configured from the settings (API key, contact e-mail)."""
+    from . import connectors
+    from .connectors import hal, openalex, pubmed
+
+    options: dict[str, Any] = {"transport": connectors.TRANSPORT}
+    if connectors.SLEEP is not None:
+        options["sleep"] = connectors.SLEEP
+    email = getattr(settings, "BIBLIO_CONTACT_EMAIL", "")
+    if source == QuerySource.PUBMED:
+        key = getattr(settings, "BIBLIO_PUBMED_API_KEY", "")
+        return pubmed.PubMed(pubmed.fetcher(api_key=key, **options), api_key=key, email=email)
+    if source == QuerySource.OPENALEX:
+        return openalex.OpenAlex(openalex.fetcher(**options), email=email)
+    if source == QuerySource.HAL:
+        return hal.Hal(hal.fetcher(**options))
+    raise JobError(f"Source inconnue : {source}")
+
+
+def connector_message(exc) -> str:
+    """A connector's error code as a sentence for the job page."""
+    from django.utils.translation import gettext as _
+
+    p = exc.params
+    messages = {
+        "http_status": _("la source a répondu HTTP %(status)s."),
+        "retries_exhausted": _(
+            "la source a répondu HTTP %(status)s après %(attempts)s tentatives espacées."
+        ),
+        "network": _("la source est injoignable (%(error)s)."),
+        "not_json": _("la réponse n'est pas du JSON : elle est tronquée ou n'est pas celle de l'API."),
+        "unexpected_shape": _("la réponse n'a pas la forme documentée par l'API (%(what)s manquant)."),
+        "truncated": _("réponse tronquée : %(received)s notices reçues sur %(expected)s annoncées."),
+    }
+    template = messages.get(exc.code)
+    return template % p if template else str(exc)
+
+
+def saved_query_create(
+    *, name: str, source: str, query: str, by, max_records: int = 5000,
+    refresh_hours: int = 24 * 7, active: bool = True,
+) -> SavedQuery:  # fmt: skip
+    with transaction.atomic():
+        saved = SavedQuery.objects.create(
+            name=name, source=source, query=query, max_records=max_records,
+            refresh_hours=refresh_hours, active=active,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )  # fmt: skip
+        audit_record(
+            actor=by,
+            action=AuditAction.QUERY_CREATE,
+            target=saved,
+            changes={"source": source, "query": query, "max_records": max_records},
+        )
+    return saved
+
+
+def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = False) -> ImportRun:
+    """A refresh of ``query`` as a job with progress (on demand or from the schedule)."""
+    with transaction.atomic():
+        job = job_enqueue(
+            kind="bibliometrics.query",
+            title=f"Requête {query.get_source_display()} : {query.name}",
+            task=QUERY_TASK,
+            kwargs={},
+            by=by,
+            capability="bibliometrics.curate",
+        )
+        run = ImportRun.objects.create(
+            job=job, files=[], format=query.source, saved_query=query, created_by=job.created_by
+        )
+        job.task_kwargs = {"import_id": run.pk, "confirm": confirm}
+        job.save(update_fields=["task_kwargs"])
+        audit_record(
+            actor=by,
+            action=AuditAction.QUERY_REFRESH,
+            target=query,
+            changes={"job": str(job.pk), "confirm": confirm},
+        )
+    return run
+
+
+def saved_query_confirm(*, query: SavedQuery, by) -> ImportRun:
+    """A curator accepts to import a result larger than the query's limit."""
+    if not query.pending_count:
+        raise JobError("Aucun import n'attend de confirmation pour cette requête.")
+    with transaction.atomic():
+        before = query.confirmed_count
+        query.confirmed_count, query.pending_count = query.pending_count, None
+        query.save(update_fields=["confirmed_count", "pending_count"])
+        audit_record(
+            actor=by,
+            action=AuditAction.QUERY_CONFIRM,
+            target=query,
+            changes={"confirmed_count": [before, query.confirmed_count]},
+        )
+        return saved_query_refresh_enqueue(query=query, by=by, confirm=True)
+
+
+def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> dict[str, Any]:
+    """Fetch every record of the saved query; import new ones, update changed ones, apply
+    PubMed's deletions — the same de-duplication as file imports.
+
+    Each page is saved in its own transaction, so an answer that is not what the API
+    documents stops the refresh with the query named and keeps what came before it.
+    """
+    from .connectors import ConnectorError
+
+    query = run.saved_query
+    if query is None:
+        raise JobError("Cette requête n'existe plus.")
+    reference_data_ensure()
+    state = _ImportState(rules=actor_rules_current())
+    origin = f"requête {query.name}"[:255]
+    connector = _connector(query.source)
+    seen: list[str] = []
+    position = 0
+    total = 0
+    try:
+        for page in connector.pages(query.query):
+            total = page.total
+            if position == 0 and total > query.max_records:
+                allowed = confirm and (query.confirmed_count or 0) >= total
+                if not allowed:
+                    query.pending_count = total
+                    query.last_count = total
+                    query.save(update_fields=["pending_count", "last_count"])
+                    result = {"awaiting_confirmation": total, "limit": query.max_records}
+                    run.stats = result
+                    run.save(update_fields=["stats"])
+                    if ctx:
+                        ctx.progress(
+                            100,
+                            f"{total} notices, au-delà de la limite de {query.max_records} : "
+                            "l'import attend la confirmation d'un curateur.",
+                            force=True,
+                        )
+                    return result
+            batch = []
+            for rec in page.records:
+                position += 1
+                batch.append((rec, position))
+            for ref, reason in page.rejected:
+                position += 1
+                state.reject(origin, position, reason, ref)
+            state.save(batch, origin)
+            seen.extend(i for i in page.ids if i)
+            if ctx:
+                ctx.check_cancelled()
+                ctx.progress(
+                    90 * position / max(total, 1), f"{position} / {total} notices de {query.name}"
+                )
+        if query.source == QuerySource.PUBMED:
+            vanished = sorted(set(query.seen_ids) - set(seen))
+            if vanished:
+                state.delete(connector.deleted(vanished))
+    except ConnectorError as exc:
+        message = f"Requête « {query.name} » : {connector_message(exc)}"
+        stats = _run_stats(state)
+        run.stats = {**stats, "error": message}
+        run.save(update_fields=["stats"])
+        query.last_error = message
+        query.save(update_fields=["last_error"])
+        if stats["new"] or stats["updated"] or stats["merged"]:
+            indicators_refresh()
+        raise JobError(
+            f"{message} Les {stats['new'] + stats['updated'] + stats['merged']} notices "
+            "importées avant l'erreur sont conservées."
+        ) from exc
+    finally:
+        connector.fetch.close()
+    stats = _run_stats(state)
+    run.stats = stats
+    run.save(update_fields=["stats"])
+    query.seen_ids = seen
+    query.last_count = total
+    query.last_refreshed_at = timezone.now()
+    query.last_error = ""
+    query.pending_count = None
+    query.save(
+        update_fields=["seen_ids", "last_count", "last_refreshed_at", "last_error", "pending_count"]
+    )
+    if ctx:
+        ctx.log(
+            "{name}: nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons "
+            "{duplicate}, rejetées {rejected}, supprimées {deleted}".format(name=query.name, **stats)
+        )
+        ctx.progress(92, "Calcul des indicateurs…", force=True)
+    indicators_refresh()
+    return stats
+
+
+def _run_stats(state: _ImportState) -> dict[str, Any]:
+    stats = dict(state.stats)
+    for key in ("new", "updated", "merged", "duplicate", "rejected", "deleted"):
+        stats.setdefault(key, 0)
+    stats.pop("read", None)
+    return {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
+
+
+def saved_queries_refresh_due(*, now=None) -> list[ImportRun]:
+    """Enqueue the active queries whose interval has passed (called by Celery beat)."""
+    now = now or timezone.now()
+    busy = set(
+        ImportRun.objects.filter(
+            saved_query__isnull=False, job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).values_list("saved_query_id", flat=True)
+    )
+    runs = []
+    for query in SavedQuery.objects.filter(active=True, pending_count__isnull=True):
+        if query.pk in busy:
+            continue
+        due = query.last_refreshed_at is None or (
+            query.last_refreshed_at + datetime.timedelta(hours=query.refresh_hours) <= now
+        )
+        if due:
+            runs.append(saved_query_refresh_enqueue(query=query, by=None))
+    return runs
