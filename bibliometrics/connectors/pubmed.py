@@ -54,8 +54,9 @@ class PubMed:
         except (KeyError, ValueError) as exc:
             raise ConnectorError("unexpected_shape", what="count/webenv/querykey", url=url) from exc
 
-    def pages(self, query: str, *, batch: int = BATCH) -> Iterator[Page]:
+    def pages(self, query: str, *, batch: int | None = None) -> Iterator[Page]:
         """Every record of the query, ``batch`` at a time (efetch on the history server)."""
+        batch = batch or BATCH
         found = self.search(query)
         url = self.base_url + "efetch.fcgi"
         total = found["count"]
