@@ -90,7 +90,9 @@ def relevance_report(corpus: Path) -> None:
             kept.append((event.data["pmid"], verdict.terms))
         for reason in verdict.reasons:
             if reason.code in ("acronym_other_sense", "acronym_no_context"):
-                set_aside[f"{reason.term} ({reason.code}{', ' + reason.detail if reason.detail else ''})"] += 1
+                set_aside[
+                    f"{reason.term} ({reason.code}{', ' + reason.detail if reason.detail else ''})"
+                ] += 1
     print(
         f"{corpus.name}: {read} records read, {len(kept)} retained by the rules "
         f"({time.perf_counter() - started:.1f} s)"

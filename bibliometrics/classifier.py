@@ -27,7 +27,11 @@ def frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         {
             "text": [
                 " ".join(
-                    [r.get("title") or "", r.get("abstract") or "", " ; ".join(r.get("keywords") or [])]
+                    [
+                        r.get("title") or "",
+                        r.get("abstract") or "",
+                        " ; ".join(r.get("keywords") or []),
+                    ]
                 )
                 for r in records
             ],
@@ -56,38 +60,36 @@ def _stop_words() -> list[str]:
     return sorted(words)
 
 
-def _pipeline(folds: int, *, with_evidence: bool = True):
+def _pipeline(folds: int, *, fields: Sequence[str] = FIELDS):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
+    transformers = [
+        (
+            "text",
+            TfidfVectorizer(
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                max_features=50000,
+                stop_words=_stop_words(),
+            ),
+            "text",
+        ),
+        ("mesh", TfidfVectorizer(token_pattern=r"[^;]+", min_df=1), "mesh"),  # noqa: S106 - a regex, not a password
+        (
+            "affiliations",
+            TfidfVectorizer(min_df=1, sublinear_tf=True, stop_words=_stop_words()),
+            "affiliations",
+        ),
+        ("evidence", TfidfVectorizer(token_pattern=r"\S+", lowercase=False), "evidence"),  # noqa: S106
+    ]
+    # a field no record has (no affiliations imported, no rules' evidence) is left out
     features = ColumnTransformer(
-        [
-            (
-                "text",
-                TfidfVectorizer(
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    max_features=50000,
-                    stop_words=_stop_words(),
-                ),
-                "text",
-            ),
-            ("mesh", TfidfVectorizer(token_pattern=r"[^;]+", min_df=1), "mesh"),
-            (
-                "affiliations",
-                TfidfVectorizer(min_df=1, sublinear_tf=True, stop_words=_stop_words()),
-                "affiliations",
-            ),
-            *(
-                [("evidence", TfidfVectorizer(token_pattern=r"\S+", lowercase=False), "evidence")]
-                if with_evidence
-                else []
-            ),
-        ],
-        transformer_weights=WEIGHTS,
+        [t for t in transformers if t[0] in fields],
+        transformer_weights={k: v for k, v in WEIGHTS.items() if k in fields},
     )
     model = CalibratedClassifierCV(
         LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000),
@@ -124,7 +126,9 @@ class TrainedModel:
         coef = np.mean([c.estimator.coef_[0] for c in calibrated], axis=0)
         x = features.transform(frame([record])).tocsr()
         names = features.get_feature_names_out()
-        contributions = [(names[j], float(v * coef[j])) for j, v in zip(x.indices, x.data, strict=True)]
+        contributions = [
+            (names[j], float(v * coef[j])) for j, v in zip(x.indices, x.data, strict=True)
+        ]
         contributions.sort(key=lambda kv: -abs(kv[1]))
         out = []
         for name, weight in contributions[:top]:
@@ -143,8 +147,10 @@ def train(records: Sequence[Mapping[str, Any]], labels: Sequence[bool]) -> Train
     if min(positives, negatives) < MIN_PER_CLASS:
         raise NotEnoughDecisions(positives, negatives)
     folds = min(5, positives, negatives)
-    pipeline = _pipeline(folds, with_evidence=any(r.get("evidence") for r in records))
-    pipeline.fit(frame(records), np.array([bool(y) for y in labels]))
+    data = frame(records)
+    fields = [f for f in FIELDS if data[f].str.strip().any()]
+    pipeline = _pipeline(folds, fields=fields)
+    pipeline.fit(data, np.array([bool(y) for y in labels]))
     return TrainedModel(pipeline, positives, negatives)
 
 

@@ -65,15 +65,15 @@ def _strip_false_positives(text: str) -> str:
     return _FALSE_POSITIVES.sub(" ", text) if _gate("_fp", text, text.lower()) else text
 
 
-def detect_relevance(*texts: str | None, affiliations: Iterable[str] = ()) -> tuple[bool, list[str]]:
+def detect_relevance(
+    *texts: str | None, affiliations: Iterable[str] = ()
+) -> tuple[bool, list[str]]:
     """``(uses_snds, what counted)`` over title, abstract, keywords… (see :mod:`.relevance`).
 
     >>> detect_relevance("Ginkgo biloba extract EGb 761 in dementia")
     (False, [])
     """
-    verdict = relevance.assess(
-        abstract=" ".join(t for t in texts if t), affiliations=affiliations
-    )
+    verdict = relevance.assess(abstract=" ".join(t for t in texts if t), affiliations=affiliations)
     return verdict.relevant, verdict.terms
 
 

@@ -65,22 +65,31 @@ AMBIGUOUS: dict[str, str] = {
 # read in that sense.
 OTHER_SENSES: dict[str, list[tuple[str, str]]] = {
     "DCIR": [
-        ("immunology", r"(?i:dendritic cell (?:immuno|inhibitory )?receptor|c-type lectin"
-         r"|\bclec-?4a\b|dendritic cells?\b[^.]{0,80}\breceptor|DCIR[- ]?(?:deficient|knock"
-         r"|-/-|null))"),
+        (
+            "immunology",
+            r"(?i:dendritic cell (?:immuno|inhibitory )?receptor|c-type lectin"
+            r"|\bclec-?4a\b|dendritic cells?\b[^.]{0,80}\breceptor|DCIR[- ]?(?:deficient|knock"
+            r"|-/-|null))",
+        ),
     ],
     "SSR": [
-        ("genetics", r"(?i:simple sequence repeats?|microsatellite|\bSSR (?:markers?|loci|locus"
-         r"|primers?|motifs?|alleles?)|\bQTL\b|genotyp|cultivar|germplasm|polymorphic markers?"
-         r"|marker-assisted)"),
+        (
+            "genetics",
+            r"(?i:simple sequence repeats?|microsatellite|\bSSR (?:markers?|loci|locus"
+            r"|primers?|motifs?|alleles?)|\bQTL\b|genotyp|cultivar|germplasm|polymorphic markers?"
+            r"|marker-assisted)",
+        ),
         ("statistics", r"(?i:sum of squared residuals|sum of squares? (?:of|due to) regression)"),
     ],
     "EGB": [
         ("pharmacology", r"\bEG[bB]\s*[-‐]?\s*761\b|(?i:\bginkgo\b)"),
     ],
     "HAD": [
-        ("psychology", r"(?i:hospital anxiety and depression|\bHADS?\b[- ]?(?:scale|score|-?A\b"
-         r"|-?D\b|questionnaire)|anxiety[^.]{0,40}\bHAD\b)"),
+        (
+            "psychology",
+            r"(?i:hospital anxiety and depression|\bHADS?\b[- ]?(?:scale|score|-?A\b"
+            r"|-?D\b|questionnaire)|anxiety[^.]{0,40}\bHAD\b)",
+        ),
     ],
     "MCO": [
         ("health insurance (US)", r"(?i:managed care organi[sz]ation|medicaid|medicare)"),
@@ -140,6 +149,15 @@ class Verdict:
         return out
 
 
+def evidence_from(relevant: bool, reasons: Iterable[dict[str, str]]) -> list[str]:
+    """:meth:`Verdict.evidence` from a stored verdict (``relevant`` and its reason dicts)."""
+    verdict = Verdict(
+        relevant,
+        reasons=[Reason(r["code"], r.get("term", ""), r.get("detail", "")) for r in reasons],
+    )
+    return verdict.evidence()
+
+
 def _french_affiliation(affiliations: Iterable[str]) -> bool:
     return any(re.search(r"\bFrance\b|\bFRANCE\b", a or "") for a in affiliations)
 
@@ -157,9 +175,7 @@ def assess(
     >>> assess(title="Dendritic cell immunoreceptor (DCIR) in arthritis").relevant
     False
     """
-    text = " ".join(
-        t for t in (title, abstract, " ; ".join(keywords), " ; ".join(mesh_terms)) if t
-    )
+    text = " ".join(t for t in (title, abstract, " ; ".join(keywords), " ; ".join(mesh_terms)) if t)
     affiliations = list(affiliations)
     reasons: list[Reason] = []
     terms: list[str] = []
@@ -179,15 +195,17 @@ def assess(
         matches = list(rx.finditer(text))
         if not matches:
             continue
-        sense = next(
-            (s for s, other in _OTHER_RE.get(name, []) if other.search(text)), None
-        )
+        sense = next((s for s, other in _OTHER_RE.get(name, []) if other.search(text)), None)
         if sense:
             reasons.append(Reason("acronym_other_sense", name, sense))
             continue
-        near_data = name not in NEEDS_DATA_WORD or bool(terms) or any(
-            _DATA_WORDS.search(text[max(0, m.start() - _NEAR) : m.end() + _NEAR])
-            for m in matches
+        near_data = (
+            name not in NEEDS_DATA_WORD
+            or bool(terms)
+            or any(
+                _DATA_WORDS.search(text[max(0, m.start() - _NEAR) : m.end() + _NEAR])
+                for m in matches
+            )
         )
         if context and near_data:
             accepted.add(name)

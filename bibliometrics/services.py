@@ -10,9 +10,9 @@ import queue
 import threading
 import time
 import uuid
-from enum import StrEnum
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from .models import (
     Publication,
     PublicationMerge,
     QuerySource,
+    RelevanceModel,
     SavedQuery,
     SndsComponent,
     TherapeuticArea,
@@ -59,6 +60,7 @@ class AuditAction(StrEnum):
     QUERY_CREATE = "saved_query.create"
     QUERY_REFRESH = "saved_query.refresh"
     QUERY_CONFIRM = "saved_query.confirm"
+
 
 BATCH_SIZE = 500
 MAX_REJECTS_KEPT = 500
@@ -207,6 +209,7 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
             "rejetées {rejected}, supprimées {deleted}".format(**stats)
         )
         ctx.progress(92, "Calcul des indicateurs…", force=True)
+    relevance_scores_refresh(only_missing=True)
     indicators_refresh()
     return result
 
@@ -947,9 +950,15 @@ def connector_message(exc) -> str:
             "la source a répondu HTTP %(status)s après %(attempts)s tentatives espacées."
         ),
         "network": _("la source est injoignable (%(error)s)."),
-        "not_json": _("la réponse n'est pas du JSON : elle est tronquée ou n'est pas celle de l'API."),
-        "unexpected_shape": _("la réponse n'a pas la forme documentée par l'API (%(what)s manquant)."),
-        "truncated": _("réponse tronquée : %(received)s notices reçues sur %(expected)s annoncées."),
+        "not_json": _(
+            "la réponse n'est pas du JSON : elle est tronquée ou n'est pas celle de l'API."
+        ),
+        "unexpected_shape": _(
+            "la réponse n'a pas la forme documentée par l'API (%(what)s manquant)."
+        ),
+        "truncated": _(
+            "réponse tronquée : %(received)s notices reçues sur %(expected)s annoncées."
+        ),
     }
     template = messages.get(exc.code)
     return template % p if template else str(exc)
@@ -1102,9 +1111,12 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
     if ctx:
         ctx.log(
             "{name}: nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons "
-            "{duplicate}, rejetées {rejected}, supprimées {deleted}".format(name=query.name, **stats)
+            "{duplicate}, rejetées {rejected}, supprimées {deleted}".format(
+                name=query.name, **stats
+            )
         )
         ctx.progress(92, "Calcul des indicateurs…", force=True)
+    relevance_scores_refresh(only_missing=True)
     indicators_refresh()
     return stats
 
@@ -1135,3 +1147,137 @@ def saved_queries_refresh_due(*, now=None) -> list[ImportRun]:
         if due:
             runs.append(saved_query_refresh_enqueue(query=query, by=None))
     return runs
+
+
+# --- The relevance model and the curation queue --------------------------------------------------
+
+MODEL_TASK = "bibliometrics.train_relevance_model"
+
+
+def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
+    """What the classifier reads of each publication (affiliation texts included)."""
+    from .relevance import evidence_from
+
+    affiliations: dict[int, list[str]] = {p.pk: [] for p in pubs}
+    for pid, text in Authorship.affiliations.through.objects.filter(
+        authorship__publication__in=[p.pk for p in pubs]
+    ).values_list("authorship__publication_id", "affiliation__raw_text"):
+        if text not in affiliations[pid]:
+            affiliations[pid].append(text)
+    return [
+        {
+            "title": p.title,
+            "abstract": p.abstract,
+            "keywords": p.keywords or [],
+            "mesh_terms": p.mesh_terms or [],
+            "affiliations": affiliations[p.pk],
+            "evidence": evidence_from(p.relevance_auto, p.relevance_reasons or []),
+        }
+        for p in pubs
+    ]
+
+
+def relevance_model_train(*, by=None, ctx=None) -> RelevanceModel:
+    """Train the classifier on every curator decision, then score the undecided records."""
+    from .classifier import NotEnoughDecisions, train
+
+    decided = list(Publication.objects.filter(relevance_override__isnull=False))
+    try:
+        model = train(_model_records(decided), [p.relevance_override for p in decided])
+    except NotEnoughDecisions as exc:
+        positives, negatives = exc.args
+        raise JobError(
+            f"Pas assez de décisions pour entraîner un modèle : {positives} publications retenues "
+            f"et {negatives} écartées ; il en faut au moins 5 de chaque."
+        ) from exc
+    if ctx:
+        ctx.progress(40, f"Modèle entraîné sur {len(decided)} décisions.")
+    with transaction.atomic():
+        saved = RelevanceModel.objects.create(
+            positives=model.positives,
+            negatives=model.negatives,
+            blob=model.dumps(),
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.MODEL_TRAIN,
+            target=saved,
+            changes={"positives": model.positives, "negatives": model.negatives},
+        )
+    relevance_scores_refresh(model=saved, ctx=ctx)
+    return saved
+
+
+def relevance_model_current():
+    """The latest trained model (a ``classifier.TrainedModel``), or ``None``."""
+    from .classifier import TrainedModel
+
+    saved = RelevanceModel.objects.order_by("-created_at").first()
+    return (saved, TrainedModel.loads(bytes(saved.blob))) if saved else (None, None)
+
+
+def relevance_scores_refresh(*, model: RelevanceModel | None = None, only_missing: bool = False,
+                             ctx=None) -> int:  # fmt: skip
+    """The model's probability and its reasons on every undecided publication."""
+    from .classifier import TrainedModel
+
+    if model is None:
+        model, trained = relevance_model_current()
+        if model is None:
+            return 0
+    else:
+        trained = TrainedModel.loads(bytes(model.blob))
+    qs = Publication.objects.filter(relevance_override__isnull=True)
+    if only_missing:
+        qs = qs.filter(model_probability__isnull=True)
+    pks = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(pks), 500):
+        pubs = list(Publication.objects.filter(pk__in=pks[start : start + 500]))
+        records = _model_records(pubs)
+        for pub, record, probability in zip(
+            pubs, records, trained.probabilities(records), strict=True
+        ):
+            pub.model_probability = round(probability, 4)
+            pub.model_explanation = trained.explain(record)
+        Publication.objects.bulk_update(pubs, ["model_probability", "model_explanation"])
+        if ctx:
+            ctx.progress(40 + 55 * (start + len(pubs)) / len(pks), f"{start + len(pubs)} scorées")
+    return len(pks)
+
+
+def relevance_model_train_enqueue(*, by) -> Job:
+    return job_enqueue(
+        kind="bibliometrics.model",
+        title="Entraînement du modèle de pertinence",
+        task=MODEL_TASK,
+        kwargs={},
+        by=by,
+        capability="bibliometrics.curate",
+    )
+
+
+def publications_set_relevance_bulk(
+    *, publications: Iterable[Publication], relevant: bool | None, note: str = "", by
+) -> int:
+    """One curator decision for many publications (the curation queue), each audited."""
+    with transaction.atomic():
+        changed = []
+        for pub in publications:
+            before = pub.relevance_override
+            pub.relevance_override = relevant
+            pub.relevance_note = note[:255]
+            pub.relevant = Publication.decide_relevance(pub.relevance_auto, relevant)
+            changed.append(pub)
+            audit_record(
+                actor=by,
+                action=AuditAction.RELEVANCE_BULK,
+                target=pub,
+                changes={"relevance_override": [before, relevant], "note": note},
+            )
+        Publication.objects.bulk_update(
+            changed, ["relevance_override", "relevance_note", "relevant"]
+        )
+        if changed:
+            transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
+    return len(changed)

@@ -56,3 +56,9 @@ def refresh_due_queries() -> int:
 app.add_periodic_task(
     QUERY_SCHEDULE_SECONDS, refresh_due_queries.s(), name="bibliometrics-saved-queries"
 )
+
+
+@job_task(services.MODEL_TASK)
+def train_relevance_model(ctx: JobContext) -> dict:
+    model = services.relevance_model_train(ctx=ctx)
+    return {"positives": model.positives, "negatives": model.negatives}

@@ -19,8 +19,8 @@ from portal.roles import can
 
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
-from .forms import FilterForm, RelevanceForm, UploadForm
-from .models import ActorType
+from .forms import BulkRelevanceForm, FilterForm, RelevanceForm, SavedQueryForm, UploadForm
+from .models import ActorType, PublicationMerge
 
 ACTOR_LABELS = dict(ActorType.choices)
 
@@ -205,6 +205,8 @@ def publication_detail(request, pk: int):
             "relevance_form": RelevanceForm(
                 initial={"decision": initial, "note": publication.relevance_note}
             ),
+            "reasons": [reason_text(r) for r in publication.relevance_reasons or []],
+            "merges": publication.merges.select_related("split", "undone_by"),
         },
     )
 
@@ -259,3 +261,145 @@ def topics_recompute(request):
     job = services.topics_recompute_enqueue(by=request.user)
     messages.success(request, _("Recalcul des thèmes lancé."))
     return redirect(job)
+
+
+# --- Curation queue ----------------------------------------------------------------------------
+
+
+def reason_text(reason: dict[str, str]) -> str:
+    """A rule's reason (code and parameters) as a sentence in the page's language."""
+    context = {
+        "france": _("la France ou les Français sont cités"),
+        "french_affiliation": _("affiliation française"),
+    }
+    params = {
+        "term": reason.get("term", ""),
+        "detail": context.get(reason.get("detail", "").casefold(), reason.get("detail", "")),
+    }
+    senses = {
+        "immunology": _("immunologie"),
+        "genetics": _("génétique"),
+        "pharmacology": _("pharmacologie (extrait de Ginkgo)"),
+        "psychology": _("psychologie (échelle HAD)"),
+        "statistics": _("statistique"),
+        "health insurance (US)": _("assurance santé américaine"),
+        "other institution": _("autre institution"),
+    }
+    match reason.get("code"):
+        case "term":
+            return _("« %(term)s » désigne les données de santé françaises") % params
+        case "acronym_context":
+            return _("« %(term)s » avec un contexte français : %(detail)s") % params
+        case "acronym_other_sense":
+            params["detail"] = senses.get(reason.get("detail", ""), reason.get("detail", ""))
+            return _("« %(term)s » pris dans un autre sens : %(detail)s") % params
+        case "acronym_no_context":
+            return _("« %(term)s » sans contexte de données de santé françaises") % params
+    return _("aucun terme des données de santé françaises")
+
+
+@capability_required("bibliometrics.curate")
+def curation_queue(request):
+    decided = request.GET.get("vue") == "decidees"
+    queue = selectors.curation_queue(request.user, decided=decided)
+    form = BulkRelevanceForm(request.POST or None, queryset=queue)
+    if request.method == "POST":
+        if form.is_valid():
+            count = services.publications_set_relevance_bulk(
+                publications=form.cleaned_data["publications"],
+                relevant=form.relevant(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+            messages.success(request, _("%(count)s décisions enregistrées.") % {"count": count})
+            return redirect("bibliometrics:curation-queue")
+        messages.error(request, _("Cochez au moins une publication et choisissez une décision."))
+    page_obj = Paginator(queue, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "publication": p,
+            "reasons": [reason_text(r) for r in p.relevance_reasons or []],
+            "model_why": p.model_explanation or [],
+        }
+        for p in page_obj
+    ]
+    model, _trained = services.relevance_model_current()
+    return render(
+        request,
+        "bibliometrics/curation_queue.html",
+        {"rows": rows, "page_obj": page_obj, "form": form, "model": model, "decided": decided},
+    )
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def model_train(request):
+    job = services.relevance_model_train_enqueue(by=request.user)
+    messages.success(request, _("Entraînement du modèle lancé."))
+    return redirect(job)
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def merge_undo(request, pk: int):
+    merge = get_object_or_404(
+        PublicationMerge.objects.filter(
+            publication__in=selectors.publications_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    try:
+        split = services.publication_merge_undo(merge=merge, by=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+        return redirect(merge.publication)
+    messages.success(
+        request, _("Notices séparées : la notice rapprochée est devenue une publication.")
+    )
+    return redirect(split)
+
+
+# --- Saved queries -------------------------------------------------------------------------------
+
+
+@capability_required("bibliometrics.curate")
+def query_list(request):
+    form = SavedQueryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        query = services.saved_query_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Requête enregistrée."))
+        return redirect(query)
+    return render(
+        request,
+        "bibliometrics/query_list.html",
+        {"form": form, "queries": selectors.saved_queries()},
+    )
+
+
+@capability_required("bibliometrics.curate")
+def query_detail(request, pk: int):
+    query = get_object_or_404(selectors.saved_queries(), pk=pk)
+    runs = query.runs.select_related("job").order_by("-created_at")[:20]
+    return render(request, "bibliometrics/query_detail.html", {"query": query, "runs": runs})
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def query_refresh(request, pk: int):
+    query = get_object_or_404(selectors.saved_queries(), pk=pk)
+    run = services.saved_query_refresh_enqueue(query=query, by=request.user)
+    messages.success(request, _("Rafraîchissement lancé."))
+    return redirect(run.job)
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def query_confirm(request, pk: int):
+    query = get_object_or_404(selectors.saved_queries(), pk=pk)
+    try:
+        run = services.saved_query_confirm(query=query, by=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+        return redirect(query)
+    messages.success(request, _("Import confirmé et lancé."))
+    return redirect(run.job)

@@ -129,4 +129,3 @@ def _retry_after(value: str | None) -> float:
         return min(float(value), 300.0) if value else 0.0
     except ValueError:
         return 0.0
-

@@ -21,7 +21,11 @@ def test_pubmed_searches_with_history_then_fetches_in_batches():
     assert [len(p.records) for p in pages] == [2, 1]
     assert [p.ids for p in pages] == [["91000001", "91000002"], ["91000003"]]
     search = recorded.calls("esearch")[0].url.params
-    assert (search["usehistory"], search["term"], search["api_key"]) == ("y", "NSAID AND SNDS", "k3y")
+    assert (search["usehistory"], search["term"], search["api_key"]) == (
+        "y",
+        "NSAID AND SNDS",
+        "k3y",
+    )
     fetches = [r.url.params for r in recorded.calls("efetch")]
     assert [(f["retstart"], f["retmax"]) for f in fetches] == [("0", "2"), ("2", "2")]
     assert {f["WebEnv"] for f in fetches} == {"MCID_6543210fedcba"}

@@ -66,8 +66,8 @@ def test_a_second_refresh_changes_nothing_then_applies_a_change_and_a_deletion(c
     query.seen_ids = [*query.seen_ids, "91000008", "91000009"]  # returned by an older refresh
     query.save()
     Publication.objects.create(pmid="91000009", title="Withdrawn", title_key="withdrawn")
-    recorded.replace["pubmed_efetch_2.xml"] = (
-        recorded.body("pubmed_efetch_2.xml").replace(b"paracetamol", b"naproxen")
+    recorded.replace["pubmed_efetch_2.xml"] = recorded.body("pubmed_efetch_2.xml").replace(
+        b"paracetamol", b"naproxen"
     )
     run = refresh(query)
     assert (run.stats["updated"], run.stats["deleted"]) == (1, 1)
@@ -77,9 +77,7 @@ def test_a_second_refresh_changes_nothing_then_applies_a_change_and_a_deletion(c
 
 
 @pytest.mark.django_db
-def test_an_answer_cut_short_stops_the_refresh_naming_the_query_and_keeps_what_came(
-    cast, recorded
-):
+def test_an_answer_cut_short_stops_the_refresh_naming_the_query_and_keeps_what_came(cast, recorded):
     recorded.replace["pubmed_efetch_2.xml"] = recorded.body("pubmed_efetch_2.xml")[:900]
     query = pubmed_query(cast)
     run = services.saved_query_refresh_enqueue(query=query, by=cast.data)
