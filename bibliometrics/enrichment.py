@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import relevance
-from .parsers.base import strip_accents
+from . import places, relevance
 
 # --- Relevance ----------------------------------------------------------------------------
 
@@ -185,6 +184,39 @@ ACTOR_TYPES = {
     "other": "Autre",
 }
 
+# Research structures and universities named as such (issue 17): an "Inserm UMR 1229" or a
+# university is academic research even beside a hospital ("mixed affiliations get every
+# type they name"). Added to existing installations by migration 0003.
+ADDED_ACTOR_RULES: list[dict[str, Any]] = [
+    {
+        "pattern": r"(?-i:\bUMRS?\b)|(?-i:\bUMR[- ]?S?\s?\d+)|(?-i:\bU\d{3,4}\b)|(?-i:\bUMS\s?\d+)",
+        "actor_type": "academic",
+        "priority": 40,
+    },
+    {
+        "pattern": r"(?-i:\bIRD\b)|Institut de recherche pour le d[ée]veloppement",
+        "actor_type": "academic",
+        "institution": "IRD",
+        "priority": 40,
+    },
+    {
+        "pattern": r"\bINRAE?\b|Institut national de recherche pour l.agriculture",
+        "actor_type": "academic",
+        "institution": "INRAE",
+        "priority": 40,
+    },
+    {
+        "pattern": r"\bUniv(?:ersit[yéeàä]t?|\.|\b)|Universidad|Universit[àa]|Medical School|School of (?:Medicine|Public Health|Pharmacy)",
+        "actor_type": "academic",
+        "priority": 42,
+    },
+    {
+        "pattern": r"Groupe hospitalier|\bGHU\b|Hospital Group|Groupement hospitalier",
+        "actor_type": "hospital",
+        "priority": 35,
+    },
+]
+
 # Rules are tried by ascending priority; the first that matches wins. Editable in admin
 # (``ActorRule``), where these are the initial data.
 DEFAULT_ACTOR_RULES: list[dict[str, Any]] = [
@@ -325,6 +357,7 @@ DEFAULT_ACTOR_RULES: list[dict[str, Any]] = [
         "priority": 40,
     },
     {"pattern": r"\bCNRS\b", "actor_type": "academic", "institution": "CNRS", "priority": 40},
+    *ADDED_ACTOR_RULES,
     {
         "pattern": r"Institut Pasteur|Pasteur Institute",
         "actor_type": "academic",
@@ -488,143 +521,53 @@ def classify_affiliation(
     return "other", guess_institution(text)
 
 
+# Rules at this priority or above are generic ("Research", "Institute", "College"): they
+# type an affiliation only when no more specific rule does.
+GENERIC_PRIORITY = 45
+
+
+def classify_affiliation_types(
+    text: str, rules: Sequence[dict[str, Any] | ActorRule] | RuleSet | None = None
+) -> tuple[list[str], str]:
+    """``(every actor type the affiliation names, institution)``, the best one first.
+
+    "Inserm UMR 1229, CHU de Nantes" is academic and hospital; generic words count only
+    when nothing more specific is named ("Sanofi Research" is industry alone).
+
+    >>> classify_affiliation_types("Inserm UMR 1229, CHU de Nantes, Nantes, France")[0]
+    ['academic', 'hospital']
+    """
+    text = clean_affiliation(text)
+    if not text:
+        return ["other"], ""
+    ruleset = compile_rules(rules)
+    first_segment: dict[int, int] = {}  # rule → first segment it matches
+    for position, segment in enumerate(text.split(",")):
+        for i in ruleset.matches(segment.strip()):
+            first_segment.setdefault(i, position)
+    if not first_segment:
+        return ["other"], guess_institution(text)
+    specific = [i for i in first_segment if ruleset.rules[i].priority < GENERIC_PRIORITY]
+    kept = specific or list(first_segment)
+    # the structure named first leads (authors write their main one first)
+    kept.sort(key=lambda i: (first_segment[i], ruleset.rules[i].priority, i))
+    types = list(dict.fromkeys(ruleset.rules[i].actor_type for i in kept))
+    best = min(first_segment, key=lambda i: (ruleset.rules[i].priority, i))
+    return types, ruleset.rules[best].institution or guess_institution(text)
+
+
 # --- Countries and cities -----------------------------------------------------------------
 
-# name: (ISO-3, aliases). Aliases are matched on accent-free lower case.
-COUNTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "France": (
-        "FRA",
-        (
-            "france",
-            "french republic",
-            "guadeloupe",
-            "martinique",
-            "la reunion",
-            "reunion island",
-            "guyane",
-            "french guiana",
-            "mayotte",
-            "nouvelle-caledonie",
-            "new caledonia",
-            "polynesie francaise",
-            "french polynesia",
-        ),
-    ),
-    "United States": ("USA", ("usa", "united states", "united states of america", "u.s.a", "us")),
-    "United Kingdom": (
-        "GBR",
-        (
-            "uk",
-            "united kingdom",
-            "england",
-            "scotland",
-            "wales",
-            "northern ireland",
-            "great britain",
-        ),
-    ),
-    "Germany": ("DEU", ("germany", "deutschland")),
-    "Italy": ("ITA", ("italy", "italia")),
-    "Spain": ("ESP", ("spain", "espana")),
-    "Portugal": ("PRT", ("portugal",)),
-    "Belgium": ("BEL", ("belgium", "belgique", "belgie")),
-    "Netherlands": ("NLD", ("netherlands", "the netherlands", "holland")),
-    "Luxembourg": ("LUX", ("luxembourg",)),
-    "Switzerland": ("CHE", ("switzerland", "suisse", "schweiz")),
-    "Austria": ("AUT", ("austria",)),
-    "Ireland": ("IRL", ("ireland",)),
-    "Denmark": ("DNK", ("denmark",)),
-    "Sweden": ("SWE", ("sweden",)),
-    "Norway": ("NOR", ("norway",)),
-    "Finland": ("FIN", ("finland",)),
-    "Iceland": ("ISL", ("iceland",)),
-    "Poland": ("POL", ("poland",)),
-    "Czechia": ("CZE", ("czech republic", "czechia")),
-    "Hungary": ("HUN", ("hungary",)),
-    "Greece": ("GRC", ("greece",)),
-    "Romania": ("ROU", ("romania",)),
-    "Russia": ("RUS", ("russia", "russian federation")),
-    "Turkey": ("TUR", ("turkey", "turkiye")),
-    "Israel": ("ISR", ("israel",)),
-    "Canada": ("CAN", ("canada",)),
-    "Mexico": ("MEX", ("mexico",)),
-    "Brazil": ("BRA", ("brazil", "brasil")),
-    "Argentina": ("ARG", ("argentina",)),
-    "Chile": ("CHL", ("chile",)),
-    "Colombia": ("COL", ("colombia",)),
-    "China": ("CHN", ("china", "p.r. china", "pr china", "people's republic of china")),
-    "Taiwan": ("TWN", ("taiwan",)),
-    "Hong Kong": ("HKG", ("hong kong",)),
-    "Japan": ("JPN", ("japan",)),
-    "South Korea": ("KOR", ("korea", "south korea", "republic of korea")),
-    "India": ("IND", ("india",)),
-    "Pakistan": ("PAK", ("pakistan",)),
-    "Iran": ("IRN", ("iran",)),
-    "Saudi Arabia": ("SAU", ("saudi arabia",)),
-    "Singapore": ("SGP", ("singapore",)),
-    "Thailand": ("THA", ("thailand",)),
-    "Viet Nam": ("VNM", ("vietnam", "viet nam")),
-    "Australia": ("AUS", ("australia",)),
-    "New Zealand": ("NZL", ("new zealand",)),
-    "South Africa": ("ZAF", ("south africa",)),
-    "Egypt": ("EGY", ("egypt",)),
-    "Morocco": ("MAR", ("morocco", "maroc")),
-    "Algeria": ("DZA", ("algeria", "algerie")),
-    "Tunisia": ("TUN", ("tunisia", "tunisie")),
-    "Senegal": ("SEN", ("senegal",)),
-    "Cameroon": ("CMR", ("cameroon", "cameroun")),
-    "Côte d'Ivoire": ("CIV", ("cote d'ivoire", "ivory coast")),
-    "Nigeria": ("NGA", ("nigeria",)),
-    "Ethiopia": ("ETH", ("ethiopia",)),
-    "Kenya": ("KEN", ("kenya",)),
-    "Lebanon": ("LBN", ("lebanon", "liban")),
-    "Qatar": ("QAT", ("qatar",)),
-}
-
-US_STATES = (
-    "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|"
-    "hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
-    "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
-    "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
-    "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
-    "west virginia|wisconsin|wyoming|ma|ca|ny|tx|pa|md|nc|oh|il|mi|wa|ga|fl|mn|tn|ct|co|dc"
-)
-_ALIAS_TO_COUNTRY = {
-    alias: name for name, (_iso, aliases) in COUNTRIES.items() for alias in aliases
-}
-_COUNTRY_ANYWHERE = re.compile(
-    r"\b("
-    + "|".join(
-        sorted((re.escape(a) for a in _ALIAS_TO_COUNTRY if len(a) > 3), key=len, reverse=True)
-    )
-    + r")\b"
-)
-_US_STATE_END = re.compile(r"(?:^|\s)(?:" + US_STATES + r")(?:\s+\d{5}(?:-\d{4})?)?$")
-COUNTRY_ISO3 = {name: iso for name, (iso, _a) in COUNTRIES.items()}
-
-
-def _norm(text: str) -> str:
-    return strip_accents(text).casefold()
+COUNTRY_ISO3 = places.COUNTRY_ISO3
 
 
 def detect_country(text: str) -> str:
-    """Country of an affiliation ("" when unknown), read from its end first."""
-    text = _norm(clean_affiliation(text))
-    if not text:
-        return ""
-    segments = [s.strip(" .()") for s in re.split(r"[,;]", text) if s.strip(" .()")]
-    for seg in reversed(segments[-3:]):
-        seg_clean = re.sub(r"\b\d[\d\s-]*\b", "", seg).strip()
-        if seg_clean in _ALIAS_TO_COUNTRY:
-            return _ALIAS_TO_COUNTRY[seg_clean]
-        if _US_STATE_END.search(seg):
-            return "United States"
-    matches = _COUNTRY_ANYWHERE.findall(text)
-    return _ALIAS_TO_COUNTRY[matches[-1]] if matches else ""
+    """Country of an affiliation ("" when unknown): pycountry names, US states first."""
+    return places.locate(clean_affiliation(text))[0]
 
 
-# Main French cities with research or hospital activity (name, lat, lon); aliases match
-# accent-free lower case.
+# Coordinates of the main French cities with research or hospital activity, for the map
+# (name, lat, lon, aliases); the city itself is read from the INSEE communes (places.py).
 FRENCH_CITIES: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "Paris": (48.8566, 2.3522, ("paris",)),
     "Marseille": (43.2965, 5.3698, ("marseille",)),
@@ -682,22 +625,12 @@ FRENCH_CITIES: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "Saint-Pierre (La Réunion)": (-21.3393, 55.4781, ("saint-pierre",)),
     "Cayenne": (4.9224, -52.3135, ("cayenne",)),
 }
-_CITY_ALIASES = {
-    alias: name for name, (_la, _lo, aliases) in FRENCH_CITIES.items() for alias in aliases
-}
-_CITY_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted((re.escape(a) for a in _CITY_ALIASES), key=len, reverse=True))
-    + r")(?![\w-])"
-)
 
 
 def detect_city(text: str, country: str | None = None) -> str:
-    """French city named in an affiliation ("" when none or when the country is not France)."""
-    if country is not None and country != "France":
-        return ""
-    matches = _CITY_RE.findall(_norm(clean_affiliation(text)))
-    return _CITY_ALIASES[matches[-1]] if matches else ""
+    """City of an affiliation: an INSEE commune in France, the place before the country
+    elsewhere ("" when none)."""
+    return places.locate(clean_affiliation(text))[1]
 
 
 # --- Therapeutic areas --------------------------------------------------------------------
@@ -829,11 +762,12 @@ def enrich(
 def describe_affiliation(
     text: str, rules: Sequence[dict[str, Any] | ActorRule] | RuleSet | None = None
 ) -> dict[str, str]:
-    actor_type, institution = classify_affiliation(text, rules)
-    country = detect_country(text)
+    types, institution = classify_affiliation_types(text, rules)
+    country, city = places.locate(clean_affiliation(text))
     return {
-        "actor_type": actor_type,
+        "actor_type": types[0],
+        "actor_types": types,
         "institution": institution,
         "country": country,
-        "city": detect_city(text, country or None),
+        "city": city,
     }

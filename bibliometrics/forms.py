@@ -151,3 +151,20 @@ class BulkRelevanceForm(forms.Form):
 
     def relevant(self) -> bool | None:
         return {"auto": None, "yes": True, "no": False}[self.cleaned_data["decision"]]
+
+
+class AffiliationCorrectionForm(forms.Form):
+    actor_types = forms.MultipleChoiceField(
+        label=_("Types d'acteur"),
+        choices=ActorType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Une affiliation mixte a tous les types qu'elle nomme."),
+    )
+    institution = forms.CharField(label=_("Établissement"), max_length=255, required=False)
+    city = forms.CharField(label=_("Ville"), max_length=100, required=False)
+    country = forms.CharField(label=_("Pays"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("institution", "city", "country"):
+            self.fields[name].widget.attrs["class"] = "fr-input"

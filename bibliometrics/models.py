@@ -78,6 +78,8 @@ class Topic(models.Model):
     index = models.PositiveSmallIntegerField(_("rang"))
     label = models.CharField(_("libellé"), max_length=200)
     terms = models.JSONField(_("termes principaux"), default=list)
+    # {"fr": "…", "en": "…"}: the label in each language of the site
+    labels = models.JSONField(_("libellés par langue"), default=dict, blank=True)
     created_at = models.DateTimeField(_("calculé le"), auto_now_add=True)
 
     class Meta:
@@ -86,7 +88,14 @@ class Topic(models.Model):
         ordering = ["index"]
 
     def __str__(self) -> str:
-        return self.label
+        return self.label_in()
+
+    def label_in(self, language: str | None = None) -> str:
+        """The label in ``language`` (the active one by default), else the stored label."""
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or "fr")[:2]
+        return (self.labels or {}).get(language) or self.label
 
 
 class Author(models.Model):
@@ -121,6 +130,12 @@ class Affiliation(models.Model):
         default=ActorType.OTHER,
         db_index=True,
     )
+    # Every type the affiliation names ("Inserm UMR 1229, CHU de Nantes": academic and
+    # hospital); ``actor_type`` is the first of them.
+    actor_types = models.JSONField(_("types d'acteur"), default=list, blank=True)
+    # The text without e-mail, spacing or case: a curator's correction applies to every
+    # affiliation with the same key, in every record, now and in later imports.
+    norm_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     curated = models.BooleanField(
         _("corrigée à la main"),
         default=False,
@@ -155,6 +170,15 @@ class Publication(models.Model):
     citation_count = models.PositiveIntegerField(_("citations"), null=True, blank=True)
     source = models.CharField(_("format d'origine"), max_length=16, blank=True)
     source_hash = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    openalex_id = models.CharField(
+        _("identifiant OpenAlex"), max_length=32, blank=True, db_index=True
+    )
+    references = models.JSONField(
+        _("références citées (OpenAlex)"), default=list, blank=True, editable=False
+    )
+    citations_updated_at = models.DateTimeField(
+        _("citations mises à jour le"), null=True, blank=True, editable=False
+    )
     is_example = models.BooleanField(
         _("exemple"), default=False, help_text=_("Publication fictive du jeu de démonstration.")
     )
@@ -356,6 +380,28 @@ class PublicationMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} {self.value}"
+
+
+class AffiliationCorrection(models.Model):
+    """A curator's reading of one affiliation text, applied to every record that has it."""
+
+    norm_hash = models.CharField(max_length=40, unique=True, editable=False)
+    example = models.TextField(_("texte de l'affiliation"))
+    actor_types = models.JSONField(_("types d'acteur"), default=list)
+    institution = models.CharField(_("établissement"), max_length=255, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    country = models.CharField(_("pays"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correction d'affiliation")
+        verbose_name_plural = _("corrections d'affiliation")
+
+    def __str__(self) -> str:
+        return self.example[:80]
 
 
 class RelevanceModel(models.Model):

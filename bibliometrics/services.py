@@ -30,6 +30,7 @@ from . import enrichment, indicators
 from .models import (
     ActorRule,
     Affiliation,
+    AffiliationCorrection,
     Author,
     Authorship,
     ImportRun,
@@ -56,6 +57,7 @@ class AuditAction(StrEnum):
     RELEVANCE = "publication.relevance"
     RELEVANCE_BULK = "publication.relevance_bulk"
     MERGE_UNDO = "publication.merge_undo"
+    AFFILIATION_CORRECT = "affiliation.correct"
     MODEL_TRAIN = "publication.model_train"
     QUERY_CREATE = "saved_query.create"
     QUERY_REFRESH = "saved_query.refresh"
@@ -257,6 +259,20 @@ def _record_hash(rec: dict[str, Any]) -> str:
 
 def _text_hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324
+
+
+def affiliation_key(text: str) -> str:
+    """One key for the spellings of one affiliation (case, spacing, e-mail, final dot)."""
+    return _text_hash(enrichment.clean_affiliation(text).casefold())
+
+
+def _apply_correction(aff: Affiliation, correction: AffiliationCorrection) -> None:
+    aff.actor_types = list(correction.actor_types)
+    aff.actor_type = aff.actor_types[0] if aff.actor_types else "other"
+    for name in ("institution", "city", "country"):
+        if getattr(correction, name):
+            setattr(aff, name, getattr(correction, name))
+    aff.curated = True
 
 
 def _author_key(author: dict[str, Any]) -> str:
@@ -627,20 +643,29 @@ class _ImportState:
         )
         missing = [h for h in affiliations if h not in aff_ids]
         if missing:
+            norms = {h: affiliation_key(affiliations[h]) for h in missing}
+            corrections = {
+                c.norm_hash: c
+                for c in AffiliationCorrection.objects.filter(norm_hash__in=set(norms.values()))
+            }
             objs = []
             for h in missing:
                 text = affiliations[h]
                 d = self._describe(text)
-                objs.append(
-                    Affiliation(
-                        raw_hash=h,
-                        raw_text=text,
-                        institution=d["institution"][:255],
-                        city=d["city"][:100],
-                        country=d["country"][:100],
-                        actor_type=d["actor_type"],
-                    )
+                aff = Affiliation(
+                    raw_hash=h,
+                    raw_text=text,
+                    norm_hash=norms[h],
+                    institution=d["institution"][:255],
+                    city=d["city"][:100],
+                    country=d["country"][:100],
+                    actor_type=d["actor_type"],
+                    actor_types=d["actor_types"],
                 )
+                correction = corrections.get(norms[h])
+                if correction is not None:
+                    _apply_correction(aff, correction)
+                objs.append(aff)
             Affiliation.objects.bulk_create(objs, ignore_conflicts=True)
             aff_ids.update(
                 Affiliation.objects.filter(raw_hash__in=missing).values_list("raw_hash", "pk")
@@ -759,17 +784,65 @@ def affiliations_reclassify(*, rules: list[dict[str, Any]] | None = None) -> int
     changed = []
     for aff in Affiliation.objects.filter(curated=False).iterator(chunk_size=2000):
         d = enrichment.describe_affiliation(aff.raw_text, rules)
-        if (aff.actor_type, aff.institution, aff.country, aff.city) != (
-            d["actor_type"], d["institution"][:255], d["country"], d["city"]
+        key = affiliation_key(aff.raw_text)
+        if (aff.actor_types, aff.institution, aff.country, aff.city, aff.norm_hash) != (
+            d["actor_types"], d["institution"][:255], d["country"], d["city"][:100], key
         ):  # fmt: skip
-            aff.actor_type, aff.institution = d["actor_type"], d["institution"][:255]
-            aff.country, aff.city = d["country"], d["city"]
+            aff.actor_type, aff.actor_types = d["actor_type"], d["actor_types"]
+            aff.institution = d["institution"][:255]
+            aff.country, aff.city, aff.norm_hash = d["country"], d["city"][:100], key
             changed.append(aff)
     with transaction.atomic():
         Affiliation.objects.bulk_update(
-            changed, ["actor_type", "institution", "country", "city"], batch_size=1000
+            changed,
+            ["actor_type", "actor_types", "institution", "country", "city", "norm_hash"],
+            batch_size=1000,
         )
     return len(changed)
+
+
+def affiliation_correct(
+    *, affiliation: Affiliation, actor_types: list[str], institution: str = "", city: str = "",
+    country: str = "", by,
+) -> int:  # fmt: skip
+    """A curator's reading of an affiliation, applied to every record with that affiliation
+    (same text up to case, spacing and e-mail) and to those later imports bring."""
+    if not actor_types:
+        raise JobError("Choisissez au moins un type d'acteur.")
+    key = affiliation_key(affiliation.raw_text)
+    with transaction.atomic():
+        correction, _created = AffiliationCorrection.objects.update_or_create(
+            norm_hash=key,
+            defaults={
+                "example": affiliation.raw_text,
+                "actor_types": actor_types,
+                "institution": institution[:255],
+                "city": city[:100],
+                "country": country[:100],
+                "created_by": by if getattr(by, "is_authenticated", False) else None,
+            },
+        )
+        same = list(Affiliation.objects.filter(Q(norm_hash=key) | Q(pk=affiliation.pk)))
+        before = {a.pk: a.actor_types for a in same}
+        for aff in same:
+            aff.norm_hash = key
+            _apply_correction(aff, correction)
+        Affiliation.objects.bulk_update(
+            same, ["norm_hash", "actor_type", "actor_types", "institution", "city", "country",
+                   "curated"],
+        )  # fmt: skip
+        audit_record(
+            actor=by,
+            action=AuditAction.AFFILIATION_CORRECT,
+            target=affiliation,
+            changes={
+                "actor_types": [before.get(affiliation.pk), actor_types],
+                "institution": institution, "city": city, "country": country,
+                "affiliations": len(same),
+            },
+        )  # fmt: skip
+        transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
+    return len(same)
 
 
 # --- Topics --------------------------------------------------------------------------------------
@@ -853,13 +926,14 @@ def indicator_rows(*, relevant_only: bool = True) -> list[dict[str, Any]]:
         rows[pid]["authors"].append(author)
     aflt = {"authorship__publication__relevant": True} if relevant_only else {}
     seen: set[tuple[int, int]] = set()
-    for pid, aff_id, inst, actor, country, city in (
+    for pid, aff_id, inst, actor, actors, country, city in (
         Authorship.affiliations.through.objects.filter(**aflt)
         .values_list(
             "authorship__publication_id",
             "affiliation_id",
             "affiliation__institution",
             "affiliation__actor_type",
+            "affiliation__actor_types",
             "affiliation__country",
             "affiliation__city",
         )
@@ -871,8 +945,9 @@ def indicator_rows(*, relevant_only: bool = True) -> list[dict[str, Any]]:
         row = rows[pid]
         if inst and inst not in row["institutions"]:
             row["institutions"].append(inst)
-        if actor not in row["actor_types"]:
-            row["actor_types"].append(actor)
+        for a in actors or [actor]:  # a mixed affiliation counts for every type it names
+            if a not in row["actor_types"]:
+                row["actor_types"].append(a)
         if country and country not in row["countries"]:
             row["countries"].append(country)
         if city and city not in row["cities"]:

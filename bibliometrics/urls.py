@@ -16,6 +16,7 @@ urlpatterns = [
     path("curation/", views.curation_queue, name="curation-queue"),
     path("curation/modele/", views.model_train, name="model-train"),
     path("rapprochements/<int:pk>/separer/", views.merge_undo, name="merge-undo"),
+    path("affiliations/<int:pk>/", views.affiliation_correct, name="affiliation-correct"),
     path("requetes/", views.query_list, name="query-list"),
     path("requetes/<int:pk>/", views.query_detail, name="query-detail"),
     path("requetes/<int:pk>/rafraichir/", views.query_refresh, name="query-refresh"),

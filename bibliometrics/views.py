@@ -19,8 +19,15 @@ from portal.roles import can
 
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
-from .forms import BulkRelevanceForm, FilterForm, RelevanceForm, SavedQueryForm, UploadForm
-from .models import ActorType, PublicationMerge
+from .forms import (
+    AffiliationCorrectionForm,
+    BulkRelevanceForm,
+    FilterForm,
+    RelevanceForm,
+    SavedQueryForm,
+    UploadForm,
+)
+from .models import ActorType, Affiliation, PublicationMerge
 
 ACTOR_LABELS = dict(ActorType.choices)
 
@@ -206,6 +213,7 @@ def publication_detail(request, pk: int):
                 initial={"decision": initial, "note": publication.relevance_note}
             ),
             "reasons": [reason_text(r) for r in publication.relevance_reasons or []],
+            "actor_labels": {k: str(v) for k, v in ACTOR_LABELS.items()},
             "merges": publication.merges.select_related("split", "undone_by"),
         },
     )
@@ -403,3 +411,35 @@ def query_confirm(request, pk: int):
         return redirect(query)
     messages.success(request, _("Import confirmé et lancé."))
     return redirect(run.job)
+
+
+@capability_required("bibliometrics.curate")
+def affiliation_correct(request, pk: int):
+    affiliation = get_object_or_404(Affiliation, pk=pk)
+    initial = {
+        "actor_types": affiliation.actor_types or [affiliation.actor_type],
+        "institution": affiliation.institution,
+        "city": affiliation.city,
+        "country": affiliation.country,
+    }
+    form = AffiliationCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        count = services.affiliation_correct(
+            affiliation=affiliation, by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("Correction appliquée à %(count)s affiliations de même texte.") % {"count": count},
+        )
+        return redirect("bibliometrics:affiliation-correct", pk=affiliation.pk)
+    publications = (
+        selectors.publications_visible_to(request.user)
+        .filter(authorships__affiliations__norm_hash=affiliation.norm_hash or "-")
+        .distinct()
+    )
+    return render(
+        request,
+        "bibliometrics/affiliation_correct.html",
+        {"affiliation": affiliation, "form": form, "publications": publications[:50],
+         "count": publications.count()},
+    )  # fmt: skip

@@ -43,6 +43,12 @@ def _merge(cast):
     return {"merge": merge}
 
 
+def _affiliation(cast):
+    from tests.bibliometrics.factories import AffiliationFactory
+
+    return {"aff": AffiliationFactory()}
+
+
 def _query(cast):
     from bibliometrics.models import SavedQuery
 
@@ -106,6 +112,12 @@ MATRIX = [
         name="bibliometrics:merge-undo",
         method="post",
         setup=_merge,
+    ),
+    Case(
+        lambda o: f"/publications/affiliations/{o['aff'].pk}/",
+        staff_only(CURATORS),
+        name="bibliometrics:affiliation-correct",
+        setup=_affiliation,
     ),
     Case("/publications/requetes/", staff_only(CURATORS), name="bibliometrics:query-list"),
     Case(
