@@ -570,7 +570,8 @@ class _ImportState:
             pub.pub_type = (rec["pub_type"] or "")[:100]
             pub.keywords = rec["keywords"]
             pub.mesh_terms = rec["mesh_terms"]
-            pub.citation_count = rec["citation_count"]
+            if rec["citation_count"] is not None or pub.pk is None:
+                pub.citation_count = rec["citation_count"]  # keep OpenAlex's count otherwise
             pub.source = rec["source"]
             pub.source_hash = item["hash"]
             pub.relevance_auto = item["relevant"]
@@ -959,11 +960,32 @@ def indicators_refresh(*, relevant_only: bool = True) -> IndicatorSnapshot:
     """Recompute every indicator and store them with the rows the dashboard filters."""
     started = time.perf_counter()
     rows = indicator_rows(relevant_only=relevant_only)
+    pubs = Publication.objects.filter(relevant=True) if relevant_only else Publication.objects.all()
+    references: dict[int, list[str]] = {}
+    terms: dict[int, list[str]] = {}
+    titles: dict[int, str] = {}
+    by_openalex: dict[str, str] = {}
+    for pk, refs, keywords, mesh, title, openalex_id in pubs.values_list(
+        "pk", "references", "keywords", "mesh_terms", "title", "openalex_id"
+    ).iterator(chunk_size=5000):
+        if refs:
+            references[pk] = refs
+        terms[pk] = [*(keywords or []), *(mesh or [])]
+        titles[pk] = title[:90]
+        if openalex_id:
+            by_openalex[openalex_id] = title[:90]
     data = indicators.compute_all(
         rows,
         components=[c.code for c in enrichment.COMPONENTS],
         themes=list(enrichment.AREA_LABELS),
+        references=references,
+        terms=terms,
     )
+    # what a reader sees of a node: the title when the work is in the corpus
+    for block, names in (("coupling", titles), ("cocitation", by_openalex)):
+        nodes = [n["id"] for n in data[block]["layout"]["nodes"]]
+        nodes += [c["node"] for c in data[block]["central"]]
+        data[block]["labels"] = {str(n): names.get(n, str(n)) for n in nodes}
     authors = {r[0]: r[1] for r in data["h_index_authors"]}
     names = dict(Author.objects.filter(pk__in=authors).values_list("pk", "display_name"))
     data["h_index_authors"] = [[names.get(pk, str(pk)), h] for pk, h in authors.items()]
@@ -1356,3 +1378,72 @@ def publications_set_relevance_bulk(
         if changed:
             transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
     return len(changed)
+
+
+# --- Citations from OpenAlex -------------------------------------------------------------------
+
+CITATIONS_TASK = "bibliometrics.refresh_citations"
+CITATIONS_STALE_DAYS = 30
+
+
+def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> dict[str, int]:
+    """Citation counts and cited references of the retained publications, from OpenAlex,
+    matched by DOI or else by PMID (those not checked for ``stale_days``)."""
+    from . import connectors
+    from .connectors import ConnectorError, openalex
+
+    limit = timezone.now() - datetime.timedelta(days=stale_days)
+    pubs = list(
+        Publication.objects.filter(relevant=True)
+        .filter(Q(citations_updated_at__isnull=True) | Q(citations_updated_at__lt=limit))
+        .exclude(doi__isnull=True, pmid__isnull=True)
+        .only("pk", "doi", "pmid", "citation_count", "openalex_id", "references")
+    )
+    options: dict[str, Any] = {"transport": connectors.TRANSPORT}
+    if connectors.SLEEP is not None:
+        options["sleep"] = connectors.SLEEP
+    source = openalex.OpenAlex(
+        openalex.fetcher(**options), email=getattr(settings, "BIBLIO_CONTACT_EMAIL", "")
+    )
+    found = 0
+    try:
+        for start in range(0, len(pubs), openalex.LOOKUP):
+            chunk = pubs[start : start + openalex.LOOKUP]
+            result = source.citations(
+                dois=[p.doi for p in chunk if p.doi],
+                pmids=[p.pmid for p in chunk if p.pmid and not p.doi],
+            )
+            now = timezone.now()
+            for pub in chunk:
+                info = result.get(("doi", pub.doi or "")) or result.get(("pmid", pub.pmid or ""))
+                if info:
+                    found += 1
+                    pub.openalex_id = info["openalex_id"][:32]
+                    pub.citation_count = info["cited_by_count"]
+                    pub.references = info["references"]
+                pub.citations_updated_at = now
+            Publication.objects.bulk_update(
+                chunk, ["openalex_id", "citation_count", "references", "citations_updated_at"]
+            )
+            if ctx:
+                ctx.check_cancelled()
+                ctx.progress(
+                    90 * (start + len(chunk)) / len(pubs), f"{start + len(chunk)} / {len(pubs)}"
+                )
+    except ConnectorError as exc:
+        raise JobError(f"Citations OpenAlex : {connector_message(exc)}") from exc
+    finally:
+        source.fetch.close()
+    indicators_refresh()
+    return {"checked": len(pubs), "found": found}
+
+
+def citations_refresh_enqueue(*, by=None) -> Job:
+    return job_enqueue(
+        kind="bibliometrics.citations",
+        title="Citations et références (OpenAlex)",
+        task=CITATIONS_TASK,
+        kwargs={},
+        by=by,
+        capability="bibliometrics.curate",
+    )

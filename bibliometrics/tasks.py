@@ -62,3 +62,19 @@ app.add_periodic_task(
 def train_relevance_model(ctx: JobContext) -> dict:
     model = services.relevance_model_train(ctx=ctx)
     return {"positives": model.positives, "negatives": model.negatives}
+
+
+@job_task(services.CITATIONS_TASK)
+def refresh_citations(ctx: JobContext) -> dict:
+    return services.citations_refresh(ctx=ctx)
+
+
+@shared_task(name="bibliometrics.refresh_citations_weekly")
+def refresh_citations_weekly() -> str:
+    """Beat: the weekly citations job (a no-op job when nothing is stale)."""
+    return str(services.citations_refresh_enqueue().pk)
+
+
+app.add_periodic_task(
+    7 * 24 * 3600.0, refresh_citations_weekly.s(), name="bibliometrics-citations-weekly"
+)

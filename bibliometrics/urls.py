@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("themes/recalculer/", views.topics_recompute, name="topics-recompute"),
+    path("citations/rafraichir/", views.citations_refresh, name="citations-refresh"),
     path("curation/", views.curation_queue, name="curation-queue"),
     path("curation/modele/", views.model_train, name="model-train"),
     path("rapprochements/<int:pk>/separer/", views.merge_undo, name="merge-undo"),

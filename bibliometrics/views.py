@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.jobs import JobError
@@ -30,6 +31,13 @@ from .forms import (
 from .models import ActorType, Affiliation, PublicationMerge
 
 ACTOR_LABELS = dict(ActorType.choices)
+# Callon's four quadrants of the thematic map (codes from indicators.thematic_map)
+QUADRANT_LABELS = {
+    "motor": gettext_lazy("Thèmes moteurs (centraux et développés)"),
+    "niche": gettext_lazy("Thèmes de niche (développés mais isolés)"),
+    "emerging_declining": gettext_lazy("Thèmes émergents ou en déclin"),
+    "basic": gettext_lazy("Thèmes transversaux et de base (centraux, peu développés)"),
+}
 
 
 def _filter_form(request, snapshot=None) -> FilterForm:
@@ -92,15 +100,25 @@ def dashboard(request):
 
 def indicators_page(request):
     snapshot = selectors.snapshot_current()
+    data = _public(snapshot.data, request.user)
     return render(
         request,
         "bibliometrics/indicators.html",
         {
             "snapshot": snapshot,
-            "data": _public(snapshot.data, request.user),
+            "data": data,
             "labels": _labels(),
             "components": COMPONENT_LABELS,
             "areas": AREA_LABELS,
+            "quadrants": QUADRANT_LABELS,
+            "can_curate": can(request.user, "bibliometrics.curate"),
+            "charts": {
+                "cocitation": data.get("cocitation") or {},
+                "coupling": data.get("coupling") or {},
+                "thematic_map": data.get("thematic_map") or {},
+                "thematic_evolution": data.get("thematic_evolution") or {},
+                "quadrants": {k: str(v) for k, v in QUADRANT_LABELS.items()},
+            },
         },
     )
 
@@ -443,3 +461,11 @@ def affiliation_correct(request, pk: int):
         {"affiliation": affiliation, "form": form, "publications": publications[:50],
          "count": publications.count()},
     )  # fmt: skip
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def citations_refresh(request):
+    job = services.citations_refresh_enqueue(by=request.user)
+    messages.success(request, _("Mise à jour des citations lancée."))
+    return redirect(job)

@@ -98,6 +98,12 @@ MATRIX = [
         name="bibliometrics:topics-recompute",
         method="post",
     ),
+    Case(
+        "/publications/citations/rafraichir/",
+        staff_only(CURATORS, ok=302),
+        name="bibliometrics:citations-refresh",
+        method="post",
+    ),
     Case("/publications/curation/", staff_only(CURATORS), name="bibliometrics:curation-queue"),
     Case(
         "/publications/curation/modele/",

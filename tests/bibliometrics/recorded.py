@@ -31,6 +31,8 @@ class Recorded:
             return "efetch", f"pubmed_efetch_{params['retstart']}.xml"
         if path.endswith("esummary.fcgi"):
             return "esummary", "pubmed_esummary.json"
+        if path.endswith("/works") and "cursor" not in params:
+            return "citations", "openalex_citations.json"
         if path.endswith("/works"):
             return "works", "openalex_works_1.json" if params["cursor"] == "*" else (
                 "openalex_works_2.json"
