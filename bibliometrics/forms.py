@@ -36,7 +36,7 @@ class FilterForm(forms.Form):
         self.fields["area"].choices = everything + sorted(AREA_LABELS.items(), key=lambda kv: kv[1])
         self.fields["country"].choices = everything + [(c, c) for c in sorted(countries)]
         self.fields["topic"].choices = everything + [
-            (label, label) for label in Topic.objects.values_list("label", flat=True)
+            (topic.label, topic.label_in()) for topic in Topic.objects.all()
         ]
         for field in self.fields.values():
             field.widget.attrs.setdefault(

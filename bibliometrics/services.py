@@ -851,7 +851,7 @@ def affiliation_correct(
 
 def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
     """Fit TF-IDF + NMF on the retained publications and label each with its topic."""
-    from .topics import fit_topics
+    from .topics import fit_topics, labels_by_language
 
     pubs = list(
         Publication.objects.filter(relevant=True).values_list("pk", "title", "abstract", "keywords")
@@ -866,7 +866,13 @@ def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
         Publication.objects.filter(topic__isnull=False).update(topic=None)
         Topic.objects.all().delete()
         topics = Topic.objects.bulk_create(
-            Topic(index=t.index, label=t.label[:200], terms=t.terms) for t in model.topics
+            Topic(
+                index=t.index,
+                label=t.label[:200],
+                terms=t.terms,
+                labels={k: v[:200] for k, v in labels_by_language(t.terms).items()},
+            )
+            for t in model.topics
         )
         by_index = {t.index: t for t in topics}
         groups: dict[int, list[int]] = {}

@@ -28,7 +28,7 @@ from .forms import (
     SavedQueryForm,
     UploadForm,
 )
-from .models import ActorType, Affiliation, PublicationMerge
+from .models import ActorType, Affiliation, PublicationMerge, Topic
 
 ACTOR_LABELS = dict(ActorType.choices)
 # Callon's four quadrants of the thematic map (codes from indicators.thematic_map)
@@ -76,6 +76,8 @@ def _labels() -> dict[str, dict[str, str]]:
         "area": AREA_LABELS,
         "iso3": COUNTRY_ISO3,
         "cities": {name: [lat, lon] for name, (lat, lon, _a) in FRENCH_CITIES.items()},
+        # topics are stored under their model label; shown in the page's language
+        "topic": {t.label: t.label_in() for t in Topic.objects.all()},
     }
 
 
