@@ -148,6 +148,22 @@ def main() -> int:
         f"{import_cpu:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
+    from bibliometrics.models import Affiliation
+
+    affiliations = Affiliation.objects.count()
+    with_city = Affiliation.objects.exclude(city="").count()
+    with_country = Affiliation.objects.exclude(country="").count()
+    new_mexico = Affiliation.objects.filter(raw_text__icontains="New Mexico")
+    mixed = sum(
+        1 for types in Affiliation.objects.values_list("actor_types", flat=True) if len(types) > 1
+    )
+    print(
+        f"affiliations: {affiliations}; with a city {with_city / affiliations:.1%}, with a "
+        f"country {with_country / affiliations:.1%}; with two actor types or more {mixed}; "
+        f"'New Mexico' ones placed in Mexico: {new_mexico.filter(country='Mexico').count()} "
+        f"of {new_mexico.count()}"
+    )
+
     started = time.perf_counter()
     again = services.import_start(paths=[corpus], background=False)
     print(
