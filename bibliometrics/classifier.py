@@ -121,19 +121,32 @@ class TrainedModel:
 
     def explain(self, record: Mapping[str, Any], top: int = 6) -> list[dict[str, Any]]:
         """The words that weigh most in this record's score: ``{field, term, weight}``."""
+        return self.explain_many([record], top=top)[0]
+
+    def explain_many(
+        self, records: Sequence[Mapping[str, Any]], top: int = 6
+    ) -> list[list[dict[str, Any]]]:
+        """:meth:`explain` for many records, their features computed in one pass."""
+        if not records:
+            return []
         features = self.pipeline.named_steps["features"]
         calibrated = self.pipeline.named_steps["model"].calibrated_classifiers_
         coef = np.mean([c.estimator.coef_[0] for c in calibrated], axis=0)
-        x = features.transform(frame([record])).tocsr()
+        matrix = features.transform(frame(records)).tocsr()
         names = features.get_feature_names_out()
-        contributions = [
-            (names[j], float(v * coef[j])) for j, v in zip(x.indices, x.data, strict=True)
-        ]
-        contributions.sort(key=lambda kv: -abs(kv[1]))
         out = []
-        for name, weight in contributions[:top]:
-            field_name, _sep, term = name.partition("__")
-            out.append({"field": field_name, "term": term.strip(), "weight": round(weight, 3)})
+        for row in range(matrix.shape[0]):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            contributions = [
+                (names[j], float(v * coef[j]))
+                for j, v in zip(matrix.indices[start:end], matrix.data[start:end], strict=True)
+            ]
+            contributions.sort(key=lambda kv: -abs(kv[1]))
+            why = []
+            for name, weight in contributions[:top]:
+                field_name, _sep, term = name.partition("__")
+                why.append({"field": field_name, "term": term.strip(), "weight": round(weight, 3)})
+            out.append(why)
         return out
 
 

@@ -1338,11 +1338,11 @@ def relevance_scores_refresh(*, model: RelevanceModel | None = None, only_missin
     for start in range(0, len(pks), 500):
         pubs = list(Publication.objects.filter(pk__in=pks[start : start + 500]))
         records = _model_records(pubs)
-        for pub, record, probability in zip(
-            pubs, records, trained.probabilities(records), strict=True
+        for pub, probability, why in zip(
+            pubs, trained.probabilities(records), trained.explain_many(records), strict=True
         ):
             pub.model_probability = round(probability, 4)
-            pub.model_explanation = trained.explain(record)
+            pub.model_explanation = why
         Publication.objects.bulk_update(pubs, ["model_probability", "model_explanation"])
         if ctx:
             ctx.progress(40 + 55 * (start + len(pubs)) / len(pks), f"{start + len(pubs)} scorées")
