@@ -44,7 +44,7 @@ EXTRA_ALIASES = {
     "the netherlands": "NLD", "holland": "NLD", "deutschland": "DEU", "italia": "ITA",
     "espana": "ESP", "belgique": "BEL", "belgie": "BEL", "suisse": "CHE", "schweiz": "CHE",
     "brasil": "BRA", "maroc": "MAR", "algerie": "DZA", "tunisie": "TUN", "cameroun": "CMR",
-    "liban": "LBN", "ivory coast": "CIV", "cote d'ivoire": "CIV", "french republic": "FRA",
+    "liban": "LBN", "r.o.c": "TWN", "roc": "TWN", "ivory coast": "CIV", "cote d'ivoire": "CIV", "french republic": "FRA",
     # French overseas departments and territories are France for the SNDS
     "guadeloupe": "FRA", "martinique": "FRA", "la reunion": "FRA", "reunion": "FRA",
     "reunion island": "FRA", "guyane": "FRA", "french guiana": "FRA", "mayotte": "FRA",
@@ -132,6 +132,8 @@ def locate(text: str) -> tuple[str, str]:
             iso = aliases[key]
             if key == "georgia" and not (i > 0 and norm(segments[i - 1]) in GEORGIAN_CITIES):
                 iso = "USA"  # "Atlanta, Georgia": the state
+            if key in AMBIGUOUS and any(_is_us_state(x) for x in segments[:i]):
+                iso = "USA"  # "Albuquerque, NM, 87109, Mexico": a slip for New Mexico
             country_at = i
             break
         if _is_us_state(seg):
@@ -155,23 +157,37 @@ def _city(segments: list[str], country_at: int | None, iso: str) -> str:
         communes = _communes()
         end = country_at if country_at is not None else len(segments)
         for seg in reversed(segments[:end]):
-            name = communes.get(norm(_POSTCODE.sub("", seg)))
+            name = communes.get(norm(_without_postcode(seg)))
             if name:
                 return name
         if iso != "FRA":
             return ""
     if country_at is None:
         return ""
-    for seg in reversed(segments[:country_at]):
+    for position in range(country_at - 1, -1, -1):
+        seg = segments[position]
         if _is_us_state(seg):
+            if (
+                norm(seg) in ("dc", "d.c", "district of columbia")
+                and position > 0
+                and (norm(segments[position - 1]) == "washington")
+            ):
+                return "Washington"
             continue
-        bare = _POSTCODE.sub("", seg).strip(" .-")
-        if not bare or any(ch.isdigit() for ch in bare) or _INSTITUTION.search(bare):
-            return ""
-        if len(bare.split()) > 4:
+        bare = _without_postcode(seg)
+        if not bare or norm(bare) in _countries()[0]:
+            continue  # a postcode alone ("KY16 9AL"), or the country said twice
+        if _INSTITUTION.search(bare) or len(bare.split()) > 4:
             return ""
         return bare if iso != "FRA" else ""
     return ""
+
+
+def _without_postcode(segment: str) -> str:
+    """The segment without its postcode words ("Hokkaido 060-8543" → "Hokkaido")."""
+    words = [w for w in segment.split() if not any(ch.isdigit() for ch in w)]
+    words = [w for w in words if w.casefold() not in ("cedex", "bp", "cs", "f", "cep")]
+    return " ".join(words).strip(" .-")
 
 
 _INSTITUTION = re.compile(

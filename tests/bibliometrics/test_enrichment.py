@@ -191,3 +191,20 @@ def test_enrich_collects_everything_for_a_record():
     assert out["affiliations"]["EPI-PHARE, Saint-Denis, France"] == describe_affiliation(
         "EPI-PHARE, Saint-Denis, France"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "city"),
+    [
+        ("University of New Mexico, Albuquerque, NM, 87109, Mexico.", "United States",
+         "Albuquerque"),
+        ("University of São Paulo, São Paulo, 05508-010, Brazil.", "Brazil", "São Paulo"),
+        ("University of St Andrews, Fife, KY16 9AL, UK.", "United Kingdom", "Fife"),
+        ("University of Alberta, Edmonton, T6G 2E1, Canada.", "Canada", "Edmonton"),
+        ("Georgetown University Medical Center, Washington, DC, USA.", "United States",
+         "Washington"),
+        ("Veterans General Hospital, Kaohsiung 813, Taiwan, R.O.C.", "Taiwan", "Kaohsiung"),
+    ],
+)  # fmt: skip
+def test_postcodes_and_slips_seen_in_real_pubmed_affiliations(text, country, city):
+    assert (detect_country(text), detect_city(text)) == (country, city)
