@@ -1,8 +1,11 @@
 """Benchmark of the bibliometrics app on the 20,788-record PubMed baseline file.
 
-    .venv/bin/python bench/bibliometrics.py [path/to/pubmed21n1298.xml.gz]
+    .venv/bin/python bench/bibliometrics.py [--relevance-only] [path/to/pubmed21n1298.xml.gz]
 
-Imports the file through the real import job (parse, de-duplicate, enrich, save), then
+First the relevance figures: precision and recall of the rules and of the classifier
+(out-of-fold, 5 folds) on the labelled evaluation set shipped with the tests
+(``tests/bibliometrics/data/relevance_eval.jsonl``), and how many records of the corpus the
+rules retain, with why. ``--relevance-only`` stops there. Then it imports the file through the real import job (parse, de-duplicate, enrich, save), then
 computes every indicator on all imported publications and times the dashboard for them.
 Uses ``BENCH_DATABASE_URL`` when set (e.g. PostgreSQL), else a fresh SQLite file in a
 temporary folder, so it never touches the development database.
@@ -22,8 +25,90 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpora" / "pubmed21n1298.xml.gz"
 
 
+EVAL = REPO / "tests" / "bibliometrics" / "data" / "relevance_eval.jsonl"
+
+
+def relevance_report(corpus: Path) -> None:
+    """Precision and recall on the labelled set; records of the real corpus retained."""
+    import json
+    from collections import Counter
+
+    sys.path.insert(0, str(REPO))
+    from bibliometrics import classifier, enrichment
+    from bibliometrics.parsers import Record, parse
+    from bibliometrics.relevance import assess
+
+    records = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    labels = [r["label"] for r in records]
+    verdicts = [
+        assess(
+            title=r["title"],
+            abstract=r["abstract"],
+            mesh_terms=r["mesh_terms"],
+            affiliations=r["affiliations"],
+        )
+        for r in records
+    ]
+    print(
+        f"evaluation set: {len(records)} records ({sum(labels)} positive, "
+        f"{len(labels) - sum(labels)} negative); aim precision >= 0.95, recall >= 0.90"
+    )
+    for name, predicted in [("rules", [v.relevant for v in verdicts])]:
+        s = classifier.precision_recall(predicted, labels)
+        print(
+            f"  {name}: precision {s['precision']:.3f}, recall {s['recall']:.3f} "
+            f"(TP {s['tp']}, FP {s['fp']}, FN {s['fn']})"
+        )
+    text_only = classifier.cross_validated(records, labels)
+    for r, v in zip(records, verdicts, strict=True):
+        r["evidence"] = v.evidence()
+    started = time.perf_counter()
+    with_rules = classifier.cross_validated(records, labels)
+    seconds = time.perf_counter() - started
+    for name, probabilities in [
+        ("model, TF-IDF + the rules' evidence (as shipped)", with_rules),
+        ("model, TF-IDF of title/abstract/MeSH/affiliations only", text_only),
+    ]:
+        s = classifier.precision_recall([p >= 0.5 for p in probabilities], labels)
+        print(
+            f"  {name}, out-of-fold: precision {s['precision']:.3f}, recall {s['recall']:.3f} "
+            f"(TP {s['tp']}, FP {s['fp']}, FN {s['fn']})"
+        )
+    print(f"  (5-fold training and scoring: {seconds:.1f} s)")
+    if not corpus.exists():
+        return
+    started = time.perf_counter()
+    read = 0
+    kept: list[tuple[str, list[str]]] = []
+    set_aside: Counter[str] = Counter()
+    for event in parse(corpus):
+        if not isinstance(event, Record):
+            continue
+        read += 1
+        verdict = enrichment.record_verdict(event.data)
+        if verdict.relevant:
+            kept.append((event.data["pmid"], verdict.terms))
+        for reason in verdict.reasons:
+            if reason.code in ("acronym_other_sense", "acronym_no_context"):
+                set_aside[
+                    f"{reason.term} ({reason.code}{', ' + reason.detail if reason.detail else ''})"
+                ] += 1
+    print(
+        f"{corpus.name}: {read} records read, {len(kept)} retained by the rules "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    for pmid, terms in kept[:20]:
+        print(f"  retained PMID {pmid}: {', '.join(terms)}")
+    for label, n in set_aside.most_common(10):
+        print(f"  set aside: {label} × {n}")
+
+
 def main() -> int:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    corpus = Path(args[0]) if args else CORPUS
+    relevance_report(corpus)
+    if "--relevance-only" in sys.argv:
+        return 0
     if not corpus.exists():
         print(f"corpus not found: {corpus} (skipped)")
         return 0
@@ -61,6 +146,22 @@ def main() -> int:
         f"records/s (new {stats['new']}, duplicate {stats['duplicate']}, rejected "
         f"{stats['rejected']}, job {run.job.status}); CPU time of this process "
         f"{import_cpu:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+
+    from bibliometrics.models import Affiliation
+
+    affiliations = Affiliation.objects.count()
+    with_city = Affiliation.objects.exclude(city="").count()
+    with_country = Affiliation.objects.exclude(country="").count()
+    new_mexico = Affiliation.objects.filter(raw_text__icontains="New Mexico")
+    mixed = sum(
+        1 for types in Affiliation.objects.values_list("actor_types", flat=True) if len(types) > 1
+    )
+    print(
+        f"affiliations: {affiliations}; with a city {with_city / affiliations:.1%}, with a "
+        f"country {with_country / affiliations:.1%}; with two actor types or more {mixed}; "
+        f"'New Mexico' ones placed in Mexico: {new_mexico.filter(country='Mexico').count()} "
+        f"of {new_mexico.count()}"
     )
 
     started = time.perf_counter()

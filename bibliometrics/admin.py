@@ -6,11 +6,15 @@ from . import services
 from .models import (
     ActorRule,
     Affiliation,
+    AffiliationCorrection,
     Author,
     Authorship,
     ImportRun,
     IndicatorSnapshot,
     Publication,
+    PublicationMerge,
+    RelevanceModel,
+    SavedQuery,
     SndsComponent,
     TherapeuticArea,
     Topic,
@@ -41,6 +45,8 @@ class AffiliationAdmin(ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         # a hand correction sticks: rules no longer overwrite it
         obj.curated = True
+        if "actor_type" in form.changed_data:
+            obj.actor_types = [obj.actor_type]
         super().save_model(request, obj, form, change)
 
 
@@ -106,6 +112,45 @@ class IndicatorSnapshotAdmin(admin.ModelAdmin):
     list_display = ["created_at", "publications", "seconds"]
     exclude = ["rows"]
     readonly_fields = ["created_at", "publications", "seconds", "data"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SavedQuery)
+class SavedQueryAdmin(admin.ModelAdmin):
+    list_display = ["name", "source", "active", "refresh_hours", "max_records", "last_count",
+                    "last_refreshed_at", "pending_count"]  # fmt: skip
+    list_filter = ["source", "active"]
+    search_fields = ["name", "query"]
+    readonly_fields = ["last_refreshed_at", "last_count", "last_error", "created_by"]
+
+
+@admin.register(PublicationMerge)
+class PublicationMergeAdmin(admin.ModelAdmin):
+    """Read-only: a merge is undone from the publication page (audited service)."""
+
+    list_display = ["publication", "key", "value", "source", "origin", "created_at", "undone_at"]
+    list_filter = ["key", "source"]
+    search_fields = ["value", "origin"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AffiliationCorrection)
+class AffiliationCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["example", "actor_types", "institution", "city", "country", "updated_at"]
+    search_fields = ["example", "institution"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(RelevanceModel)
+class RelevanceModelAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "positives", "negatives", "created_by"]
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -19,7 +20,7 @@ from .views import _public
 class AffiliationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Affiliation
-        fields = ["raw_text", "institution", "city", "country", "actor_type"]
+        fields = ["raw_text", "institution", "city", "country", "actor_type", "actor_types"]
 
 
 class AuthorshipSerializer(serializers.ModelSerializer):
@@ -61,9 +62,7 @@ class PublicationFilter(django_filters.FilterSet):
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
     component = django_filters.CharFilter(field_name="components__code")
     area = django_filters.CharFilter(field_name="areas__code")
-    actor_type = django_filters.CharFilter(
-        field_name="authorships__affiliations__actor_type", distinct=True
-    )
+    actor_type = django_filters.CharFilter(method="filter_actor_type")
     country = django_filters.CharFilter(
         field_name="authorships__affiliations__country", distinct=True
     )
@@ -72,6 +71,15 @@ class PublicationFilter(django_filters.FilterSet):
     class Meta:
         model = Publication
         fields = ["year", "journal", "pmid", "doi", "language", "pub_type"]
+
+    def filter_actor_type(self, queryset, name, value):
+        """Every type a mixed affiliation names counts (``actor_types``, a JSON list)."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(authorships__affiliations__actor_type=value)
+            | Q(authorships__affiliations__actor_types__icontains=f'"{value}"')
+        ).distinct()
 
 
 class PublicationViewSet(viewsets.ReadOnlyModelViewSet):

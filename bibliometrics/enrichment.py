@@ -19,30 +19,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .parsers.base import strip_accents
+from . import places, relevance
 
 # --- Relevance ----------------------------------------------------------------------------
 
 # EGb 761 is a Ginkgo biloba extract: the classic false positive of "EGB".
 _FALSE_POSITIVES = re.compile(r"\bEG[bB]\s*[-‐]?\s*761\b|(?i:\bginkgo\b[^.]{0,60}\bEGB\b)")
-
-RELEVANCE_TERMS: dict[str, str] = {
-    "SNDS": r"\bSNDS\b",
-    "SNIIRAM": r"\bSNIIR-?AM\b|(?i:syst[eè]me national d.information inter-?r[ée]gimes)",
-    "DCIR": r"\bDCIR\b",
-    "PMSI": r"\bPMSI\b|(?i:programme de m[ée]dicalisation des syst[eè]mes d.information)",
-    "EGB/ESND": r"\bEGB\b|\bESND\b|(?i:[ée]chantillon g[ée]n[ée]raliste de[s]? b[ée]n[ée]ficiaires)",
-    "CépiDc": r"(?i:\bc[ée]pidc\b)",
-    "SNDS (en)": r"(?i:french national health data system|french health data system"
-    r"|syst[eè]me national des donn[ée]es de sant[ée])",
-    "French claims database": r"(?i:french\b[^.;]{0,40}\bclaims?\s+(?:data|database|databases)\b)",
-    "French health insurance database": r"(?i:french\b[^.;]{0,40}health\s+insurance\s+"
-    r"(?:information\s+system|database|databases|claims|data\b))",
-    "French hospital discharge database": r"(?i:french\b[^.;]{0,40}hospital\s+discharge\s+"
-    r"(?:data|database|databases|summar))",
-    "Health Data Hub": r"(?i:\bhealth data hub\b)",
-}
-_RELEVANCE_RE = {name: re.compile(p) for name, p in RELEVANCE_TERMS.items()}
 
 # Cheap substring gates: a pattern only runs when one of its literals is in the text (a
 # regex scan of every abstract costs ~50 µs per pattern; ``in`` is ~100× cheaper).
@@ -82,18 +64,16 @@ def _strip_false_positives(text: str) -> str:
     return _FALSE_POSITIVES.sub(" ", text) if _gate("_fp", text, text.lower()) else text
 
 
-def detect_relevance(*texts: str | None) -> tuple[bool, list[str]]:
-    """``(uses_snds, matched terms)`` over title, abstract, keywords…
+def detect_relevance(
+    *texts: str | None, affiliations: Iterable[str] = ()
+) -> tuple[bool, list[str]]:
+    """``(uses_snds, what counted)`` over title, abstract, keywords… (see :mod:`.relevance`).
 
     >>> detect_relevance("Ginkgo biloba extract EGb 761 in dementia")
     (False, [])
     """
-    text = _strip_false_positives(" ".join(t for t in texts if t))
-    lower = text.lower()
-    found = [
-        name for name, rx in _RELEVANCE_RE.items() if _gate(name, text, lower) and rx.search(text)
-    ]
-    return bool(found), found
+    verdict = relevance.assess(abstract=" ".join(t for t in texts if t), affiliations=affiliations)
+    return verdict.relevant, verdict.terms
 
 
 # --- SNDS components ----------------------------------------------------------------------
@@ -174,9 +154,15 @@ COMPONENT_LABELS = {c.code: c.label for c in COMPONENTS}
 _COMPONENT_GATE = {"DCIR": "DCIR_c", "PMSI": "PMSI_c", "EGB": "EGB_c"}
 
 
-def detect_components(*texts: str | None) -> list[str]:
-    """SNDS components a record mentions; generic ``PMSI`` only when no field is named."""
+def detect_components(*texts: str | None, accepted: set[str] | None = None) -> list[str]:
+    """SNDS components a record mentions; generic ``PMSI`` only when no field is named.
+
+    ``accepted``: the ambiguous acronyms the relevance rules accepted; the others (wheat
+    "SSR" markers, the "DCIR" receptor) do not name a component.
+    """
     text = _strip_false_positives(" ".join(t for t in texts if t))
+    if accepted is not None:
+        text = relevance.mask_unaccepted(text, accepted)
     lower = text.lower()
     found = [
         code
@@ -197,6 +183,39 @@ ACTOR_TYPES = {
     "industry": "Industrie, CRO, conseil",
     "other": "Autre",
 }
+
+# Research structures and universities named as such (issue 17): an "Inserm UMR 1229" or a
+# university is academic research even beside a hospital ("mixed affiliations get every
+# type they name"). Added to existing installations by migration 0003.
+ADDED_ACTOR_RULES: list[dict[str, Any]] = [
+    {
+        "pattern": r"(?-i:\bUMRS?\b)|(?-i:\bUMR[- ]?S?\s?\d+)|(?-i:\bU\d{3,4}\b)|(?-i:\bUMS\s?\d+)",
+        "actor_type": "academic",
+        "priority": 40,
+    },
+    {
+        "pattern": r"(?-i:\bIRD\b)|Institut de recherche pour le d[ée]veloppement",
+        "actor_type": "academic",
+        "institution": "IRD",
+        "priority": 40,
+    },
+    {
+        "pattern": r"\bINRAE?\b|Institut national de recherche pour l.agriculture",
+        "actor_type": "academic",
+        "institution": "INRAE",
+        "priority": 40,
+    },
+    {
+        "pattern": r"\bUniv(?:ersit[yéeàä]t?|\.|\b)|Universidad|Universit[àa]|Medical School|School of (?:Medicine|Public Health|Pharmacy)",
+        "actor_type": "academic",
+        "priority": 42,
+    },
+    {
+        "pattern": r"Groupe hospitalier|\bGHU\b|Hospital Group|Groupement hospitalier",
+        "actor_type": "hospital",
+        "priority": 35,
+    },
+]
 
 # Rules are tried by ascending priority; the first that matches wins. Editable in admin
 # (``ActorRule``), where these are the initial data.
@@ -338,6 +357,7 @@ DEFAULT_ACTOR_RULES: list[dict[str, Any]] = [
         "priority": 40,
     },
     {"pattern": r"\bCNRS\b", "actor_type": "academic", "institution": "CNRS", "priority": 40},
+    *ADDED_ACTOR_RULES,
     {
         "pattern": r"Institut Pasteur|Pasteur Institute",
         "actor_type": "academic",
@@ -501,143 +521,53 @@ def classify_affiliation(
     return "other", guess_institution(text)
 
 
+# Rules at this priority or above are generic ("Research", "Institute", "College"): they
+# type an affiliation only when no more specific rule does.
+GENERIC_PRIORITY = 45
+
+
+def classify_affiliation_types(
+    text: str, rules: Sequence[dict[str, Any] | ActorRule] | RuleSet | None = None
+) -> tuple[list[str], str]:
+    """``(every actor type the affiliation names, institution)``, the best one first.
+
+    "Inserm UMR 1229, CHU de Nantes" is academic and hospital; generic words count only
+    when nothing more specific is named ("Sanofi Research" is industry alone).
+
+    >>> classify_affiliation_types("Inserm UMR 1229, CHU de Nantes, Nantes, France")[0]
+    ['academic', 'hospital']
+    """
+    text = clean_affiliation(text)
+    if not text:
+        return ["other"], ""
+    ruleset = compile_rules(rules)
+    first_segment: dict[int, int] = {}  # rule → first segment it matches
+    for position, segment in enumerate(text.split(",")):
+        for i in ruleset.matches(segment.strip()):
+            first_segment.setdefault(i, position)
+    if not first_segment:
+        return ["other"], guess_institution(text)
+    specific = [i for i in first_segment if ruleset.rules[i].priority < GENERIC_PRIORITY]
+    kept = specific or list(first_segment)
+    # the structure named first leads (authors write their main one first)
+    kept.sort(key=lambda i: (first_segment[i], ruleset.rules[i].priority, i))
+    types = list(dict.fromkeys(ruleset.rules[i].actor_type for i in kept))
+    best = min(first_segment, key=lambda i: (ruleset.rules[i].priority, i))
+    return types, ruleset.rules[best].institution or guess_institution(text)
+
+
 # --- Countries and cities -----------------------------------------------------------------
 
-# name: (ISO-3, aliases). Aliases are matched on accent-free lower case.
-COUNTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "France": (
-        "FRA",
-        (
-            "france",
-            "french republic",
-            "guadeloupe",
-            "martinique",
-            "la reunion",
-            "reunion island",
-            "guyane",
-            "french guiana",
-            "mayotte",
-            "nouvelle-caledonie",
-            "new caledonia",
-            "polynesie francaise",
-            "french polynesia",
-        ),
-    ),
-    "United States": ("USA", ("usa", "united states", "united states of america", "u.s.a", "us")),
-    "United Kingdom": (
-        "GBR",
-        (
-            "uk",
-            "united kingdom",
-            "england",
-            "scotland",
-            "wales",
-            "northern ireland",
-            "great britain",
-        ),
-    ),
-    "Germany": ("DEU", ("germany", "deutschland")),
-    "Italy": ("ITA", ("italy", "italia")),
-    "Spain": ("ESP", ("spain", "espana")),
-    "Portugal": ("PRT", ("portugal",)),
-    "Belgium": ("BEL", ("belgium", "belgique", "belgie")),
-    "Netherlands": ("NLD", ("netherlands", "the netherlands", "holland")),
-    "Luxembourg": ("LUX", ("luxembourg",)),
-    "Switzerland": ("CHE", ("switzerland", "suisse", "schweiz")),
-    "Austria": ("AUT", ("austria",)),
-    "Ireland": ("IRL", ("ireland",)),
-    "Denmark": ("DNK", ("denmark",)),
-    "Sweden": ("SWE", ("sweden",)),
-    "Norway": ("NOR", ("norway",)),
-    "Finland": ("FIN", ("finland",)),
-    "Iceland": ("ISL", ("iceland",)),
-    "Poland": ("POL", ("poland",)),
-    "Czechia": ("CZE", ("czech republic", "czechia")),
-    "Hungary": ("HUN", ("hungary",)),
-    "Greece": ("GRC", ("greece",)),
-    "Romania": ("ROU", ("romania",)),
-    "Russia": ("RUS", ("russia", "russian federation")),
-    "Turkey": ("TUR", ("turkey", "turkiye")),
-    "Israel": ("ISR", ("israel",)),
-    "Canada": ("CAN", ("canada",)),
-    "Mexico": ("MEX", ("mexico",)),
-    "Brazil": ("BRA", ("brazil", "brasil")),
-    "Argentina": ("ARG", ("argentina",)),
-    "Chile": ("CHL", ("chile",)),
-    "Colombia": ("COL", ("colombia",)),
-    "China": ("CHN", ("china", "p.r. china", "pr china", "people's republic of china")),
-    "Taiwan": ("TWN", ("taiwan",)),
-    "Hong Kong": ("HKG", ("hong kong",)),
-    "Japan": ("JPN", ("japan",)),
-    "South Korea": ("KOR", ("korea", "south korea", "republic of korea")),
-    "India": ("IND", ("india",)),
-    "Pakistan": ("PAK", ("pakistan",)),
-    "Iran": ("IRN", ("iran",)),
-    "Saudi Arabia": ("SAU", ("saudi arabia",)),
-    "Singapore": ("SGP", ("singapore",)),
-    "Thailand": ("THA", ("thailand",)),
-    "Viet Nam": ("VNM", ("vietnam", "viet nam")),
-    "Australia": ("AUS", ("australia",)),
-    "New Zealand": ("NZL", ("new zealand",)),
-    "South Africa": ("ZAF", ("south africa",)),
-    "Egypt": ("EGY", ("egypt",)),
-    "Morocco": ("MAR", ("morocco", "maroc")),
-    "Algeria": ("DZA", ("algeria", "algerie")),
-    "Tunisia": ("TUN", ("tunisia", "tunisie")),
-    "Senegal": ("SEN", ("senegal",)),
-    "Cameroon": ("CMR", ("cameroon", "cameroun")),
-    "Côte d'Ivoire": ("CIV", ("cote d'ivoire", "ivory coast")),
-    "Nigeria": ("NGA", ("nigeria",)),
-    "Ethiopia": ("ETH", ("ethiopia",)),
-    "Kenya": ("KEN", ("kenya",)),
-    "Lebanon": ("LBN", ("lebanon", "liban")),
-    "Qatar": ("QAT", ("qatar",)),
-}
-
-US_STATES = (
-    "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|"
-    "hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
-    "michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|"
-    "new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
-    "rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|"
-    "west virginia|wisconsin|wyoming|ma|ca|ny|tx|pa|md|nc|oh|il|mi|wa|ga|fl|mn|tn|ct|co|dc"
-)
-_ALIAS_TO_COUNTRY = {
-    alias: name for name, (_iso, aliases) in COUNTRIES.items() for alias in aliases
-}
-_COUNTRY_ANYWHERE = re.compile(
-    r"\b("
-    + "|".join(
-        sorted((re.escape(a) for a in _ALIAS_TO_COUNTRY if len(a) > 3), key=len, reverse=True)
-    )
-    + r")\b"
-)
-_US_STATE_END = re.compile(r"(?:^|\s)(?:" + US_STATES + r")(?:\s+\d{5}(?:-\d{4})?)?$")
-COUNTRY_ISO3 = {name: iso for name, (iso, _a) in COUNTRIES.items()}
-
-
-def _norm(text: str) -> str:
-    return strip_accents(text).casefold()
+COUNTRY_ISO3 = places.COUNTRY_ISO3
 
 
 def detect_country(text: str) -> str:
-    """Country of an affiliation ("" when unknown), read from its end first."""
-    text = _norm(clean_affiliation(text))
-    if not text:
-        return ""
-    segments = [s.strip(" .()") for s in re.split(r"[,;]", text) if s.strip(" .()")]
-    for seg in reversed(segments[-3:]):
-        seg_clean = re.sub(r"\b\d[\d\s-]*\b", "", seg).strip()
-        if seg_clean in _ALIAS_TO_COUNTRY:
-            return _ALIAS_TO_COUNTRY[seg_clean]
-        if _US_STATE_END.search(seg):
-            return "United States"
-    matches = _COUNTRY_ANYWHERE.findall(text)
-    return _ALIAS_TO_COUNTRY[matches[-1]] if matches else ""
+    """Country of an affiliation ("" when unknown): pycountry names, US states first."""
+    return places.locate(clean_affiliation(text))[0]
 
 
-# Main French cities with research or hospital activity (name, lat, lon); aliases match
-# accent-free lower case.
+# Coordinates of the main French cities with research or hospital activity, for the map
+# (name, lat, lon, aliases); the city itself is read from the INSEE communes (places.py).
 FRENCH_CITIES: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "Paris": (48.8566, 2.3522, ("paris",)),
     "Marseille": (43.2965, 5.3698, ("marseille",)),
@@ -695,22 +625,12 @@ FRENCH_CITIES: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "Saint-Pierre (La Réunion)": (-21.3393, 55.4781, ("saint-pierre",)),
     "Cayenne": (4.9224, -52.3135, ("cayenne",)),
 }
-_CITY_ALIASES = {
-    alias: name for name, (_la, _lo, aliases) in FRENCH_CITIES.items() for alias in aliases
-}
-_CITY_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted((re.escape(a) for a in _CITY_ALIASES), key=len, reverse=True))
-    + r")(?![\w-])"
-)
 
 
 def detect_city(text: str, country: str | None = None) -> str:
-    """French city named in an affiliation ("" when none or when the country is not France)."""
-    if country is not None and country != "France":
-        return ""
-    matches = _CITY_RE.findall(_norm(clean_affiliation(text)))
-    return _CITY_ALIASES[matches[-1]] if matches else ""
+    """City of an affiliation: an INSEE commune in France, the place before the country
+    elsewhere ("" when none)."""
+    return places.locate(clean_affiliation(text))[1]
 
 
 # --- Therapeutic areas --------------------------------------------------------------------
@@ -791,6 +711,23 @@ def detect_areas(
     return areas
 
 
+def record_affiliations(record: dict[str, Any]) -> list[str]:
+    return list(
+        dict.fromkeys(a for au in record.get("authors") or [] for a in au.get("affiliations") or [])
+    )
+
+
+def record_verdict(record: dict[str, Any]) -> relevance.Verdict:
+    """The relevance rules on a normalised record (title, abstract, keywords, MeSH, affiliations)."""
+    return relevance.assess(
+        title=record.get("title") or "",
+        abstract=record.get("abstract") or "",
+        keywords=record.get("keywords") or [],
+        mesh_terms=record.get("mesh_terms") or [],
+        affiliations=record_affiliations(record),
+    )
+
+
 def enrich(
     record: dict[str, Any], rules: Sequence[dict[str, Any] | ActorRule] | None = None
 ) -> dict[str, Any]:
@@ -800,16 +737,19 @@ def enrich(
     ``{"actor_type", "institution", "country", "city"}``.
     """
     kw = " ; ".join(record.get("keywords") or [])
-    relevant, terms = detect_relevance(record.get("title"), record.get("abstract"), kw)
+    verdict = record_verdict(record)
     affiliations: dict[str, dict[str, str]] = {}
     for author in record.get("authors") or []:
         for aff in author.get("affiliations") or []:
             if aff not in affiliations:
                 affiliations[aff] = describe_affiliation(aff, rules)
     return {
-        "relevant": relevant,
-        "relevance_terms": terms,
-        "components": detect_components(record.get("title"), record.get("abstract"), kw),
+        "relevant": verdict.relevant,
+        "relevance_terms": verdict.terms,
+        "relevance_reasons": verdict.reasons_as_dicts(),
+        "components": detect_components(
+            record.get("title"), record.get("abstract"), kw, accepted=verdict.accepted_acronyms
+        ),
         "areas": detect_areas(
             mesh_terms=record.get("mesh_terms") or [],
             keywords=record.get("keywords") or [],
@@ -822,11 +762,12 @@ def enrich(
 def describe_affiliation(
     text: str, rules: Sequence[dict[str, Any] | ActorRule] | RuleSet | None = None
 ) -> dict[str, str]:
-    actor_type, institution = classify_affiliation(text, rules)
-    country = detect_country(text)
+    types, institution = classify_affiliation_types(text, rules)
+    country, city = places.locate(clean_affiliation(text))
     return {
-        "actor_type": actor_type,
+        "actor_type": types[0],
+        "actor_types": types,
         "institution": institution,
         "country": country,
-        "city": detect_city(text, country or None),
+        "city": city,
     }

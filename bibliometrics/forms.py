@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enrichment import AREA_LABELS, COMPONENTS
-from .models import ActorType, Topic
+from .models import ActorType, QuerySource, Topic
 from .parsers import FORMATS
 
 
@@ -36,7 +36,7 @@ class FilterForm(forms.Form):
         self.fields["area"].choices = everything + sorted(AREA_LABELS.items(), key=lambda kv: kv[1])
         self.fields["country"].choices = everything + [(c, c) for c in sorted(countries)]
         self.fields["topic"].choices = everything + [
-            (label, label) for label in Topic.objects.values_list("label", flat=True)
+            (topic.label, topic.label_in()) for topic in Topic.objects.all()
         ]
         for field in self.fields.values():
             field.widget.attrs.setdefault(
@@ -99,3 +99,72 @@ class RelevanceForm(forms.Form):
 
     def relevant(self) -> bool | None:
         return {"auto": None, "yes": True, "no": False}[self.cleaned_data["decision"]]
+
+
+class SavedQueryForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    source = forms.ChoiceField(label=_("Source"), choices=QuerySource.choices)
+    query = forms.CharField(
+        label=_("Requête"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_(
+            "PubMed : syntaxe de recherche PubMed ; OpenAlex : filtre (filter=…) ; "
+            "HAL : requête q (syntaxe Solr)."
+        ),
+    )
+    max_records = forms.IntegerField(
+        label=_("Limite sans confirmation"), min_value=1, max_value=1_000_000, initial=5000
+    )
+    refresh_hours = forms.IntegerField(
+        label=_("Rafraîchir toutes les (heures)"), min_value=1, max_value=24 * 365, initial=24 * 7
+    )
+    active = forms.BooleanField(label=_("Rafraîchie automatiquement"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "active":
+                field.widget.attrs.setdefault(
+                    "class", "fr-select" if isinstance(field, forms.ChoiceField) else "fr-input"
+                )
+
+    def clean_name(self):
+        from .models import SavedQuery
+
+        name = self.cleaned_data["name"].strip()
+        if SavedQuery.objects.filter(name=name).exists():
+            raise forms.ValidationError(_("Une requête porte déjà ce nom."))
+        return name
+
+
+class BulkRelevanceForm(forms.Form):
+    """One decision for the publications ticked in the curation queue."""
+
+    publications = forms.ModelMultipleChoiceField(queryset=None)
+    decision = RelevanceForm.base_fields["decision"]
+    note = RelevanceForm.base_fields["note"]
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publications"].queryset = queryset
+
+    def relevant(self) -> bool | None:
+        return {"auto": None, "yes": True, "no": False}[self.cleaned_data["decision"]]
+
+
+class AffiliationCorrectionForm(forms.Form):
+    actor_types = forms.MultipleChoiceField(
+        label=_("Types d'acteur"),
+        choices=ActorType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Une affiliation mixte a tous les types qu'elle nomme."),
+    )
+    institution = forms.CharField(label=_("Établissement"), max_length=255, required=False)
+    city = forms.CharField(label=_("Ville"), max_length=100, required=False)
+    country = forms.CharField(label=_("Pays"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("institution", "city", "country"):
+            self.fields[name].widget.attrs["class"] = "fr-input"

@@ -383,13 +383,22 @@ def reuse_potential(
 
 
 def compute_all(
-    rows: Sequence[Mapping[str, Any]], *, components: Sequence[str], themes: Sequence[str]
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    components: Sequence[str],
+    themes: Sequence[str],
+    references: Mapping[Hashable, Sequence[str]] | None = None,
+    terms: Mapping[Hashable, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """Every indicator for a list of publication rows, JSON-serialisable.
 
     Row keys: id, year, journal, citations, authors (list of author keys), institutions,
-    actor_types, countries, cities, components, areas, topic, keywords.
+    actor_types, countries, cities, components, areas, topic, keywords. ``references``
+    (publication id → cited works) and ``terms`` (id → keywords and MeSH) feed the citation
+    networks and the thematic map; they stay out of the rows the dashboard filters.
     """
+    references = references or {}
+    terms = terms or {r["id"]: r.get("keywords") or [] for r in rows if "id" in r}
     production = annual_production(r.get("year") for r in rows)
     author_pubs: Counter[str] = Counter()
     author_cites: dict[str, list[int | None]] = {}
@@ -434,6 +443,12 @@ def compute_all(
         "keyword_cooccurrence": keyword_cooccurrence(r.get("keywords") or [] for r in rows),
         "topic_trends": topic_trends([r.get("year") for r in rows], [r.get("topic") for r in rows]),
         "reuse": reuse_potential(rows, components=components, themes=themes),
+        "cocitation": citation_summary(cocitation_network(references.values())),
+        "coupling": citation_summary(coupling_network(references)),
+        "thematic_map": thematic_map(terms.values()),
+        "thematic_evolution": thematic_evolution(
+            [{"year": r.get("year"), "terms": terms.get(r.get("id")) or []} for r in rows]
+        ),
     }
 
 
@@ -517,3 +532,228 @@ def dashboard(
         "institution_network": network_layout(inst_graph, max_nodes=network_nodes),
         "reuse": reuse_potential(rows, components=components, themes=themes),
     }
+
+
+# --- Citations: co-citation and bibliographic coupling ------------------------------------------
+
+MAX_REFERENCES_PER_PAPER = 300  # a review citing 1,000 works would add 500,000 pairs alone
+
+
+def cocitation_network(
+    reference_lists: Iterable[Iterable[str]], *, top: int = 60, min_count: int = 2
+) -> nx.Graph:
+    """Works cited together: nodes are the ``top`` most cited references of the corpus
+    (``publications`` = citing papers), an edge counts the papers citing both."""
+    lists = [list(dict.fromkeys(r))[:MAX_REFERENCES_PER_PAPER] for r in reference_lists]
+    counts = Counter(ref for refs in lists for ref in refs)
+    keep = {
+        ref
+        for ref, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        if n >= min_count
+    }
+    graph = nx.Graph()
+    for ref in keep:
+        graph.add_node(ref, publications=counts[ref])
+    for refs in lists:
+        kept = sorted(r for r in refs if r in keep)
+        for a, b in combinations(kept, 2):
+            if graph.has_edge(a, b):
+                graph[a][b]["weight"] += 1
+            else:
+                graph.add_edge(a, b, weight=1)
+    return graph
+
+
+def coupling_network(
+    references: Mapping[Hashable, Iterable[str]], *, top: int = 60, max_citing: int = 200
+) -> nx.Graph:
+    """Bibliographic coupling: publications sharing references; edge weight = references
+    shared. Nodes are the ``top`` publications with the most coupling strength (their
+    ``publications`` attribute is that strength). References cited by more than
+    ``max_citing`` papers of the corpus are left out (they couple everything)."""
+    citing: dict[str, list[Hashable]] = {}
+    for pub, refs in references.items():
+        for ref in dict.fromkeys(refs):
+            citing.setdefault(ref, []).append(pub)
+    pairs: Counter[tuple[Hashable, Hashable]] = Counter()
+    for pubs in citing.values():
+        if 1 < len(pubs) <= max_citing:
+            pairs.update(combinations(sorted(pubs, key=str), 2))
+    strength: Counter[Hashable] = Counter()
+    for (a, b), w in pairs.items():
+        strength[a] += w
+        strength[b] += w
+    keep = {p for p, _s in sorted(strength.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]}
+    graph = nx.Graph()
+    for p in keep:
+        graph.add_node(p, publications=strength[p])
+    for (a, b), w in pairs.items():
+        if a in keep and b in keep:
+            graph.add_edge(a, b, weight=w)
+    return graph
+
+
+def citation_summary(graph: nx.Graph, *, max_nodes: int = 60) -> dict[str, Any]:
+    """Size, communities and a drawable layout of a citation network."""
+    summary = network_summary(graph, top=15)
+    return {
+        "nodes": summary["nodes"],
+        "edges": summary["edges"],
+        "communities": len(summary["communities"]),
+        "modularity": summary["modularity"],
+        "central": summary["central"],
+        "layout": network_layout(graph, max_nodes=max_nodes),
+    }
+
+
+# --- Thematic map (Callon) and thematic evolution ------------------------------------------------
+
+QUADRANTS = ("motor", "niche", "emerging_declining", "basic")
+# MeSH check tags: on nearly every record, they say nothing about the theme
+CHECK_TAGS = frozenset(
+    t.casefold()
+    for t in (
+        "Humans", "Female", "Male", "Adult", "Aged", "Aged, 80 and over", "Middle Aged",
+        "Young Adult", "Adolescent", "Child", "Child, Preschool", "Infant", "Infant, Newborn",
+        "Animals", "Pregnancy", "France", "Retrospective Studies", "Cohort Studies",
+        "Risk Factors", "Databases, Factual",
+    )
+)  # fmt: skip
+
+
+def _words(terms: Iterable[str]) -> list[str]:
+    out = []
+    for t in terms:
+        t = (t or "").strip().casefold()
+        if t and t not in CHECK_TAGS and t not in out:
+            out.append(t)
+    return out
+
+
+def thematic_map(
+    term_lists: Iterable[Iterable[str]], *, n_words: int = 200, min_count: int = 2,
+    min_cluster: int = 2,
+) -> dict[str, Any]:  # fmt: skip
+    """Callon's strategic diagram of a co-word network.
+
+    The ``n_words`` most frequent keywords (MeSH check tags aside) form a co-occurrence
+    network whose links are Callon's equivalence index e_ij = c_ij² / (c_i c_j). Louvain
+    clusters are the themes. For a theme, **centrality** is the sum of its external links
+    × 10 (how much it interacts with the others) and **density** the sum of its internal
+    links / number of words × 100 (how developed it is). Cut at the medians, the four
+    quadrants are: motor themes (central and dense), niche themes (dense, peripheral),
+    emerging or declining themes (neither) and basic, transversal themes (central, not dense).
+    """
+    docs = [_words(t) for t in term_lists]
+    freq = Counter(w for d in docs for w in d)
+    vocab = {
+        w
+        for w, n in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:n_words]
+        if n >= min_count
+    }
+    co: Counter[tuple[str, str]] = Counter()
+    for d in docs:
+        co.update(combinations(sorted(w for w in d if w in vocab), 2))
+    graph = nx.Graph()
+    graph.add_nodes_from(vocab)
+    for (a, b), c in co.items():
+        graph.add_edge(a, b, weight=c * c / (freq[a] * freq[b]), count=c)
+    if graph.number_of_edges() == 0:
+        return {"themes": [], "median_centrality": None, "median_density": None}
+    communities = [
+        sorted(c, key=lambda w: (-freq[w], w))
+        for c in nx.community.louvain_communities(graph, weight="weight", seed=SEED)
+    ]
+    cluster_of = {w: i for i, c in enumerate(communities) for w in c}
+    themes = []
+    for i, words in enumerate(communities):
+        if len(words) < min_cluster:
+            continue
+        internal = external = 0.0
+        for a in words:
+            for b, data in graph[a].items():
+                if cluster_of[b] == i:
+                    internal += data["weight"] / 2  # each internal edge is seen twice
+                else:
+                    external += data["weight"]
+        themes.append(
+            {
+                "label": ", ".join(words[:3]),
+                "words": words[:10],
+                "size": len(words),
+                "occurrences": sum(freq[w] for w in words),
+                "centrality": round(external * 10, 4),
+                "density": round(internal / len(words) * 100, 4),
+            }
+        )
+    if not themes:
+        return {"themes": [], "median_centrality": None, "median_density": None}
+    mc = float(pd.Series([t["centrality"] for t in themes]).median())
+    md = float(pd.Series([t["density"] for t in themes]).median())
+    for t in themes:
+        # above the median (a theme at the median, e.g. an isolated one at 0, is not central)
+        central, dense = t["centrality"] > mc, t["density"] > md
+        t["quadrant"] = (
+            "motor" if central and dense else
+            "niche" if dense else
+            "basic" if central else
+            "emerging_declining"
+        )  # fmt: skip
+    themes.sort(key=lambda t: (-t["occurrences"], t["label"]))
+    return {"themes": themes, "median_centrality": mc, "median_density": md}
+
+
+def periods_of(years: Iterable[int | None], n: int = 3) -> list[tuple[int, int]]:
+    """``n`` consecutive year ranges holding about the same number of publications."""
+    ys = sorted(y for y in years if y)
+    if not ys:
+        return []
+    n = max(1, min(n, len(set(ys))))
+    cuts: list[tuple[int, int]] = []
+    start = ys[0]
+    for k in range(1, n + 1):
+        end = ys[min(len(ys) - 1, round(k * len(ys) / n) - 1)]
+        if cuts and end <= cuts[-1][1]:
+            continue
+        cuts.append((start, end))
+        start = end + 1
+    if cuts[-1][1] < ys[-1]:
+        cuts[-1] = (cuts[-1][0], ys[-1])
+    return cuts
+
+
+def thematic_evolution(
+    rows: Sequence[Mapping[str, Any]], *, periods: int = 3, min_inclusion: float = 0.1,
+    term_key: str = "terms",
+) -> dict[str, Any]:  # fmt: skip
+    """Themes of each period and how they flow into those of the next period.
+
+    A link joins two themes of consecutive periods when they share words; its weight is the
+    inclusion index |A ∩ B| / min(|A|, |B|) (kept from ``min_inclusion``)."""
+    cuts = periods_of([r.get("year") for r in rows], periods)
+    by_period = []
+    for start, end in cuts:
+        subset = [
+            r.get(term_key) or [] for r in rows if r.get("year") and start <= r["year"] <= end
+        ]
+        themes = thematic_map(subset, n_words=120)["themes"][:8]
+        by_period.append({"period": f"{start}–{end}", "themes": themes})
+    links = []
+    for i in range(len(by_period) - 1):
+        for a, ta in enumerate(by_period[i]["themes"]):
+            for b, tb in enumerate(by_period[i + 1]["themes"]):
+                wa, wb = set(ta["words"]), set(tb["words"])
+                shared = wa & wb
+                if not shared:
+                    continue
+                inclusion = len(shared) / min(len(wa), len(wb))
+                if inclusion >= min_inclusion:
+                    links.append(
+                        {
+                            "source": [i, a],
+                            "target": [i + 1, b],
+                            "inclusion": round(inclusion, 3),
+                            "shared": sorted(shared),
+                        }
+                    )
+    return {"periods": by_period, "links": links}

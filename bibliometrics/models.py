@@ -78,6 +78,8 @@ class Topic(models.Model):
     index = models.PositiveSmallIntegerField(_("rang"))
     label = models.CharField(_("libellé"), max_length=200)
     terms = models.JSONField(_("termes principaux"), default=list)
+    # {"fr": "…", "en": "…"}: the label in each language of the site
+    labels = models.JSONField(_("libellés par langue"), default=dict, blank=True)
     created_at = models.DateTimeField(_("calculé le"), auto_now_add=True)
 
     class Meta:
@@ -86,7 +88,14 @@ class Topic(models.Model):
         ordering = ["index"]
 
     def __str__(self) -> str:
-        return self.label
+        return self.label_in()
+
+    def label_in(self, language: str | None = None) -> str:
+        """The label in ``language`` (the active one by default), else the stored label."""
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or "fr")[:2]
+        return (self.labels or {}).get(language) or self.label
 
 
 class Author(models.Model):
@@ -121,6 +130,12 @@ class Affiliation(models.Model):
         default=ActorType.OTHER,
         db_index=True,
     )
+    # Every type the affiliation names ("Inserm UMR 1229, CHU de Nantes": academic and
+    # hospital); ``actor_type`` is the first of them.
+    actor_types = models.JSONField(_("types d'acteur"), default=list, blank=True)
+    # The text without e-mail, spacing or case: a curator's correction applies to every
+    # affiliation with the same key, in every record, now and in later imports.
+    norm_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     curated = models.BooleanField(
         _("corrigée à la main"),
         default=False,
@@ -138,7 +153,8 @@ class Affiliation(models.Model):
 
 class Publication(models.Model):
     pmid = models.CharField(_("PMID"), max_length=12, unique=True, null=True, blank=True)
-    doi = models.CharField(_("DOI"), max_length=255, unique=True, null=True, blank=True)
+    # Not unique: two PubMed records (two PMIDs) may share one DOI, and stay two publications.
+    doi = models.CharField(_("DOI"), max_length=255, null=True, blank=True, db_index=True)
     hal_id = models.CharField(_("identifiant HAL"), max_length=64, blank=True, db_index=True)
     title = models.TextField(_("titre"))
     title_key = models.CharField(_("titre normalisé"), max_length=255, db_index=True)
@@ -153,13 +169,31 @@ class Publication(models.Model):
     mesh_terms = models.JSONField(_("termes MeSH"), default=list, blank=True)
     citation_count = models.PositiveIntegerField(_("citations"), null=True, blank=True)
     source = models.CharField(_("format d'origine"), max_length=16, blank=True)
-    source_hash = models.CharField(max_length=40, editable=False, blank=True)
+    source_hash = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    openalex_id = models.CharField(
+        _("identifiant OpenAlex"), max_length=32, blank=True, db_index=True
+    )
+    references = models.JSONField(
+        _("références citées (OpenAlex)"), default=list, blank=True, editable=False
+    )
+    citations_updated_at = models.DateTimeField(
+        _("citations mises à jour le"), null=True, blank=True, editable=False
+    )
     is_example = models.BooleanField(
         _("exemple"), default=False, help_text=_("Publication fictive du jeu de démonstration.")
     )
     # Enrichment
     relevance_auto = models.BooleanField(_("utilise le SNDS (détection)"), default=False)
     relevance_terms = models.JSONField(_("termes détectés"), default=list, blank=True)
+    relevance_reasons = models.JSONField(
+        _("motifs de la détection"), default=list, blank=True, editable=False
+    )
+    model_probability = models.FloatField(
+        _("probabilité selon le modèle"), null=True, blank=True, editable=False
+    )
+    model_explanation = models.JSONField(
+        _("mots qui pèsent pour le modèle"), default=list, blank=True, editable=False
+    )
     relevance_override = models.BooleanField(
         _("utilise le SNDS (décision du curateur)"), null=True, blank=True
     )
@@ -268,6 +302,14 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     stats = models.JSONField(_("bilan"), default=dict, blank=True)
+    saved_query = models.ForeignKey(
+        "SavedQuery",
+        verbose_name=_("requête enregistrée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+    )
 
     class Meta:
         verbose_name = _("import de publications")
@@ -295,3 +337,142 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} ({self.publications})"
+
+
+class MergeKey(models.TextChoices):
+    DOI = "doi", _("même DOI")
+    TITLE = "title", _("même titre et même année")
+
+
+class PublicationMerge(models.Model):
+    """A record from another source folded into an existing publication, and how to undo it.
+
+    The merged record only fills what the publication lacked (``filled`` keeps the values it
+    replaced); undoing restores them and makes the record a publication of its own.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="merges")
+    key = models.CharField(_("clé de rapprochement"), max_length=8, choices=MergeKey.choices)
+    value = models.CharField(_("valeur commune"), max_length=255)
+    source = models.CharField(_("format d'origine"), max_length=16, blank=True)
+    origin = models.CharField(_("fichier ou requête"), max_length=255, blank=True)
+    record = models.JSONField(_("notice rapprochée"), default=dict)
+    record_hash = models.CharField(max_length=40, db_index=True, editable=False)
+    filled = models.JSONField(_("champs complétés"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("rapprochée le"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("séparée le"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    split = models.ForeignKey(
+        Publication,
+        verbose_name=_("publication séparée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="split_from",
+    )
+
+    class Meta:
+        verbose_name = _("rapprochement de notices")
+        verbose_name_plural = _("rapprochements de notices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} {self.value}"
+
+
+class AffiliationCorrection(models.Model):
+    """A curator's reading of one affiliation text, applied to every record that has it."""
+
+    norm_hash = models.CharField(max_length=40, unique=True, editable=False)
+    example = models.TextField(_("texte de l'affiliation"))
+    actor_types = models.JSONField(_("types d'acteur"), default=list)
+    institution = models.CharField(_("établissement"), max_length=255, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    country = models.CharField(_("pays"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correction d'affiliation")
+        verbose_name_plural = _("corrections d'affiliation")
+
+    def __str__(self) -> str:
+        return self.example[:80]
+
+
+class RelevanceModel(models.Model):
+    """A classifier trained on the curators' decisions (the latest one scores the queue)."""
+
+    created_at = models.DateTimeField(_("entraîné le"), auto_now_add=True)
+    positives = models.PositiveIntegerField(_("publications retenues"))
+    negatives = models.PositiveIntegerField(_("publications écartées"))
+    meta = models.JSONField(default=dict, blank=True)
+    blob = models.BinaryField(editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("modèle de pertinence")
+        verbose_name_plural = _("modèles de pertinence")
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} (+{self.positives} / -{self.negatives})"
+
+
+class QuerySource(models.TextChoices):
+    PUBMED = "pubmed", _("PubMed (E-utilities)")
+    OPENALEX = "openalex", _("OpenAlex")
+    HAL = "hal", _("HAL")
+
+
+class SavedQuery(models.Model):
+    """A search at a literature source, refreshed on a schedule and on demand."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    source = models.CharField(_("source"), max_length=16, choices=QuerySource.choices)
+    query = models.TextField(
+        _("requête"),
+        help_text=_(
+            "PubMed : syntaxe de recherche PubMed ; OpenAlex : filtre (filter=…) ; "
+            "HAL : requête q (syntaxe Solr)."
+        ),
+    )
+    active = models.BooleanField(_("rafraîchie automatiquement"), default=True)
+    refresh_hours = models.PositiveIntegerField(_("intervalle (heures)"), default=24 * 7)
+    max_records = models.PositiveIntegerField(
+        _("limite sans confirmation"),
+        default=5000,
+        help_text=_("Au-delà, l'import attend la confirmation d'un curateur."),
+    )
+    confirmed_count = models.PositiveIntegerField(
+        _("nombre confirmé"), null=True, blank=True, editable=False
+    )
+    pending_count = models.PositiveIntegerField(
+        _("en attente de confirmation"), null=True, blank=True, editable=False
+    )
+    seen_ids = models.JSONField(default=list, blank=True, editable=False)
+    last_refreshed_at = models.DateTimeField(_("dernier rafraîchissement"), null=True, blank=True)
+    last_count = models.PositiveIntegerField(_("résultats"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("requête enregistrée")
+        verbose_name_plural = _("requêtes enregistrées")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("bibliometrics:query-detail", args=[self.pk])

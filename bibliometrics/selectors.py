@@ -96,3 +96,23 @@ def publications_search(user, *, q: str = "", filters: dict[str, Any] | None = N
 
 def imports_recent() -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("job", "created_by").order_by("-created_at")
+
+
+def curation_queue(user, *, decided: bool = False) -> QuerySet[Publication]:
+    """Records without a curator decision, the ones the model is least sure of first
+    (never scored first of all), then the rules' positives."""
+    from django.db.models import F, FloatField, Value
+    from django.db.models.functions import Abs, Coalesce
+
+    qs = publications_visible_to(user).filter(relevance_override__isnull=not decided)
+    return qs.annotate(
+        certainty=Coalesce(
+            Abs(F("model_probability") - Value(0.5)), Value(-1.0), output_field=FloatField()
+        )
+    ).order_by("certainty", "-relevance_auto", "-year", "pk")
+
+
+def saved_queries() -> QuerySet:
+    from .models import SavedQuery
+
+    return SavedQuery.objects.select_related("created_by").order_by("name")

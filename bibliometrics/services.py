@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.jobs import JobError, job_enqueue, run_job
@@ -30,11 +32,17 @@ from . import enrichment, indicators
 from .models import (
     ActorRule,
     Affiliation,
+    AffiliationCorrection,
     Author,
     Authorship,
     ImportRun,
     IndicatorSnapshot,
+    MergeKey,
     Publication,
+    PublicationMerge,
+    QuerySource,
+    RelevanceModel,
+    SavedQuery,
     SndsComponent,
     TherapeuticArea,
     Topic,
@@ -43,6 +51,20 @@ from .parsers import FORMATS, Deleted, Record, Rejected, detect_format, parse
 from .parsers.base import normalize_title
 
 logger = logging.getLogger(__name__)
+
+
+class AuditAction(StrEnum):
+    """What this app writes in the audit log (a closed list)."""
+
+    RELEVANCE = "publication.relevance"
+    RELEVANCE_BULK = "publication.relevance_bulk"
+    MERGE_UNDO = "publication.merge_undo"
+    AFFILIATION_CORRECT = "affiliation.correct"
+    MODEL_TRAIN = "publication.model_train"
+    QUERY_CREATE = "saved_query.create"
+    QUERY_REFRESH = "saved_query.refresh"
+    QUERY_CONFIRM = "saved_query.confirm"
+
 
 BATCH_SIZE = 500
 MAX_REJECTS_KEPT = 500
@@ -192,7 +214,7 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     finally:
         state.finish()
     stats = dict(state.stats)
-    for key in ("new", "updated", "duplicate", "rejected", "deleted"):
+    for key in ("new", "updated", "merged", "duplicate", "rejected", "deleted"):
         stats.setdefault(key, 0)
     if not stats.get("read") and not stats["deleted"]:
         run.stats = {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
@@ -209,10 +231,11 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     run.save(update_fields=["stats"])
     if ctx:
         ctx.log(
-            "nouvelles {new}, mises à jour {updated}, doublons {duplicate}, rejetées {rejected}, "
-            "supprimées {deleted}".format(**stats)
+            "nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons {duplicate}, "
+            "rejetées {rejected}, supprimées {deleted}".format(**stats)
         )
         ctx.progress(92, "Calcul des indicateurs…", force=True)
+    relevance_scores_refresh(only_missing=True)
     indicators_refresh()
     return result
 
@@ -271,6 +294,20 @@ def _text_hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324
 
 
+def affiliation_key(text: str) -> str:
+    """One key for the spellings of one affiliation (case, spacing, e-mail, final dot)."""
+    return _text_hash(enrichment.clean_affiliation(text).casefold())
+
+
+def _apply_correction(aff: Affiliation, correction: AffiliationCorrection) -> None:
+    aff.actor_types = list(correction.actor_types)
+    aff.actor_type = aff.actor_types[0] if aff.actor_types else "other"
+    for name in ("institution", "city", "country"):
+        if getattr(correction, name):
+            setattr(aff, name, getattr(correction, name))
+    aff.curated = True
+
+
 def _author_key(author: dict[str, Any]) -> str:
     return f"orcid:{author['orcid']}" if author.get("orcid") else f"name:{author['name']}"[:255]
 
@@ -285,8 +322,28 @@ def _date(value: str | None) -> datetime.date | None:
 PUBLICATION_FIELDS = [
     "pmid", "doi", "hal_id", "title", "title_key", "abstract", "journal", "issn", "year", "date",
     "language", "pub_type", "keywords", "mesh_terms", "citation_count", "source", "source_hash",
-    "relevance_auto", "relevance_terms", "relevant", "is_example",
+    "relevance_auto", "relevance_terms", "relevance_reasons", "relevant", "is_example",
 ]  # fmt: skip
+# What a merged record may fill in when the publication lacks it.
+MERGE_FILLS = [
+    "pmid", "doi", "hal_id", "abstract", "journal", "issn", "year", "language", "pub_type",
+    "keywords", "mesh_terms", "citation_count",
+]  # fmt: skip
+
+
+def _merge_fill(pub: Publication, rec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """Fill the empty fields of ``pub`` from ``rec``; returns ``{field: value before}``."""
+    filled: dict[str, Any] = {}
+    for name in MERGE_FILLS:
+        if not getattr(pub, name) and rec.get(name):
+            filled[name] = getattr(pub, name)
+            setattr(pub, name, rec[name])
+    if item["relevant"] and not pub.relevance_auto:
+        filled["relevance_auto"] = pub.relevance_auto
+        filled["relevance_terms"] = pub.relevance_terms
+        pub.relevance_auto, pub.relevance_terms = True, item["terms"]
+        pub.relevant = Publication.decide_relevance(True, pub.relevance_override)
+    return filled
 
 
 class _ImportState:
@@ -300,6 +357,8 @@ class _ImportState:
         self.affiliation_cache: dict[str, dict[str, str]] = {}
         self.writer: threading.Thread | None = None
         self.writer_error: BaseException | None = None
+        self.origin = ""  # file or saved query, recorded on merges
+        self.created: list[Publication] = []
 
     def reject(self, file: str, position: int, reason: str, ref: str = "") -> None:
         self.stats["rejected"] += 1
@@ -357,6 +416,7 @@ class _ImportState:
             self._write(batch, prepared, file)
 
     def _write(self, batch, prepared, file) -> None:
+        self.origin = file
         try:
             with transaction.atomic():
                 self._save(prepared)
@@ -388,60 +448,138 @@ class _ImportState:
             for text in author["affiliations"]:
                 self._describe(text)
         kw = " ; ".join(rec["keywords"])
-        relevant, terms = enrichment.detect_relevance(rec["title"], rec["abstract"], kw)
+        verdict = enrichment.record_verdict(rec)
         return {
             "rec": rec,
             "hash": _record_hash(rec),
             "title_key": normalize_title(rec["title"])[:255],
-            "relevant": relevant,
-            "terms": terms,
-            "components": enrichment.detect_components(rec["title"], rec["abstract"], kw),
+            "relevant": verdict.relevant,
+            "terms": verdict.terms,
+            "reasons": verdict.reasons_as_dicts(),
+            "components": enrichment.detect_components(
+                rec["title"], rec["abstract"], kw, accepted=verdict.accepted_acronyms
+            ),
             "areas": enrichment.detect_areas(
                 mesh_terms=rec["mesh_terms"], keywords=rec["keywords"], title=rec["title"]
             ),
         }
 
-    def _save(self, items: list[dict[str, Any]]) -> None:
+    def _save(self, items: list[dict[str, Any]], *, force_new: bool = False) -> None:
+        """Match each record to a publication, then create, update, merge or skip it.
+
+        Matching: the record's own hash (a re-import), then PMID, then DOI, then normalised
+        title + year — never across two different PMIDs. A record matched by DOI or title
+        that comes from another format is *merged*: it fills what the publication lacked,
+        and a :class:`PublicationMerge` row says which key matched and lets a curator undo it.
+        """
         pmids = {i["rec"]["pmid"] for i in items if i["rec"]["pmid"]}
         dois = {i["rec"]["doi"] for i in items if i["rec"]["doi"]}
         keys = {i["title_key"] for i in items}
+        hashes = {i["hash"] for i in items}
         existing = Publication.objects.filter(
-            Q(pmid__in=pmids) | Q(doi__in=dois) | Q(title_key__in=keys)
-        ).only("pk", "pmid", "doi", "title_key", "year", "source_hash", "relevance_override")
+            Q(pmid__in=pmids) | Q(doi__in=dois) | Q(title_key__in=keys) | Q(source_hash__in=hashes)
+        ).only(
+            "pk", "pmid", "doi", "title_key", "year", "source_hash", "relevance_override",
+            *MERGE_FILLS, "source", "relevance_auto", "relevance_terms",
+        )  # fmt: skip
+        merged_hashes = set(
+            PublicationMerge.objects.filter(record_hash__in=hashes, undone_at=None).values_list(
+                "record_hash", flat=True
+            )
+        )
+        # an undone merge: its (key, value) now leads to the publication it became
+        undone = {
+            (key, value, pub_id): split_id
+            for key, value, pub_id, split_id in PublicationMerge.objects.filter(
+                undone_at__isnull=False, split__isnull=False, value__in=dois | keys
+            ).values_list("key", "value", "publication_id", "split_id")
+        }
         by_pmid: dict[str, Publication] = {}
-        by_doi: dict[str, Publication] = {}
-        by_title: dict[tuple[str, int | None], Publication] = {}
+        by_doi: dict[str, list[Publication]] = {}
+        by_title: dict[tuple[str, int | None], list[Publication]] = {}
+        by_hash: dict[str, Publication] = {}
+        by_pk: dict[int, Publication] = {}
 
         def index(pub: Publication) -> None:
             if pub.pmid:
                 by_pmid[pub.pmid] = pub
-            if pub.doi:
-                by_doi[pub.doi] = pub
-            by_title[(pub.title_key, pub.year)] = pub
+            if pub.doi and pub not in by_doi.setdefault(pub.doi, []):
+                by_doi[pub.doi].append(pub)
+            if pub not in by_title.setdefault((pub.title_key, pub.year), []):
+                by_title[(pub.title_key, pub.year)].append(pub)
+            if pub.source_hash:
+                by_hash[pub.source_hash] = pub
+            if pub.pk:
+                by_pk[pub.pk] = pub
 
         for pub in existing:
             index(pub)
+        missing_splits = set(undone.values()) - set(by_pk)
+        for pub in Publication.objects.filter(pk__in=missing_splits):
+            index(pub)
+
+        def compatible(rec: dict[str, Any], pub: Publication) -> bool:
+            return not (rec["pmid"] and pub.pmid and rec["pmid"] != pub.pmid)
+
         new: list[Publication] = []
         updated: list[Publication] = []
+        merged: list[Publication] = []
+        merges: list[PublicationMerge] = []
         plan: list[tuple[Publication, dict[str, Any]]] = []
         batch_new: set[int] = set()  # id() of publications created in this batch
         for item in items:
             rec = item["rec"]
-            pub = by_pmid.get(rec["pmid"] or "") or by_doi.get(rec["doi"] or "")
-            if pub is None:
-                candidate = by_title.get((item["title_key"], rec["year"]))
-                # same title and year, but a different PMID or DOI: two publications
-                if candidate is not None and not (
-                    (rec["pmid"] and candidate.pmid and rec["pmid"] != candidate.pmid)
-                    or (rec["doi"] and candidate.doi and rec["doi"] != candidate.doi)
-                ):
-                    pub = candidate
+            pub, key, value = None, "", ""
+            if not force_new:
+                if item["hash"] in merged_hashes:
+                    self.stats["duplicate"] += 1
+                    continue
+                pub = by_hash.get(item["hash"])
+                if pub is None and rec["pmid"]:
+                    pub = by_pmid.get(rec["pmid"])
+                if pub is None and rec["doi"]:
+                    pub = next((c for c in by_doi.get(rec["doi"], []) if compatible(rec, c)), None)
+                    key, value = MergeKey.DOI, rec["doi"]
+                if pub is None:
+                    pub = next(
+                        (
+                            c
+                            for c in by_title.get((item["title_key"], rec["year"]), [])
+                            if compatible(rec, c)
+                            and not (rec["doi"] and c.doi and rec["doi"] != c.doi)
+                        ),
+                        None,
+                    )
+                    key, value = MergeKey.TITLE, item["title_key"]
+                if pub is not None and key and (key, value, pub.pk) in undone:
+                    pub = by_pk.get(undone[(key, value, pub.pk)], pub)
+                    key = ""  # the record's own publication since the curator split them
+                if pub is not None and (rec["pmid"] and rec["pmid"] == pub.pmid):
+                    key = ""
             if pub is not None and (
                 id(pub) in batch_new or pub.pk in self.touched or pub.source_hash == item["hash"]
             ):
                 self.stats["duplicate"] += 1
                 if pub.pk:
                     self.touched.add(pub.pk)
+                continue
+            if pub is not None and key and pub.source != rec["source"]:
+                filled = _merge_fill(pub, rec, item)
+                merges.append(
+                    PublicationMerge(
+                        publication=pub,
+                        key=key,
+                        value=value[:255],
+                        source=rec["source"],
+                        origin=self.origin[:255],
+                        record=rec,
+                        record_hash=item["hash"],
+                        filled=filled,
+                    )
+                )
+                merged.append(pub)
+                self.touched.add(pub.pk)
+                self.stats["merged"] += 1
                 continue
             if pub is None:
                 pub = Publication()
@@ -450,10 +588,9 @@ class _ImportState:
             else:
                 updated.append(pub)
                 self.touched.add(pub.pk)
-            # never steal an identifier another publication holds
-            pmid = rec["pmid"] if by_pmid.get(rec["pmid"] or "", pub) is pub else pub.pmid
-            doi = rec["doi"] if by_doi.get(rec["doi"] or "", pub) is pub else pub.doi
-            pub.pmid, pub.doi = pmid or None, (doi or None) and doi[:255]
+            pub.pmid, pub.doi = rec["pmid"] or None, (rec["doi"] or None) and rec["doi"][:255]
+            if pub.pmid and by_pmid.get(pub.pmid, pub) is not pub:
+                pub.pmid = None  # never steal a PMID another publication holds
             pub.hal_id = (rec.get("hal_id") or "")[:64]
             pub.title = rec["title"]
             pub.title_key = item["title_key"]
@@ -466,11 +603,13 @@ class _ImportState:
             pub.pub_type = (rec["pub_type"] or "")[:100]
             pub.keywords = rec["keywords"]
             pub.mesh_terms = rec["mesh_terms"]
-            pub.citation_count = rec["citation_count"]
+            if rec["citation_count"] is not None or pub.pk is None:
+                pub.citation_count = rec["citation_count"]  # keep OpenAlex's count otherwise
             pub.source = rec["source"]
             pub.source_hash = item["hash"]
             pub.relevance_auto = item["relevant"]
             pub.relevance_terms = item["terms"]
+            pub.relevance_reasons = item["reasons"]
             pub.relevant = Publication.decide_relevance(item["relevant"], pub.relevance_override)
             pub.is_example = bool(rec.get("is_example"))
             index(pub)
@@ -478,11 +617,15 @@ class _ImportState:
         if new:
             Publication.objects.bulk_create(new)
             self.touched.update(p.pk for p in new)
+            self.created.extend(new)
         if updated:
             Publication.objects.bulk_update(updated, PUBLICATION_FIELDS)
             Authorship.objects.filter(publication__in=updated).delete()
             Publication.components.through.objects.filter(publication__in=updated).delete()
             Publication.areas.through.objects.filter(publication__in=updated).delete()
+        if merged:
+            Publication.objects.bulk_update(merged, PUBLICATION_FIELDS)
+            PublicationMerge.objects.bulk_create(merges)
         self.stats["new"] += len(new)
         self.stats["updated"] += len(updated)
         if plan:
@@ -534,20 +677,29 @@ class _ImportState:
         )
         missing = [h for h in affiliations if h not in aff_ids]
         if missing:
+            norms = {h: affiliation_key(affiliations[h]) for h in missing}
+            corrections = {
+                c.norm_hash: c
+                for c in AffiliationCorrection.objects.filter(norm_hash__in=set(norms.values()))
+            }
             objs = []
             for h in missing:
                 text = affiliations[h]
                 d = self._describe(text)
-                objs.append(
-                    Affiliation(
-                        raw_hash=h,
-                        raw_text=text,
-                        institution=d["institution"][:255],
-                        city=d["city"][:100],
-                        country=d["country"][:100],
-                        actor_type=d["actor_type"],
-                    )
+                aff = Affiliation(
+                    raw_hash=h,
+                    raw_text=text,
+                    norm_hash=norms[h],
+                    institution=d["institution"][:255],
+                    city=d["city"][:100],
+                    country=d["country"][:100],
+                    actor_type=d["actor_type"],
+                    actor_types=d["actor_types"],
                 )
+                correction = corrections.get(norms[h])
+                if correction is not None:
+                    _apply_correction(aff, correction)
+                objs.append(aff)
             Affiliation.objects.bulk_create(objs, ignore_conflicts=True)
             aff_ids.update(
                 Affiliation.objects.filter(raw_hash__in=missing).values_list("raw_hash", "pk")
@@ -621,12 +773,43 @@ def publication_set_relevance(
         publication.save(update_fields=["relevance_override", "relevance_note", "relevant"])
         audit_record(
             actor=by,
-            action="publication.relevance",
+            action=AuditAction.RELEVANCE,
             target=publication,
             changes={"relevance_override": [before, relevant], "note": note},
         )
         transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
     return publication
+
+
+def publication_merge_undo(*, merge: PublicationMerge, by) -> Publication:
+    """Split a merged record out again: the publication gets back what the record filled,
+    and the record becomes a publication of its own (later imports keep them apart)."""
+    if merge.undone_at is not None:
+        raise JobError("Ce rapprochement a déjà été défait.")
+    with transaction.atomic():
+        merge = PublicationMerge.objects.select_for_update().get(pk=merge.pk)
+        pub = merge.publication
+        for name, before in merge.filled.items():
+            setattr(pub, name, before)
+        pub.relevant = Publication.decide_relevance(pub.relevance_auto, pub.relevance_override)
+        pub.save()
+        state = _ImportState(rules=actor_rules_current())
+        state.origin = merge.origin
+        record = dict(merge.record)
+        state._save([{**state._prepare(record), "hash": merge.record_hash}], force_new=True)
+        split = state.created[0]
+        merge.undone_at = timezone.now()
+        merge.undone_by = by if getattr(by, "is_authenticated", False) else None
+        merge.split = split
+        merge.save(update_fields=["undone_at", "undone_by", "split"])
+        audit_record(
+            actor=by,
+            action=AuditAction.MERGE_UNDO,
+            target=pub,
+            changes={"key": merge.key, "value": merge.value, "split": split.pk},
+        )
+        transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
+    return split
 
 
 def affiliations_reclassify(*, rules: list[dict[str, Any]] | None = None) -> int:
@@ -635,17 +818,65 @@ def affiliations_reclassify(*, rules: list[dict[str, Any]] | None = None) -> int
     changed = []
     for aff in Affiliation.objects.filter(curated=False).iterator(chunk_size=2000):
         d = enrichment.describe_affiliation(aff.raw_text, rules)
-        if (aff.actor_type, aff.institution, aff.country, aff.city) != (
-            d["actor_type"], d["institution"][:255], d["country"], d["city"]
+        key = affiliation_key(aff.raw_text)
+        if (aff.actor_types, aff.institution, aff.country, aff.city, aff.norm_hash) != (
+            d["actor_types"], d["institution"][:255], d["country"], d["city"][:100], key
         ):  # fmt: skip
-            aff.actor_type, aff.institution = d["actor_type"], d["institution"][:255]
-            aff.country, aff.city = d["country"], d["city"]
+            aff.actor_type, aff.actor_types = d["actor_type"], d["actor_types"]
+            aff.institution = d["institution"][:255]
+            aff.country, aff.city, aff.norm_hash = d["country"], d["city"][:100], key
             changed.append(aff)
     with transaction.atomic():
         Affiliation.objects.bulk_update(
-            changed, ["actor_type", "institution", "country", "city"], batch_size=1000
+            changed,
+            ["actor_type", "actor_types", "institution", "country", "city", "norm_hash"],
+            batch_size=1000,
         )
     return len(changed)
+
+
+def affiliation_correct(
+    *, affiliation: Affiliation, actor_types: list[str], institution: str = "", city: str = "",
+    country: str = "", by,
+) -> int:  # fmt: skip
+    """A curator's reading of an affiliation, applied to every record with that affiliation
+    (same text up to case, spacing and e-mail) and to those later imports bring."""
+    if not actor_types:
+        raise JobError("Choisissez au moins un type d'acteur.")
+    key = affiliation_key(affiliation.raw_text)
+    with transaction.atomic():
+        correction, _created = AffiliationCorrection.objects.update_or_create(
+            norm_hash=key,
+            defaults={
+                "example": affiliation.raw_text,
+                "actor_types": actor_types,
+                "institution": institution[:255],
+                "city": city[:100],
+                "country": country[:100],
+                "created_by": by if getattr(by, "is_authenticated", False) else None,
+            },
+        )
+        same = list(Affiliation.objects.filter(Q(norm_hash=key) | Q(pk=affiliation.pk)))
+        before = {a.pk: a.actor_types for a in same}
+        for aff in same:
+            aff.norm_hash = key
+            _apply_correction(aff, correction)
+        Affiliation.objects.bulk_update(
+            same, ["norm_hash", "actor_type", "actor_types", "institution", "city", "country",
+                   "curated"],
+        )  # fmt: skip
+        audit_record(
+            actor=by,
+            action=AuditAction.AFFILIATION_CORRECT,
+            target=affiliation,
+            changes={
+                "actor_types": [before.get(affiliation.pk), actor_types],
+                "institution": institution, "city": city, "country": country,
+                "affiliations": len(same),
+            },
+        )  # fmt: skip
+        transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
+    return len(same)
 
 
 # --- Topics --------------------------------------------------------------------------------------
@@ -653,7 +884,7 @@ def affiliations_reclassify(*, rules: list[dict[str, Any]] | None = None) -> int
 
 def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
     """Fit TF-IDF + NMF on the retained publications and label each with its topic."""
-    from .topics import fit_topics
+    from .topics import fit_topics, labels_by_language
 
     pubs = list(
         Publication.objects.filter(relevant=True).values_list("pk", "title", "abstract", "keywords")
@@ -668,7 +899,13 @@ def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
         Publication.objects.filter(topic__isnull=False).update(topic=None)
         Topic.objects.all().delete()
         topics = Topic.objects.bulk_create(
-            Topic(index=t.index, label=t.label[:200], terms=t.terms) for t in model.topics
+            Topic(
+                index=t.index,
+                label=t.label[:200],
+                terms=t.terms,
+                labels={k: v[:200] for k, v in labels_by_language(t.terms).items()},
+            )
+            for t in model.topics
         )
         by_index = {t.index: t for t in topics}
         groups: dict[int, list[int]] = {}
@@ -729,13 +966,14 @@ def indicator_rows(*, relevant_only: bool = True) -> list[dict[str, Any]]:
         rows[pid]["authors"].append(author)
     aflt = {"authorship__publication__relevant": True} if relevant_only else {}
     seen: set[tuple[int, int]] = set()
-    for pid, aff_id, inst, actor, country, city in (
+    for pid, aff_id, inst, actor, actors, country, city in (
         Authorship.affiliations.through.objects.filter(**aflt)
         .values_list(
             "authorship__publication_id",
             "affiliation_id",
             "affiliation__institution",
             "affiliation__actor_type",
+            "affiliation__actor_types",
             "affiliation__country",
             "affiliation__city",
         )
@@ -747,8 +985,9 @@ def indicator_rows(*, relevant_only: bool = True) -> list[dict[str, Any]]:
         row = rows[pid]
         if inst and inst not in row["institutions"]:
             row["institutions"].append(inst)
-        if actor not in row["actor_types"]:
-            row["actor_types"].append(actor)
+        for a in actors or [actor]:  # a mixed affiliation counts for every type it names
+            if a not in row["actor_types"]:
+                row["actor_types"].append(a)
         if country and country not in row["countries"]:
             row["countries"].append(country)
         if city and city not in row["cities"]:
@@ -760,11 +999,32 @@ def indicators_refresh(*, relevant_only: bool = True) -> IndicatorSnapshot:
     """Recompute every indicator and store them with the rows the dashboard filters."""
     started = time.perf_counter()
     rows = indicator_rows(relevant_only=relevant_only)
+    pubs = Publication.objects.filter(relevant=True) if relevant_only else Publication.objects.all()
+    references: dict[int, list[str]] = {}
+    terms: dict[int, list[str]] = {}
+    titles: dict[int, str] = {}
+    by_openalex: dict[str, str] = {}
+    for pk, refs, keywords, mesh, title, openalex_id in pubs.values_list(
+        "pk", "references", "keywords", "mesh_terms", "title", "openalex_id"
+    ).iterator(chunk_size=5000):
+        if refs:
+            references[pk] = refs
+        terms[pk] = [*(keywords or []), *(mesh or [])]
+        titles[pk] = title[:90]
+        if openalex_id:
+            by_openalex[openalex_id] = title[:90]
     data = indicators.compute_all(
         rows,
         components=[c.code for c in enrichment.COMPONENTS],
         themes=list(enrichment.AREA_LABELS),
+        references=references,
+        terms=terms,
     )
+    # what a reader sees of a node: the title when the work is in the corpus
+    for block, names in (("coupling", titles), ("cocitation", by_openalex)):
+        nodes = [n["id"] for n in data[block]["layout"]["nodes"]]
+        nodes += [c["node"] for c in data[block]["central"]]
+        data[block]["labels"] = {str(n): names.get(n, str(n)) for n in nodes}
     authors = {r[0]: r[1] for r in data["h_index_authors"]}
     names = dict(Author.objects.filter(pk__in=authors).values_list("pk", "display_name"))
     data["h_index_authors"] = [[names.get(pk, str(pk)), h] for pk, h in authors.items()]
@@ -784,6 +1044,444 @@ def indicators_refresh_enqueue(*, by=None) -> Job:
         kind="bibliometrics.indicators",
         title="Recalcul des indicateurs bibliométriques",
         task=REFRESH_TASK,
+        kwargs={},
+        by=by,
+        capability="bibliometrics.curate",
+    )
+
+
+# --- Saved queries at literature sources ---------------------------------------------------------
+
+QUERY_TASK = "bibliometrics.refresh_saved_query"
+DUE_TASK = "bibliometrics.refresh_due_queries"
+
+
+def _connector(source: str):
+    """The connector of ``source``, configured from the settings (API key, contact e-mail)."""
+    from . import connectors
+    from .connectors import hal, openalex, pubmed
+
+    options: dict[str, Any] = {"transport": connectors.TRANSPORT}
+    if connectors.SLEEP is not None:
+        options["sleep"] = connectors.SLEEP
+    email = getattr(settings, "BIBLIO_CONTACT_EMAIL", "")
+    if source == QuerySource.PUBMED:
+        key = getattr(settings, "BIBLIO_PUBMED_API_KEY", "")
+        return pubmed.PubMed(pubmed.fetcher(api_key=key, **options), api_key=key, email=email)
+    if source == QuerySource.OPENALEX:
+        return openalex.OpenAlex(openalex.fetcher(**options), email=email)
+    if source == QuerySource.HAL:
+        return hal.Hal(hal.fetcher(**options))
+    raise JobError(f"Source inconnue : {source}")
+
+
+def connector_message(exc) -> str:
+    """A connector's error code as a sentence for the job page."""
+    from django.utils.translation import gettext as _
+
+    p = exc.params
+    messages = {
+        "http_status": _("la source a répondu HTTP %(status)s."),
+        "retries_exhausted": _(
+            "la source a répondu HTTP %(status)s après %(attempts)s tentatives espacées."
+        ),
+        "network": _("la source est injoignable (%(error)s)."),
+        "not_json": _(
+            "la réponse n'est pas du JSON : elle est tronquée ou n'est pas celle de l'API."
+        ),
+        "unexpected_shape": _(
+            "la réponse n'a pas la forme documentée par l'API (%(what)s manquant)."
+        ),
+        "truncated": _(
+            "réponse tronquée : %(received)s notices reçues sur %(expected)s annoncées."
+        ),
+    }
+    template = messages.get(exc.code)
+    return template % p if template else str(exc)
+
+
+def saved_query_create(
+    *, name: str, source: str, query: str, by, max_records: int = 5000,
+    refresh_hours: int = 24 * 7, active: bool = True,
+) -> SavedQuery:  # fmt: skip
+    with transaction.atomic():
+        saved = SavedQuery.objects.create(
+            name=name, source=source, query=query, max_records=max_records,
+            refresh_hours=refresh_hours, active=active,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )  # fmt: skip
+        audit_record(
+            actor=by,
+            action=AuditAction.QUERY_CREATE,
+            target=saved,
+            changes={"source": source, "query": query, "max_records": max_records},
+        )
+    return saved
+
+
+def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = False) -> ImportRun:
+    """A refresh of ``query`` as a job with progress (on demand or from the schedule)."""
+    with transaction.atomic():
+        job = job_enqueue(
+            kind="bibliometrics.query",
+            title=f"Requête {query.get_source_display()} : {query.name}",
+            task=QUERY_TASK,
+            kwargs={},
+            by=by,
+            capability="bibliometrics.curate",
+        )
+        run = ImportRun.objects.create(
+            job=job, files=[], format=query.source, saved_query=query, created_by=job.created_by
+        )
+        job.task_kwargs = {"import_id": run.pk, "confirm": confirm}
+        job.save(update_fields=["task_kwargs"])
+        audit_record(
+            actor=by,
+            action=AuditAction.QUERY_REFRESH,
+            target=query,
+            changes={"job": str(job.pk), "confirm": confirm},
+        )
+    return run
+
+
+def saved_query_confirm(*, query: SavedQuery, by) -> ImportRun:
+    """A curator accepts to import a result larger than the query's limit."""
+    if not query.pending_count:
+        raise JobError("Aucun import n'attend de confirmation pour cette requête.")
+    with transaction.atomic():
+        before = query.confirmed_count
+        query.confirmed_count, query.pending_count = query.pending_count, None
+        query.save(update_fields=["confirmed_count", "pending_count"])
+        audit_record(
+            actor=by,
+            action=AuditAction.QUERY_CONFIRM,
+            target=query,
+            changes={"confirmed_count": [before, query.confirmed_count]},
+        )
+        return saved_query_refresh_enqueue(query=query, by=by, confirm=True)
+
+
+def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> dict[str, Any]:
+    """Fetch every record of the saved query; import new ones, update changed ones, apply
+    PubMed's deletions — the same de-duplication as file imports.
+
+    Each page is saved in its own transaction, so an answer that is not what the API
+    documents stops the refresh with the query named and keeps what came before it.
+    """
+    from .connectors import ConnectorError
+
+    query = run.saved_query
+    if query is None:
+        raise JobError("Cette requête n'existe plus.")
+    reference_data_ensure()
+    state = _ImportState(rules=actor_rules_current())
+    origin = f"requête {query.name}"[:255]
+    connector = _connector(query.source)
+    seen: list[str] = []
+    position = 0
+    total = 0
+    try:
+        for page in connector.pages(query.query):
+            total = page.total
+            if position == 0 and total > query.max_records:
+                allowed = confirm and (query.confirmed_count or 0) >= total
+                if not allowed:
+                    query.pending_count = total
+                    query.last_count = total
+                    query.save(update_fields=["pending_count", "last_count"])
+                    result = {"awaiting_confirmation": total, "limit": query.max_records}
+                    run.stats = result
+                    run.save(update_fields=["stats"])
+                    if ctx:
+                        ctx.progress(
+                            100,
+                            f"{total} notices, au-delà de la limite de {query.max_records} : "
+                            "l'import attend la confirmation d'un curateur.",
+                            force=True,
+                        )
+                    return result
+            batch = []
+            for rec in page.records:
+                position += 1
+                batch.append((rec, position))
+            for ref, reason in page.rejected:
+                position += 1
+                state.reject(origin, position, reason, ref)
+            state.save(batch, origin)
+            seen.extend(i for i in page.ids if i)
+            if ctx:
+                ctx.check_cancelled()
+                ctx.progress(
+                    90 * position / max(total, 1), f"{position} / {total} notices de {query.name}"
+                )
+        if query.source == QuerySource.PUBMED:
+            vanished = sorted(set(query.seen_ids) - set(seen))
+            if vanished:
+                state.delete(connector.deleted(vanished))
+    except ConnectorError as exc:
+        message = f"Requête « {query.name} » : {connector_message(exc)}"
+        stats = _run_stats(state)
+        run.stats = {**stats, "error": message}
+        run.save(update_fields=["stats"])
+        query.last_error = message
+        query.save(update_fields=["last_error"])
+        if stats["new"] or stats["updated"] or stats["merged"]:
+            indicators_refresh()
+        raise JobError(
+            f"{message} Les {stats['new'] + stats['updated'] + stats['merged']} notices "
+            "importées avant l'erreur sont conservées."
+        ) from exc
+    finally:
+        connector.fetch.close()
+    stats = _run_stats(state)
+    run.stats = stats
+    run.save(update_fields=["stats"])
+    query.seen_ids = seen
+    query.last_count = total
+    query.last_refreshed_at = timezone.now()
+    query.last_error = ""
+    query.pending_count = None
+    query.save(
+        update_fields=["seen_ids", "last_count", "last_refreshed_at", "last_error", "pending_count"]
+    )
+    if ctx:
+        ctx.log(
+            "{name}: nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons "
+            "{duplicate}, rejetées {rejected}, supprimées {deleted}".format(
+                name=query.name, **stats
+            )
+        )
+        ctx.progress(92, "Calcul des indicateurs…", force=True)
+    relevance_scores_refresh(only_missing=True)
+    indicators_refresh()
+    return stats
+
+
+def _run_stats(state: _ImportState) -> dict[str, Any]:
+    stats = dict(state.stats)
+    for key in ("new", "updated", "merged", "duplicate", "rejected", "deleted"):
+        stats.setdefault(key, 0)
+    stats.pop("read", None)
+    return {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
+
+
+def saved_queries_refresh_due(*, now=None) -> list[ImportRun]:
+    """Enqueue the active queries whose interval has passed (called by Celery beat)."""
+    now = now or timezone.now()
+    busy = set(
+        ImportRun.objects.filter(
+            saved_query__isnull=False, job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).values_list("saved_query_id", flat=True)
+    )
+    runs = []
+    for query in SavedQuery.objects.filter(active=True, pending_count__isnull=True):
+        if query.pk in busy:
+            continue
+        due = query.last_refreshed_at is None or (
+            query.last_refreshed_at + datetime.timedelta(hours=query.refresh_hours) <= now
+        )
+        if due:
+            runs.append(saved_query_refresh_enqueue(query=query, by=None))
+    return runs
+
+
+# --- The relevance model and the curation queue --------------------------------------------------
+
+MODEL_TASK = "bibliometrics.train_relevance_model"
+
+
+def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
+    """What the classifier reads of each publication (affiliation texts included)."""
+    from .relevance import evidence_from
+
+    affiliations: dict[int, list[str]] = {p.pk: [] for p in pubs}
+    for pid, text in Authorship.affiliations.through.objects.filter(
+        authorship__publication__in=[p.pk for p in pubs]
+    ).values_list("authorship__publication_id", "affiliation__raw_text"):
+        if text not in affiliations[pid]:
+            affiliations[pid].append(text)
+    return [
+        {
+            "title": p.title,
+            "abstract": p.abstract,
+            "keywords": p.keywords or [],
+            "mesh_terms": p.mesh_terms or [],
+            "affiliations": affiliations[p.pk],
+            "evidence": evidence_from(p.relevance_auto, p.relevance_reasons or []),
+        }
+        for p in pubs
+    ]
+
+
+def relevance_model_train(*, by=None, ctx=None) -> RelevanceModel:
+    """Train the classifier on every curator decision, then score the undecided records."""
+    from .classifier import NotEnoughDecisions, train
+
+    decided = list(Publication.objects.filter(relevance_override__isnull=False))
+    try:
+        model = train(_model_records(decided), [p.relevance_override for p in decided])
+    except NotEnoughDecisions as exc:
+        positives, negatives = exc.args
+        raise JobError(
+            f"Pas assez de décisions pour entraîner un modèle : {positives} publications retenues "
+            f"et {negatives} écartées ; il en faut au moins 5 de chaque."
+        ) from exc
+    if ctx:
+        ctx.progress(40, f"Modèle entraîné sur {len(decided)} décisions.")
+    with transaction.atomic():
+        saved = RelevanceModel.objects.create(
+            positives=model.positives,
+            negatives=model.negatives,
+            blob=model.dumps(),
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.MODEL_TRAIN,
+            target=saved,
+            changes={"positives": model.positives, "negatives": model.negatives},
+        )
+    relevance_scores_refresh(model=saved, ctx=ctx)
+    return saved
+
+
+def relevance_model_current():
+    """The latest trained model (a ``classifier.TrainedModel``), or ``None``."""
+    from .classifier import TrainedModel
+
+    saved = RelevanceModel.objects.order_by("-created_at").first()
+    return (saved, TrainedModel.loads(bytes(saved.blob))) if saved else (None, None)
+
+
+def relevance_scores_refresh(*, model: RelevanceModel | None = None, only_missing: bool = False,
+                             ctx=None) -> int:  # fmt: skip
+    """The model's probability and its reasons on every undecided publication."""
+    from .classifier import TrainedModel
+
+    if model is None:
+        model, trained = relevance_model_current()
+        if model is None:
+            return 0
+    else:
+        trained = TrainedModel.loads(bytes(model.blob))
+    qs = Publication.objects.filter(relevance_override__isnull=True)
+    if only_missing:
+        qs = qs.filter(model_probability__isnull=True)
+    pks = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(pks), 500):
+        pubs = list(Publication.objects.filter(pk__in=pks[start : start + 500]))
+        records = _model_records(pubs)
+        for pub, probability, why in zip(
+            pubs, trained.probabilities(records), trained.explain_many(records), strict=True
+        ):
+            pub.model_probability = round(probability, 4)
+            pub.model_explanation = why
+        Publication.objects.bulk_update(pubs, ["model_probability", "model_explanation"])
+        if ctx:
+            ctx.progress(40 + 55 * (start + len(pubs)) / len(pks), f"{start + len(pubs)} scorées")
+    return len(pks)
+
+
+def relevance_model_train_enqueue(*, by) -> Job:
+    return job_enqueue(
+        kind="bibliometrics.model",
+        title="Entraînement du modèle de pertinence",
+        task=MODEL_TASK,
+        kwargs={},
+        by=by,
+        capability="bibliometrics.curate",
+    )
+
+
+def publications_set_relevance_bulk(
+    *, publications: Iterable[Publication], relevant: bool | None, note: str = "", by
+) -> int:
+    """One curator decision for many publications (the curation queue), each audited."""
+    with transaction.atomic():
+        changed = []
+        for pub in publications:
+            before = pub.relevance_override
+            pub.relevance_override = relevant
+            pub.relevance_note = note[:255]
+            pub.relevant = Publication.decide_relevance(pub.relevance_auto, relevant)
+            changed.append(pub)
+            audit_record(
+                actor=by,
+                action=AuditAction.RELEVANCE_BULK,
+                target=pub,
+                changes={"relevance_override": [before, relevant], "note": note},
+            )
+        Publication.objects.bulk_update(
+            changed, ["relevance_override", "relevance_note", "relevant"]
+        )
+        if changed:
+            transaction.on_commit(lambda: indicators_refresh_enqueue(by=by))
+    return len(changed)
+
+
+# --- Citations from OpenAlex -------------------------------------------------------------------
+
+CITATIONS_TASK = "bibliometrics.refresh_citations"
+CITATIONS_STALE_DAYS = 30
+
+
+def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> dict[str, int]:
+    """Citation counts and cited references of the retained publications, from OpenAlex,
+    matched by DOI or else by PMID (those not checked for ``stale_days``)."""
+    from . import connectors
+    from .connectors import ConnectorError, openalex
+
+    limit = timezone.now() - datetime.timedelta(days=stale_days)
+    pubs = list(
+        Publication.objects.filter(relevant=True)
+        .filter(Q(citations_updated_at__isnull=True) | Q(citations_updated_at__lt=limit))
+        .exclude(doi__isnull=True, pmid__isnull=True)
+        .only("pk", "doi", "pmid", "citation_count", "openalex_id", "references")
+    )
+    options: dict[str, Any] = {"transport": connectors.TRANSPORT}
+    if connectors.SLEEP is not None:
+        options["sleep"] = connectors.SLEEP
+    source = openalex.OpenAlex(
+        openalex.fetcher(**options), email=getattr(settings, "BIBLIO_CONTACT_EMAIL", "")
+    )
+    found = 0
+    try:
+        for start in range(0, len(pubs), openalex.LOOKUP):
+            chunk = pubs[start : start + openalex.LOOKUP]
+            result = source.citations(
+                dois=[p.doi for p in chunk if p.doi],
+                pmids=[p.pmid for p in chunk if p.pmid and not p.doi],
+            )
+            now = timezone.now()
+            for pub in chunk:
+                info = result.get(("doi", pub.doi or "")) or result.get(("pmid", pub.pmid or ""))
+                if info:
+                    found += 1
+                    pub.openalex_id = info["openalex_id"][:32]
+                    pub.citation_count = info["cited_by_count"]
+                    pub.references = info["references"]
+                pub.citations_updated_at = now
+            Publication.objects.bulk_update(
+                chunk, ["openalex_id", "citation_count", "references", "citations_updated_at"]
+            )
+            if ctx:
+                ctx.check_cancelled()
+                ctx.progress(
+                    90 * (start + len(chunk)) / len(pubs), f"{start + len(chunk)} / {len(pubs)}"
+                )
+    except ConnectorError as exc:
+        raise JobError(f"Citations OpenAlex : {connector_message(exc)}") from exc
+    finally:
+        source.fetch.close()
+    indicators_refresh()
+    return {"checked": len(pubs), "found": found}
+
+
+def citations_refresh_enqueue(*, by=None) -> Job:
+    return job_enqueue(
+        kind="bibliometrics.citations",
+        title="Citations et références (OpenAlex)",
+        task=CITATIONS_TASK,
         kwargs={},
         by=by,
         capability="bibliometrics.curate",

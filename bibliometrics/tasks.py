@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from celery import shared_task
+
+from portal.celery import app
 from portal.jobs import JobContext, JobError, job_task
 
 from . import services
 from .models import ImportRun
+
+QUERY_SCHEDULE_SECONDS = 3600.0  # how often beat looks for saved queries that are due
 
 
 @job_task(services.IMPORT_TASK)
@@ -28,3 +33,48 @@ def recompute_topics(ctx: JobContext, *, n_topics: int = 10) -> dict:
 def refresh_indicators(ctx: JobContext) -> dict:
     snapshot = services.indicators_refresh()
     return {"publications": snapshot.publications, "seconds": round(snapshot.seconds, 3)}
+
+
+@job_task(services.QUERY_TASK)
+def refresh_saved_query(ctx: JobContext, *, import_id: int, confirm: bool = False) -> dict:
+    try:
+        run = ImportRun.objects.select_related("saved_query").get(pk=import_id)
+    except ImportRun.DoesNotExist as exc:
+        raise JobError("Cet import n'existe plus.") from exc
+    result = services.saved_query_refresh(run=run, ctx=ctx, confirm=confirm)
+    ctx.progress(100, "Requête rafraîchie.", force=True)
+    return result
+
+
+@shared_task(name=services.DUE_TASK)
+def refresh_due_queries() -> int:
+    """Beat: start a refresh job for every saved query whose interval has passed."""
+    return len(services.saved_queries_refresh_due())
+
+
+# The app's own beat entry, declared here rather than in the portal settings.
+app.add_periodic_task(
+    QUERY_SCHEDULE_SECONDS, refresh_due_queries.s(), name="bibliometrics-saved-queries"
+)
+
+
+@job_task(services.MODEL_TASK)
+def train_relevance_model(ctx: JobContext) -> dict:
+    model = services.relevance_model_train(ctx=ctx)
+    return {"positives": model.positives, "negatives": model.negatives}
+
+
+@job_task(services.CITATIONS_TASK)
+def refresh_citations(ctx: JobContext) -> dict:
+    return services.citations_refresh(ctx=ctx)
+
+
+@shared_task(name="bibliometrics.refresh_citations_weekly")
+def refresh_citations_weekly() -> str:
+    """Beat: the weekly citations job (a no-op job when nothing is stale)."""
+    return str(services.citations_refresh_enqueue().pk)
+
+
+app.add_periodic_task(
+    7 * 24 * 3600.0, refresh_citations_weekly.s(), name="bibliometrics-citations-weekly"
+)

@@ -106,3 +106,38 @@ def fit_topics(
         best = int(row.argmax())
         assignments[doc_index] = (best, float(row[best])) if row[best] > 0 else (None, 0.0)
     return TopicModel(topics, assignments)
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[dict[str, str], dict[str, str]]:
+    """(English → French, French without accents → English) from the shipped glossary."""
+    en_fr: dict[str, str] = {}
+    fr_en: dict[str, str] = {}
+    for line in (STOPWORDS_DIR / "glossary_en_fr.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, fr = line.split("\t")
+        en_fr.setdefault(en, fr)
+        fr_en.setdefault(strip_accents(fr).casefold(), en)
+    return en_fr, fr_en
+
+
+def translate_term(term: str, language: str) -> str:
+    """A topic term in ``language`` ("fr" or "en"): the glossary's word, else the term."""
+    en_fr, fr_en = glossary()
+    if language == "fr":
+        if term in en_fr:
+            return en_fr[term]
+        if term in fr_en:  # already French, shown with its accents
+            return en_fr.get(fr_en[term], term)
+        return term
+    return fr_en.get(term, term)
+
+
+def labels_by_language(terms: list[str], *, languages=("fr", "en"), n: int = 3) -> dict[str, str]:
+    """``{"fr": "grossesse, valproate, épilepsie", "en": "pregnancy, valproate, epilepsy"}``."""
+    out = {}
+    for language in languages:
+        words = list(dict.fromkeys(translate_term(t, language) for t in terms))
+        out[language] = ", ".join(words[:n])
+    return out

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import disclosure
@@ -22,10 +23,24 @@ from portal.uploads import upload_limit
 
 from . import selectors, services
 from .enrichment import AREA_LABELS, COMPONENT_LABELS, COUNTRY_ISO3, FRENCH_CITIES
-from .forms import FilterForm, RelevanceForm, UploadForm
-from .models import ActorType, Publication
+from .forms import (
+    AffiliationCorrectionForm,
+    BulkRelevanceForm,
+    FilterForm,
+    RelevanceForm,
+    SavedQueryForm,
+    UploadForm,
+)
+from .models import ActorType, Affiliation, Publication, PublicationMerge, Topic
 
 ACTOR_LABELS = dict(ActorType.choices)
+# Callon's four quadrants of the thematic map (codes from indicators.thematic_map)
+QUADRANT_LABELS = {
+    "motor": gettext_lazy("Thèmes moteurs (centraux et développés)"),
+    "niche": gettext_lazy("Thèmes de niche (développés mais isolés)"),
+    "emerging_declining": gettext_lazy("Thèmes émergents ou en déclin"),
+    "basic": gettext_lazy("Thèmes transversaux et de base (centraux, peu développés)"),
+}
 
 
 def _filter_form(request, snapshot=None) -> FilterForm:
@@ -65,6 +80,8 @@ def _labels() -> dict[str, dict[str, str]]:
         # the corpus names countries in English: the map shows them in the page's language
         "countries": {name: country_name(iso) for name, iso in COUNTRY_ISO3.items()},
         "cities": {name: [lat, lon] for name, (lat, lon, _a) in FRENCH_CITIES.items()},
+        # topics are stored under their model label; shown in the page's language
+        "topic": {t.label: t.label_in() for t in Topic.objects.all()},
     }
 
 
@@ -90,15 +107,25 @@ def dashboard(request):
 
 def indicators_page(request):
     snapshot = selectors.snapshot_current()
+    data = _public(snapshot.data, request.user)
     return render(
         request,
         "bibliometrics/indicators.html",
         {
             "snapshot": snapshot,
-            "data": _public(snapshot.data, request.user),
+            "data": data,
             "labels": _labels(),
             "components": COMPONENT_LABELS,
             "areas": AREA_LABELS,
+            "quadrants": QUADRANT_LABELS,
+            "can_curate": can(request.user, "bibliometrics.curate"),
+            "charts": {
+                "cocitation": data.get("cocitation") or {},
+                "coupling": data.get("coupling") or {},
+                "thematic_map": data.get("thematic_map") or {},
+                "thematic_evolution": data.get("thematic_evolution") or {},
+                "quadrants": {k: str(v) for k, v in QUADRANT_LABELS.items()},
+            },
         },
     )
 
@@ -210,6 +237,9 @@ def publication_detail(request, pk: int):
             "relevance_form": RelevanceForm(
                 initial={"decision": initial, "note": publication.relevance_note}
             ),
+            "reasons": [reason_text(r) for r in publication.relevance_reasons or []],
+            "actor_labels": {k: str(v) for k, v in ACTOR_LABELS.items()},
+            "merges": publication.merges.select_related("split", "undone_by"),
         },
     )
 
@@ -264,4 +294,186 @@ def import_detail(request, pk: int):
 def topics_recompute(request):
     job = services.topics_recompute_enqueue(by=request.user)
     messages.success(request, _("Recalcul des thèmes lancé."))
+    return redirect(job)
+
+
+# --- Curation queue ----------------------------------------------------------------------------
+
+
+def reason_text(reason: dict[str, str]) -> str:
+    """A rule's reason (code and parameters) as a sentence in the page's language."""
+    context = {
+        "france": _("la France ou les Français sont cités"),
+        "french_affiliation": _("affiliation française"),
+    }
+    params = {
+        "term": reason.get("term", ""),
+        "detail": context.get(reason.get("detail", "").casefold(), reason.get("detail", "")),
+    }
+    senses = {
+        "immunology": _("immunologie"),
+        "genetics": _("génétique"),
+        "pharmacology": _("pharmacologie (extrait de Ginkgo)"),
+        "psychology": _("psychologie (échelle HAD)"),
+        "statistics": _("statistique"),
+        "health insurance (US)": _("assurance santé américaine"),
+        "other institution": _("autre institution"),
+    }
+    match reason.get("code"):
+        case "term":
+            return _("« %(term)s » désigne les données de santé françaises") % params
+        case "acronym_context":
+            return _("« %(term)s » avec un contexte français : %(detail)s") % params
+        case "acronym_other_sense":
+            params["detail"] = senses.get(reason.get("detail", ""), reason.get("detail", ""))
+            return _("« %(term)s » pris dans un autre sens : %(detail)s") % params
+        case "acronym_no_context":
+            return _("« %(term)s » sans contexte de données de santé françaises") % params
+    return _("aucun terme des données de santé françaises")
+
+
+@capability_required("bibliometrics.curate")
+def curation_queue(request):
+    decided = request.GET.get("vue") == "decidees"
+    queue = selectors.curation_queue(request.user, decided=decided)
+    form = BulkRelevanceForm(request.POST or None, queryset=queue)
+    if request.method == "POST":
+        if form.is_valid():
+            count = services.publications_set_relevance_bulk(
+                publications=form.cleaned_data["publications"],
+                relevant=form.relevant(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+            messages.success(request, _("%(count)s décisions enregistrées.") % {"count": count})
+            return redirect("bibliometrics:curation-queue")
+        messages.error(request, _("Cochez au moins une publication et choisissez une décision."))
+    page_obj = Paginator(queue, 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "publication": p,
+            "reasons": [reason_text(r) for r in p.relevance_reasons or []],
+            "model_why": p.model_explanation or [],
+        }
+        for p in page_obj
+    ]
+    model, _trained = services.relevance_model_current()
+    return render(
+        request,
+        "bibliometrics/curation_queue.html",
+        {"rows": rows, "page_obj": page_obj, "form": form, "model": model, "decided": decided},
+    )
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def model_train(request):
+    job = services.relevance_model_train_enqueue(by=request.user)
+    messages.success(request, _("Entraînement du modèle lancé."))
+    return redirect(job)
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def merge_undo(request, pk: int):
+    merge = get_object_or_404(
+        PublicationMerge.objects.filter(
+            publication__in=selectors.publications_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    try:
+        split = services.publication_merge_undo(merge=merge, by=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+        return redirect(merge.publication)
+    messages.success(
+        request, _("Notices séparées : la notice rapprochée est devenue une publication.")
+    )
+    return redirect(split)
+
+
+# --- Saved queries -------------------------------------------------------------------------------
+
+
+@capability_required("bibliometrics.curate")
+def query_list(request):
+    form = SavedQueryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        query = services.saved_query_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Requête enregistrée."))
+        return redirect(query)
+    return render(
+        request,
+        "bibliometrics/query_list.html",
+        {"form": form, "queries": selectors.saved_queries()},
+    )
+
+
+@capability_required("bibliometrics.curate")
+def query_detail(request, pk: int):
+    query = get_object_or_404(selectors.saved_queries(), pk=pk)
+    runs = query.runs.select_related("job").order_by("-created_at")[:20]
+    return render(request, "bibliometrics/query_detail.html", {"query": query, "runs": runs})
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def query_refresh(request, pk: int):
+    query = get_object_or_404(selectors.saved_queries(), pk=pk)
+    run = services.saved_query_refresh_enqueue(query=query, by=request.user)
+    messages.success(request, _("Rafraîchissement lancé."))
+    return redirect(run.job)
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def query_confirm(request, pk: int):
+    query = get_object_or_404(selectors.saved_queries(), pk=pk)
+    try:
+        run = services.saved_query_confirm(query=query, by=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+        return redirect(query)
+    messages.success(request, _("Import confirmé et lancé."))
+    return redirect(run.job)
+
+
+@capability_required("bibliometrics.curate")
+def affiliation_correct(request, pk: int):
+    affiliation = get_object_or_404(Affiliation, pk=pk)
+    initial = {
+        "actor_types": affiliation.actor_types or [affiliation.actor_type],
+        "institution": affiliation.institution,
+        "city": affiliation.city,
+        "country": affiliation.country,
+    }
+    form = AffiliationCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        count = services.affiliation_correct(
+            affiliation=affiliation, by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("Correction appliquée à %(count)s affiliations de même texte.") % {"count": count},
+        )
+        return redirect("bibliometrics:affiliation-correct", pk=affiliation.pk)
+    publications = (
+        selectors.publications_visible_to(request.user)
+        .filter(authorships__affiliations__norm_hash=affiliation.norm_hash or "-")
+        .distinct()
+    )
+    return render(
+        request,
+        "bibliometrics/affiliation_correct.html",
+        {"affiliation": affiliation, "form": form, "publications": publications[:50],
+         "count": publications.count()},
+    )  # fmt: skip
+
+
+@require_POST
+@capability_required("bibliometrics.curate")
+def citations_refresh(request):
+    job = services.citations_refresh_enqueue(by=request.user)
+    messages.success(request, _("Mise à jour des citations lancée."))
     return redirect(job)

@@ -27,6 +27,34 @@ def _import(cast):
     return {"run": ImportRunFactory(created_by=cast.data)}
 
 
+def _merge(cast):
+    from bibliometrics.models import PublicationMerge
+    from tests.bibliometrics.factories import PublicationFactory
+
+    merge = PublicationMerge.objects.create(
+        publication=PublicationFactory(),
+        key="doi",
+        value="10.5555/x",
+        source="ris",
+        record={},
+        record_hash="0" * 40,
+        undone_at="2026-01-01T00:00:00Z",
+    )
+    return {"merge": merge}
+
+
+def _affiliation(cast):
+    from tests.bibliometrics.factories import AffiliationFactory
+
+    return {"aff": AffiliationFactory()}
+
+
+def _query(cast):
+    from bibliometrics.models import SavedQuery
+
+    return {"query": SavedQuery.objects.create(name="m", source="hal", query="PMSI")}
+
+
 CURATORS = ["data"]
 
 MATRIX = [
@@ -69,6 +97,54 @@ MATRIX = [
         staff_only(CURATORS, ok=302),
         name="bibliometrics:topics-recompute",
         method="post",
+    ),
+    Case(
+        "/publications/citations/rafraichir/",
+        staff_only(CURATORS, ok=302),
+        name="bibliometrics:citations-refresh",
+        method="post",
+    ),
+    Case("/publications/curation/", staff_only(CURATORS), name="bibliometrics:curation-queue"),
+    Case(
+        "/publications/curation/modele/",
+        staff_only(CURATORS, ok=302),
+        name="bibliometrics:model-train",
+        method="post",
+    ),
+    # an undone merge: the curator is sent back to the publication with a message
+    Case(
+        lambda o: f"/publications/rapprochements/{o['merge'].pk}/separer/",
+        staff_only(CURATORS, ok=302),
+        name="bibliometrics:merge-undo",
+        method="post",
+        setup=_merge,
+    ),
+    Case(
+        lambda o: f"/publications/affiliations/{o['aff'].pk}/",
+        staff_only(CURATORS),
+        name="bibliometrics:affiliation-correct",
+        setup=_affiliation,
+    ),
+    Case("/publications/requetes/", staff_only(CURATORS), name="bibliometrics:query-list"),
+    Case(
+        lambda o: f"/publications/requetes/{o['query'].pk}/",
+        staff_only(CURATORS),
+        name="bibliometrics:query-detail",
+        setup=_query,
+    ),
+    Case(
+        lambda o: f"/publications/requetes/{o['query'].pk}/rafraichir/",
+        staff_only(CURATORS, ok=302),
+        name="bibliometrics:query-refresh",
+        method="post",
+        setup=_query,
+    ),
+    Case(
+        lambda o: f"/publications/requetes/{o['query'].pk}/confirmer/",
+        staff_only(CURATORS, ok=302),
+        name="bibliometrics:query-confirm",
+        method="post",
+        setup=_query,
     ),
     Case("/api/publications/", {}),
     Case("/api/publications/publications/", {}, name="publications-publication-list"),

@@ -114,10 +114,58 @@ def test_country(text, country):
     assert detect_country(text) == country
 
 
-def test_city_is_read_for_french_affiliations_only():
+def test_a_french_city_is_an_insee_commune_and_elsewhere_the_place_before_the_country():
     assert detect_city("CHU de Saint-Étienne, Saint-Etienne, France", "France") == "Saint-Étienne"
     assert detect_city("Hospices Civils de Lyon, Lyon, France") == "Lyon"
-    assert detect_city("Paris, Texas, USA", "United States") == ""
+    assert detect_city("Université Paris Cité, Inserm, F-75006 Paris Cedex 06, France") == "Paris"
+    assert detect_city("Inserm U1219, 146 rue Léo Saignat, 33076 Bordeaux, France") == "Bordeaux"
+    assert detect_city("Unité X, Vandœuvre-lès-Nancy, France") == "Vandœuvre-lès-Nancy"
+    assert detect_city("Paris, Texas, USA", "United States") == "Paris"
+    assert detect_city("Harvard Medical School, Boston, MA 02115, USA") == "Boston"
+    assert detect_city("Karolinska Institutet, Stockholm, Sweden") == "Stockholm"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "city"),
+    [
+        ("University of New Mexico, Albuquerque, New Mexico, USA.", "United States", "Albuquerque"),
+        ("University of New Mexico, Albuquerque, NM 87131", "United States", "Albuquerque"),
+        ("Emory University, Atlanta, Georgia.", "United States", "Atlanta"),
+        ("Tbilisi State Medical University, Tbilisi, Georgia", "Georgia", "Tbilisi"),
+        ("Rutgers University, Newark, New Jersey", "United States", "Newark"),
+        ("General Hospital, St Helier, Jersey", "Jersey", "St Helier"),
+        ("Instituto Nacional de Salud Pública, Mexico City, Mexico", "Mexico", "Mexico City"),
+        ("Seoul National University, Seoul, Republic of Korea", "South Korea", "Seoul"),
+        ("Universidade de Lisboa, Lisboa, Portugal", "Portugal", "Lisboa"),
+        ("Makerere University, Kampala, Uganda", "Uganda", "Kampala"),
+    ],
+)  # fmt: skip
+def test_us_states_are_never_countries_by_mistake(text, country, city):
+    assert (detect_country(text), detect_city(text)) == (country, city)
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("Inserm UMR 1229, RMeS, Université de Nantes, CHU Nantes, Nantes, France",
+         ["academic", "hospital"]),
+        ("Inserm UMR 1229, Nantes, France", ["academic"]),
+        ("UMR 5558 CNRS, Université Lyon 1, Hospices Civils de Lyon, France",
+         ["academic", "hospital"]),
+        ("IRD, UMR VITROME, Marseille, France", ["academic"]),
+        ("INRAE, UMR AGAP, Montpellier, France", ["academic"]),
+        ("EPI-PHARE, ANSM, CNAM, Saint-Denis, France", ["agency"]),
+        ("Health Data Hub, Paris, France", ["agency"]),
+        ("Direction de la recherche, des études, de l'évaluation et des statistiques (DREES), "
+         "Paris, France", ["agency"]),
+        ("Sanofi R&D, Research Department, Chilly-Mazarin, France", ["industry"]),
+        ("IQVIA, Université Paris-Saclay, France", ["industry", "academic"]),
+        ("AP-HP, Hôpital Bichat, Service de cardiologie, Paris, France", ["hospital"]),
+        ("Harvard Medical School, Boston, MA, USA", ["academic"]),
+    ],
+)  # fmt: skip
+def test_mixed_affiliations_get_every_type_they_name(text, types):
+    assert describe_affiliation(text)["actor_types"] == types
 
 
 def test_areas_from_mesh_first_then_keywords():
@@ -143,3 +191,20 @@ def test_enrich_collects_everything_for_a_record():
     assert out["affiliations"]["EPI-PHARE, Saint-Denis, France"] == describe_affiliation(
         "EPI-PHARE, Saint-Denis, France"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "city"),
+    [
+        ("University of New Mexico, Albuquerque, NM, 87109, Mexico.", "United States",
+         "Albuquerque"),
+        ("University of São Paulo, São Paulo, 05508-010, Brazil.", "Brazil", "São Paulo"),
+        ("University of St Andrews, Fife, KY16 9AL, UK.", "United Kingdom", "Fife"),
+        ("University of Alberta, Edmonton, T6G 2E1, Canada.", "Canada", "Edmonton"),
+        ("Georgetown University Medical Center, Washington, DC, USA.", "United States",
+         "Washington"),
+        ("Veterans General Hospital, Kaohsiung 813, Taiwan, R.O.C.", "Taiwan", "Kaohsiung"),
+    ],
+)  # fmt: skip
+def test_postcodes_and_slips_seen_in_real_pubmed_affiliations(text, country, city):
+    assert (detect_country(text), detect_city(text)) == (country, city)

@@ -7,7 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from bibliometrics import services
-from bibliometrics.models import Affiliation, Authorship, IndicatorSnapshot, Publication
+from bibliometrics.models import (
+    Affiliation,
+    Authorship,
+    IndicatorSnapshot,
+    Publication,
+    PublicationMerge,
+)
 from portal.models import Job
 
 DATA = Path(__file__).parent / "data"
@@ -68,8 +74,10 @@ def test_same_record_in_two_formats_is_matched_by_doi_then_title(tmp_path):
     )
     run = run_import(bib)
     assert run.stats["new"] == 0
-    assert run.stats["updated"] + run.stats["duplicate"] == 2
+    assert (run.stats["merged"], run.stats["duplicate"]) == (1, 1)
     assert Publication.objects.count() == 1
+    merge = PublicationMerge.objects.get()
+    assert (merge.key, merge.value, merge.source) == ("doi", "10.1002/pds.example", "bibtex")
 
 
 @pytest.mark.django_db

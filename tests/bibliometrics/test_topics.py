@@ -30,3 +30,17 @@ def test_it_separates_two_obvious_topics_with_fixed_seed():
 
 def test_too_small_a_corpus_gives_no_topic():
     assert fit_topics(["only one document"]).topics == []
+
+
+def test_topic_labels_are_written_in_each_language_of_the_site():
+    from bibliometrics.topics import labels_by_language
+
+    assert labels_by_language(["pregnancy", "valproate", "epilepsy", "drugs"]) == {
+        "fr": "grossesse, valproate, épilepsie",
+        "en": "pregnancy, valproate, epilepsy",
+    }
+    # French terms (accents stripped by the model) come back with their accents
+    assert labels_by_language(["grossesse", "medicaments", "risque"]) == {
+        "fr": "grossesse, médicaments, risque",
+        "en": "pregnancy, drugs, risk",
+    }

@@ -161,3 +161,21 @@ def test_a_component_links_to_its_catalogue_database(client, corpus):
     pub = corpus.filter(components__code="DCIR").first()
     html = client.get(f"/publications/{pub.pk}/").content.decode()
     assert "Datamart de consommation inter-régimes" in html
+
+
+@pytest.mark.django_db
+def test_topics_are_shown_in_the_page_language(client):
+    from bibliometrics.models import Topic
+    from tests.bibliometrics.factories import PublicationFactory
+
+    topic = Topic.objects.create(
+        index=0,
+        label="pregnancy, valproate, epilepsy",
+        terms=["pregnancy", "valproate", "epilepsy"],
+        labels={"fr": "grossesse, valproate, épilepsie", "en": "pregnancy, valproate, epilepsy"},
+    )
+    pub = PublicationFactory(topic=topic)
+    french = client.get(f"/publications/{pub.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "grossesse, valproate, épilepsie" in french
+    english = client.get(f"/publications/{pub.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "pregnancy, valproate, epilepsy" in english

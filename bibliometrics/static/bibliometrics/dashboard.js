@@ -48,7 +48,7 @@ document.addEventListener("DOMContentLoaded", function () {
     {margin: {t: 10, r: 10, b: 40, l: 260}, yaxis: {type: "category", automargin: true}, showlegend: false}, (p) => openList({journal: p.y}));
 
   const topicTraces = Object.entries(data.topic_trends || {}).map(([topic, years]) => ({
-    type: "scatter", mode: "lines+markers", name: topic,
+    type: "scatter", mode: "lines+markers", name: (labels.topic && labels.topic[topic]) || topic,
     x: Object.keys(years).map(Number), y: Object.values(years), customdata: Object.keys(years).map(() => topic),
   }));
   plot("chart-topics", topicTraces, {xaxis: years}, (p) => openList({topic: p.customdata, year: p.x}), {timeSeries: true});

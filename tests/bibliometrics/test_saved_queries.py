@@ -1,0 +1,137 @@
+"""Saved queries refreshed as jobs: new, changed and deleted records, limits, failures."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from bibliometrics import connectors, services
+from bibliometrics.connectors import pubmed
+from bibliometrics.models import ImportRun, Publication, SavedQuery
+from bibliometrics.tasks import refresh_saved_query
+from portal.jobs import run_job
+from portal.models import AuditEntry, Job
+from tests.bibliometrics.recorded import FakeTime, Recorded
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    recorded = Recorded()
+    monkeypatch.setattr(connectors, "TRANSPORT", recorded.transport())
+    monkeypatch.setattr(connectors, "SLEEP", FakeTime().sleep)
+    monkeypatch.setattr(pubmed, "BATCH", 2)  # the recorded efetch answers hold two records
+    return recorded
+
+
+def refresh(query, by=None, confirm=False) -> ImportRun:
+    """The job a curator or beat starts, run here through the same job machinery."""
+    run = services.saved_query_refresh_enqueue(query=query, by=by, confirm=confirm)
+    run_job(refresh_saved_query.run_inline, str(run.job.pk), run.job.task_kwargs)
+    run.refresh_from_db()
+    run.job.refresh_from_db()
+    query.refresh_from_db()
+    return run
+
+
+def pubmed_query(cast, **kwargs):
+    return services.saved_query_create(
+        name="AINS et SNDS", source="pubmed", query="NSAID AND SNDS", by=cast.data, **kwargs
+    )
+
+
+@pytest.mark.django_db
+def test_a_pubmed_refresh_imports_the_records_with_the_rules_verdicts(cast, recorded):
+    run = refresh(pubmed_query(cast), by=cast.data)
+    assert run.job.status == Job.Status.SUCCEEDED, run.job.error
+    assert (run.stats["new"], run.stats["rejected"]) == (3, 0)
+    assert set(Publication.objects.filter(relevant=True).values_list("pmid", flat=True)) == {
+        "91000001",
+        "91000003",
+    }
+    receptor = Publication.objects.get(pmid="91000002")
+    assert receptor.relevance_reasons == [
+        {"code": "acronym_other_sense", "term": "DCIR", "detail": "immunology"}
+    ]
+    assert run.job.progress == 100
+    assert AuditEntry.objects.filter(action="saved_query.refresh", actor=cast.data).exists()
+
+
+@pytest.mark.django_db
+def test_a_second_refresh_changes_nothing_then_applies_a_change_and_a_deletion(cast, recorded):
+    query = pubmed_query(cast)
+    refresh(query)
+    again = refresh(query)
+    assert (again.stats["new"], again.stats["updated"], again.stats["duplicate"]) == (0, 0, 3)
+
+    query.seen_ids = [*query.seen_ids, "91000008", "91000009"]  # returned by an older refresh
+    query.save()
+    Publication.objects.create(pmid="91000009", title="Withdrawn", title_key="withdrawn")
+    recorded.replace["pubmed_efetch_2.xml"] = recorded.body("pubmed_efetch_2.xml").replace(
+        b"paracetamol", b"naproxen"
+    )
+    run = refresh(query)
+    assert (run.stats["updated"], run.stats["deleted"]) == (1, 1)
+    assert "naproxen" in Publication.objects.get(pmid="91000003").abstract
+    assert not Publication.objects.filter(pmid="91000009").exists()
+    assert recorded.calls("esummary")[0].url.params["id"] == "91000008,91000009"
+
+
+@pytest.mark.django_db
+def test_an_answer_cut_short_stops_the_refresh_naming_the_query_and_keeps_what_came(cast, recorded):
+    recorded.replace["pubmed_efetch_2.xml"] = recorded.body("pubmed_efetch_2.xml")[:900]
+    query = pubmed_query(cast)
+    run = services.saved_query_refresh_enqueue(query=query, by=cast.data)
+    run_job(refresh_saved_query.run_inline, str(run.job.pk), {"import_id": run.pk})
+    run.refresh_from_db()
+    run.job.refresh_from_db()
+    query.refresh_from_db()
+    assert run.job.status == Job.Status.FAILED
+    assert "AINS et SNDS" in run.job.error
+    assert "tronquée" in run.job.error
+    assert Publication.objects.count() == 2  # the first page stays imported
+    assert run.stats["new"] == 2
+    assert query.last_error.startswith("Requête « AINS et SNDS »")
+
+
+@pytest.mark.django_db
+def test_a_result_over_the_limit_waits_for_a_curator_to_confirm(cast, recorded):
+    query = pubmed_query(cast, max_records=2)
+    run = refresh(query)
+    assert run.job.status == Job.Status.SUCCEEDED
+    assert run.stats == {"awaiting_confirmation": 3, "limit": 2}
+    assert query.pending_count == 3
+    assert not Publication.objects.exists()
+
+    confirmed = services.saved_query_confirm(query=query, by=cast.data)
+    run_job(refresh_saved_query.run_inline, str(confirmed.job.pk), confirmed.job.task_kwargs)
+    confirmed.refresh_from_db()
+    assert confirmed.stats["new"] == 3
+    assert AuditEntry.objects.filter(action="saved_query.confirm", actor=cast.data).exists()
+
+
+@pytest.mark.django_db
+def test_openalex_and_hal_queries_share_the_file_imports_deduplication(cast, recorded):
+    openalex = services.saved_query_create(
+        name="OpenAlex SNDS", source="openalex", query="title.search:snds", by=cast.data
+    )
+    assert refresh(openalex).stats["new"] == 3
+    halq = services.saved_query_create(name="HAL PMSI", source="hal", query="PMSI", by=cast.data)
+    run = refresh(halq)
+    assert run.stats["new"] == 2
+    assert Publication.objects.get(hal_id="hal-03012345").relevant
+    assert not Publication.objects.get(hal_id="hal-03012399").relevant  # wheat SSR markers
+    assert Publication.objects.get(pmid="92000001").citation_count == 12
+
+
+@pytest.mark.django_db
+def test_beat_starts_only_the_queries_that_are_due(cast, recorded):
+    due = pubmed_query(cast)
+    fresh = services.saved_query_create(
+        name="Fraîche", source="hal", query="PMSI", by=cast.data, refresh_hours=24
+    )
+    SavedQuery.objects.filter(pk=fresh.pk).update(
+        last_refreshed_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    runs = services.saved_queries_refresh_due()
+    assert [r.saved_query for r in runs] == [due]
+    assert services.saved_queries_refresh_due() == []  # already queued
