@@ -31,7 +31,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .results import TableProfile
-from .specs import QUASI_IDENTIFIERS, Kind
+from .scoring import explain_grade
+from .specs import QUASI_IDENTIFIERS, Kind, completeness_score
 
 SECONDARY_MARKER = "n.d."
 
@@ -276,12 +277,21 @@ def _variable(var: Mapping[str, Any], rows_small: bool, t: int) -> dict:
                 for r in plaus["rules"]
             ],
         },
+        "declared": var.get("declared", True),
+        "expected_completeness": var.get("expected_completeness"),
+        "expected_basis": var.get("expected_basis", ""),
+        "completeness_score": None,
         "suppressed": rows_small or _small(present, t),
         "stats": None,
         "top_values": [],
         "other_count": None,
         "histogram": [],
     }
+    # Judged on the *published* share (a bound for a small count), never the exact one.
+    if out["expected_completeness"] is not None:
+        out["completeness_score"] = completeness_score(
+            share_value(out["completeness_pct"]), out["expected_completeness"]
+        )
     if out["suppressed"]:
         out["distinct_values"] = None
         return out
@@ -333,7 +343,13 @@ def publishable(profile: TableProfile | Mapping[str, Any], threshold: int | None
         else _partition(data["sex_split"], t),
         "source": {k: data.get("source", {}).get(k) for k in ("format", "encoding", "delimiter")},
         "engine": data.get("engine"),
+        "absent_columns": list(data.get("absent_columns") or []),
+        "undeclared_columns": list(data.get("undeclared_columns") or []),
+        "reference_date": data.get("reference_date"),
+        "reference_basis": data.get("reference_basis", "today"),
+        "skipped_keys": list(data.get("skipped_keys") or []),
     }
+    out["explanation"] = explain_grade(out)
     assert_no_small_cells(out, t)
     return out
 
