@@ -454,3 +454,24 @@ def profiling_run_store(*, run: ProfilingRun, profile: TableProfile) -> Profilin
             changes={"run": run.pk, "grade": run.grade, "rows_count": published["rows_count"]},
         )
     return run
+
+
+def table_row_count_from_run(*, run: ProfilingRun, by) -> Table:
+    """Fill the table's row count from a published profile (the catalogue is public: a
+    count below the small-cell threshold is left empty, as the profile publishes it)."""
+    table = run.table
+    rows = run.result.get("rows_count") if run.result else None
+    count = rows if isinstance(rows, int) else None
+    if table.row_count == count:
+        return table
+    with transaction.atomic():
+        before = table.row_count
+        table.row_count = count
+        table.save(update_fields=["row_count", "updated_at"])
+        audit_record(
+            actor=by,
+            action="quality.row_count_from_profile",
+            target=table,
+            changes={"row_count": [before, count], "run": run.pk},
+        )
+    return table
