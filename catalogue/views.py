@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -191,14 +192,22 @@ def datapackage_export(request, acronym):
     return response
 
 
-RDF_FORMATS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json")}
+RDF_FORMATS = {
+    "ttl": ("turtle", "text/turtle"),
+    "jsonld": ("json-ld", "application/ld+json"),
+    "rdf": ("pretty-xml", "application/rdf+xml"),
+}
 
 
 def _rdf_response(request, databases, fmt: str, filename: str):
     if fmt not in RDF_FORMATS:
         raise Http404
     rdf_format, content_type = RDF_FORMATS[fmt]
-    graph = exports.dcat_graph(databases, base_url=request.build_absolute_uri("/"))
+    graph = exports.dcat_graph(
+        databases,
+        base_url=request.build_absolute_uri("/"),
+        small_cell_threshold=settings.SMALL_CELL_THRESHOLD,
+    )
     response = HttpResponse(graph.serialize(format=rdf_format), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}.{fmt}"'
     return response
