@@ -1,0 +1,33 @@
+"""``{% load catalogue_links %}{% data_uses database=… table=… %}`` and
+``{% variable_elsewhere variable %}``: blocks added to the catalogue pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from .. import links
+
+register = template.Library()
+
+
+@register.inclusion_tag("catalogue/_uses.html")
+def data_uses(database=None, table=None, via_table=False):
+    """Dossiers that requested the database/table and publications that used it
+    (``via_table``: shown on a variable page, about its table)."""
+    dossiers = links.dossiers_requesting(database=database, table=table)
+    publications = links.publications_using(database=database, table=table)
+    return {
+        "dossier_count": dossiers.count(),
+        "dossiers": list(dossiers[: links.LIMIT]),
+        "publication_count": publications.count(),
+        "publications": list(publications[: links.LIMIT]),
+        "components": sorted(links.component_codes(database=database, table=table)),
+        "subject": table or database,
+        "via_table": via_table,
+        "limit": links.LIMIT,
+    }
+
+
+@register.inclusion_tag("catalogue/_variable_elsewhere.html")
+def variable_elsewhere(variable):
+    return {"variable": variable, "others": list(links.same_variable_elsewhere(variable)[:200])}
