@@ -166,3 +166,26 @@ def dictionary_rows():
         )
         .iterator(chunk_size=2000)
     )
+
+
+def partners_public():
+    from .models import PartnerCatalogue
+
+    return PartnerCatalogue.objects.filter(active=True).order_by("name")
+
+
+def partner_get(slug: str):
+    return get_object_or_404(partners_public(), slug=slug)
+
+
+def partner_datasets(q: str = "", partner=None):
+    """Harvested datasets of active partners, optionally those matching every word of
+    ``q`` (accents ignored) in their title, description, publisher or keywords."""
+    from .models import HarvestedDataset
+
+    qs = HarvestedDataset.objects.filter(partner__active=True).select_related("partner")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    for word in normalize(q).split():
+        qs = qs.filter(Q(title_norm__contains=word) | Q(body_norm__contains=word))
+    return qs.order_by("partner__name", "title")

@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "access_requests.daily_deadlines",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Harvests the partner catalogues whose refresh period has passed (catalogue).
+    "catalogue-partners-refresh": {"task": "catalogue.partners_refresh_due", "schedule": 900.0},
 }
 
 # --- Spark ----------------------------------------------------------------------------

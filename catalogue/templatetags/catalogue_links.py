@@ -31,3 +31,25 @@ def data_uses(database=None, table=None, via_table=False):
 @register.inclusion_tag("catalogue/_variable_elsewhere.html")
 def variable_elsewhere(variable):
     return {"variable": variable, "others": list(links.same_variable_elsewhere(variable)[:200])}
+
+
+@register.inclusion_tag("catalogue/_partner_results.html", takes_context=True)
+def partner_results(context):
+    """The search's results from partner catalogues: shown when the search includes them
+    (``partenaires=1``), otherwise counted with a link that includes them."""
+    from django.utils.http import urlencode
+
+    from .. import selectors
+
+    request = context["request"]
+    q = request.GET.get("q", "").strip()
+    include = request.GET.get("partenaires") == "1"
+    params = {k: v for k, v in request.GET.items() if k not in ("partenaires", "page") and v}
+    hits = selectors.partner_datasets(q) if q else selectors.partner_datasets().none()
+    return {
+        "q": q,
+        "include": include,
+        "total": hits.count(),
+        "hits": list(hits[:20]) if include else [],
+        "toggle_url": "?" + urlencode({**params, **({} if include else {"partenaires": "1"})}),
+    }
