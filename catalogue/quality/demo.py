@@ -1,5 +1,6 @@
 """Demo: every table the synthetic SNDS generator produces is profiled for real, and the
-catalogue's row counts are filled from the profiles.
+catalogue's row counts are filled from the profiles; so is the OMOP output of the OMOP
+demo when it is in the catalogue (its optional columns may be empty without cost).
 
 The extract is the one the OMOP demo converts (same size and seed, 2013–2015): the
 generator is a plain module (``omop.etl.generator``) and is only read from here. Its
@@ -58,20 +59,50 @@ def seed(*, users: dict, stdout) -> None:
         if table is None:
             stdout.write(f"  profil de démonstration : {path.name} absent du catalogue")
             continue
-        if ProfilingRun.objects.filter(table=table, published_at__isnull=False).exists():
-            continue
-        data_file = data_file_attach(
-            table=table,
-            by=by,
-            path=str(FOLDER / path.name),
-            reference_date=dt.date.fromisoformat(END),
+        profiled += _profile_once(table, FOLDER / path.name, by, stdout)
+    profiled += _profile_omop_output(by, stdout)
+    stdout.write(f"Qualité : {profiled} tables profilées (extrait synthétique et sortie OMOP).")
+
+
+def _profile_once(table: Table, relative: Path, by, stdout) -> int:
+    if ProfilingRun.objects.filter(table=table, published_at__isnull=False).exists():
+        return 0
+    data_file = data_file_attach(
+        table=table, by=by, path=str(relative), reference_date=dt.date.fromisoformat(END)
+    )
+    run = profiling_run_inline(data_file=data_file, by=by)
+    stdout.write(
+        f"  profil de démonstration {table.database.acronym}/{table.name} : "
+        f"{run.job.status}, note {run.grade or '—'}"
+    )
+    if not run.is_published:
+        return 0
+    table_row_count_from_run(run=run, by=by)
+    return 1
+
+
+def _profile_omop_output(by, stdout) -> int:
+    """Profile the tables of the OMOP demo's output that the catalogue describes (the
+    output lives under PRIVATE_ROOT: a copy goes where server files are read)."""
+    import shutil
+
+    try:
+        from omop.models import EtlJob
+    except ImportError:  # the OMOP app is optional to the catalogue
+        return 0
+    count = 0
+    for etl_job in EtlJob.objects.exclude(catalogue_acronym="").filter(job__status="succeeded"):
+        folder = etl_job.output_dir
+        tables = Table.objects.filter(database__acronym=etl_job.catalogue_acronym).select_related(
+            "database"
         )
-        run = profiling_run_inline(data_file=data_file, by=by)
-        if run.is_published:
-            table_row_count_from_run(run=run, by=by)
-            profiled += 1
-        stdout.write(
-            f"  profil de démonstration {table.database.acronym}/{table.name} : "
-            f"{run.job.status}, note {run.grade or '—'}"
-        )
-    stdout.write(f"Qualité : {profiled} tables profilées depuis l'extrait synthétique.")
+        for table in tables:
+            source = folder / f"{table.name}.{etl_job.output_format}"
+            if not source.is_file() or not table.variables.exists():
+                continue
+            relative = Path("demo") / "omop" / etl_job.catalogue_acronym / source.name
+            target = Path(settings.DATA_ROOT) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            count += _profile_once(table, relative, by, stdout)
+    return count

@@ -69,3 +69,9 @@ def test_the_variable_page_lists_the_other_tables_with_the_same_variable(prs, cl
     )
     alone = VariableFactory(table=prs, name="PRS_ACT_QTE")
     assert "aucune autre table" in client.get(alone.get_absolute_url()).content.decode()
+
+
+def test_a_projects_public_page_links_the_tables_it_uses(prs, cast, client):
+    dossier = dossier_requesting(cast, prs, title="Parcours après AVC")
+    page = client.get(f"/dossiers/repertoire/{dossier.reference}/").content.decode()
+    assert prs.get_absolute_url() in page and "ER_PRS_F" in page

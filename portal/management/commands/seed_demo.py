@@ -23,8 +23,9 @@ DEMO_USERS = [
 
 DEMO_SEEDERS = [
     "catalogue.demo",
-    "catalogue.quality.demo",
     "omop.demo",
+    # after the OMOP demo: it profiles the OMOP output too, once it is in the catalogue
+    "catalogue.quality.demo",
     "bibliometrics.demo",
     "access_requests.demo",
 ]

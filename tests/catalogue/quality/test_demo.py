@@ -40,3 +40,24 @@ def test_the_demo_profiles_every_generated_table_and_fills_row_counts(db, cast, 
     assert ProfilingRun.objects.count() == len(generated)
     page = client.get("/catalogue/b/SNDS/ER_PRS_F/").content.decode()
     assert 'data-testid="grade-explanation"' in page
+
+
+def test_the_demo_profiles_the_omop_output_and_optional_columns_cost_nothing(db, cast):
+    from catalogue import demo as catalogue_demo
+    from omop import demo as omop_demo
+
+    out = io.StringIO()
+    users = {"data": cast.data}
+    catalogue_demo.seed(users=users, stdout=out)
+    omop_demo.seed(users=users, stdout=out)
+    demo.seed(users=users, stdout=out)
+    person = ProfilingRun.objects.filter(
+        table__name="person", table__database__acronym__startswith="OMOP"
+    ).first()
+    assert person is not None, out.getvalue()
+    assert person.job.status == "succeeded", person.job.error
+    optional = person.variable_results.get(name="ethnicity_source_value")
+    assert optional.data["expected_basis"] == "optional"
+    assert optional.data["completeness_score"] == 100.0
+    assert person.grade == "A", person.result["explanation"]
+    assert Table.objects.get(pk=person.table_id).row_count == person.result["rows_count"]
