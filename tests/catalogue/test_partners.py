@@ -162,3 +162,22 @@ def test_a_harvest_error_has_a_code():
     with pytest.raises(HarvestError) as info:
         parse_catalogue(b"   ")
     assert info.value.code == "empty"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_refresh_harvests_through_a_real_worker(celery_worker, cast):
+    from tests.conftest import wait_for
+
+    partner = partner_register(by=cast.data, name="Danemark", upload=upload("denmark.rdf"))
+    assert partners_refresh_due() == 1  # what beat calls every 15 minutes
+    job = Job.objects.get(kind="catalogue.partner_harvest")
+
+    def done():
+        job.refresh_from_db()
+        return job.is_finished
+
+    wait_for(done, timeout=120, message="the harvest job did not finish")
+    assert job.status == "succeeded", job.error
+    partner.refresh_from_db()
+    assert partner.dataset_count == 1 and partner.last_success_at is not None
+    assert partners_refresh_due() == 0  # not due again before its period
