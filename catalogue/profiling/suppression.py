@@ -248,7 +248,8 @@ def _variable(var: Mapping[str, Any], rows_small: bool, t: int) -> dict:
         "type": var["type"],
         "kind": var["kind"],
         "rows_count": _count(var["rows"], t),
-        "missing_count": _count(var["missing"], t),
+        # rows − missing would give a small number of filled values (4 deaths): hidden too
+        "missing_count": SECONDARY_MARKER if _small(present, t) else _count(var["missing"], t),
         "completeness_pct": _share(present, var["rows"], t),
         "distinct_values": var["distinct"],
         "conformance": {

@@ -53,15 +53,36 @@ def seed(*, users: dict, stdout) -> None:
         return
     folder = Path(settings.DATA_ROOT) / FOLDER
     generate(folder)
-    profiled = 0
+    found = {}
     for path in sorted(folder.glob("*.csv")):
         table = tables.get(catalogue_name(path.stem).upper())
         if table is None:
             stdout.write(f"  profil de démonstration : {path.name} absent du catalogue")
             continue
-        profiled += _profile_once(table, FOLDER / path.name, by, stdout)
+        found[table] = FOLDER / path.name
+    profiled = 0
+    for table in referenced_first(found):
+        profiled += _profile_once(table, found[table], by, stdout)
     profiled += _profile_omop_output(by, stdout)
     stdout.write(f"Qualité : {profiled} tables profilées (extrait synthétique et sortie OMOP).")
+
+
+def referenced_first(tables) -> list[Table]:
+    """``tables`` ordered so that a table comes after those its keys reference (when it
+    can): their files are then profiled already, and the orphan checks run."""
+    pending = sorted(tables, key=lambda t: t.name)
+    targets = {
+        t.pk: {k.to_table_id for k in t.keys_out.all() if k.to_table_id not in (None, t.pk)}
+        for t in pending
+    }
+    ids = {t.pk for t in pending}
+    done: list[Table] = []
+    while pending:
+        ready = [t for t in pending if not (targets[t.pk] & ids) - {d.pk for d in done}]
+        chosen = ready[0] if ready else pending[0]  # a cycle: break it by name
+        done.append(chosen)
+        pending.remove(chosen)
+    return done
 
 
 def _profile_once(table: Table, relative: Path, by, stdout) -> int:
@@ -96,7 +117,7 @@ def _profile_omop_output(by, stdout) -> int:
         tables = Table.objects.filter(database__acronym=etl_job.catalogue_acronym).select_related(
             "database"
         )
-        for table in tables:
+        for table in referenced_first(tables):
             source = folder / f"{table.name}.{etl_job.output_format}"
             if not source.is_file() or not table.variables.exists():
                 continue

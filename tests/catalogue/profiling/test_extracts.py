@@ -176,3 +176,12 @@ def test_a_utf16_file_is_named_as_such_and_utf8_suggested(write_csv):
 def test_a_file_with_none_of_the_declared_columns_is_refused(write_csv):
     err = error_of(write_csv("FOO;BAR\n1;2\n"))
     assert err.code == "separator" and "FOO" in err.message
+
+
+def test_a_small_number_of_filled_values_cannot_be_derived_from_the_missing_count(write_csv):
+    path = extract(write_csv, n=200, dead_every=50)  # 4 deaths among 200 people
+    published = publishable(profile_file(path, SPECS, allow_missing_columns=True))
+    death = next(v for v in published["variables"] if v["name"] == "BEN_DCD_DTE")
+    assert published["rows_count"] == 200
+    assert death["missing_count"] == "n.d."  # 200 − 196 would say 4
+    assert death["completeness_pct"] == "< 5.0 %"
