@@ -122,6 +122,11 @@ def partner_register(
         raise ValidationError(_("Format inconnu."))
     location, target = "", None
     if upload is not None:
+        if (upload.size or 0) > MAX_BYTES:
+            raise ValidationError(
+                _("Le fichier « %(name)s » dépasse %(max)s Mo.")
+                % {"name": Path(upload.name or "catalogue").name, "max": MAX_BYTES // 1024**2}
+            )
         data = upload.read()
         _check_document(data, format, Path(upload.name or "catalogue").name)
         fmt = guess_format(data, None if format == "auto" else format)

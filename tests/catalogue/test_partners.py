@@ -181,3 +181,21 @@ def test_the_scheduled_refresh_harvests_through_a_real_worker(celery_worker, cas
     partner.refresh_from_db()
     assert partner.dataset_count == 1 and partner.last_success_at is not None
     assert partners_refresh_due() == 0  # not due again before its period
+
+
+def test_an_admin_pauses_a_partner_and_it_leaves_the_schedule_and_the_search(db, cast, client):
+    partner = partner_register(by=cast.data, name="Findata", upload=upload("finland.ttl"))
+    partner_harvest(partner=partner)
+    client.force_login(cast.admin)
+    response = client.post(
+        f"/admin/catalogue/partnercatalogue/{partner.pk}/change/",
+        {"name": "Findata", "homepage": "", "format": "auto", "refresh_hours": 24},
+    )
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.active is False
+    assert AuditEntry.objects.filter(action="catalogue.partner_change").exists()
+    assert partners_due(timezone.now() + timedelta(days=2)) == []
+    page = client.get("/catalogue/recherche/?q=hospital&partenaires=1").content.decode()
+    assert "Care Register for Health Care" not in page
+    assert client.get(partner.get_absolute_url()).status_code == 404
