@@ -41,7 +41,9 @@ def partner_results(context):
 
     from .. import selectors
 
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # rendered outside a request: nothing to search
+        return {"q": ""}
     q = request.GET.get("q", "").strip()
     include = request.GET.get("partenaires") == "1"
     params = {k: v for k, v in request.GET.items() if k not in ("partenaires", "page") and v}
