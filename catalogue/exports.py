@@ -265,8 +265,30 @@ def _profiles(db: Database) -> list:
     return latest_runs_of(db)
 
 
+def _birth_year_ages(run) -> tuple[int, int] | None:
+    """Ages from the published (5-year, coarsened) extremes of a birth-year variable, at
+    the profile's reference date: for tables without a pyramid (OMOP codes sex as
+    concepts)."""
+    reference = (run.result or {}).get("reference_date")
+    if not reference:
+        return None
+    year = int(str(reference)[:4])
+    for result in run.variable_results.all():
+        stats = result.data.get("stats") or {}
+        if result.data.get("kind") != "birth_year" or not stats.get("min"):
+            continue
+        try:
+            first = int(str(stats["min"]).split("–")[0])
+            last = int(str(stats["max"]).split("–")[-1])
+        except ValueError:
+            continue
+        return max(0, year - last), max(0, year - first)
+    return None
+
+
 def _age_range(runs) -> tuple[int, int] | None:
-    """Youngest and oldest ages of the published pyramids (bands with anyone in them)."""
+    """Youngest and oldest ages of the published pyramids (bands with anyone in them), or
+    of the coarsened birth years when no table has a pyramid."""
     low, high = None, None
     for run in runs:
         bands = ((run.result or {}).get("pyramid") or {}).get("bands") or []
@@ -276,6 +298,12 @@ def _age_range(runs) -> tuple[int, int] | None:
             top = bands[i + 1]["age_min"] - 1 if i + 1 < len(bands) else band["age_min"] + 4
             low = band["age_min"] if low is None else min(low, band["age_min"])
             high = top if high is None else max(high, top)
+    if low is None:
+        for run in runs:
+            ages = _birth_year_ages(run)
+            if ages:
+                low = ages[0] if low is None else min(low, ages[0])
+                high = ages[1] if high is None else max(high, ages[1])
     return (low, high) if low is not None else None
 
 

@@ -169,13 +169,14 @@ def completeness_score(observed: float | None, expected: float) -> float | None:
 
 
 _KIND_BY_NAME = [
-    (re.compile(r"(^|_)NAI_(ANN|ANNEE)$|^AN_NAIS$|BIRTH_YEAR"), Kind.BIRTH_YEAR),
+    (re.compile(r"(^|_)NAI_(ANN|ANNEE)$|^AN_NAIS$|BIRTH_YEAR|^YEAR_OF_BIRTH$"), Kind.BIRTH_YEAR),
     (re.compile(r"(^|_)NAI_(DTE|DAT)$|BIRTH_DATE"), Kind.BIRTH_DATE),
     (re.compile(r"(^|_)DCD_(DTE|DAT|AME)$|(^|_)DEC_(DTE|DAT)$|DEATH_DATE"), Kind.DEATH_DATE),
     (re.compile(r"(^|_)AMA_COD$|(^|_)AGE(_|$)"), Kind.AGE),
     (re.compile(r"(^|_)SEX_COD$|^COD_SEX$|^SEXE$|(^|_)SEX$"), Kind.SEX),
     (re.compile(r"(^|_)MNT(_|$)|_MNT_|_MT$"), Kind.AMOUNT),
-    (re.compile(r"^BEN_NIR_PSA$|^NUM_ENQ$|^BEN_IDT_ANO$"), Kind.PERSON_ID),
+    # OMOP's person_id too: the distinct persons of a table, for HealthDCAT-AP
+    (re.compile(r"^BEN_NIR_PSA$|^NUM_ENQ$|^BEN_IDT_ANO$|^PERSON_ID$"), Kind.PERSON_ID),
 ]
 
 

@@ -124,3 +124,31 @@ def test_the_shapes_catch_what_the_specification_forbids(snds, client):
     g2 = export(client)
     g2.set((SNDS, HEALTHDCATAP.minTypicalAge, Literal(120, datatype=XSD.nonNegativeInteger)))
     assert not conforms(g2)[0]
+
+
+def test_an_omop_output_publishes_its_persons_and_ages_from_the_birth_years(db, cast, client):
+    from catalogue.models import Variable
+
+    database = Database.objects.create(
+        acronym="OMOP-DEMO", name="OMOP CDM", description="Sortie OMOP", coverage_end=2015
+    )
+    person = Table.objects.create(database=database, name="person")
+    for position, (name, type_) in enumerate(
+        [("person_id", "integer"), ("gender_concept_id", "integer"), ("year_of_birth", "integer")]
+    ):
+        Variable.objects.create(
+            table=person, name=name, type=type_, position=position, constraints={"required": True}
+        )
+    lines = [f"{i};{8507 if i % 2 else 8532};{1950 + i % 40}" for i in range(120)]
+    write_data("person.csv", lines, header="person_id;gender_concept_id;year_of_birth")
+    run = profiling_run_inline(
+        data_file=data_file_attach(table=person, by=cast.data, path="person.csv"), by=cast.data
+    )
+    assert run.is_published, run.job.error
+    g = export(client, url="/catalogue/b/OMOP-DEMO/dcat")
+    ds = URIRef("http://testserver/catalogue/b/OMOP-DEMO/")
+    assert g.value(ds, HEALTHDCATAP.numberOfUniqueIndividuals).toPython() == 120
+    # born 1950-1989, coarsened to 5-year bands, at the end of 2015: 26 to 65
+    assert g.value(ds, HEALTHDCATAP.minTypicalAge).toPython() == 26
+    assert g.value(ds, HEALTHDCATAP.maxTypicalAge).toPython() == 65
+    assert conforms(g)[0]
