@@ -80,7 +80,56 @@ def main() -> int:
         worst = max(worst, max(timings))
         print(f"  {query!r:<18} {statistics.median(timings):7.1f}")
     print(f"slowest single search: {worst:.1f} ms (aim < 200 ms)")
+    depth()
     return 0
+
+
+def depth() -> None:
+    """Issue 18: the whole dictionary, the HealthDCAT-AP export (validated with pyshacl),
+    the DCIR schema diagram, and the "same variable elsewhere" lookup on the full schema."""
+    import csv
+    import io
+
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from catalogue import exports, links, selectors
+    from catalogue.models import Database, Variable
+    from catalogue.views import _product_svg
+
+    started = time.perf_counter()
+    out = io.StringIO()
+    rows = 0
+    writer = csv.writer(out, delimiter=";")
+    for row in selectors.dictionary_rows():
+        writer.writerow(row)
+        rows += 1
+    print(f"whole dictionary CSV: {rows:,} rows in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    graph = exports.dcat_graph(Database.objects.all(), base_url="http://bench/")
+    text = graph.serialize(format="turtle")
+    print(
+        f"HealthDCAT-AP export: {len(graph):,} triples, {len(text) / 1024:.0f} KiB in "
+        f"{time.perf_counter() - started:.2f} s"
+    )
+    shapes = Graph().parse(REPO / "catalogue" / "shapes" / "healthdcatap.ttl")
+    started = time.perf_counter()
+    ok, _report, _text = validate(graph, shacl_graph=shapes, advanced=True, inference="none")
+    print(f"SHACL validation: conforms={ok} in {time.perf_counter() - started:.2f} s")
+    for product in ("DCIR", "PMSI MCO"):
+        started = time.perf_counter()
+        svg, tables, keys = _product_svg("SNDS", product)
+        print(
+            f"schema {product}: {len(tables)} tables, {len(keys)} keys, {len(svg) / 1024:.0f} KiB "
+            f"SVG in {time.perf_counter() - started:.2f} s"
+        )
+    variable = Variable.objects.filter(name="BEN_NIR_PSA").first()
+    if variable is not None:
+        started = time.perf_counter()
+        n = len(list(links.same_variable_elsewhere(variable)))
+        print(
+            f"BEN_NIR_PSA elsewhere: {n} tables in {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import resources
 from .models import (
     Database,
+    HarvestedDataset,
     ImportRun,
     JoinKey,
     Nomenclature,
     NomenclatureValue,
+    PartnerCatalogue,
     SearchSynonym,
     Table,
     Variable,
@@ -81,3 +83,55 @@ class SearchSynonymAdmin(SimpleHistoryAdmin):
 
     list_display = ["terms", "note"]
     search_fields = ["terms", "note"]
+
+
+@admin.register(PartnerCatalogue)
+class PartnerCatalogueAdmin(admin.ModelAdmin):
+    """Registration goes through the curators' page (content checked, audited); here the
+    admins can pause a partner or change its period."""
+
+    list_display = ["name", "url", "active", "refresh_hours", "dataset_count", "last_success_at"]
+    list_filter = ["active"]
+    readonly_fields = [
+        "slug",
+        "url",
+        "file_location",
+        "last_harvest_at",
+        "last_success_at",
+        "last_error",
+        "dataset_count",
+        "created_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from portal.audit import audit_record
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="catalogue.partner_change",
+                target=obj,
+                changes={f: form.cleaned_data.get(f) for f in form.changed_data},
+            )
+
+
+@admin.register(HarvestedDataset)
+class HarvestedDatasetAdmin(admin.ModelAdmin):
+    """Harvested copies are read-only: the partner is the source."""
+
+    list_display = ["title", "partner", "publisher", "harvested_at"]
+    list_filter = ["partner"]
+    search_fields = ["title", "identifier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

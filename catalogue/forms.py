@@ -44,3 +44,32 @@ class TableSchemaImportForm(DsfrBaseForm):
         empty_value=False,
         required=False,
     )
+
+
+class PartnerCatalogueForm(DsfrBaseForm):
+    name = forms.CharField(label=_("Nom du catalogue partenaire"), max_length=200)
+    homepage = forms.URLField(label=_("Site du partenaire (facultatif)"), required=False)
+    url = forms.URLField(
+        label=_("Adresse du point d'accès DCAT-AP"),
+        required=False,
+        max_length=1000,
+        help_text=_("Un document Turtle, RDF/XML ou JSON-LD servi en HTTP(S)."),
+    )
+    upload = forms.FileField(
+        label=_("Ou un fichier DCAT-AP"),
+        required=False,
+        help_text=_("Turtle (.ttl), RDF/XML (.rdf, .xml) ou JSON-LD (.jsonld)."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            ("auto", _("détecter")),
+            ("turtle", "Turtle"),
+            ("xml", "RDF/XML"),
+            ("json-ld", "JSON-LD"),
+        ],
+        initial="auto",
+    )
+    refresh_hours = forms.IntegerField(
+        label=_("Rafraîchir toutes les (heures)"), initial=24, min_value=1, max_value=24 * 90
+    )

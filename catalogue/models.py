@@ -423,3 +423,95 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class PartnerCatalogue(models.Model):
+    """Another catalogue (EHDS, TEHDaS partners…) whose DCAT-AP datasets are harvested
+    into the "partenaires" section: read-only, attributed, refreshed on a schedule.
+
+    A harvest that fails keeps the previous copy of the datasets and records why
+    (``last_error``); the next success clears it.
+    """
+
+    class Format(models.TextChoices):
+        AUTO = "auto", _("détecter")
+        TURTLE = "turtle", "Turtle"
+        RDFXML = "xml", "RDF/XML"
+        JSONLD = "json-ld", "JSON-LD"
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=64, unique=True)
+    homepage = models.URLField(_("site du partenaire"), blank=True)
+    url = models.URLField(
+        _("adresse du point d'accès DCAT-AP"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Un fichier Turtle, RDF/XML ou JSON-LD servi en HTTP(S)."),
+    )
+    file_location = models.CharField(
+        _("fichier déposé"), max_length=500, blank=True, editable=False
+    )  # relative to PRIVATE_ROOT
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, default="auto")
+    refresh_hours = models.PositiveIntegerField(_("rafraîchir toutes les (heures)"), default=24)
+    active = models.BooleanField(_("actif"), default=True)
+    last_harvest_at = models.DateTimeField(_("dernière collecte"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("dernière collecte réussie"), null=True, blank=True)
+    last_error = models.TextField(_("erreur de la dernière collecte"), blank=True)
+    dataset_count = models.PositiveIntegerField(_("jeux de données"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ajouté par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalogue partenaire")
+        verbose_name_plural = _("catalogues partenaires")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:partner", args=[self.slug])
+
+    @property
+    def source_label(self) -> str:
+        return self.url or _("fichier déposé")
+
+
+class HarvestedDataset(models.Model):
+    """A dataset harvested from a partner catalogue (replaced at each successful harvest)."""
+
+    partner = models.ForeignKey(PartnerCatalogue, on_delete=models.CASCADE, related_name="datasets")
+    iri = models.CharField(_("IRI"), max_length=1000)
+    identifier = models.CharField(_("identifiant"), max_length=500, blank=True)
+    title = models.TextField(_("titre"))
+    description = models.TextField(_("description"), blank=True)
+    publisher = models.CharField(_("éditeur"), max_length=500, blank=True)
+    themes = models.JSONField(_("thèmes"), default=list, blank=True)
+    keywords = models.JSONField(_("mots-clés"), default=list, blank=True)
+    landing_page = models.URLField(_("page d'origine"), max_length=1000, blank=True)
+    access_rights = models.CharField(_("droits d'accès"), max_length=500, blank=True)
+    properties = models.JSONField(_("autres propriétés"), default=dict, blank=True)
+    title_norm = models.TextField(blank=True, editable=False)
+    body_norm = models.TextField(blank=True, editable=False)
+    harvested_at = models.DateTimeField(_("collecté le"))
+
+    class Meta:
+        verbose_name = _("jeu de données partenaire")
+        verbose_name_plural = _("jeux de données partenaires")
+        ordering = ["partner", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "iri"], name="catalogue_harvested_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:120]
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:partner-dataset", args=[self.partner.slug, self.pk])

@@ -109,3 +109,83 @@ def recent_imports(limit: int = 5) -> QuerySet[ImportRun]:
 
 def tables_without_description() -> QuerySet[Table]:
     return Table.objects.filter(description="").select_related("database").order_by("name")
+
+
+def products() -> list[dict]:
+    """Every (database, product) with its number of tables, for the schema diagrams."""
+    return list(
+        Table.objects.exclude(product="")
+        .values("database__acronym", "product")
+        .annotate(table_count=Count("id"))
+        .order_by("database__acronym", "product")
+    )
+
+
+def product_tables(acronym: str, product: str) -> QuerySet[Table]:
+    """The tables of one product (404 when it has none)."""
+    tables = Table.objects.filter(database__acronym=acronym, product=product).select_related(
+        "database"
+    )
+    if not tables.exists():
+        from django.http import Http404
+
+        raise Http404
+    return tables.order_by("name")
+
+
+def product_keys(tables: QuerySet[Table]) -> QuerySet[JoinKey]:
+    """Join keys leaving or reaching the given tables."""
+    return (
+        JoinKey.objects.filter(Q(from_table__in=tables) | Q(to_table__in=tables))
+        .select_related("from_table__database", "to_table__database")
+        .order_by("from_table__name", "signature")
+    )
+
+
+def dictionary_rows():
+    """Every variable of every table, in dictionary order, as plain rows (values())."""
+    return (
+        Variable.objects.order_by(
+            "table__database__acronym", "table__product", "table__name", "position", "name"
+        )
+        .values_list(
+            "table__database__acronym",
+            "table__product",
+            "table__name",
+            "table__title",
+            "name",
+            "description",
+            "type",
+            "length",
+            "format",
+            "nomenclature__name",
+            "nomenclature_ref",
+            "unit",
+            "created",
+            "deleted",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+def partners_public():
+    from .models import PartnerCatalogue
+
+    return PartnerCatalogue.objects.filter(active=True).order_by("name")
+
+
+def partner_get(slug: str):
+    return get_object_or_404(partners_public(), slug=slug)
+
+
+def partner_datasets(q: str = "", partner=None):
+    """Harvested datasets of active partners, optionally those matching every word of
+    ``q`` (accents ignored) in their title, description, publisher or keywords."""
+    from .models import HarvestedDataset
+
+    qs = HarvestedDataset.objects.filter(partner__active=True).select_related("partner")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    for word in normalize(q).split():
+        qs = qs.filter(Q(title_norm__contains=word) | Q(body_norm__contains=word))
+    return qs.order_by("partner__name", "title")

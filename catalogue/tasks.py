@@ -1,5 +1,6 @@
 import shutil
 
+from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
@@ -25,3 +26,30 @@ def import_tableschema(ctx: JobContext, *, user_id=None, **kwargs) -> dict:
         # Imported: the uploads are no longer needed (a failed import keeps them for a retry).
         shutil.rmtree(kwargs["upload_dir"], ignore_errors=True)
     return {"import_run": run.pk, **run.summary}
+
+
+@job_task("catalogue.partner_harvest")
+def partner_harvest(ctx: JobContext, *, partner_id: int) -> dict:
+    """Harvest one partner catalogue (a failure keeps the previous copy and says why)."""
+    from .models import PartnerCatalogue
+    from .services.partners import partner_harvest as harvest
+
+    partner = PartnerCatalogue.objects.filter(pk=partner_id).first()
+    if partner is None:
+        raise JobError("Catalogue partenaire supprimé.")
+    ctx.progress(10, f"Collecte de {partner.name}")
+    partner = harvest(partner=partner, by=ctx.job.created_by)
+    if partner.last_error:
+        raise JobError(f"{partner.last_error} (copie précédente conservée)")
+    return {"partner": partner.pk, "datasets": partner.dataset_count}
+
+
+@shared_task(name="catalogue.partners_refresh_due")
+def partners_refresh_due() -> int:
+    """Beat: start a harvest job for every partner whose refresh period has passed."""
+    from .services.partners import partner_harvest_start, partners_due
+
+    due = partners_due()
+    for partner in due:
+        partner_harvest_start(partner=partner)
+    return len(due)

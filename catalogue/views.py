@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -249,14 +250,22 @@ def datapackage_export(request, acronym):
     return response
 
 
-RDF_FORMATS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json")}
+RDF_FORMATS = {
+    "ttl": ("turtle", "text/turtle"),
+    "jsonld": ("json-ld", "application/ld+json"),
+    "rdf": ("pretty-xml", "application/rdf+xml"),
+}
 
 
 def _rdf_response(request, databases, fmt: str, filename: str):
     if fmt not in RDF_FORMATS:
         raise Http404
     rdf_format, content_type = RDF_FORMATS[fmt]
-    graph = exports.dcat_graph(databases, base_url=request.build_absolute_uri("/"))
+    graph = exports.dcat_graph(
+        databases,
+        base_url=request.build_absolute_uri("/"),
+        small_cell_threshold=settings.SMALL_CELL_THRESHOLD,
+    )
     response = HttpResponse(graph.serialize(format=rdf_format), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}.{fmt}"'
     return response
@@ -286,6 +295,117 @@ def variables_export(request, acronym, fmt):
         content_type, body = "text/csv; charset=utf-8", dataset.export("csv")
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{acronym}-variables.{fmt}"'
+    return response
+
+
+DICTIONARY_HEADER = [
+    "base",
+    "produit",
+    "table",
+    "libelle_table",
+    "variable",
+    "description",
+    "type",
+    "longueur",
+    "format",
+    "nomenclature",
+    "reference_nomenclature",
+    "unite",
+    "creee",
+    "supprimee",
+]
+
+
+def dictionary_export(request, fmt):
+    """The whole dictionary (every table and variable of every base) in one CSV or XLSX."""
+    import tablib
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = [
+        [cell if cell is not None else "" for cell in row] for row in selectors.dictionary_rows()
+    ]
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        out.write("\ufeff")  # Excel reads UTF-8 CSV only with its BOM
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        writer.writerow(DICTIONARY_HEADER)
+        writer.writerows(rows)
+        body, content_type = out.getvalue(), "text/csv; charset=utf-8"
+    else:
+        dataset = tablib.Dataset(*rows, headers=DICTIONARY_HEADER, title="dictionnaire")
+        body = dataset.export("xlsx")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="dictionnaire-hdh.{fmt}"'
+    return response
+
+
+# --- Schema diagrams ----------------------------------------------------------------
+
+
+def _product_svg(acronym: str, product: str, *, fit: bool = False):
+    from .diagram import Link, Node, schema_svg
+
+    tables = list(selectors.product_tables(acronym, product))
+    names = {t.name for t in tables}
+    nodes = {t.name: Node(t.name, t.title, t.get_absolute_url()) for t in tables}
+    links = []
+    for key in selectors.product_keys(tables):
+        source, target = key.from_table, key.to_table
+        for table in (source, target):
+            if table is not None and table.name not in nodes:
+                nodes[table.name] = Node(
+                    table.name, table.title, table.get_absolute_url(), external=True
+                )
+        if target is None and key.to_table_name not in nodes:
+            nodes[key.to_table_name] = Node(
+                key.to_table_name, _("absente du catalogue"), "", external=True
+            )
+        if source.name not in names and (target is None or target.name not in names):
+            continue
+        columns = ", ".join(key.from_columns)
+        if key.renamed:
+            columns = f"{columns} → {', '.join(key.to_columns)}"
+        links.append(Link(source.name, key.to_table_name, columns))
+    title = _("Schéma %(product)s (%(db)s) : %(n)s tables et leurs clés de jointure") % {
+        "product": product,
+        "db": acronym,
+        "n": len(tables),
+    }
+    return schema_svg(title, nodes.values(), links, fit=fit), tables, links
+
+
+def schema_list(request):
+    return render(request, "catalogue/schemas.html", {"products": selectors.products()})
+
+
+def schema_detail(request, acronym, product):
+    svg, tables, links = _product_svg(acronym, product, fit=True)
+    return render(
+        request,
+        "catalogue/schema.html",
+        {
+            "acronym": acronym,
+            "product": product,
+            "svg": svg,
+            "tables": tables,
+            "links": links,
+            "products": selectors.products(),
+        },
+    )
+
+
+def schema_download(request, acronym, product):
+    svg, _tables, _links = _product_svg(acronym, product)
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, content_type="image/svg+xml"
+    )
+    filename = "".join(c if c.isalnum() else "-" for c in f"{acronym}-{product}")
+    response["Content-Disposition"] = f'attachment; filename="schema-{filename}.svg"'
     return response
 
 

@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "access_requests.follow_up_reminders",
         "schedule": crontab(hour=7, minute=10),
     },
+    # Harvests the partner catalogues whose refresh period has passed (catalogue).
+    "catalogue-partners-refresh": {"task": "catalogue.partners_refresh_due", "schedule": 900.0},
 }
 
 # --- Spark ----------------------------------------------------------------------------

@@ -67,6 +67,7 @@ from .specs import (
     CuratorRules,
     ForeignKeyCheck,
     Kind,
+    completeness_score,
 )
 
 Progress = Callable[[int, str], None]
@@ -151,6 +152,7 @@ def profile_file(
     threads: int | None = None,
     temp_directory: str | os.PathLike | None = None,
     reference_year: int | None = None,
+    reference_date: dt.date | None = None,
     today: dt.date | None = None,
     top_n: int = TOP_N,
     allow_missing_columns: bool = False,
@@ -161,8 +163,14 @@ def profile_file(
     ``rules`` adds curator rules by variable name (on top of ``ColumnSpec.rules``);
     ``progress(pct, message)`` is called as the work advances (0–100);
     ``memory_limit`` bounds DuckDB's memory (spilling to a private temporary directory
-    under ``temp_directory``); ``reference_year`` is the year ages are computed at for the
-    pyramid (default: this year); ``today`` bounds "date not in the future".
+    under ``temp_directory``); ``reference_date`` is the date ages are computed at for the
+    pyramid: the end of the data's coverage (``reference_year`` gives its 31 December;
+    default: today, and the profile says so); ``today`` bounds "date not in the future".
+
+    ``allow_missing_columns`` profiles a file that holds only some of the declared columns
+    (real extracts do): the absent ones are listed, and keys on them are not checked.
+    ``allow_extra_columns`` profiles the file's undeclared columns as text, flagged, and
+    leaves them out of the table's scores.
 
     The returned profile holds exact counts: publish only
     :func:`catalogue.profiling.suppression.publishable` of it.
@@ -170,7 +178,12 @@ def profile_file(
     """
     started = time.monotonic()
     today = today or dt.date.today()
-    reference_year = reference_year or today.year
+    reference_basis = "given"
+    if reference_date is None and reference_year:
+        reference_date = dt.date(reference_year, 12, 31)
+    if reference_date is None:
+        reference_date, reference_basis = today, "today"
+    reference_year = reference_date.year
     report = progress or (lambda pct, message: None)
     if not columns:
         raise ProfilingError(
@@ -191,6 +204,9 @@ def profile_file(
                 allow_extra_columns=allow_extra_columns,
             )
             extra_rules = dict(rules or {})
+            specs = [s for s in columns if s.name in source.columns] + [
+                ColumnSpec(name=col, type="string", declared=False) for col in source.undeclared
+            ]
             cols = [
                 _Col(
                     spec=spec,
@@ -198,12 +214,16 @@ def profile_file(
                     file_type=source.file_types[spec.name],
                     rules=extra_rules.get(spec.name) or spec.rules,
                 )
-                for i, spec in enumerate(s for s in columns if s.name in source.columns)
+                for i, spec in enumerate(specs)
             ]
-            by_name = {c.spec.name: c for c in cols}
+            by_name = {c.spec.name: c for c in cols if c.spec.declared}
             pk = list(primary_key or [])
             unknown_pk = [n for n in pk if n not in by_name]
-            if unknown_pk:
+            skipped_keys = []
+            if unknown_pk and allow_missing_columns:
+                skipped_keys.append(", ".join(pk))
+                pk = []
+            elif unknown_pk:
                 raise ProfilingError(
                     "Colonnes de clé primaire absentes du fichier : "
                     f"{', '.join(unknown_pk)}. Corrigez la clé primaire de la table "
@@ -211,7 +231,7 @@ def profile_file(
                     code="missing_columns",
                     missing=unknown_pk,
                 )
-            pyramid_cols = _pyramid_columns(cols)
+            pyramid_cols = _pyramid_columns([c for c in cols if c.spec.declared])
             sets = [(c.alias,) for c in cols]
             if pyramid_cols:
                 sets.append((pyramid_cols[0].alias, pyramid_cols[1].alias))
@@ -227,13 +247,25 @@ def profile_file(
                     70 + int(20 * i / len(cols)),
                     f"Statistiques de {col.spec.name}",
                 )
-                variables.append(_profile_variable(con, col, aliases, rows, today, top_n))
+                var = _profile_variable(con, col, aliases, rows, today, top_n)
+                expected, basis = col.spec.expected
+                var.declared = col.spec.declared
+                var.expected_completeness = expected
+                var.expected_basis = str(basis)
+                var.completeness_score = completeness_score(var.completeness_pct, expected)
+                variables.append(var)
             key_check = _key_check(con, aliases, pk, pk_set, rows) if pk_set else None
             pyramid = _pyramid(con, aliases, pyramid_cols, reference_year) if pyramid_cols else None
-            sex_col = next((c for c in cols if c.spec.kind == Kind.SEX), None)
+            sex_col = next((c for c in cols if c.spec.declared and c.spec.kind == Kind.SEX), None)
             sex_split = _sex_split(con, aliases, sex_col, rows) if sex_col else None
             orphans = []
+            present = {name.upper() for name in by_name}
             for fk in foreign_keys:
+                if allow_missing_columns and not {c.upper() for c in fk.columns} <= present:
+                    skipped_keys.append(
+                        f"{', '.join(fk.columns)} → {fk.referenced_table or fk.referenced_path}"
+                    )
+                    continue
                 report(92, f"Clé étrangère vers {fk.referenced_table or fk.referenced_path}")
                 orphans.append(_orphans(con, source, fk))
         except duckdb.Error as exc:
@@ -248,13 +280,18 @@ def profile_file(
         columns=variables,
         primary_key=key_check,
         foreign_keys=orphans,
-        scores=table_scores(variables, key_check, orphans),
+        scores=table_scores([v for v in variables if v.declared], key_check, orphans),
         pyramid=pyramid,
         sex_split=sex_split,
         source=source.describe(),
         duration_s=round(time.monotonic() - started, 3),
         engine=f"duckdb {duckdb.__version__}",
         small_cell_threshold=small_cell_threshold,
+        absent_columns=list(source.absent),
+        undeclared_columns=list(source.undeclared),
+        reference_date=reference_date.isoformat(),
+        reference_basis=reference_basis,
+        skipped_keys=skipped_keys,
     )
 
 

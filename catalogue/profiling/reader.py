@@ -36,6 +36,8 @@ class Source:
     header: list[str] = field(default_factory=list)  # column names as in the file
     columns: dict[str, str] = field(default_factory=dict)  # declared name -> file name
     file_types: dict[str, str] = field(default_factory=dict)  # declared name -> DuckDB type
+    absent: list[str] = field(default_factory=list)  # declared names not in the file
+    undeclared: list[str] = field(default_factory=list)  # file names not declared
 
     #: CSV read buffer (DuckDB's default, 32 MB, would not fit a small memory limit).
     buffer_size: int = 8 << 20
@@ -151,13 +153,50 @@ def _open_parquet(con, path: str, size: int, head: bytes) -> Source:
     return Source(path=path, format="parquet", file_size=size, header=[r[0] for r in rows])
 
 
+def likely_encoding(head: bytes) -> str | None:
+    """The encoding a text that is neither UTF-8 nor Latin-1 most likely has (``utf-16``,
+    ``utf-32``…), from its byte-order mark or the place of its null bytes; ``None`` when
+    nothing suggests a text encoding (binary)."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    sample = head[:4096]
+    if len(sample) >= 4:
+        odd_nulls = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        even_nulls = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        if odd_nulls > 0.8 and even_nulls < 0.2:
+            return "utf-16-le"
+        if even_nulls > 0.8 and odd_nulls < 0.2:
+            return "utf-16-be"
+    return None
+
+
 def _detect_encoding(head: bytes, name: str, at_eof: bool) -> str:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4096]:
+    if (
+        head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE))
+        or b"\x00" in head[:4096]
+    ):
+        detected = likely_encoding(head)
+        if detected:
+            raise ProfilingError(
+                f"L'encodage du fichier « {name} » ne peut pas être lu : il semble être en "
+                f"{detected.upper()}, que le profilage ne lit pas. Ré-enregistrez-le en CSV "
+                "UTF-8 (ou Latin-1).",
+                code="encoding",
+                file=name,
+                detected=detected,
+                suggested="utf-8",
+            )
         raise ProfilingError(
             f"Le fichier « {name} » n'est pas un texte CSV en UTF-8 ou Latin-1 (octets nuls : "
-            "UTF-16, tableur ou fichier binaire ?) : enregistrez-le en CSV UTF-8 ou Latin-1.",
+            "tableur ou fichier binaire ?) : enregistrez-le en CSV UTF-8 ou Latin-1.",
             code="encoding",
             file=name,
+            detected=None,
+            suggested="utf-8",
         )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
@@ -191,12 +230,20 @@ def _open_csv(
     delimiter = max(DELIMITERS, key=score)
     header = [f.strip() for f in next(csv.reader([first_line], delimiter=delimiter))]
     if len(header) == 1 and (not declared or len(declared) > 1):
+        likely = likely_delimiter(text.splitlines()[:20])
+        hint = (
+            f" Il semble être {_delimiter_name(likely)} : ré-enregistrez le fichier avec "
+            "« ; » ou « , »."
+            if likely
+            else " Enregistrez le fichier en CSV séparé par « ; » ou « , »."
+        )
         raise ProfilingError(
             f"Toutes les valeurs de « {name} » tombent dans une seule colonne "
-            f"(« {header[0][:60]} ») : le séparateur n'est pas reconnu. "
-            "Enregistrez le fichier en CSV séparé par « ; » ou « , ».",
+            f"(« {header[0][:60]} ») : le séparateur n'est pas reconnu.{hint}",
             code="separator",
             file=name,
+            detected=likely,
+            suggested=";",
         )
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
@@ -208,6 +255,29 @@ def _open_csv(
         delimiter=delimiter,
         header=header,
     )
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return _DELIMITER_NAMES.get(delimiter, f"« {delimiter} »" if delimiter.strip() else "l'espace")
+
+
+def likely_delimiter(lines: list[str]) -> str | None:
+    """The character that most likely separates the fields of these lines: one that is not
+    a letter, digit, underscore, quote or dot, found the same number of times (at least
+    once) on every non-empty line, the most frequent first."""
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return None
+    candidates: dict[str, int] = {}
+    for ch in set(lines[0]):
+        if ch.isalnum() or ch in "_\"'.-+/" or ch == "\ufeff":
+            continue
+        counts = {line.count(ch) for line in lines}
+        if len(counts) == 1 and (n := counts.pop()) > 0:
+            candidates[ch] = n
+    if not candidates:
+        return None
+    return max(candidates, key=lambda ch: (candidates[ch], ch in DELIMITERS))
 
 
 def _map_columns(
@@ -235,15 +305,30 @@ def _map_columns(
     by_decl = {_normalise(d): d for d in declared}
     missing = [d for k, d in by_decl.items() if k not in seen]
     extra = [col for k, col in seen.items() if k not in by_decl]
-    if missing and len(missing) == len(declared) and source.format == "csv":
+    if missing and len(missing) == len(declared):
+        if source.format == "csv":
+            likely = (
+                likely_delimiter([",".join(source.header)]) if len(source.header) == 1 else None
+            )
+            hint = f" Le séparateur semble être {_delimiter_name(likely)}." if likely else ""
+            raise ProfilingError(
+                f"Aucune colonne déclarée n'est reconnue dans « {name} » (en-tête lu : "
+                f"{', '.join(source.header[:8])}) : vérifiez le séparateur (« ; » ou « , »), "
+                "l'encodage (UTF-8 ou Latin-1) et que la première ligne contient les noms "
+                f"des colonnes.{hint}",
+                code="separator",
+                file=name,
+                missing=missing,
+                detected=likely,
+                suggested=";",
+            )
         raise ProfilingError(
-            f"Aucune colonne déclarée n'est reconnue dans « {name} » (en-tête lu : "
-            f"{', '.join(source.header[:8])}) : vérifiez le séparateur (« ; » ou « , »), "
-            "l'encodage (UTF-8 ou Latin-1) et que la première ligne contient les noms "
-            "des colonnes.",
-            code="separator",
+            f"Aucune colonne déclarée n'est présente dans « {name} » (colonnes lues : "
+            f"{', '.join(source.header[:8])}) : est-ce bien le fichier de cette table ?",
+            code="missing_columns",
             file=name,
             missing=missing,
+            unexpected=extra,
         )
     if missing and not allow_missing:
         raise ProfilingError(
@@ -264,6 +349,11 @@ def _map_columns(
             unexpected=extra,
         )
     source.columns = {d: seen[k] for k, d in by_decl.items() if k in seen}
+    source.absent = missing
+    if allow_extra:
+        # Undeclared columns are read too (under their own name), profiled as text.
+        source.undeclared = extra
+        source.columns.update({col: col for col in extra})
 
 
 _LINE = re.compile(r"(?:Line|line):?\s*(\d+)")
@@ -288,12 +378,17 @@ def translate_duckdb_error(exc: BaseException, source: Source | None) -> Profili
             file=name,
         )
     if "unicode" in text.lower():
+        current = (source.encoding if source else None) or "utf-8"
+        suggested = "latin-1" if current == "utf-8" else "utf-8"
         return ProfilingError(
-            f"Encodage invalide dans « {name} »{where} : enregistrez le fichier en UTF-8 "
-            "ou en Latin-1 (ISO-8859-1).",
+            f"Encodage invalide dans « {name} »{where} : le fichier n'est pas en "
+            f"{current.upper()} ; il est sans doute en {suggested.upper()}. Enregistrez-le en "
+            "UTF-8 ou en Latin-1 (ISO-8859-1).",
             code="encoding",
             file=name,
             line=line,
+            detected=current,
+            suggested=suggested,
         )
     if (
         source

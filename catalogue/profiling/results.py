@@ -99,6 +99,10 @@ class VariableProfile:
     histogram: list[HistogramBin]
     conformance: Conformance
     plausibility: Plausibility
+    declared: bool = True  # False: a column of the file the catalogue does not declare
+    expected_completeness: float | None = None  # 0–100, what completeness is judged against
+    expected_basis: str = ""  # an ExpectedBasis value: why that rate
+    completeness_score: float | None = None  # 0–100: observed against expected
 
 
 @dataclass
@@ -167,6 +171,15 @@ class TableProfile:
     duration_s: float
     engine: str
     small_cell_threshold: int = 10
+    #: declared columns absent from the file (an extract is a column subset)
+    absent_columns: list[str] = field(default_factory=list)
+    #: columns of the file the catalogue does not declare (profiled as text, flagged)
+    undeclared_columns: list[str] = field(default_factory=list)
+    #: the date ages are computed at (ISO) and where it comes from ("given" or "today")
+    reference_date: str | None = None
+    reference_basis: str = "today"
+    #: keys not checked because their columns are absent from the file
+    skipped_keys: list[str] = field(default_factory=list)
 
     def variable(self, name: str) -> VariableProfile:
         for var in self.columns:

@@ -2,7 +2,11 @@
 
 Scores are percentages (0–100):
 
-- **completeness**: mean over the table's variables of their completeness %;
+- **completeness**: mean over the table's declared variables of their completeness
+  *score*: the observed completeness measured against the rate expected of the variable
+  (100 when it reaches it, ``observed / expected`` below; a variable expected empty, such
+  as a death date or an optional OMOP column, scores 100 whatever its completeness) — see
+  :func:`catalogue.profiling.specs.expected_completeness`;
 - **conformance**: mean over the variables' conformance % (variables with at least one
   non-missing value), plus one term for primary-key uniqueness (100 × unique rows / rows)
   and one per checked foreign key (100 × rows found / rows checked);
@@ -76,7 +80,10 @@ def table_scores(
     conformance_terms.extend(fk.pct_ok for fk in foreign_keys)
     return _scores(
         _mean(conformance_terms),
-        _mean(v.completeness_pct for v in variables),
+        _mean(
+            v.completeness_score if v.expected_completeness is not None else v.completeness_pct
+            for v in variables
+        ),
         _mean(v.plausibility.pct for v in variables),
     )
 
@@ -103,3 +110,118 @@ def database_scores(tables: Iterable[KahnScores | Mapping[str, Any]]) -> KahnSco
         _mean(r.get("completeness") for r in rows),
         _mean(r.get("plausibility") for r in rows),
     )
+
+
+# --------------------------------------------------------------------------- explanation
+
+#: How many variables an explanation names per dimension (the ones that cost the most).
+EXPLAIN_TOP = 5
+
+
+def _num(value: Any) -> float | None:
+    """A published share as a number (``"> 99.0 %"`` gives 99.0)."""
+    if value is None or isinstance(value, int | float):
+        return value
+    try:
+        return float(str(value).strip("<> %"))
+    except ValueError:
+        return None
+
+
+def explain_grade(published: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Why a table got its grade, as codes with parameters (the web layer words them).
+
+    Reads **published** data only (shares as published, bounds included), so the
+    explanation says nothing the page does not already show. Items, in order:
+
+    - ``grade``: overall score, grade, and the score the next grade needs;
+    - ``dimension``: each Kahn dimension's score (or ``not_judged``);
+    - ``below_expected``: variables whose completeness is below their expected rate;
+    - ``empty_by_design``: variables not penalised for being empty, and why (``basis``);
+    - ``nonconforming`` / ``implausible``: variables that lower those dimensions;
+    - ``duplicate_keys`` / ``orphans``: key checks that lower conformance;
+    - ``absent_columns`` / ``undeclared_columns``: the extract's shape (not graded).
+    """
+    scores = published.get("scores") or {}
+    items: list[dict[str, Any]] = []
+    overall, grade = scores.get("overall"), scores.get("grade")
+    better = None
+    for letter, minimum in GRADE_THRESHOLDS:
+        if overall is not None and overall < minimum:
+            better = (letter, minimum)
+    items.append(
+        {
+            "code": "grade",
+            "grade": grade,
+            "overall": overall,
+            "next_grade": better[0] if better else None,
+            "next_threshold": better[1] if better else None,
+        }
+    )
+    for dim in ("completeness", "conformance", "plausibility"):
+        items.append({"code": "dimension", "dimension": dim, "score": scores.get(dim)})
+    variables = [v for v in published.get("variables") or [] if v.get("declared", True)]
+    below, by_design, nonconforming, implausible = [], [], [], []
+    for v in variables:
+        observed = _num(v.get("completeness_pct"))
+        expected = v.get("expected_completeness")
+        basis = v.get("expected_basis") or ""
+        if expected is not None and expected <= 0 and observed is not None and observed < 100:
+            by_design.append(
+                {"variable": v["name"], "observed": v["completeness_pct"], "basis": basis}
+            )
+        elif expected is not None and observed is not None and observed < expected:
+            below.append(
+                {
+                    "variable": v["name"],
+                    "observed": v["completeness_pct"],
+                    "expected": expected,
+                    "basis": basis,
+                    "score": v.get("completeness_score"),
+                    "_cost": expected - observed,
+                }
+            )
+        conf = _num((v.get("conformance") or {}).get("pct"))
+        if conf is not None and conf < 100:
+            nonconforming.append(
+                {"variable": v["name"], "pct": v["conformance"]["pct"], "_cost": 100 - conf}
+            )
+        plaus = _num((v.get("plausibility") or {}).get("pct"))
+        if plaus is not None and plaus < 100:
+            implausible.append(
+                {"variable": v["name"], "pct": v["plausibility"]["pct"], "_cost": 100 - plaus}
+            )
+    for code, found in (
+        ("below_expected", below),
+        ("nonconforming", nonconforming),
+        ("implausible", implausible),
+    ):
+        found.sort(key=lambda item: -item["_cost"])
+        for item in found[:EXPLAIN_TOP]:
+            item.pop("_cost")
+            items.append({"code": code, **item})
+        if len(found) > EXPLAIN_TOP:
+            items.append({"code": f"{code}_more", "more": len(found) - EXPLAIN_TOP})
+    items.extend({"code": "empty_by_design", **item} for item in by_design)
+    pk = published.get("primary_key")
+    if pk and pk.get("duplicate_count") not in (0, None):
+        items.append(
+            {"code": "duplicate_keys", "columns": pk["columns"], "count": pk["duplicate_count"]}
+        )
+    for fk in published.get("foreign_keys") or []:
+        if fk.get("orphan_count") not in (0, None):
+            items.append(
+                {
+                    "code": "orphans",
+                    "columns": fk["columns"],
+                    "referenced_table": fk["referenced_table"],
+                    "pct_ok": fk["pct_ok"],
+                }
+            )
+    if published.get("absent_columns"):
+        items.append({"code": "absent_columns", "columns": list(published["absent_columns"])})
+    if published.get("undeclared_columns"):
+        items.append(
+            {"code": "undeclared_columns", "columns": list(published["undeclared_columns"])}
+        )
+    return items

@@ -89,6 +89,13 @@ class ColumnSpec:
     rules: CuratorRules | None = None
     description: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: ``True``/``False`` when the schema says whether a value is required (OMOP does),
+    #: ``None`` when it does not say (SNDS schemas).
+    required: bool | None = None
+    #: The share of non-missing values a curator expects (0–100); ``None``: by type.
+    expected_completeness: float | None = None
+    #: ``False`` for a column of the file that the catalogue does not declare.
+    declared: bool = True
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -115,15 +122,61 @@ class ColumnSpec:
     def with_rules(self, rules: CuratorRules | None) -> ColumnSpec:
         return replace(self, rules=rules)
 
+    @property
+    def expected(self) -> tuple[float, ExpectedBasis]:
+        """The completeness this column is judged against, and why (see
+        :func:`expected_completeness`)."""
+        return expected_completeness(self)
+
+
+class ExpectedBasis(StrEnum):
+    """Why a column is expected to be that complete (shown with the grade)."""
+
+    CURATOR = "curator"  # set by a curator on the variable
+    DEATH_DATE = "death_date"  # empty for everyone alive: empty by design
+    OPTIONAL = "optional"  # the schema says the value is not required (OMOP)
+    REQUIRED = "required"  # the schema says the value is required
+    DEFAULT = "default"  # nothing said: every row should have a value
+    UNDECLARED = "undeclared"  # not in the catalogue: not judged
+
+
+def expected_completeness(spec: ColumnSpec) -> tuple[float, ExpectedBasis]:
+    """Expected share of non-missing values (0–100) of a column, by the curator's rate or
+    else by type: a death date is mostly empty (most people are alive) and a column the
+    schema declares optional may be empty, so both are expected at 0 %; anything else at
+    100 %."""
+    if not spec.declared:
+        return 0.0, ExpectedBasis.UNDECLARED
+    if spec.expected_completeness is not None:
+        return float(spec.expected_completeness), ExpectedBasis.CURATOR
+    if spec.kind == Kind.DEATH_DATE:
+        return 0.0, ExpectedBasis.DEATH_DATE
+    if spec.required is False:
+        return 0.0, ExpectedBasis.OPTIONAL
+    if spec.required:
+        return 100.0, ExpectedBasis.REQUIRED
+    return 100.0, ExpectedBasis.DEFAULT
+
+
+def completeness_score(observed: float | None, expected: float) -> float | None:
+    """How well an observed completeness (%) meets its expected rate: 100 when it reaches
+    it, proportionally less below (``observed / expected``); ``None`` when unknown."""
+    if observed is None:
+        return None
+    if expected <= 0:
+        return 100.0
+    return round(min(100.0, 100.0 * observed / expected), 4)
+
 
 _KIND_BY_NAME = [
-    (re.compile(r"(^|_)NAI_(ANN|ANNEE)$|^AN_NAIS$|BIRTH_YEAR"), Kind.BIRTH_YEAR),
+    (re.compile(r"(^|_)NAI_(ANN|ANNEE)$|^AN_NAIS$|BIRTH_YEAR|^YEAR_OF_BIRTH$"), Kind.BIRTH_YEAR),
     (re.compile(r"(^|_)NAI_(DTE|DAT)$|BIRTH_DATE"), Kind.BIRTH_DATE),
     (re.compile(r"(^|_)DCD_(DTE|DAT|AME)$|(^|_)DEC_(DTE|DAT)$|DEATH_DATE"), Kind.DEATH_DATE),
     (re.compile(r"(^|_)AMA_COD$|(^|_)AGE(_|$)"), Kind.AGE),
     (re.compile(r"(^|_)SEX_COD$|^COD_SEX$|^SEXE$|(^|_)SEX$"), Kind.SEX),
     (re.compile(r"(^|_)MNT(_|$)|_MNT_|_MT$"), Kind.AMOUNT),
-    (re.compile(r"^BEN_NIR_PSA$|^NUM_ENQ$|^BEN_IDT_ANO$"), Kind.PERSON_ID),
+    # OMOP's person_id too: the distinct persons of a table, for HealthDCAT-AP
+    (re.compile(r"^BEN_NIR_PSA$|^NUM_ENQ$|^BEN_IDT_ANO$|^PERSON_ID$"), Kind.PERSON_ID),
 ]
 
 
@@ -171,6 +224,7 @@ def column_spec_from_frictionless(
         nomenclature_name=nomenclature_name,
         rules=rules,
         description=field_.get("description") or "",
+        required=constraints.get("required") if "required" in constraints else None,
     )
 
 

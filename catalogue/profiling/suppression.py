@@ -42,8 +42,8 @@ from portal import disclosure
 from portal.disclosure import SECONDARY_MARKER, Figures, SmallCellError, is_small, share_value
 
 from .results import TableProfile
-from .scoring import table_scores_from
-from .specs import QUASI_IDENTIFIERS, Kind
+from .scoring import explain_grade, table_scores_from
+from .specs import QUASI_IDENTIFIERS, Kind, completeness_score
 
 __all__ = [
     "RAW_COUNT_KEYS",
@@ -335,12 +335,21 @@ def _variable(p: _Profile, var: Mapping[str, Any]) -> dict:
                 for r in rules
             ],
         },
+        "declared": var.get("declared", True),
+        "expected_completeness": var.get("expected_completeness"),
+        "expected_basis": var.get("expected_basis", ""),
+        "completeness_score": None,
         "suppressed": p.rows_small or is_small(conf["checked"], t),
         "stats": None,
         "top_values": [],
         "other_count": None,
         "histogram": [],
     }
+    # Judged on the *published* share (a bound for a small count), never the exact one.
+    if out["expected_completeness"] is not None:
+        out["completeness_score"] = completeness_score(
+            share_value(out["completeness_pct"]), out["expected_completeness"]
+        )
     if out["suppressed"]:
         out["distinct_values"] = None
         return out
@@ -441,8 +450,14 @@ def publishable(profile: TableProfile | Mapping[str, Any], threshold: int | None
         ],
         "source": {k: data.get("source", {}).get(k) for k in ("format", "encoding", "delimiter")},
         "engine": data.get("engine"),
+        "absent_columns": list(data.get("absent_columns") or []),
+        "undeclared_columns": list(data.get("undeclared_columns") or []),
+        "reference_date": data.get("reference_date"),
+        "reference_basis": data.get("reference_basis", "today"),
+        "skipped_keys": list(data.get("skipped_keys") or []),
     }
     out["scores"] = _scores(p, out)
+    out["explanation"] = explain_grade(out)
     assert_no_small_cells(out, t)
     return out
 
@@ -451,14 +466,21 @@ def _scores(p: _Profile, out: Mapping[str, Any]) -> dict[str, Any]:
     """The Kahn scores (:mod:`.scoring`) computed again from the **published** shares: a
     score from the exact counts would give back, to its last digit, a share that is
     published only as a bound ("> 95.0 %" of 200 rows, when 3 are missing)."""
-    variables = out["variables"]
+    # undeclared columns are profiled but judge nothing; completeness is judged against
+    # what is expected of each variable (a death date is expected mostly empty)
+    variables = [v for v in out["variables"] if v.get("declared", True)]
     conformance = [share_value(v["conformance"]["pct"]) for v in variables]
     if out["primary_key"] is not None and p.data["primary_key"]["checked"]:
         conformance.append(share_value(p.f.share(("pk", "unique"), "rows")))
     conformance += [share_value(fk["pct_ok"]) for fk in out["foreign_keys"]]
     scores = table_scores_from(
         conformance=conformance,
-        completeness=[share_value(v["completeness_pct"]) for v in variables],
+        completeness=[
+            v["completeness_score"]
+            if v.get("completeness_score") is not None
+            else share_value(v["completeness_pct"])
+            for v in variables
+        ],
         plausibility=[share_value(v["plausibility"]["pct"]) for v in variables],
     )
     return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in scores.items()}

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from .models import CuratorRule, DataFile, ProfilingRun, VariableResult
+from .services import curator_rule_clean
 
 
 @admin.register(DataFile)
@@ -11,9 +13,37 @@ class DataFileAdmin(admin.ModelAdmin):
     readonly_fields = ["location", "size", "format", "origin", "created_by", "created_at"]
 
 
+class CuratorRuleAdminForm(forms.ModelForm):
+    """The same checks as the curators' page: a rule that makes no sense is refused."""
+
+    class Meta:
+        model = CuratorRule
+        fields = ["variable", "minimum", "maximum", "pattern", "allowed", "expected_completeness"]
+
+    def clean(self):
+        data = super().clean()
+        variable = data.get("variable") or getattr(self.instance, "variable", None)
+        if variable is not None:
+            data.update(
+                curator_rule_clean(
+                    variable=variable,
+                    **{k: data.get(k) for k in self.Meta.fields if k != "variable"},
+                )
+            )
+        return data
+
+
 @admin.register(CuratorRule)
 class CuratorRuleAdmin(admin.ModelAdmin):
-    list_display = ["variable", "minimum", "maximum", "pattern", "updated_at"]
+    form = CuratorRuleAdminForm
+    list_display = [
+        "variable",
+        "minimum",
+        "maximum",
+        "pattern",
+        "expected_completeness",
+        "updated_at",
+    ]
     search_fields = ["variable__name", "variable__table__name"]
     raw_id_fields = ["variable"]
 

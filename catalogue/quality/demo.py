@@ -1,94 +1,129 @@
-"""Demo: a generated IR_BEN_R-like file (about 2,000 rows) profiled for real, so that the
-catalogue shows statistics, charts and a grade. Idempotent; does nothing when the
-catalogue's demo has no such table."""
+"""Demo: every table the synthetic SNDS generator produces is profiled for real, and the
+catalogue's row counts are filled from the profiles; so is the OMOP output of the OMOP
+demo when it is in the catalogue (its optional columns may be empty without cost).
+
+The extract is the one the OMOP demo converts (same size and seed, 2013–2015): the
+generator is a plain module (``omop.etl.generator``) and is only read from here. Its
+files are column subsets of the catalogue's tables (ER_PRS_F has 27 of its 123
+columns), as real project extracts are. Idempotent: a table already profiled is left
+alone.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
+import re
 from pathlib import Path
 
 from django.conf import settings
 
-from catalogue.models import Table, Variable
+from catalogue.models import Table
 
 from .models import ProfilingRun
-from .services import data_file_attach, profiling_run_inline
+from .services import data_file_attach, profiling_run_inline, table_row_count_from_run
 
-DEMO_TABLES = ("IR_BEN_R",)
-ROWS = 2000
-
-
-def _value(variable: Variable, codes: list[str], i: int, rng: random.Random) -> str:
-    name, vtype = variable.name.upper(), variable.type
-    if i % 37 == 5 and not name.startswith("BEN_NIR") and name not in ("BEN_RNG_GEM",):
-        return ""  # some missing values
-    if name in ("BEN_NIR_PSA", "BEN_IDT_ANO", "BEN_NIR_ANO", "ASS_NIR_ANO"):
-        return f"{i:017d}"
-    if name == "BEN_RNG_GEM":
-        return "1" if i % 200 else "2"
-    if name in ("BEN_DCD_DTE", "BEN_DCD_AME") and i % 20:
-        return ""  # most beneficiaries are alive: a realistically incomplete column
-    if name == "BEN_SEX_COD":
-        if i % 113 == 7:
-            return "3"  # not in IR_SEX_V: shows a conformance failure
-        return rng.choice("1122") if i % 150 else "9"
-    if name == "BEN_NAI_ANN":
-        return "1850" if i % 97 == 3 else str(rng.randint(1925, 2023))  # some implausible
-    if name == "BEN_RES_DPT":
-        return (
-            rng.choice(["075", "013", "069", "033", "059", "092", "093", "031"])
-            if i % 400
-            else "02A"
-        )
-    if codes:
-        return rng.choice(codes[:12])
-    if vtype == "date":
-        day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3000))
-        fmt = variable.format if variable.format and "%" in variable.format else "%Y-%m-%d"
-        return day.strftime(fmt)
-    if vtype == "yearmonth":
-        return f"{rng.randint(2015, 2023)}{rng.randint(1, 12):02d}"
-    if vtype in ("integer", "year"):
-        return str(rng.randint(0, 9))
-    if vtype == "number":
-        return f"{rng.uniform(0, 500):.2f}"
-    if vtype == "boolean":
-        return rng.choice("01")
-    length = int(variable.length) if str(variable.length).isdigit() else 3
-    return "".join(rng.choice("ABCDEFGH0123456789") for _ in range(min(length, 9)))
+PERSONS, SEED = 200, 2013
+START, END = "2013-01-01", "2015-12-31"
+FOLDER = Path("demo") / "synthetique"
+_YEAR = re.compile(r"^(T_MCO)\d\d")
 
 
-def write_demo_file(table: Table, path: Path) -> Path:
-    import pandas as pd
+def catalogue_name(file_stem: str) -> str:
+    """The catalogue name of a generated file: PMSI tables carry the year
+    (``T_MCO13B``), the catalogue writes it ``aa`` (``T_MCOaaB``)."""
+    return _YEAR.sub(r"\1aa", file_stem.upper())
 
-    rng = random.Random(42)
-    variables = list(table.variables.select_related("nomenclature").order_by("position", "name"))
-    columns = {}
-    for variable in variables:
-        codes = (
-            list(variable.nomenclature.values.values_list("code", flat=True)[:50])
-            if variable.nomenclature_id
-            else []
-        )
-        columns[variable.name] = [_value(variable, codes, i, rng) for i in range(ROWS)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(columns).to_csv(path, sep=";", index=False, encoding="utf-8")
-    return path
+
+def generate(folder: Path) -> dict[str, int]:
+    from omop.etl.generator import generate_extract
+
+    if folder.is_dir() and any(folder.glob("*.csv")):
+        return {}
+    return generate_extract(folder, persons=PERSONS, seed=SEED, fmt="csv", start=START, end=END)
 
 
 def seed(*, users: dict, stdout) -> None:
     by = users.get("data")
-    for table in Table.objects.filter(name__in=DEMO_TABLES).select_related("database"):
-        if ProfilingRun.objects.filter(table=table, published_at__isnull=False).exists():
+    tables = {
+        t.name.upper(): t
+        for t in Table.objects.filter(database__acronym="SNDS").select_related("database")
+        if t.variables.exists()
+    }
+    if not tables:
+        return
+    folder = Path(settings.DATA_ROOT) / FOLDER
+    generate(folder)
+    found = {}
+    for path in sorted(folder.glob("*.csv")):
+        table = tables.get(catalogue_name(path.stem).upper())
+        if table is None:
+            stdout.write(f"  profil de démonstration : {path.name} absent du catalogue")
             continue
-        if not table.variables.exists():
-            continue
-        relative = Path("demo") / table.database.acronym / f"{table.name}.csv"
-        write_demo_file(table, Path(settings.DATA_ROOT) / relative)
-        data_file = data_file_attach(table=table, by=by, path=str(relative))
-        run = profiling_run_inline(data_file=data_file, by=by)
-        stdout.write(
-            f"  profil de démonstration {table.database.acronym}/{table.name} : "
-            f"{run.job.status}, note {run.grade or '—'}"
+        found[table] = FOLDER / path.name
+    profiled = 0
+    for table in referenced_first(found):
+        profiled += _profile_once(table, found[table], by, stdout)
+    profiled += _profile_omop_output(by, stdout)
+    stdout.write(f"Qualité : {profiled} tables profilées (extrait synthétique et sortie OMOP).")
+
+
+def referenced_first(tables) -> list[Table]:
+    """``tables`` ordered so that a table comes after those its keys reference (when it
+    can): their files are then profiled already, and the orphan checks run."""
+    pending = sorted(tables, key=lambda t: t.name)
+    targets = {
+        t.pk: {k.to_table_id for k in t.keys_out.all() if k.to_table_id not in (None, t.pk)}
+        for t in pending
+    }
+    ids = {t.pk for t in pending}
+    done: list[Table] = []
+    while pending:
+        ready = [t for t in pending if not (targets[t.pk] & ids) - {d.pk for d in done}]
+        chosen = ready[0] if ready else pending[0]  # a cycle: break it by name
+        done.append(chosen)
+        pending.remove(chosen)
+    return done
+
+
+def _profile_once(table: Table, relative: Path, by, stdout) -> int:
+    if ProfilingRun.objects.filter(table=table, published_at__isnull=False).exists():
+        return 0
+    data_file = data_file_attach(
+        table=table, by=by, path=str(relative), reference_date=dt.date.fromisoformat(END)
+    )
+    run = profiling_run_inline(data_file=data_file, by=by)
+    stdout.write(
+        f"  profil de démonstration {table.database.acronym}/{table.name} : "
+        f"{run.job.status}, note {run.grade or '—'}"
+    )
+    if not run.is_published:
+        return 0
+    table_row_count_from_run(run=run, by=by)
+    return 1
+
+
+def _profile_omop_output(by, stdout) -> int:
+    """Profile the tables of the OMOP demo's output that the catalogue describes (the
+    output lives under PRIVATE_ROOT: a copy goes where server files are read)."""
+    import shutil
+
+    try:
+        from omop.models import EtlJob
+    except ImportError:  # the OMOP app is optional to the catalogue
+        return 0
+    count = 0
+    for etl_job in EtlJob.objects.exclude(catalogue_acronym="").filter(job__status="succeeded"):
+        folder = etl_job.output_dir
+        tables = Table.objects.filter(database__acronym=etl_job.catalogue_acronym).select_related(
+            "database"
         )
+        for table in referenced_first(tables):
+            source = folder / f"{table.name}.{etl_job.output_format}"
+            if not source.is_file() or not table.variables.exists():
+                continue
+            relative = Path("demo") / "omop" / etl_job.catalogue_acronym / source.name
+            target = Path(settings.DATA_ROOT) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            count += _profile_once(table, relative, by, stdout)
+    return count

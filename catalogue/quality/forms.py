@@ -29,6 +29,15 @@ class ProfileForm(DsfrBaseForm):
         queryset=DataFile.objects.none(),
         required=False,
     )
+    reference_date = forms.DateField(
+        label=_("Date de référence des données (facultatif)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Fin de la période couverte par le fichier : les âges y sont calculés. Vide : fin "
+            "de la couverture de la base."
+        ),
+    )
 
     def __init__(self, *args, table, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +71,15 @@ class CuratorRuleForm(DsfrBaseForm):
         label=_("Valeurs admises (une par ligne ; vide : pas de restriction)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    expected_completeness = forms.CharField(
+        label=_("Complétude attendue (%, de 0 à 100)"),
+        required=False,
+        max_length=16,
+        help_text=_(
+            "Vide : selon le type (une date de décès est surtout vide, une colonne facultative "
+            "peut l'être, les autres doivent être remplies)."
+        ),
     )
 
     def clean_allowed(self) -> list[str]:

@@ -44,6 +44,15 @@ class DataFile(models.Model):
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     size = models.BigIntegerField(_("taille (octets)"))
+    reference_date = models.DateField(
+        _("date de référence des données"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Fin de la période couverte par le fichier : les âges y sont calculés. Vide : "
+            "fin de la couverture de la base (31 décembre de sa dernière année)."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ajouté par"),
@@ -103,6 +112,16 @@ class CuratorRule(models.Model):
     allowed = models.JSONField(
         _("valeurs admises"), default=list, blank=True, help_text=_("Liste de codes admis.")
     )
+    expected_completeness = models.FloatField(
+        _("complétude attendue (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Part des lignes où la variable doit être renseignée, de 0 à 100. Vide : selon "
+            "le type (une date de décès est surtout vide, une colonne facultative peut l'être, "
+            "les autres doivent être remplies)."
+        ),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("modifiée par"),
@@ -123,7 +142,13 @@ class CuratorRule(models.Model):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.minimum or self.maximum or self.pattern or self.allowed)
+        return not (
+            self.minimum
+            or self.maximum
+            or self.pattern
+            or self.allowed
+            or self.expected_completeness is not None
+        )
 
 
 class ProfilingRun(models.Model):

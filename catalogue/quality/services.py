@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import math
 import re
 import uuid
@@ -94,9 +95,12 @@ def resolve_data_path(path: str) -> tuple[Path, str]:
     return absolute, str(absolute.relative_to(data_root()))
 
 
-def data_file_attach(*, table: Table, by, upload=None, path: str = "") -> DataFile:
+def data_file_attach(
+    *, table: Table, by, upload=None, path: str = "", reference_date: dt.date | None = None
+) -> DataFile:
     """Attach a data file to ``table``: an upload (copied under ``PRIVATE_ROOT``) or a
-    server file under ``DATA_ROOT``. Validated by content and size."""
+    server file under ``DATA_ROOT``. Validated by content and size. ``reference_date`` is
+    the end of the period the file covers (ages are computed at it)."""
     if bool(upload) == bool(path and path.strip()):
         raise ValidationError(
             _("Déposez un fichier ou indiquez un chemin sur le serveur (un seul).")
@@ -152,6 +156,7 @@ def data_file_attach(*, table: Table, by, upload=None, path: str = "") -> DataFi
                 original_name=name[:255],
                 format=fmt,
                 size=size,
+                reference_date=reference_date,
                 created_by=by if getattr(by, "is_authenticated", False) else None,
             )
             audit_record(
@@ -175,8 +180,6 @@ def _check_bound(variable: Variable, text: str, label: str) -> str:
     if not text:
         return ""
     if variable.type in ("date", "datetime", "yearmonth"):
-        import datetime as dt
-
         try:
             dt.date.fromisoformat(text[:10])
         except ValueError:
@@ -198,16 +201,39 @@ def _check_bound(variable: Variable, text: str, label: str) -> str:
     return text.replace(",", ".")
 
 
-def curator_rule_set(
+def _check_expected(value) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        rate = float(str(value).replace(",", ".").strip().rstrip("%").strip())
+    except ValueError:
+        raise ValidationError(
+            _("Complétude attendue : un pourcentage entre 0 et 100 est attendu.")
+        ) from None
+    if not math.isfinite(rate) or not 0 <= rate <= 100:
+        raise ValidationError(
+            _(
+                "Complétude attendue : %(value)s n'a pas de sens, un pourcentage entre 0 et 100 "
+                "est attendu."
+            )
+            % {"value": value}
+        )
+    return rate
+
+
+def curator_rule_clean(
     *,
     variable: Variable,
-    by,
     minimum: str = "",
     maximum: str = "",
     pattern: str = "",
     allowed: list[str] | None = None,
-) -> CuratorRule:
-    """Set the curator's plausibility rules of ``variable`` (checked at its next run)."""
+    expected_completeness=None,
+) -> dict:
+    """The rule's values, checked and normalised; ``ValidationError`` for a rule that makes
+    no sense (a bound that is not a finite number or date, minimum above maximum, an
+    invalid pattern, an expected completeness outside 0–100). Used by every way a rule is
+    saved (pages, admin)."""
     minimum = _check_bound(variable, minimum, _("Minimum"))
     maximum = _check_bound(variable, maximum, _("Maximum"))
     if minimum and maximum:
@@ -217,18 +243,53 @@ def curator_rule_set(
             else (float(minimum), float(maximum))
         )
         if lo > hi:
-            raise ValidationError(_("Le minimum dépasse le maximum."))
+            raise ValidationError(
+                _("Le minimum (%(min)s) dépasse le maximum (%(max)s).")
+                % {"min": minimum, "max": maximum}
+            )
     pattern = (pattern or "").strip()
     if pattern:
         try:
             re.compile(pattern)
         except re.error as exc:
             raise ValidationError(_("Motif invalide : %(error)s.") % {"error": exc}) from None
-    allowed = sorted({str(v).strip() for v in (allowed or []) if str(v).strip()})
+    return {
+        "minimum": minimum,
+        "maximum": maximum,
+        "pattern": pattern,
+        "allowed": sorted({str(v).strip() for v in (allowed or []) if str(v).strip()}),
+        "expected_completeness": _check_expected(expected_completeness),
+    }
+
+
+RULE_FIELDS = ("minimum", "maximum", "pattern", "allowed", "expected_completeness")
+
+
+def curator_rule_set(
+    *,
+    variable: Variable,
+    by,
+    minimum: str = "",
+    maximum: str = "",
+    pattern: str = "",
+    allowed: list[str] | None = None,
+    expected_completeness=None,
+) -> CuratorRule:
+    """Set the curator's rules of ``variable`` (plausibility bounds, pattern, allowed
+    values, expected completeness), checked at its next run."""
+    values = curator_rule_clean(
+        variable=variable,
+        minimum=minimum,
+        maximum=maximum,
+        pattern=pattern,
+        allowed=allowed,
+        expected_completeness=expected_completeness,
+    )
     with transaction.atomic():
         rule, _created = CuratorRule.objects.select_for_update().get_or_create(variable=variable)
-        before = {f: getattr(rule, f) for f in ("minimum", "maximum", "pattern", "allowed")}
-        rule.minimum, rule.maximum, rule.pattern, rule.allowed = minimum, maximum, pattern, allowed
+        before = {f: getattr(rule, f) for f in RULE_FIELDS}
+        for field, value in values.items():
+            setattr(rule, field, value)
         rule.updated_by = by if getattr(by, "is_authenticated", False) else None
         rule.save()
         audit_record(
@@ -320,8 +381,11 @@ def profiling_run_for_job(*, job: Job, table_id: int, data_file_id: int | None) 
 
 
 def _variable_score(var: dict) -> float | None:
+    completeness = var.get("completeness_score")
+    if completeness is None:
+        completeness = share_value(var["completeness_pct"])
     values = [
-        share_value(var["completeness_pct"]),
+        completeness,
         share_value(var["conformance"]["pct"]),
         share_value(var["plausibility"]["pct"]),
     ]
@@ -374,3 +438,24 @@ def profiling_run_store(*, run: ProfilingRun, profile: TableProfile) -> Profilin
             changes={"run": run.pk, "grade": run.grade, "rows_count": published["rows_count"]},
         )
     return run
+
+
+def table_row_count_from_run(*, run: ProfilingRun, by) -> Table:
+    """Fill the table's row count from a published profile (the catalogue is public: a
+    count below the small-cell threshold is left empty, as the profile publishes it)."""
+    table = run.table
+    rows = run.result.get("rows_count") if run.result else None
+    count = rows if isinstance(rows, int) else None
+    if table.row_count == count:
+        return table
+    with transaction.atomic():
+        before = table.row_count
+        table.row_count = count
+        table.save(update_fields=["row_count", "updated_at"])
+        audit_record(
+            actor=by,
+            action="quality.row_count_from_profile",
+            target=table,
+            changes={"row_count": [before, count], "run": run.pk},
+        )
+    return table

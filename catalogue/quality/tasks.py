@@ -36,10 +36,23 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
         )
     try:
         profile = table_profile_compute(
-            table=table, path=path, progress=lambda pct, message: ctx.progress(pct * 0.95, message)
+            table=table,
+            path=path,
+            progress=lambda pct, message: ctx.progress(pct * 0.95, message),
+            reference_date=run.data_file.reference_date,
         )
     except ProfilingError as exc:
         raise JobError(exc.message) from exc
+    if profile.absent_columns:
+        ctx.log(
+            _("Colonnes déclarées absentes du fichier (extrait partiel) : %(columns)s")
+            % {"columns": ", ".join(profile.absent_columns)}
+        )
+    if profile.undeclared_columns:
+        ctx.log(
+            _("Colonnes non déclarées, profilées et signalées : %(columns)s")
+            % {"columns": ", ".join(profile.undeclared_columns)}
+        )
     ctx.check_cancelled()
     ctx.progress(97, _("Publication des résultats (secret statistique)"), force=True)
     run = services.profiling_run_store(run=run, profile=profile)

@@ -86,6 +86,7 @@ def profile(request, acronym: str, table: str):
                 by=request.user,
                 upload=form.cleaned_data["upload"],
                 path=form.cleaned_data["path"],
+                reference_date=form.cleaned_data["reference_date"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -111,6 +112,9 @@ def rules(request, acronym: str, table: str, variable: str):
             "maximum": rule.maximum,
             "pattern": rule.pattern,
             "allowed": "\n".join(rule.allowed),
+            "expected_completeness": ""
+            if rule.expected_completeness is None
+            else f"{rule.expected_completeness:g}",
         }
     form = CuratorRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from tests.access import LOGIN, Case, staff_only
 
 CURATE = staff_only(["data"])
@@ -20,7 +22,42 @@ def _catalogue(cast):
     return {"run": run}
 
 
+def _partner(cast):
+    from catalogue.models import HarvestedDataset, PartnerCatalogue
+
+    partner = PartnerCatalogue.objects.create(name="Findata", slug="findata", url="http://x/")
+    dataset = HarvestedDataset.objects.create(
+        partner=partner, iri="http://x/d", title="Care register", harvested_at=timezone.now()
+    )
+    return {"partner": partner, "dataset": dataset}
+
+
 MATRIX = [
+    Case("/catalogue/dictionnaire.csv", {}, name="catalogue:dictionary", setup=_catalogue),
+    Case("/catalogue/schemas/", {}, name="catalogue:schemas", setup=_catalogue),
+    Case("/catalogue/schemas/SNDS/BENEFICIAIRE/", {}, name="catalogue:schema", setup=_catalogue),
+    Case(
+        "/catalogue/schemas/SNDS/BENEFICIAIRE.svg",
+        {},
+        name="catalogue:schema-svg",
+        setup=_catalogue,
+    ),
+    Case("/catalogue/partenaires/", {}, name="catalogue:partners", setup=_partner),
+    Case("/catalogue/partenaires/findata/", {}, name="catalogue:partner", setup=_partner),
+    Case(
+        lambda o: f"/catalogue/partenaires/findata/{o['dataset'].pk}/",
+        {},
+        name="catalogue:partner-dataset",
+        setup=_partner,
+    ),
+    Case("/catalogue/gestion/partenaires/", CURATE, name="catalogue:partner-manage"),
+    Case(
+        lambda o: f"/catalogue/gestion/partenaires/{o['partner'].pk}/collecter/",
+        staff_only(["data"], ok=302),
+        name="catalogue:partner-harvest",
+        method="post",
+        setup=_partner,
+    ),
     Case("/catalogue/", {}, name="catalogue:home"),
     Case("/catalogue/recherche/?q=sexe", {}, name="catalogue:search", setup=_catalogue),
     Case("/catalogue/nomenclatures/", {}, name="catalogue:nomenclatures", setup=_catalogue),

@@ -146,3 +146,120 @@ def stat(value) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
     return str(value)
+
+
+def _basis_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        "curator": _("fixée par les curateurs"),
+        "death_date": _("date de décès : vide pour les personnes en vie"),
+        "optional": _("colonne facultative"),
+        "required": _("colonne obligatoire"),
+        "default": _("par défaut"),
+        "undeclared": _("non déclarée"),
+    }
+
+
+@register.filter
+def expected_basis(code) -> str:
+    return _basis_labels().get(str(code or ""), str(code or ""))
+
+
+@register.filter
+def isodate(value) -> str:
+    """An ISO date (``2015-12-31``) as the locale writes it."""
+    import datetime as dt
+
+    from django.utils.formats import date_format
+
+    try:
+        return date_format(dt.date.fromisoformat(str(value)[:10]), "DATE_FORMAT")
+    except ValueError:
+        return str(value or "")
+
+
+@register.filter
+def explain(item) -> str:
+    """One item of a grade's explanation (codes from
+    :func:`catalogue.profiling.scoring.explain_grade`) as a translated sentence."""
+    from django.utils.translation import gettext as _
+
+    code = item.get("code") if isinstance(item, dict) else None
+    dims = {
+        "completeness": _("Complétude"),
+        "conformance": _("Conformité"),
+        "plausibility": _("Plausibilité"),
+    }
+    if code == "grade":
+        if item.get("grade") is None:
+            return _("Aucune dimension n'a pu être jugée.")
+        text = _("Note %(grade)s : score global %(overall)s, moyenne des dimensions jugées.") % {
+            "grade": item["grade"],
+            "overall": pct(item.get("overall")),
+        }
+        if item.get("next_grade"):
+            text += " " + _("La note %(next)s demande au moins %(threshold)s.") % {
+                "next": item["next_grade"],
+                "threshold": pct(item.get("next_threshold")),
+            }
+        return text
+    if code == "dimension":
+        if item.get("score") is None:
+            return _("%(dimension)s : non jugée (aucune règle applicable).") % {
+                "dimension": dims.get(item["dimension"], item["dimension"])
+            }
+        return _("%(dimension)s : %(score)s.") % {
+            "dimension": dims.get(item["dimension"], item["dimension"]),
+            "score": pct(item["score"]),
+        }
+    if code == "below_expected":
+        return _(
+            "%(variable)s est renseignée à %(observed)s pour %(expected)s attendus (%(basis)s) : "
+            "complétude jugée à %(score)s."
+        ) % {
+            "variable": item["variable"],
+            "observed": pct(item["observed"]),
+            "expected": pct(item["expected"]),
+            "basis": expected_basis(item.get("basis")),
+            "score": pct(item.get("score")),
+        }
+    if code == "empty_by_design":
+        return _("%(variable)s est renseignée à %(observed)s, sans pénalité : %(basis)s.") % {
+            "variable": item["variable"],
+            "observed": pct(item["observed"]),
+            "basis": expected_basis(item.get("basis")),
+        }
+    if code == "nonconforming":
+        return _("%(variable)s : %(pct)s de valeurs conformes.") % {
+            "variable": item["variable"],
+            "pct": pct(item["pct"]),
+        }
+    if code == "implausible":
+        return _("%(variable)s : %(pct)s de valeurs plausibles.") % {
+            "variable": item["variable"],
+            "pct": pct(item["pct"]),
+        }
+    if code in ("below_expected_more", "nonconforming_more", "implausible_more"):
+        return _("… et %(n)s autres variables.") % {"n": item["more"]}
+    if code == "duplicate_keys":
+        return _("Clé primaire (%(columns)s) : %(n)s lignes en doublon.") % {
+            "columns": ", ".join(item["columns"]),
+            "n": count(item["count"]),
+        }
+    if code == "orphans":
+        return _("%(columns)s → %(table)s : %(pct)s des lignes retrouvées.") % {
+            "columns": ", ".join(item["columns"]),
+            "table": item["referenced_table"],
+            "pct": pct(item["pct_ok"]),
+        }
+    if code == "absent_columns":
+        return _(
+            "Extrait partiel : colonnes déclarées absentes du fichier, non jugées : %(columns)s."
+        ) % {"columns": ", ".join(item["columns"])}
+    if code == "undeclared_columns":
+        return _(
+            "Colonnes du fichier absentes du catalogue, profilées et signalées mais hors "
+            "note : %(columns)s."
+        ) % {"columns": ", ".join(item["columns"])}
+    return ""

@@ -23,9 +23,10 @@ DEMO_USERS = [
 
 DEMO_SEEDERS = [
     "catalogue.demo",
-    "catalogue.quality.demo",
     "omop.demo",
     "omop.vocabulary.demo",
+    # after the OMOP demo: it profiles the OMOP output too, once it is in the catalogue
+    "catalogue.quality.demo",
     "bibliometrics.demo",
     "access_requests.demo",
     "catalogue.codelists.demo",

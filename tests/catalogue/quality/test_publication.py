@@ -76,7 +76,7 @@ def test_a_failed_run_is_invisible_to_the_public_and_explained_to_the_data_team(
 ):
     path = settings.DATA_ROOT / "bad.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("BEN_NIR_PSA;BEN_RNG_GEM\n1;1\n")
+    path.write_text("NIR;RANG\n1;1\n")  # none of the declared columns
     run = profiling_run_inline(
         data_file=data_file_attach(table=table, by=cast.data, path="bad.csv"), by=cast.data
     )
@@ -85,7 +85,7 @@ def test_a_failed_run_is_invisible_to_the_public_and_explained_to_the_data_team(
     body = client.get(f"/api/catalogue/quality/runs/{run.pk}/").json()
     assert body["status"] == "failed" and body["profile"] is None
     page = client.get(f"/catalogue/qualite/profilages/{run.pk}/").content.decode()
-    assert "BEN_NAI_ANN" in page  # the missing column is named
+    assert "NIR, RANG" in page  # what was read is named
 
 
 def test_the_data_team_attaches_and_starts_from_the_page_and_the_api(
