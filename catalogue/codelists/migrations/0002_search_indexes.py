@@ -1,0 +1,34 @@
+"""Search indexes on PostgreSQL: trigram GIN on the folded search text (``LIKE '%word%'``)
+and a pattern btree on the code (``LIKE 'E11%'``). SQLite keeps its scan (see
+bench/codelists.py for the figures)."""
+
+from django.db import migrations
+
+FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS codelists_ref_search_trgm ON codelists_referentialcode "
+    "USING gin (search_text gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS codelists_ref_code_pattern ON codelists_referentialcode "
+    "(code varchar_pattern_ops)",
+]
+BACKWARD = [
+    "DROP INDEX IF EXISTS codelists_ref_search_trgm",
+    "DROP INDEX IF EXISTS codelists_ref_code_pattern",
+]
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in FORWARD:
+            schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in BACKWARD:
+            schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("codelists", "0001_initial")]
+    operations = [migrations.RunPython(forward, backward)]
