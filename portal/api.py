@@ -3,15 +3,15 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from .jobs import JobError, job_cancel, job_retry
-from .models import Job
+from .models import ApiToken, Job
 from .selectors import jobs_visible_to
+from .tokens import api_token_issue, api_token_revoke, api_tokens_of
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -92,8 +92,75 @@ def api_root(request, format=None):
     )
 
 
-class _ObtainToken(ObtainAuthToken):
-    """Exchange a username and password for an API token (``Authorization: Token …``)."""
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(max_length=100, required=False, default="API")
 
 
-obtain_token = _ObtainToken.as_view()
+class TokenIssuedSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "key_prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_because",
+            "active",
+        ]
+        read_only_fields = fields
+
+    def get_active(self, obj) -> bool:
+        return obj.is_active()
+
+
+@extend_schema(request=TokenRequestSerializer, responses={200: TokenIssuedSerializer})
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request):
+    """Exchange a username and password for an API token (``Authorization: Token …``).
+
+    The token expires (``expires_at``); staff tokens live a few hours only.
+    """
+    from django.contrib.auth import authenticate
+
+    serializer = TokenRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    user = authenticate(
+        request=request._request, username=data["username"], password=data["password"]
+    )
+    if user is None or not user.is_active:
+        return Response({"detail": "invalid_credentials"}, status=status.HTTP_400_BAD_REQUEST)
+    token, key = api_token_issue(user=user, name=data["name"], by=user)
+    return Response({"token": key, "expires_at": token.expires_at})
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's own API tokens; ``DELETE`` revokes one (it stays listed, revoked)."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    ordering_fields = ["created_at", "expires_at"]
+
+    def get_queryset(self):
+        return api_tokens_of(self.request.user)
+
+    def perform_destroy(self, instance):
+        api_token_revoke(token=instance, by=self.request.user)

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "import_export",
@@ -134,6 +133,14 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Staff (users with a staff role, and admins) are logged out after 30 minutes idle.
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+
+# --- Sessions and API tokens (issue 20, defect 7) --------------------------------------
+# Staff sessions: the idle timer starts at login (portal.signals) and slides with each
+# request (portal.middleware); their cookie lives STAFF_IDLE_TIMEOUT_SECONDS, not 12 hours.
+# API tokens expire: a few hours for staff, some days for everyone else; a password
+# change revokes them all.
+API_TOKEN_STAFF_TTL_HOURS = env.int("API_TOKEN_STAFF_TTL_HOURS", default=8)
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -241,7 +248,7 @@ ACCESS_DOCUMENT_MAX_BYTES = env.int("ACCESS_DOCUMENT_MAX_BYTES", default=20 * 10
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -4,10 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import api, forms, views
+from . import account_views, api, forms, views
 
 router = SimpleRouter()
 router.register("jobs", api.JobViewSet, basename="api-jobs")
+router.register("auth/tokens", api.ApiTokenViewSet, basename="api-tokens")
 
 portal_patterns = [
     path("jobs/", views.job_list, name="job-list"),
@@ -15,6 +16,8 @@ portal_patterns = [
     path("jobs/<uuid:pk>/status/", views.job_status, name="job-status"),
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+    path("comptes/jetons/", account_views.token_list, name="token-list"),
+    path("comptes/jetons/<int:pk>/revoquer/", account_views.token_revoke, name="token-revoke"),
 ]
 
 urlpatterns = [

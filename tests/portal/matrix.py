@@ -14,6 +14,17 @@ def _job_of_data(cast):
     return {"job": job}
 
 
+def _token_of_alice(cast):
+    from portal.tokens import api_token_issue
+
+    token, _key = api_token_issue(user=cast.alice, name="script", by=cast.alice)
+    return {"token": token}
+
+
+_not_alice_404 = dict.fromkeys(
+    ["bob", "charlie", "data", "guichet", "cesrees", "projets", "admin"], 404
+)
+
 _job_url_answers = {"anonymous": LOGIN, "data": 200, "admin": 200}
 _others_404 = dict.fromkeys(["alice", "bob", "charlie", "guichet", "cesrees", "projets"], 404)
 
@@ -46,4 +57,19 @@ MATRIX = [
     ),
     Case("/api/schema/", {}, name="api-schema"),
     Case("/api/docs/", {}, name="api-docs"),
+    Case("/comptes/jetons/", {"anonymous": LOGIN}, name="portal:token-list"),
+    Case(
+        lambda o: f"/comptes/jetons/{o['token'].pk}/revoquer/",
+        {**_not_alice_404, "anonymous": LOGIN, "alice": 302},
+        name="portal:token-revoke",
+        method="post",
+        setup=_token_of_alice,
+    ),
+    Case("/api/auth/tokens/", {"anonymous": 403}, name="api-tokens-list"),
+    Case(
+        lambda o: f"/api/auth/tokens/{o['token'].pk}/",
+        {**_not_alice_404, "anonymous": 403, "alice": 200},
+        name="api-tokens-detail",
+        setup=_token_of_alice,
+    ),
 ]

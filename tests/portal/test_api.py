@@ -1,5 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
+
+from portal.models import ApiToken
+from portal.tokens import _hash
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +14,7 @@ def test_the_api_root_lists_every_app(client):
 def test_a_token_is_exchanged_for_a_password_and_authenticates(client, cast):
     response = client.post("/api/auth/token/", {"username": "data", "password": cast.password})
     token = response.json()["token"]
-    assert Token.objects.get(key=token).user == cast.data
+    assert ApiToken.objects.get(key_hash=_hash(token)).user == cast.data
     response = client.get("/api/jobs/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200 and response.json()["count"] == 0
 
