@@ -210,11 +210,41 @@ JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default
 CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stale": {"task": "portal.fail_stale_jobs", "schedule": 60.0},
     # Reminds the guichet of what is due within ACCESS_REMINDER_DAYS, applies tacit opinions.
+    # Keeps /healthz's worker ping fresh without a request ever waiting for it (issue 20).
+    "portal-refresh-worker-health": {
+        "task": "portal.refresh_worker_health",
+        "schedule": float(env.int("HEALTH_REFRESH_SECONDS", default=30)),
+    },
     "access-requests-daily-deadlines": {
         "task": "access_requests.daily_deadlines",
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# --- Cache and health probe (issue 20, defect 8) ------------------------------------------
+# One cache shared by every web and worker process: rate-limit counters, the workers'
+# last ping for /healthz, the dashboards' figures. Redis when there is one, else files.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "hdh",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+# /healthz never pings the workers itself: it reads the last ping, refreshed by the beat
+# task and, when older than HEALTH_REFRESH_SECONDS, by a background thread of the web process.
+HEALTH_REFRESH_SECONDS = env.int("HEALTH_REFRESH_SECONDS", default=30)
+# A ping older than this no longer counts: the workers are reported down.
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+HEALTH_PING_TIMEOUT_SECONDS = env.float("HEALTH_PING_TIMEOUT_SECONDS", default=2.0)
 
 # --- Spark ----------------------------------------------------------------------------
 SPARK_MASTER_URL = env.str("SPARK_MASTER_URL", default="local[*]")

@@ -17,6 +17,14 @@ def fail_stale_jobs() -> int:
     return jobs_fail_stale()
 
 
+@shared_task(name="portal.refresh_worker_health")
+def refresh_worker_health() -> int:
+    """Ping the workers for /healthz, so that no probe waits for the ping."""
+    from .health import worker_ping_refresh
+
+    return len(worker_ping_refresh()["workers"])
+
+
 @job_task("portal.worker_diagnostics")
 def worker_diagnostics(ctx: JobContext) -> dict:
     """Check, from inside a worker, what jobs need: database, disk, Java for Spark."""

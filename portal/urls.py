@@ -23,6 +23,7 @@ portal_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("etat/", views.status_page, name="status"),
     path("", include((portal_patterns, "portal"))),
     path(
         "comptes/login/",

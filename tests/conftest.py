@@ -93,6 +93,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A test that switched to English must not leave the next one speaking it.
     translation.activate(settings.LANGUAGE_CODE)
+    # The real shared cache (Redis), under a prefix of this test only: rate-limit counters
+    # and the workers' last ping do not leak from one test to the next.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @contextmanager

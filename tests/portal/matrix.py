@@ -30,6 +30,7 @@ _others_404 = dict.fromkeys(["alice", "bob", "charlie", "guichet", "cesrees", "p
 
 MATRIX = [
     Case("/", {}, name="home"),
+    Case("/etat/", {}, name="status"),
     Case("/comptes/login/", {}, name="login"),
     Case("/comptes/password_reset/", {}, name="password_reset"),
     Case("/comptes/password_change/", {"anonymous": LOGIN}, name="password_change"),
