@@ -12,6 +12,7 @@ from .jobs import JobError, job_cancel, job_retry
 from .models import ApiToken, Job
 from .selectors import jobs_visible_to
 from .tokens import api_token_issue, api_token_revoke, api_tokens_of
+from .two_factor import otp_verify, second_factor_required
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -96,6 +97,12 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     name = serializers.CharField(max_length=100, required=False, default="API")
+    otp_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text="Code of the authenticator app (or a recovery code): required for staff.",
+    )
 
 
 class TokenIssuedSerializer(serializers.Serializer):
@@ -131,7 +138,8 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 def obtain_token(request):
     """Exchange a username and password for an API token (``Authorization: Token …``).
 
-    The token expires (``expires_at``); staff tokens live a few hours only.
+    The token expires (``expires_at``); staff tokens live a few hours only. Staff, and
+    anyone who enrolled in two-factor authentication, also give ``otp_code``.
     """
     from django.contrib.auth import authenticate
 
@@ -143,6 +151,10 @@ def obtain_token(request):
     )
     if user is None or not user.is_active:
         return Response({"detail": "invalid_credentials"}, status=status.HTTP_400_BAD_REQUEST)
+    if second_factor_required(user):
+        code = data.get("otp_code") or ""
+        if not code or otp_verify(user=user, code=code) is None:
+            return Response({"detail": "otp_required"}, status=status.HTTP_400_BAD_REQUEST)
     token, key = api_token_issue(user=user, name=data["name"], by=user)
     return Response({"token": key, "expires_at": token.expires_at})
 

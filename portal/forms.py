@@ -28,3 +28,12 @@ class ApiTokenForm(DsfrBaseForm):
         max_length=100,
         help_text=_("Pour le reconnaître : le script ou la machine qui s'en sert."),
     )
+
+
+class OtpCodeForm(DsfrBaseForm):
+    code = forms.CharField(
+        label=_("Code à usage unique"),
+        max_length=16,
+        help_text=_("Les 6 chiffres affichés par votre application, ou un code de secours."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

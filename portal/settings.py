@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "catalogue",
     "catalogue.quality",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +146,14 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 # change revokes them all.
 API_TOKEN_STAFF_TTL_HOURS = env.int("API_TOKEN_STAFF_TTL_HOURS", default=8)
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
+# --- Two-factor authentication (issue 20) -----------------------------------------------
+# Staff and admins verify a TOTP code (or a single-use recovery code) after their password
+# (portal.middleware.SecondFactorRequiredMiddleware); project leaders may opt in.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portail HDH")
+# Wrong codes slow the next attempt down exponentially (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"

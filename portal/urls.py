@@ -16,6 +16,10 @@ portal_patterns = [
     path("jobs/<uuid:pk>/status/", views.job_status, name="job-status"),
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+    path("comptes/2fa/", account_views.otp_setup, name="otp-setup"),
+    path("comptes/2fa/verifier/", account_views.otp_verify_view, name="otp-verify"),
+    path("comptes/2fa/codes/", account_views.otp_recovery_codes_view, name="otp-recovery-codes"),
+    path("comptes/2fa/desactiver/", account_views.otp_disable_view, name="otp-disable"),
     path("comptes/jetons/", account_views.token_list, name="token-list"),
     path("comptes/jetons/<int:pk>/revoquer/", account_views.token_revoke, name="token-revoke"),
 ]

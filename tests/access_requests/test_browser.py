@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from access_requests.models import Dossier, Status
 from portal.roles import sync_role_groups
 from tests.access_requests.factories import make_draft
-from tests.conftest import PASSWORD, click_and_wait_for_next_page, make_cast
+from tests.conftest import PASSWORD, browser_login, click_and_wait_for_next_page, make_cast
 
 
 @pytest.fixture
@@ -18,12 +18,7 @@ def live_cast(transactional_db):
 
 
 def _login(browser, live_server, username, next_url):
-    browser.delete_all_cookies()
-    browser.get(f"{live_server.url}/comptes/login/?next={next_url}")
-    browser.find_element(By.NAME, "username").send_keys(username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    submit = browser.find_element(By.CSS_SELECTOR, "form button[type=submit]")
-    click_and_wait_for_next_page(browser, submit)
+    browser_login(browser, live_server, username, PASSWORD, next_url)
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=dossier-title]")
 
 

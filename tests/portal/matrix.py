@@ -25,6 +25,8 @@ _not_alice_404 = dict.fromkeys(
     ["bob", "charlie", "data", "guichet", "cesrees", "projets", "admin"], 404
 )
 
+_STAFF = ["data", "guichet", "projets", "admin"]
+
 _job_url_answers = {"anonymous": LOGIN, "data": 200, "admin": 200}
 _others_404 = dict.fromkeys(["alice", "bob", "charlie", "guichet", "cesrees", "projets"], 404)
 
@@ -58,6 +60,24 @@ MATRIX = [
     ),
     Case("/api/schema/", {}, name="api-schema"),
     Case("/api/docs/", {}, name="api-docs"),
+    Case("/comptes/2fa/", {"anonymous": LOGIN}, name="portal:otp-setup"),
+    # Test logins of staff have passed the second factor: the page sends them on; porteurs
+    # without one are sent to the enrolment page.
+    Case("/comptes/2fa/verifier/", {"anonymous": LOGIN}, default=302, name="portal:otp-verify"),
+    Case(
+        "/comptes/2fa/codes/",
+        {**dict.fromkeys(_STAFF, 200), "anonymous": LOGIN},
+        default=302,
+        name="portal:otp-recovery-codes",
+        method="post",
+    ),
+    Case(
+        "/comptes/2fa/desactiver/",
+        {**dict.fromkeys(_STAFF, 403), "anonymous": LOGIN},
+        default=302,
+        name="portal:otp-disable",
+        method="post",
+    ),
     Case("/comptes/jetons/", {"anonymous": LOGIN}, name="portal:token-list"),
     Case(
         lambda o: f"/comptes/jetons/{o['token'].pk}/revoquer/",

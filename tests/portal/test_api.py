@@ -2,6 +2,7 @@ import pytest
 
 from portal.models import ApiToken
 from portal.tokens import _hash
+from tests.conftest import totp_code, verified_device
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,10 @@ def test_the_api_root_lists_every_app(client):
 
 
 def test_a_token_is_exchanged_for_a_password_and_authenticates(client, cast):
-    response = client.post("/api/auth/token/", {"username": "data", "password": cast.password})
+    code = totp_code(verified_device(cast.data))
+    response = client.post(
+        "/api/auth/token/", {"username": "data", "password": cast.password, "otp_code": code}
+    )
     token = response.json()["token"]
     assert ApiToken.objects.get(key_hash=_hash(token)).user == cast.data
     response = client.get("/api/jobs/", HTTP_AUTHORIZATION=f"Token {token}")

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from portal.models import ApiToken, AuditEntry
+from portal.roles import is_staff_member
 from portal.tokens import api_token_issue
+from tests.conftest import totp_code, verified_device
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +19,11 @@ def _login(client, username, password):
 
 
 def _token_for(client, username, password):
-    response = client.post(
-        "/api/auth/token/", {"username": username, "password": password, "name": "script"}
-    )
+    data = {"username": username, "password": password, "name": "script"}
+    user = User.objects.get(username=username)
+    if is_staff_member(user):
+        data["otp_code"] = totp_code(verified_device(user))
+    response = client.post("/api/auth/token/", data)
     assert response.status_code == 200, response.content
     return response.json()
 
