@@ -67,3 +67,16 @@ class SecondFactorRequiredMiddleware:
             return JsonResponse({"detail": "otp_required"}, status=403)
         target = "portal:otp-verify" if totp_confirmed_device(user) else "portal:otp-setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class PermissionsPolicyMiddleware:
+    """Adds ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) to every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -337,6 +337,7 @@ def browser():
     ):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP reports, console
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.implicitly_wait(5)
     try:
