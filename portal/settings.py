@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
+    "portal.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +159,20 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portail HDH")
 # Wrong codes slow the next attempt down exponentially (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Rate limits (issue 20) -------------------------------------------------------------
+# "N/s|m|h|d" per client address (and per submitted name for login and password reset),
+# counted in the shared cache; see portal/ratelimits.py for which URL uses which.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMITS = {
+    "login": env.str("RATELIMIT_LOGIN", default="20/m"),
+    "login_name": env.str("RATELIMIT_LOGIN_NAME", default="10/m"),
+    "password_reset": env.str("RATELIMIT_PASSWORD_RESET", default="10/h"),
+    "password_reset_email": env.str("RATELIMIT_PASSWORD_RESET_EMAIL", default="3/h"),
+    "token": env.str("RATELIMIT_TOKEN", default="10/m"),
+    "search": env.str("RATELIMIT_SEARCH", default="120/m"),
+    "export": env.str("RATELIMIT_EXPORT", default="30/m"),
+}
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -306,6 +321,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token exchange, searches and exports are rate-limited (portal.ratelimits, issue 20).
+    "DEFAULT_THROTTLE_CLASSES": ["portal.ratelimits.ApiThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail HDH",
