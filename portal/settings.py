@@ -206,6 +206,13 @@ DATA_ROOT = Path(env.str("DATA_ROOT", default=str(VAR_DIR / "data")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
+# --- Audit log retention and DPO export (issue 20) ---------------------------------------
+# Entries older than AUDIT_RETENTION_DAYS are exported (gzipped JSON lines, with their
+# SHA-256 in the purge's own audit entry) to AUDIT_EXPORT_ROOT for the DPO, then deleted by
+# the nightly portal.audit_retention task. `manage.py audit_export` answers DPO requests.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=3 * 365)
+AUDIT_EXPORT_ROOT = Path(env.str("AUDIT_EXPORT_ROOT", default=str(PRIVATE_ROOT / "audit-exports")))
+
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -246,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "portal-refresh-worker-health": {
         "task": "portal.refresh_worker_health",
         "schedule": float(env.int("HEALTH_REFRESH_SECONDS", default=30)),
+    },
+    "portal-audit-retention": {
+        "task": "portal.audit_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
     "access-requests-daily-deadlines": {
         "task": "access_requests.daily_deadlines",
