@@ -40,7 +40,8 @@ def test_entries_past_retention_are_exported_for_the_dpo_then_deleted(cast, expo
     assert not AuditEntry.objects.filter(pk=old.pk).exists()
     assert AuditEntry.objects.filter(pk=recent.pk).exists()
     (export,) = export_root.iterdir()
-    rows = [json.loads(line) for line in gzip.open(export, "rt", encoding="utf-8")]
+    with gzip.open(export, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
     assert [(r["id"], r["action"], r["actor_repr"]) for r in rows] == [
         (old.pk, "account.login", "alice")
     ]
@@ -68,7 +69,8 @@ def test_the_dpo_exports_everything_by_or_about_one_person(cast, export_root, tm
     audit_record(actor=cast.admin, action="account.roles_add", target=cast.alice)
     out = tmp_path / "alice.csv"
     call_command("audit_export", "--person", "alice", "--output", str(out), stderr=io.StringIO())
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8") as text:
+        rows = list(csv.DictReader(text))
     assert {(r["actor_repr"], r["action"]) for r in rows} == {
         ("alice", "account.login"),  # by her
         ("admin", "account.roles_add"),  # about her
