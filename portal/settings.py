@@ -51,10 +51,10 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "simple_history",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, with a section name people understand
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "portal.apps.OtpTotpConfig",  # django-otp's TOTP devices
+    "portal.apps.OtpStaticConfig",  # django-otp's recovery codes
     "portal",
     "catalogue",
     "catalogue.quality",
