@@ -9,13 +9,23 @@ from .models import (
     CONTENT_FIELDS,
     DECISION_FIELDS,
     KEY_DATE_FIELDS,
+    CnilDecision,
     Document,
     Dossier,
     HistoryEntry,
     Message,
+    Opinion,
     RequestedData,
+    Route,
     TeamMember,
 )
+
+
+def _blank_choice(choices):
+    """A read-only choice that may still be "" (DRF drops ``allow_blank`` from read-only
+    model fields, so the OpenAPI schema would say the empty value is impossible)."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
 
 PUBLIC_FIELDS = [
     "reference",
@@ -66,6 +76,8 @@ class PublicRequestedDataSerializer(serializers.ModelSerializer):
 
 class PublicDossierSerializer(serializers.ModelSerializer):
     requested_data = PublicRequestedDataSerializer(many=True, read_only=True)
+    cesrees_opinion = _blank_choice(Opinion.choices)
+    cnil_decision = _blank_choice(CnilDecision.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     route_label = serializers.CharField(source="get_route_display", read_only=True)
 
@@ -135,6 +147,9 @@ class DossierSerializer(serializers.ModelSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
+    cesrees_opinion = _blank_choice(Opinion.choices)
+    cnil_decision = _blank_choice(CnilDecision.choices)
+    redirected_to = _blank_choice(Route.choices)
 
     class Meta:
         model = Dossier

@@ -112,6 +112,10 @@ class TokenIssuedSerializer(serializers.Serializer):
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     active = serializers.SerializerMethodField()
+    # "" while the token is not revoked (DRF drops allow_blank from read-only model fields).
+    revoked_because = serializers.ChoiceField(
+        choices=ApiToken.RevokedBecause.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ApiToken
