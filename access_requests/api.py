@@ -109,7 +109,7 @@ class DossierViewSet(
         return Response(DossierSerializer(dossier, context={"request": request}).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, reference=None):
         dossier = self.get_object()
         entries = dossier.history.select_related("actor")
@@ -117,7 +117,7 @@ class DossierViewSet(
 
     @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
     @extend_schema(methods=["POST"], request=MessageSerializer, responses=MessageSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def messages(self, request, reference=None):
         dossier = self.get_object()
         if request.method == "GET":
@@ -143,6 +143,8 @@ class DossierViewSet(
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser, JSONParser],
+        pagination_class=None,
+        filter_backends=[],
     )
     def documents(self, request, reference=None):
         dossier = self.get_object()
@@ -165,7 +167,13 @@ class DossierViewSet(
     @extend_schema(
         methods=["POST"], request=RequestedDataSerializer, responses=RequestedDataSerializer
     )
-    @action(detail=True, methods=["get", "post"], url_path="requested-data")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="requested-data",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def requested_data(self, request, reference=None):
         dossier = self.get_object()
         if request.method == "GET":

@@ -95,6 +95,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = TeamMember
         fields = ["user", "role"]
+        extra_kwargs = {"role": {"required": True}}  # a member without a role is a 400
 
 
 class DocumentSerializer(serializers.ModelSerializer):

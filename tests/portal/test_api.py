@@ -29,3 +29,9 @@ def test_the_openapi_schema_describes_the_jobs_endpoint(client):
     assert schema["openapi"].startswith("3.")
     assert "/api/jobs/{id}/cancel/" in schema["paths"]
     assert "swagger-ui" in client.get("/api/docs/").content.decode()
+
+
+def test_a_malformed_job_id_is_a_404_not_a_500(client, cast):
+    client.force_login(cast.data)
+    for action in ("cancel", "retry"):
+        assert client.post(f"/api/jobs/not-a-uuid/{action}/").status_code == 404
