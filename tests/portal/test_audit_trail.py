@@ -18,7 +18,7 @@ def _entries(action: str):
 
 def test_a_document_download_is_audited_with_who_and_which(cast, client):
     dossier = alice_dossier(cast)
-    document = dossier.documents.get()
+    document = dossier.documents.get(kind="protocol")
     client.force_login(cast.bob)
     response = client.get(document.get_absolute_url())
     assert response.status_code == 200
@@ -33,7 +33,7 @@ def test_a_document_download_is_audited_with_who_and_which(cast, client):
 def test_charlie_gets_a_404_and_leaves_no_download_trace(cast, client):
     dossier = alice_dossier(cast)
     client.force_login(cast.charlie)
-    assert client.get(dossier.documents.get().get_absolute_url()).status_code == 404
+    assert client.get(dossier.documents.get(kind="protocol").get_absolute_url()).status_code == 404
     assert not _entries("dossier.document_download").exists()
 
 
