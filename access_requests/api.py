@@ -113,7 +113,7 @@ class DossierViewSet(
         return Response(DossierSerializer(dossier, context={"request": request}).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, reference=None):
         dossier = self.get_object()
         entries = dossier.history.select_related("actor")
@@ -121,7 +121,7 @@ class DossierViewSet(
 
     @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
     @extend_schema(methods=["POST"], request=MessageSerializer, responses=MessageSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def messages(self, request, reference=None):
         dossier = self.get_object()
         if request.method == "GET":
@@ -147,6 +147,8 @@ class DossierViewSet(
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser, StrictJSONParser],
+        pagination_class=None,
+        filter_backends=[],
     )
     @method_decorator(upload_limit("ACCESS_DOCUMENT_MAX_BYTES"))
     def documents(self, request, reference=None):
@@ -170,7 +172,13 @@ class DossierViewSet(
     @extend_schema(
         methods=["POST"], request=RequestedDataSerializer, responses=RequestedDataSerializer
     )
-    @action(detail=True, methods=["get", "post"], url_path="requested-data")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="requested-data",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def requested_data(self, request, reference=None):
         dossier = self.get_object()
         if request.method == "GET":

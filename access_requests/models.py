@@ -177,6 +177,18 @@ class Dossier(FSMModelMixin, models.Model):
         _("procédure"), max_length=16, choices=Route.choices, default=Route.STANDARD
     )
     data_controller = models.CharField(_("responsable de traitement"), max_length=300, blank=True)
+    # Dossiers are legal records: never deleted, archived with a reason (services).
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True, editable=False)
+    archive_reason = models.TextField(_("motif de l'archivage"), blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archivé par"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("porteur de projet"),

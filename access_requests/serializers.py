@@ -9,13 +9,23 @@ from .models import (
     CONTENT_FIELDS,
     DECISION_FIELDS,
     KEY_DATE_FIELDS,
+    CnilDecision,
     Document,
     Dossier,
     HistoryEntry,
     Message,
+    Opinion,
     RequestedData,
+    Route,
     TeamMember,
 )
+
+
+def _blank_choice(choices):
+    """A read-only choice that may still be "" (DRF drops ``allow_blank`` from read-only
+    model fields, so the OpenAPI schema would say the empty value is impossible)."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
 
 PUBLIC_FIELDS = [
     "reference",
@@ -100,6 +110,8 @@ class PublicRequestedDataSerializer(serializers.ModelSerializer):
 
 class PublicDossierSerializer(serializers.ModelSerializer):
     requested_data = PublicRequestedDataSerializer(many=True, read_only=True)
+    cesrees_opinion = _blank_choice(Opinion.choices)
+    cnil_decision = _blank_choice(CnilDecision.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     route_label = serializers.CharField(source="get_route_display", read_only=True)
 
@@ -129,7 +141,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = TeamMember
         fields = ["user", "role"]
-        extra_kwargs = {"role": {"required": True}}
+        extra_kwargs = {"role": {"required": True}}  # a member without a role is a 400
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -182,6 +194,9 @@ class DossierSerializer(serializers.ModelSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
+    cesrees_opinion = _blank_choice(Opinion.choices)
+    cnil_decision = _blank_choice(CnilDecision.choices)
+    redirected_to = _blank_choice(Route.choices)
 
     class Meta:
         model = Dossier

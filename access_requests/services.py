@@ -1228,3 +1228,28 @@ def follow_up_remind(*, today: date | None = None, days: int | None = None) -> l
                 )
             sent.append(f"{dossier.reference}:{date_field}")
     return sent
+
+
+def dossier_archive(*, dossier: Dossier, by, reason: str) -> Dossier:
+    """Archive a dossier: the legal record stays whole (never deleted), out of daily work.
+
+    Only the guichet and admins archive; the reason is required and audited.
+    """
+    if not (getattr(by, "is_superuser", False) or can(by, "dossier.instruct")):
+        raise ActionForbidden(_("Seuls le guichet et les administrateurs archivent un dossier."))
+    reason = _require(reason, _("Indiquez le motif de l'archivage."))
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.archived_at is not None:
+            raise DossierError(_("Ce dossier est déjà archivé."))
+        dossier.archived_at = timezone.now()
+        dossier.archive_reason = reason
+        dossier.archived_by = by
+        dossier.save(update_fields=["archived_at", "archive_reason", "archived_by"])
+        audit_record(
+            actor=by,
+            action="dossier.archive",
+            target=dossier,
+            changes={"archived_at": [None, dossier.archived_at], "reason": reason},
+        )
+    return dossier

@@ -36,8 +36,9 @@ def _model_errors_as_400():
 
 
 class DatabaseSerializer(serializers.ModelSerializer):
-    table_count = serializers.IntegerField(read_only=True)
-    variable_count = serializers.IntegerField(read_only=True)
+    # Annotated by the viewset's queryset; an object just created has none yet (0).
+    table_count = serializers.IntegerField(read_only=True, default=0)
+    variable_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Database
@@ -47,7 +48,7 @@ class DatabaseSerializer(serializers.ModelSerializer):
 
 class TableSerializer(serializers.ModelSerializer):
     database = serializers.SlugRelatedField(slug_field="acronym", queryset=Database.objects.all())
-    variable_count = serializers.IntegerField(read_only=True)
+    variable_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Table
@@ -83,7 +84,8 @@ class NomenclatureValueSerializer(serializers.ModelSerializer):
 
 class JoinKeySerializer(serializers.ModelSerializer):
     from_table = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    to_table = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    # None while the referenced table is not in the catalogue yet (kept and reported).
+    to_table = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     resolved = serializers.BooleanField(read_only=True)
 
     class Meta:

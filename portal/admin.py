@@ -7,8 +7,21 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 from .models import AuditEntry, Job
 
 
+class LegalRecordAdminMixin:
+    """Legal records (dossiers, their documents and history, the audit log) are never
+    deleted from the admin, one by one or in bulk; dossiers are archived instead."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ExportMixin, admin.ModelAdmin):
+class AuditEntryAdmin(LegalRecordAdminMixin, ExportMixin, admin.ModelAdmin):
     """Read-only: the audit log is written by ``audit_record`` only."""
 
     list_display = ["created_at", "actor_repr", "action", "target_type", "target_repr"]
@@ -21,9 +34,6 @@ class AuditEntryAdmin(ExportMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -60,6 +70,9 @@ admin.site.unregister(Group)
 @admin.register(User)
 class PortalUserAdmin(ImportExportModelAdmin, UserAdmin):
     resource_classes = [UserResource]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated: their traces and dossiers name them
 
     def save_related(self, request, form, formsets, change):
         form.instance._changed_by = request.user  # lets the roles audit name the admin

@@ -1,20 +1,17 @@
 """API of the portal app: the root and the shared jobs endpoint."""
 
-from django.db import transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from .audit import audit_record
 from .jobs import JobError, job_cancel, job_retry
-from .models import Job
+from .models import ApiToken, Job
 from .selectors import jobs_visible_to
+from .tokens import api_token_issue, api_token_revoke, api_tokens_of
+from .two_factor import otp_verify, second_factor_required
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -62,7 +59,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        job = get_object_or_404(self.get_queryset(), pk=pk)
+        job = self.get_object()  # DRF's lookup: a malformed id is a 404, not a 500
         try:
             job = job_cancel(job=job, by=request.user)
         except JobError as exc:
@@ -72,7 +69,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        job = get_object_or_404(self.get_queryset(), pk=pk)
+        job = self.get_object()
         try:
             new_job = job_retry(job=job, by=request.user)
         except JobError as exc:
@@ -97,20 +94,90 @@ def api_root(request, format=None):
     )
 
 
-class _ObtainToken(ObtainAuthToken):
-    """Exchange a username and password for an API token (``Authorization: Token …``)."""
-
-    def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        with transaction.atomic():
-            token, created = Token.objects.get_or_create(user=user)
-            # Never the key itself: the audit log is read by people who must not reuse it.
-            audit_record(
-                actor=user, action="api.token_issue", target=user, changes={"created": created}
-            )
-        return Response({"token": token.key})
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(max_length=100, required=False, default="API")
+    otp_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text="Code of the authenticator app (or a recovery code): required for staff.",
+    )
 
 
-obtain_token = _ObtainToken.as_view()
+class TokenIssuedSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    active = serializers.SerializerMethodField()
+    # "" while the token is not revoked (DRF drops allow_blank from read-only model fields).
+    revoked_because = serializers.ChoiceField(
+        choices=ApiToken.RevokedBecause.choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "key_prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_because",
+            "active",
+        ]
+        read_only_fields = fields
+
+    def get_active(self, obj) -> bool:
+        return obj.is_active()
+
+
+@extend_schema(request=TokenRequestSerializer, responses={200: TokenIssuedSerializer})
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request):
+    """Exchange a username and password for an API token (``Authorization: Token …``).
+
+    The token expires (``expires_at``); staff tokens live a few hours only. Staff, and
+    anyone who enrolled in two-factor authentication, also give ``otp_code``.
+    """
+    from django.contrib.auth import authenticate
+
+    serializer = TokenRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    user = authenticate(
+        request=request._request, username=data["username"], password=data["password"]
+    )
+    if user is None or not user.is_active:
+        return Response({"detail": "invalid_credentials"}, status=status.HTTP_400_BAD_REQUEST)
+    if second_factor_required(user):
+        code = data.get("otp_code") or ""
+        if not code or otp_verify(user=user, code=code) is None:
+            return Response({"detail": "otp_required"}, status=status.HTTP_400_BAD_REQUEST)
+    token, key = api_token_issue(user=user, name=data["name"], by=user)
+    return Response({"token": key, "expires_at": token.expires_at})
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's own API tokens; ``DELETE`` revokes one (it stays listed, revoked)."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    ordering_fields = ["created_at", "expires_at"]
+
+    def get_queryset(self):
+        return api_tokens_of(self.request.user)
+
+    def perform_destroy(self, instance):
+        api_token_revoke(token=instance, by=self.request.user)

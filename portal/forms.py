@@ -1,6 +1,8 @@
 """DSFR-styled versions of Django's account forms."""
 
+from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 
@@ -18,3 +20,20 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
     pass
+
+
+class ApiTokenForm(DsfrBaseForm):
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        help_text=_("Pour le reconnaître : le script ou la machine qui s'en sert."),
+    )
+
+
+class OtpCodeForm(DsfrBaseForm):
+    code = forms.CharField(
+        label=_("Code à usage unique"),
+        max_length=16,
+        help_text=_("Les 6 chiffres affichés par votre application, ou un code de secours."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

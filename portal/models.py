@@ -118,3 +118,46 @@ class Job(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash of the key is stored; the key is shown once.
+
+    Tokens expire (sooner for staff), are revoked when their owner's password changes, and
+    their owner lists and revokes them (``/comptes/jetons/``, ``/api/auth/tokens/``).
+    """
+
+    class RevokedBecause(models.TextChoices):
+        OWNER = "owner", _("révoqué par son titulaire")
+        PASSWORD_CHANGED = "password_changed", _("mot de passe changé")
+        ADMIN = "admin", _("révoqué par un administrateur")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("titulaire"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    key_prefix = models.CharField(_("début de la clé"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_because = models.CharField(
+        _("motif de la révocation"), max_length=32, choices=RevokedBecause.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    def is_active(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -45,12 +45,16 @@ INSTALLED_APPS = [
     "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served by the portal, not by a CDN
+    "csp",
     "import_export",
     "simple_history",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, with a section name people understand
+    "django_otp",
+    "portal.apps.OtpTotpConfig",  # django-otp's TOTP devices
+    "portal.apps.OtpStaticConfig",  # django-otp's recovery codes
     "portal",
     "catalogue",
     "catalogue.quality",
@@ -62,13 +66,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
+    "portal.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,6 +156,36 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 
+# --- Sessions and API tokens (issue 20, defect 7) --------------------------------------
+# Staff sessions: the idle timer starts at login (portal.signals) and slides with each
+# request (portal.middleware); their cookie lives STAFF_IDLE_TIMEOUT_SECONDS, not 12 hours.
+# API tokens expire: a few hours for staff, some days for everyone else; a password
+# change revokes them all.
+API_TOKEN_STAFF_TTL_HOURS = env.int("API_TOKEN_STAFF_TTL_HOURS", default=8)
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
+# --- Two-factor authentication (issue 20) -----------------------------------------------
+# Staff and admins verify a TOTP code (or a single-use recovery code) after their password
+# (portal.middleware.SecondFactorRequiredMiddleware); project leaders may opt in.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portail HDH")
+# Wrong codes slow the next attempt down exponentially (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Rate limits (issue 20) -------------------------------------------------------------
+# "N/s|m|h|d" per client address (and per submitted name for login and password reset),
+# counted in the shared cache; see portal/ratelimits.py for which URL uses which.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMITS = {
+    "login": env.str("RATELIMIT_LOGIN", default="20/m"),
+    "login_name": env.str("RATELIMIT_LOGIN_NAME", default="10/m"),
+    "password_reset": env.str("RATELIMIT_PASSWORD_RESET", default="10/h"),
+    "password_reset_email": env.str("RATELIMIT_PASSWORD_RESET_EMAIL", default="3/h"),
+    "token": env.str("RATELIMIT_TOKEN", default="10/m"),
+    "search": env.str("RATELIMIT_SEARCH", default="120/m"),
+    "export": env.str("RATELIMIT_EXPORT", default="30/m"),
+}
+
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -187,6 +226,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+# --- Audit log retention and DPO export (issue 20) ---------------------------------------
+# Entries older than AUDIT_RETENTION_DAYS are exported (gzipped JSON lines, with their
+# SHA-256 in the purge's own audit entry) to AUDIT_EXPORT_ROOT for the DPO, then deleted by
+# the nightly portal.audit_retention task. `manage.py audit_export` answers DPO requests.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=3 * 365)
+AUDIT_EXPORT_ROOT = Path(env.str("AUDIT_EXPORT_ROOT", default=str(PRIVATE_ROOT / "audit-exports")))
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -230,6 +276,15 @@ JOB_HEARTBEAT_TIMEOUT_SECONDS = env.int("JOB_HEARTBEAT_TIMEOUT_SECONDS", default
 CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stale": {"task": "portal.fail_stale_jobs", "schedule": 60.0},
     # Reminds the guichet of what is due within ACCESS_REMINDER_DAYS, applies tacit opinions.
+    # Keeps /healthz's worker ping fresh without a request ever waiting for it (issue 20).
+    "portal-refresh-worker-health": {
+        "task": "portal.refresh_worker_health",
+        "schedule": float(env.int("HEALTH_REFRESH_SECONDS", default=30)),
+    },
+    "portal-audit-retention": {
+        "task": "portal.audit_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "access-requests-daily-deadlines": {
         "task": "access_requests.daily_deadlines",
         "schedule": crontab(hour=7, minute=0),
@@ -242,6 +297,31 @@ CELERY_BEAT_SCHEDULE = {
     # Harvests the partner catalogues whose refresh period has passed (catalogue).
     "catalogue-partners-refresh": {"task": "catalogue.partners_refresh_due", "schedule": 900.0},
 }
+
+# --- Cache and health probe (issue 20, defect 8) ------------------------------------------
+# One cache shared by every web and worker process: rate-limit counters, the workers'
+# last ping for /healthz, the dashboards' figures. Redis when there is one, else files.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "hdh",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+# /healthz never pings the workers itself: it reads the last ping, refreshed by the beat
+# task and, when older than HEALTH_REFRESH_SECONDS, by a background thread of the web process.
+HEALTH_REFRESH_SECONDS = env.int("HEALTH_REFRESH_SECONDS", default=30)
+# A ping older than this no longer counts: the workers are reported down.
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+HEALTH_PING_TIMEOUT_SECONDS = env.float("HEALTH_PING_TIMEOUT_SECONDS", default=2.0)
 
 # --- Spark ----------------------------------------------------------------------------
 SPARK_MASTER_URL = env.str("SPARK_MASTER_URL", default="local[*]")
@@ -303,7 +383,7 @@ ACCESS_FOLLOW_UP_REMINDER_DAYS = env.int("ACCESS_FOLLOW_UP_REMINDER_DAYS", defau
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PARSER_CLASSES": [
@@ -319,12 +399,18 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token exchange, searches and exports are rate-limited (portal.ratelimits, issue 20).
+    "DEFAULT_THROTTLE_CLASSES": ["portal.ratelimits.ApiThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail HDH",
     "DESCRIPTION": "Catalogue, conversions OMOP, bibliométrie SNDS et dossiers d'accès.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from drf-spectacular-sidecar, under our own /static/.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DossierStatusEnum": "access_requests.models.Status",
@@ -358,6 +444,36 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP by the orchestrator.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Content-Security-Policy and Permissions-Policy (issue 20) ---------------------------
+# Scripts: our own files, and inline scripts carrying the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``); nothing from another origin, no eval. Styles keep
+# 'unsafe-inline' for style attributes (DSFR, Plotly): no script runs from a style.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Powerful browser features the portal never uses are switched off for every page.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+    ),
+)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

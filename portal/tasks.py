@@ -17,6 +17,22 @@ def fail_stale_jobs() -> int:
     return jobs_fail_stale()
 
 
+@shared_task(name="portal.refresh_worker_health")
+def refresh_worker_health() -> int:
+    """Ping the workers for /healthz, so that no probe waits for the ping."""
+    from .health import worker_ping_refresh
+
+    return len(worker_ping_refresh()["workers"])
+
+
+@shared_task(name="portal.audit_retention")
+def audit_retention() -> int:
+    """Export, then delete, the audit entries past AUDIT_RETENTION_DAYS."""
+    from .retention import audit_retention_apply
+
+    return audit_retention_apply()["deleted"]
+
+
 @job_task("portal.worker_diagnostics")
 def worker_diagnostics(ctx: JobContext) -> dict:
     """Check, from inside a worker, what jobs need: database, disk, Java for Spark."""

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import api, forms, views
+from . import account_views, api, forms, views
 
 router = SimpleRouter()
 router.register("jobs", api.JobViewSet, basename="api-jobs")
+router.register("auth/tokens", api.ApiTokenViewSet, basename="api-tokens")
 
 portal_patterns = [
     path("jobs/", views.job_list, name="job-list"),
@@ -15,12 +16,19 @@ portal_patterns = [
     path("jobs/<uuid:pk>/status/", views.job_status, name="job-status"),
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
     path("jobs/<uuid:pk>/retry/", views.job_retry_view, name="job-retry"),
+    path("comptes/2fa/", account_views.otp_setup, name="otp-setup"),
+    path("comptes/2fa/verifier/", account_views.otp_verify_view, name="otp-verify"),
+    path("comptes/2fa/codes/", account_views.otp_recovery_codes_view, name="otp-recovery-codes"),
+    path("comptes/2fa/desactiver/", account_views.otp_disable_view, name="otp-disable"),
+    path("comptes/jetons/", account_views.token_list, name="token-list"),
+    path("comptes/jetons/<int:pk>/revoquer/", account_views.token_revoke, name="token-revoke"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("pages/<slug:slug>/", views.info_page, name="page"),
+    path("etat/", views.status_page, name="status"),
     path("", include((portal_patterns, "portal"))),
     path(
         "comptes/login/",
@@ -61,7 +69,8 @@ urlpatterns = [
     path("api/dossiers/", include("access_requests.api_urls")),
     path("api/auth/token/", api.obtain_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline script for the CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 admin.site.site_header = "Portail HDH — administration"

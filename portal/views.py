@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -9,9 +8,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .health import current_health
 from .home import cards_for
 from .jobs import JobError, job_cancel, job_retry
 from .navigation import sitemap_sections
+from .roles import is_staff_member
 from .selectors import jobs_visible_to
 
 
@@ -26,34 +27,26 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """State of the database, the broker and the workers: 200 when all are up, else 503."""
-    from .celery import app
+    """For machines: database, broker, workers → 200 or 503, in a few milliseconds.
 
-    checks: dict[str, dict] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # noqa: BLE001 - a health probe reports, it does not raise
-        checks["database"] = {"ok": False, "error": str(exc)}
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            checks["broker"] = {"ok": True, "transport": conn.transport_cls}
-    except Exception as exc:  # noqa: BLE001
-        checks["broker"] = {"ok": False, "error": str(exc)}
-    if checks["broker"]["ok"]:
-        try:
-            replies = app.control.ping(timeout=2.0) or []
-            workers = sorted(name for reply in replies for name in reply)
-            checks["worker"] = {"ok": bool(workers), "workers": workers}
-        except Exception as exc:  # noqa: BLE001
-            checks["worker"] = {"ok": False, "error": str(exc)}
-    else:
-        checks["worker"] = {"ok": False, "error": "broker unreachable"}
-    ok = all(check["ok"] for check in checks.values())
+    Anonymous callers learn only what is up; staff also see the database type and the
+    workers' names (host names).
+    """
+    health = current_health()
     return JsonResponse(
-        {"status": "ok" if ok else "degraded", "checks": checks}, status=200 if ok else 503
+        health.as_json(details=is_staff_member(request.user)), status=200 if health.ok else 503
+    )
+
+
+@never_cache
+def status_page(request):
+    """For people: the same checks, in words, in the portal's look."""
+    health = current_health()
+    return render(
+        request,
+        "portal/status.html",
+        {"health": health, "details": is_staff_member(request.user)},
+        status=200,
     )
 
 

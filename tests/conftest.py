@@ -75,6 +75,91 @@ def cast(db) -> Cast:
     return make_cast()
 
 
+def verified_device(user):
+    """The user's confirmed authenticator-app device (made if missing), for the tests."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the user's phone shows now (the next time step if this one was used)."""
+    import time as _time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = _time.time()
+    if totp.t() <= device.last_t:
+        totp.drift += device.last_t + 1 - totp.t()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def totp_code_for_secret(secret: str) -> str:
+    """What an authenticator app shows now for the base32 ``secret`` of an enrolment page."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    return f"{totp(b32decode(secret)):06d}"
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark ``client``'s session as having passed the second factor, as the OTP page does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login`` skips the password; for staff it skips the OTP step too.
+
+    The second factor itself is tested in tests/portal/test_two_factor.py; elsewhere a
+    staff member logged in by a test is a staff member who has verified their code.
+    """
+    from django.test import Client
+
+    from portal.roles import is_staff_member
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if is_staff_member(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def browser_login(browser, live_server, username: str, password: str, next_url: str = "/"):
+    """Log in through the real pages, typing the authenticator code when asked for one."""
+    from django.contrib.auth.models import User
+    from selenium.webdriver.common.by import By
+
+    from portal.two_factor import second_factor_required
+
+    user = User.objects.get(username=username)
+    device = verified_device(user) if second_factor_required(user) else None
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/comptes/login/?next={next_url}")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    click_and_wait_for_next_page(
+        browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]")
+    )
+    if device is not None:
+        assert "/comptes/2fa/verifier/" in browser.current_url, browser.current_url
+        browser.find_element(By.NAME, "code").send_keys(totp_code(device))
+        click_and_wait_for_next_page(
+            browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+        )
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared reference data; tests that need it skip cleanly when it is absent."""
@@ -93,6 +178,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A test that switched to English must not leave the next one speaking it.
     translation.activate(settings.LANGUAGE_CODE)
+    # The real shared cache (Redis), under a prefix of this test only: rate-limit counters
+    # and the workers' last ping do not leak from one test to the next.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @contextmanager
@@ -246,6 +337,7 @@ def browser():
     ):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP reports, console
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.implicitly_wait(5)
     try:

@@ -65,7 +65,8 @@ class RunSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    # A count, or "< 10" once suppressed; null until the run is published.
+    @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True})
     def get_rows_count(self, run):
         return (run.result or {}).get("rows_count") if run.is_published else None
 

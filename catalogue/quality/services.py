@@ -191,13 +191,19 @@ def _check_bound(variable: Variable, text: str, label: str) -> str:
     try:
         number = float(text.replace(",", "."))
     except ValueError:
-        number = math.nan
-    # "inf" and "nan" parse as floats but are no bound: they broke every later profiling.
-    if not math.isfinite(number):
         raise ValidationError(
             _("%(label)s : un nombre est attendu pour %(var)s.")
             % {"label": label, "var": variable.name}
         ) from None
+    # "inf" and "nan" parse as floats but are no bound: they broke every later profiling.
+    if not math.isfinite(number):
+        raise ValidationError(
+            _(
+                "%(label)s : « %(value)s » n'est pas un nombre fini : une borne finie est "
+                "attendue pour %(var)s ; laissez le champ vide pour ne pas borner."
+            )
+            % {"label": label, "value": text, "var": variable.name}
+        )
     return text.replace(",", ".")
 
 

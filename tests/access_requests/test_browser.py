@@ -12,7 +12,7 @@ from access_requests import services
 from access_requests.models import Dossier, Status
 from portal.roles import sync_role_groups
 from tests.access_requests.factories import PDF, alice_dossier, make_draft, second_rapporteur
-from tests.conftest import PASSWORD, click_and_wait_for_next_page, make_cast
+from tests.conftest import PASSWORD, browser_login, click_and_wait_for_next_page, make_cast
 
 
 @pytest.fixture
@@ -32,12 +32,7 @@ def _next_page(browser, element):
 
 
 def _login(browser, live_server, username, next_url):
-    browser.delete_all_cookies()
-    browser.get(f"{live_server.url}/comptes/login/?next={next_url}")
-    browser.find_element(By.NAME, "username").send_keys(username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    submit = browser.find_element(By.CSS_SELECTOR, "form button[type=submit]")
-    _next_page(browser, submit)
+    browser_login(browser, live_server, username, PASSWORD, next_url)
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=current-user]")
 
 
