@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -48,6 +48,13 @@ def _error(exc: services.DossierError) -> Response:
     return Response({"detail": str(exc)}, status=code)
 
 
+def _invalid(exc: services.DossierError) -> Exception:
+    """A rule of the service broken by a create or an edit: 403 or a 400 that says what to fix."""
+    if isinstance(exc, services.ActionForbidden):
+        return PermissionDenied(str(exc))
+    return ValidationError({"detail": str(exc)})
+
+
 class _Search:
     def filtered(self, qs):
         params = self.request.query_params
@@ -85,15 +92,21 @@ class DossierViewSet(
         if not can(self.request.user, "dossier.create"):
             raise PermissionDenied
         data = {k: v for k, v in serializer.validated_data.items() if k in services.DOSSIER_FIELDS}
-        serializer.instance = services.dossier_create(by=self.request.user, **data)
+        try:
+            serializer.instance = services.dossier_create(by=self.request.user, **data)
+        except services.DossierError as exc:
+            raise _invalid(exc) from exc
 
     def perform_update(self, serializer):
         dossier = serializer.instance
         if not can_edit(self.request.user, dossier):
             raise PermissionDenied
-        services.dossier_update(
-            dossier=dossier, by=self.request.user, data=dict(serializer.validated_data)
-        )
+        try:
+            services.dossier_update(
+                dossier=dossier, by=self.request.user, data=dict(serializer.validated_data)
+            )
+        except services.DossierError as exc:
+            raise _invalid(exc) from exc
 
     @extend_schema(request=TransitionRequestSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"])

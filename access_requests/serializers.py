@@ -108,8 +108,25 @@ class PublicRequestedDataSerializer(serializers.ModelSerializer):
         fields = ["name", "catalogue_url"]
 
 
+class BlankAsNullURLField(serializers.URLField):
+    """A URL that may be unset: published as null rather than "", which is no URI (the
+    OpenAPI schema says ``format: uri``; schemathesis holds the API to it)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data) if data else ""
+
+
 class PublicDossierSerializer(serializers.ModelSerializer):
     requested_data = PublicRequestedDataSerializer(many=True, read_only=True)
+    results_url = BlankAsNullURLField(read_only=True)
     cesrees_opinion = _blank_choice(Opinion.choices)
     cnil_decision = _blank_choice(CnilDecision.choices)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -189,6 +206,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 class DossierSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    results_url = BlankAsNullURLField(read_only=True)
     team = TeamMemberSerializer(many=True, read_only=True)
     requested_data = RequestedDataSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)

@@ -48,11 +48,14 @@ class TableSchemaImportForm(DsfrBaseForm):
 
 class PartnerCatalogueForm(DsfrBaseForm):
     name = forms.CharField(label=_("Nom du catalogue partenaire"), max_length=200)
-    homepage = forms.URLField(label=_("Site du partenaire (facultatif)"), required=False)
+    homepage = forms.URLField(
+        label=_("Site du partenaire (facultatif)"), required=False, assume_scheme="https"
+    )
     url = forms.URLField(
         label=_("Adresse du point d'accès DCAT-AP"),
         required=False,
         max_length=1000,
+        assume_scheme="https",
         help_text=_("Un document Turtle, RDF/XML ou JSON-LD servi en HTTP(S)."),
     )
     upload = forms.FileField(

@@ -38,6 +38,26 @@ def test_a_porteur_creates_edits_and_submits_through_the_api(cast, client):
     assert refused.status_code == 409 and "protocole" in refused.json()["detail"]
 
 
+def test_a_study_ending_before_it_starts_is_a_400_that_says_so(cast, client):
+    client.force_login(cast.alice)
+    fields = {"title": "Étude", "route": "standard", "study_start": "2018-01-01"}
+    created = client.post(
+        "/api/dossiers/dossiers/", {**fields, "study_end": "0130-06-25"},
+        content_type="application/json",
+    )
+    assert created.status_code == 400 and "2018" in created.json()["detail"]
+    assert not Dossier.objects.filter(title="Étude").exists()
+    dossier = make_draft(cast.alice)
+    patched = client.patch(
+        f"/api/dossiers/dossiers/{dossier.reference}/",
+        {"study_start": "2020-01-01", "study_end": "2019-01-01"},
+        content_type="application/json",
+    )
+    assert patched.status_code == 400
+    dossier.refresh_from_db()
+    assert str(dossier.study_end) != "2019-01-01"
+
+
 def test_staff_cannot_create_dossiers(cast, client):
     client.force_login(cast.guichet)
     response = client.post(
