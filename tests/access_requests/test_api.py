@@ -42,7 +42,8 @@ def test_a_study_ending_before_it_starts_is_a_400_that_says_so(cast, client):
     client.force_login(cast.alice)
     fields = {"title": "Étude", "route": "standard", "study_start": "2018-01-01"}
     created = client.post(
-        "/api/dossiers/dossiers/", {**fields, "study_end": "0130-06-25"},
+        "/api/dossiers/dossiers/",
+        {**fields, "study_end": "0130-06-25"},
         content_type="application/json",
     )
     assert created.status_code == 400 and "2018" in created.json()["detail"]
