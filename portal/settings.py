@@ -137,6 +137,9 @@ LOGOUT_REDIRECT_URL = "home"
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
 # "10.0.0.0/8,127.0.0.1"); empty: the client is REMOTE_ADDR (see portal/lockout.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Addresses users type in (partner catalogues) are fetched only from public hosts; list
+# here the private networks that may be read too (e.g. "10.20.0.0/16"). See portal/outbound.py.
+OUTBOUND_PRIVATE_NETWORKS = env.list("OUTBOUND_PRIVATE_NETWORKS", default=[])
 # django-axes: lock a client address after 10 failed logins, for one hour. A user name
 # alone is never locked: attempts at a name that failed recently are slowed instead.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)

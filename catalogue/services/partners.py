@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.jobs import job_enqueue
+from portal.outbound import OutboundRefused, fetch_public, public_address_check
 
 from ..harvest import HarvestError, Record, guess_format, parse_catalogue
 from ..models import HarvestedDataset, PartnerCatalogue
@@ -59,27 +60,38 @@ def _read_source(partner: PartnerCatalogue) -> bytes:
         if not path.is_file():
             raise HarvestError("fetch", detail=_("le fichier déposé n'est plus sur le serveur"))
         return path.read_bytes()
-    import httpx
-
     try:
-        with httpx.stream(
-            "GET",
+        return fetch_public(
             partner.url,
+            max_bytes=MAX_BYTES,
             timeout=FETCH_TIMEOUT_S,
-            follow_redirects=True,
             headers={"Accept": "text/turtle, application/rdf+xml, application/ld+json;q=0.9"},
-        ) as response:
-            if response.status_code != 200:
-                raise HarvestError("fetch", detail=f"HTTP {response.status_code}")
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise HarvestError("too_large")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except httpx.HTTPError as exc:
-        raise HarvestError("fetch", detail=str(exc)[:300] or type(exc).__name__) from exc
+        )
+    except OutboundRefused as exc:
+        if exc.code == "too_large":
+            raise HarvestError("too_large") from exc
+        raise HarvestError("fetch", detail=outbound_refusal_message(exc)) from exc
+
+
+def outbound_refusal_message(exc: OutboundRefused) -> str:
+    p = exc.params
+    if exc.code == "http":
+        return f"HTTP {p['status']}"
+    if exc.code == "private":
+        return (
+            _(
+                "%(host)s désigne une adresse non publique (%(address)s) : le portail ne lit que "
+                "des adresses publiques."
+            )
+            % p
+        )
+    if exc.code == "unresolved":
+        return _("le nom %(host)s est inconnu.") % p
+    if exc.code == "redirects":
+        return _("plus de %(max)s redirections.") % p
+    if exc.code == "scheme":
+        return _("l'adresse doit commencer par http:// ou https://.")
+    return p.get("detail", exc.code)
 
 
 def _check_document(data: bytes, fmt: str, name: str) -> list[Record]:
@@ -116,6 +128,13 @@ def partner_register(
         )
     if url and not url.lower().startswith(("http://", "https://")):
         raise ValidationError(_("L'adresse doit commencer par http:// ou https://."))
+    if url:
+        try:
+            public_address_check(url)
+        except OutboundRefused as exc:
+            raise ValidationError(
+                _("Cette adresse est refusée : %(why)s") % {"why": outbound_refusal_message(exc)}
+            ) from exc
     if not 1 <= int(refresh_hours) <= 24 * 90:
         raise ValidationError(_("Le rafraîchissement se fait entre 1 heure et 90 jours."))
     if format not in PartnerCatalogue.Format.values:

@@ -67,12 +67,23 @@ def test_a_file_that_is_not_dcat_is_refused_when_registered(db, cast):
 
 
 @pytest.fixture
-def server(tmp_path):
-    """A static HTTP server on 127.0.0.1 serving tmp_path (the partner's endpoint)."""
+def server(tmp_path, settings):
+    """A static HTTP server on 127.0.0.1 serving tmp_path (the partner's endpoint); the
+    portal is told it may read that one private address. ``/moved`` redirects to the
+    address in ``tmp_path / "location"``."""
+    settings.OUTBOUND_PRIVATE_NETWORKS = ["127.0.0.1/32"]
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def do_GET(self):
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header("Location", (tmp_path / "location").read_text())
+                self.end_headers()
+                return
+            super().do_GET()
 
         def log_message(self, *args):
             pass
@@ -199,3 +210,30 @@ def test_an_admin_pauses_a_partner_and_it_leaves_the_schedule_and_the_search(db,
     page = client.get("/catalogue/recherche/?q=hospital&partenaires=1").content.decode()
     assert "Care Register for Health Care" not in page
     assert client.get(partner.get_absolute_url()).status_code == 404
+
+
+def test_an_address_on_the_servers_own_network_is_refused(db, cast):
+    for url in (
+        "http://127.0.0.1:8000/admin/",
+        "http://localhost/",
+        "http://10.1.2.3/x.ttl",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+    ):
+        with pytest.raises(ValidationError, match="non publique"):
+            partner_register(by=cast.data, name="Interne", url=url)
+    assert not PartnerCatalogue.objects.exists()
+
+
+def test_a_redirect_to_a_private_address_is_not_followed(db, cast, server):
+    folder, base = server
+    (folder / "dcat.rdf").write_bytes((DATA / "denmark.rdf").read_bytes())
+    # 127.0.0.2 is loopback too, but outside the one network the portal may read
+    port = base.rsplit(":", 1)[1]
+    (folder / "location").write_text(f"http://127.0.0.2:{port}/dcat.rdf")
+    partner = partner_harvest(
+        partner=partner_register(by=cast.data, name="Redirigé", url=f"{base}/moved")
+    )
+    assert "non publique (127.0.0.2)" in partner.last_error and partner.dataset_count == 0
+    (folder / "location").write_text(f"{base}/dcat.rdf")  # an allowed hop is followed
+    assert partner_harvest(partner=partner).dataset_count == 1
