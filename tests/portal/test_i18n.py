@@ -68,3 +68,19 @@ def test_the_english_catalogue_is_complete_and_compiled(tmp_path):
     with open(tmp_path / "fresh.mo", "rb") as fresh, open(po.with_suffix(".mo"), "rb") as shipped:
         expected = gettext.GNUTranslations(fresh)._catalog
         assert gettext.GNUTranslations(shipped)._catalog == expected, "run compilemessages"
+
+
+@pytest.mark.parametrize(
+    ("url", "english", "french"),
+    [
+        ("/omop/vocabulaires/", "Load the vocabularies", "Charger les vocabulaires"),
+        ("/catalogue/listes/", "New code list", "Nouvelle liste de codes"),
+    ],
+)
+def test_the_vocabulary_and_code_list_pages_are_translated(client, cast, url, english, french):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(cast.data)
+
+    page = client.get(url).content.decode()
+
+    assert english in page and french not in page
