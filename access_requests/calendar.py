@@ -8,13 +8,13 @@ due on Wednesday 6 January 2027 (25 December and 1 January are skipped).
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 import statistics
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from dateutil.relativedelta import relativedelta
 
 
 @lru_cache(maxsize=64)
@@ -55,11 +55,7 @@ def working_days_between(start: date, end: date) -> int:
 
 def add_months(start: date, months: int) -> date:
     """Same day ``months`` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = start.month - 1 + months
-    year = start.year + month_index // 12
-    month = month_index % 12 + 1
-    last_day = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last_day))
+    return start + relativedelta(months=months)
 
 
 def median_working_days(periods: Iterable[tuple[date | None, date | None]]) -> float | None:
