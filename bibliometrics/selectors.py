@@ -10,6 +10,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
+from portal import disclosure
+from portal.disclosure import Subject
 from portal.roles import can
 
 from . import enrichment, indicators
@@ -116,3 +118,25 @@ def saved_queries() -> QuerySet:
     from .models import SavedQuery
 
     return SavedQuery.objects.select_related("created_by").order_by("name")
+
+
+def indicators_published(data: dict[str, Any], user) -> dict[str, Any]:
+    """The indicators as ``user`` may see them: hide per-author figures from the public (no h-index per author, no central authors).
+
+    The Lotka table counts authors of publications: public bibliographic data, not
+    patients, so the small-cell rule does not apply (``disclosure.Subject.AUTHORS``)."""
+    data = dict(data)
+    if data.get("lotka"):
+        lotka = dict(data["lotka"])
+        lotka["table"] = [
+            {**row, "observed": disclosure.count(row["observed"], subject=Subject.AUTHORS)}
+            for row in lotka.get("table", [])
+        ]
+        data["lotka"] = lotka
+    if not can(user, "bibliometrics.curate"):
+        data.pop("h_index_authors", None)
+        if "coauthor_network" in data:
+            data["coauthor_network"] = {
+                k: v for k, v in data["coauthor_network"].items() if k != "central"
+            }
+    return data

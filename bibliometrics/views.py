@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal import disclosure
 from portal.countries import country_name
-from portal.disclosure import Subject
 from portal.jobs import JobError
 from portal.permissions import capability_required
 from portal.roles import can
@@ -49,28 +47,6 @@ def _filter_form(request, snapshot=None) -> FilterForm:
     return FilterForm(request.GET or None, countries=countries)
 
 
-def _public(data: dict[str, Any], user) -> dict[str, Any]:
-    """Hide per-author figures from the public (no h-index per author, no central authors).
-
-    The Lotka table counts authors of publications: public bibliographic data, not
-    patients, so the small-cell rule does not apply (``disclosure.Subject.AUTHORS``)."""
-    data = dict(data)
-    if data.get("lotka"):
-        lotka = dict(data["lotka"])
-        lotka["table"] = [
-            {**row, "observed": disclosure.count(row["observed"], subject=Subject.AUTHORS)}
-            for row in lotka.get("table", [])
-        ]
-        data["lotka"] = lotka
-    if not can(user, "bibliometrics.curate"):
-        data.pop("h_index_authors", None)
-        if "coauthor_network" in data:
-            data["coauthor_network"] = {
-                k: v for k, v in data["coauthor_network"].items() if k != "central"
-            }
-    return data
-
-
 def _labels() -> dict[str, dict[str, str]]:
     return {
         "actor_type": {k: str(v) for k, v in ACTOR_LABELS.items()},
@@ -96,7 +72,7 @@ def dashboard(request):
         {
             "form": form,
             "filters": filters,
-            "data": _public(data, request.user),
+            "data": selectors.indicators_published(data, request.user),
             "labels": _labels(),
             "query": request.GET.urlencode(),
             "can_curate": can(request.user, "bibliometrics.curate"),
@@ -107,7 +83,7 @@ def dashboard(request):
 
 def indicators_page(request):
     snapshot = selectors.snapshot_current()
-    data = _public(snapshot.data, request.user)
+    data = selectors.indicators_published(snapshot.data, request.user)
     return render(
         request,
         "bibliometrics/indicators.html",
