@@ -14,12 +14,23 @@ Patterns: acronyms are matched case-sensitively (``HAD`` is not "had"), phrases 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from . import places, relevance
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _data(name: str) -> dict[str, Any]:
+    """One of the TOML files of ``data/``: the rules are data, this module their code."""
+    with (DATA_DIR / f"{name}.toml").open("rb") as f:
+        return tomllib.load(f)
+
 
 # --- Relevance ----------------------------------------------------------------------------
 
@@ -87,68 +98,7 @@ class Component:
     catalogue_code: str  # the catalogue database it links to, when it exists
 
 
-COMPONENTS: tuple[Component, ...] = (
-    Component(
-        "DCIR",
-        "DCIR (consommation inter-régimes)",
-        r"\bDCIR\b|(?i:datamart de consommation inter-?r[ée]gimes|outpatient (?:reimbursement|claims?) data)",
-        "DCIR",
-    ),
-    Component(
-        "PMSI_MCO",
-        "PMSI MCO (court séjour)",
-        r"\bPMSI[- ]?MCO\b|\bMCO\b|(?i:m[ée]decine[, ]+chirurgie[, ]+obst[ée]trique"
-        r"|hospital discharge (?:data|database|summar))",
-        "PMSI",
-    ),
-    Component(
-        "PMSI_SSR",
-        "PMSI SSR (soins de suite et réadaptation)",
-        r"\bPMSI[- ]?SSR\b|\bSSR\b|\bSMR\b(?=[^.]{0,40}PMSI)|(?i:soins de suite et (?:de )?r[ée]adaptation"
-        r"|post-?acute (?:care|rehabilitation) (?:data|database|facilit))",
-        "PMSI",
-    ),
-    Component(
-        "PMSI_HAD",
-        "PMSI HAD (hospitalisation à domicile)",
-        r"\bPMSI[- ]?HAD\b|\bHAD\b|(?i:hospitali[sz]ation [àa] domicile|hospital at home|home hospitali[sz]ation)",
-        "PMSI",
-    ),
-    Component(
-        "PMSI_RIMP",
-        "PMSI RIM-P (psychiatrie)",
-        r"\bRIM-?P\b|\bPMSI[- ]?PSY\b|(?i:recueil d.informations m[ée]dicalis[ée] en psychiatrie"
-        r"|psychiatric hospital (?:data|database|discharge))",
-        "PMSI",
-    ),
-    Component(
-        "PMSI",
-        "PMSI (autre ou non précisé)",
-        r"\bPMSI\b|(?i:french\b[^.;]{0,40}hospital discharge)",
-        "PMSI",
-    ),
-    Component(
-        "CEPIDC",
-        "CépiDc (causes médicales de décès)",
-        r"(?i:\bc[ée]pidc\b|causes? m[ée]dicales? de d[ée]c[eè]s|national causes?[- ]of[- ]death"
-        r"|causes?[- ]of[- ]death (?:register|registry|database|data\b))",
-        "CEPIDC",
-    ),
-    Component(
-        "EGB",
-        "EGB / ESND (échantillon)",
-        r"\bEGB\b|\bESND\b|(?i:[ée]chantillon g[ée]n[ée]raliste de[s]? b[ée]n[ée]ficiaires"
-        r"|(?:permanent|general|representative) (?:random )?sample of (?:health insurance )?beneficiaries)",
-        "EGB",
-    ),
-    Component(
-        "CARTOGRAPHIE",
-        "Cartographie des pathologies",
-        r"(?i:cartographie des pathologies|cartograph(?:y|ie) (?:of|des) (?:pathologies|diseases)"
-        r"|disease mapping algorithm)",
-        "CARTOGRAPHIE",
-    ),
-)
+COMPONENTS: tuple[Component, ...] = tuple(Component(**c) for c in _data("components")["component"])
 _COMPONENT_RE = {c.code: re.compile(c.pattern) for c in COMPONENTS}
 COMPONENT_LABELS = {c.code: c.label for c in COMPONENTS}
 _COMPONENT_GATE = {"DCIR": "DCIR_c", "PMSI": "PMSI_c", "EGB": "EGB_c"}
@@ -176,207 +126,15 @@ def detect_components(*texts: str | None, accepted: set[str] | None = None) -> l
 
 # --- Actor types --------------------------------------------------------------------------
 
-ACTOR_TYPES = {
-    "academic": "Université ou institut de recherche",
-    "hospital": "Établissement de santé",
-    "agency": "Agence ou administration publique",
-    "industry": "Industrie, CRO, conseil",
-    "other": "Autre",
-}
-
+_ACTORS = _data("actor_rules")
+ACTOR_TYPES: dict[str, str] = _ACTORS["actor_types"]
 # Research structures and universities named as such (issue 17): an "Inserm UMR 1229" or a
 # university is academic research even beside a hospital ("mixed affiliations get every
 # type they name"). Added to existing installations by migration 0003.
-ADDED_ACTOR_RULES: list[dict[str, Any]] = [
-    {
-        "pattern": r"(?-i:\bUMRS?\b)|(?-i:\bUMR[- ]?S?\s?\d+)|(?-i:\bU\d{3,4}\b)|(?-i:\bUMS\s?\d+)",
-        "actor_type": "academic",
-        "priority": 40,
-    },
-    {
-        "pattern": r"(?-i:\bIRD\b)|Institut de recherche pour le d[ée]veloppement",
-        "actor_type": "academic",
-        "institution": "IRD",
-        "priority": 40,
-    },
-    {
-        "pattern": r"\bINRAE?\b|Institut national de recherche pour l.agriculture",
-        "actor_type": "academic",
-        "institution": "INRAE",
-        "priority": 40,
-    },
-    {
-        "pattern": r"\bUniv(?:ersit[yéeàä]t?|\.|\b)|Universidad|Universit[àa]|Medical School|School of (?:Medicine|Public Health|Pharmacy)",
-        "actor_type": "academic",
-        "priority": 42,
-    },
-    {
-        "pattern": r"Groupe hospitalier|\bGHU\b|Hospital Group|Groupement hospitalier",
-        "actor_type": "hospital",
-        "priority": 35,
-    },
-]
-
+ADDED_ACTOR_RULES: list[dict[str, Any]] = _ACTORS["added_rule"]
 # Rules are tried by ascending priority; the first that matches wins. Editable in admin
 # (``ActorRule``), where these are the initial data.
-DEFAULT_ACTOR_RULES: list[dict[str, Any]] = [
-    # public agencies (most specific first)
-    {"pattern": r"EPI-?PHARE", "actor_type": "agency", "institution": "EPI-PHARE", "priority": 10},
-    {
-        "pattern": r"\bANSM\b|Agence nationale de s[ée]curit[ée] du m[ée]dicament|French (?:National )?Agency for (?:the )?Safety of Medicines",
-        "actor_type": "agency",
-        "institution": "ANSM",
-        "priority": 10,
-    },
-    {
-        "pattern": r"Sant[ée] publique France|Public Health France|French (?:National )?Public Health Agency",
-        "actor_type": "agency",
-        "institution": "Santé publique France",
-        "priority": 10,
-    },
-    {
-        "pattern": r"\bDREES\b|Direction de la recherche",
-        "actor_type": "agency",
-        "institution": "DREES",
-        "priority": 10,
-    },
-    {
-        "pattern": r"\bCNAM(?:TS)?\b|Caisse nationale (?:de l.)?assurance maladie|French National Health Insurance|National Health Insurance Fund|Assurance Maladie",
-        "actor_type": "agency",
-        "institution": "CNAM",
-        "priority": 10,
-    },
-    {
-        "pattern": r"Haute Autorit[ée] de Sant[ée]|French National Authority for Health|(?-i:\bHAS\b)",
-        "actor_type": "agency",
-        "institution": "HAS",
-        "priority": 10,
-    },
-    {
-        "pattern": r"Health Data Hub|Plateforme des donn[ée]es de sant[ée]",
-        "actor_type": "agency",
-        "institution": "Health Data Hub",
-        "priority": 10,
-    },
-    {
-        "pattern": r"\bATIH\b|Agence technique de l.information sur l.hospitalisation",
-        "actor_type": "agency",
-        "institution": "ATIH",
-        "priority": 10,
-    },
-    {
-        "pattern": r"(?-i:\bINCa\b)|Institut national du cancer|French National Cancer Institute",
-        "actor_type": "agency",
-        "institution": "INCa",
-        "priority": 10,
-    },
-    {
-        "pattern": r"Agence r[ée]gionale de sant[ée]|(?-i:\bARS\b)",
-        "actor_type": "agency",
-        "priority": 12,
-    },
-    {
-        "pattern": r"Agence de la biom[ée]decine",
-        "actor_type": "agency",
-        "institution": "Agence de la biomédecine",
-        "priority": 12,
-    },
-    {
-        "pattern": r"Minist[eè]re|Ministry of|Direction g[ée]n[ée]rale de la sant[ée]|(?-i:\bMSA\b)|Mutualit[ée] sociale agricole",
-        "actor_type": "agency",
-        "priority": 15,
-    },
-    # industry: pharma, CRO, consulting
-    {
-        "pattern": r"\b(?:Sanofi|Pfizer|Novartis|Hoffmann-La Roche|AstraZeneca|Merck|GlaxoSmithKline|GSK|Servier|Pierre Fabre|Ipsen|Boehringer|Eli Lilly|Janssen|Johnson & Johnson|AbbVie|Bristol[- ]Myers|Amgen|Gilead|Takeda|Novo Nordisk|Astellas|Daiichi|Biogen|Lundbeck|Viatris|Mylan|Moderna|BioNTech|Genentech|Biogaran)\b|(?-i:\b(?:Roche|Bayer|MSD|Lilly|BMS|UCB|Teva)\b)",
-        "actor_type": "industry",
-        "priority": 20,
-    },
-    {
-        "pattern": r"\b(?:IQVIA|IMS Health|Cegedim|ICON plc|Syneos|Parexel|Evidera|Certara|Deloitte|McKinsey|Altran|Medpace|Covance|Real[- ]World Evidence|Consulting|Conseil)\b|Stat[’']?Rave|(?-i:\b(?:HEVA|PPD|IRIS)\b)",
-        "actor_type": "industry",
-        "priority": 20,
-    },
-    {
-        "pattern": r"Laboratoires\s+\w+|Pharma(?:ceuticals?)?\b|\b(?:Inc|Ltd|GmbH|Corp|Corporation)\b|\bS\.A\.S?\b|(?-i:\bLLC\b)",
-        "actor_type": "industry",
-        "priority": 25,
-    },
-    # hospitals, including cancer centres
-    {
-        "pattern": r"\bAP-?HP\b|Assistance Publique[- ]+H[oô]pitaux de Paris",
-        "actor_type": "hospital",
-        "institution": "AP-HP",
-        "priority": 30,
-    },
-    {
-        "pattern": r"\bAP-?HM\b|Assistance Publique[- ]+H[oô]pitaux de Marseille",
-        "actor_type": "hospital",
-        "institution": "AP-HM",
-        "priority": 30,
-    },
-    {
-        "pattern": r"Hospices Civils de Lyon|(?-i:\bHCL\b)",
-        "actor_type": "hospital",
-        "institution": "Hospices Civils de Lyon",
-        "priority": 30,
-    },
-    {
-        "pattern": r"Gustave Roussy",
-        "actor_type": "hospital",
-        "institution": "Gustave Roussy",
-        "priority": 30,
-    },
-    {
-        "pattern": r"Institut Curie",
-        "actor_type": "hospital",
-        "institution": "Institut Curie",
-        "priority": 30,
-    },
-    {
-        "pattern": r"Centre L[ée]on B[ée]rard",
-        "actor_type": "hospital",
-        "institution": "Centre Léon Bérard",
-        "priority": 30,
-    },
-    {
-        "pattern": r"Unicancer|Centre de lutte contre le cancer|Paoli-Calmettes|Institut Bergoni[ée]|Oscar Lambret|Institut du Cancer de Montpellier|Institut de canc[ée]rologie",
-        "actor_type": "hospital",
-        "priority": 31,
-    },
-    {
-        "pattern": r"\b(?:CHU|CHRU|Centre Hospitalier|H[oô]pital|Hospital|Hospices|Clinique|Clinic\b|Medical Cent(?:er|re)|Infirmary|Krankenhaus|Ospedale)|(?-i:\b(?:CHR|CH)\b)",
-        "actor_type": "hospital",
-        "priority": 35,
-    },
-    # universities and research institutes
-    {
-        "pattern": r"\bINSERM\b|Institut national de la sant[ée] et de la recherche m[ée]dicale",
-        "actor_type": "academic",
-        "institution": "Inserm",
-        "priority": 40,
-    },
-    {"pattern": r"\bCNRS\b", "actor_type": "academic", "institution": "CNRS", "priority": 40},
-    *ADDED_ACTOR_RULES,
-    {
-        "pattern": r"Institut Pasteur|Pasteur Institute",
-        "actor_type": "academic",
-        "institution": "Institut Pasteur",
-        "priority": 40,
-    },
-    {
-        "pattern": r"\bEHESP\b|[ÉE]cole des hautes [ée]tudes en sant[ée] publique",
-        "actor_type": "academic",
-        "institution": "EHESP",
-        "priority": 40,
-    },
-    {"pattern": r"\bIRDES\b", "actor_type": "academic", "institution": "IRDES", "priority": 40},
-    {
-        "pattern": r"Univ(?:ersit[yéeàä]t?|\.|\b)|Facult[ée]|Faculty|School of|[ÉE]cole|College|Institut(?:e|et|o)?\b|Istituto|Research|Recherche|Laborator(?:y|ies)|Laboratoire\b|(?-i:\bIRD\b)|\bINRAE?\b|(?-i:\bCEA\b)|Academy|Akademie",
-        "actor_type": "academic",
-        "priority": 45,
-    },
-]
+DEFAULT_ACTOR_RULES: list[dict[str, Any]] = _ACTORS["default_rule"]
 
 
 @dataclass(frozen=True)
@@ -569,61 +327,7 @@ def detect_country(text: str) -> str:
 # Coordinates of the main French cities with research or hospital activity, for the map
 # (name, lat, lon, aliases); the city itself is read from the INSEE communes (places.py).
 FRENCH_CITIES: dict[str, tuple[float, float, tuple[str, ...]]] = {
-    "Paris": (48.8566, 2.3522, ("paris",)),
-    "Marseille": (43.2965, 5.3698, ("marseille",)),
-    "Lyon": (45.7640, 4.8357, ("lyon", "bron", "villeurbanne")),
-    "Toulouse": (43.6047, 1.4442, ("toulouse",)),
-    "Nice": (43.7102, 7.2620, ("nice",)),
-    "Nantes": (47.2184, -1.5536, ("nantes",)),
-    "Strasbourg": (48.5734, 7.7521, ("strasbourg",)),
-    "Montpellier": (43.6108, 3.8767, ("montpellier",)),
-    "Bordeaux": (44.8378, -0.5792, ("bordeaux", "pessac", "talence")),
-    "Lille": (50.6292, 3.0573, ("lille", "loos", "villeneuve d'ascq")),
-    "Rennes": (48.1173, -1.6778, ("rennes",)),
-    "Reims": (49.2583, 4.0317, ("reims",)),
-    "Saint-Étienne": (45.4397, 4.3872, ("saint-etienne", "saint etienne")),
-    "Toulon": (43.1242, 5.9280, ("toulon",)),
-    "Le Havre": (49.4944, 0.1079, ("le havre",)),
-    "Grenoble": (45.1885, 5.7245, ("grenoble", "la tronche")),
-    "Dijon": (47.3220, 5.0415, ("dijon",)),
-    "Angers": (47.4784, -0.5632, ("angers",)),
-    "Nîmes": (43.8367, 4.3601, ("nimes",)),
-    "Clermont-Ferrand": (45.7772, 3.0870, ("clermont-ferrand", "clermont ferrand")),
-    "Le Mans": (48.0061, 0.1996, ("le mans",)),
-    "Aix-en-Provence": (43.5297, 5.4474, ("aix-en-provence",)),
-    "Brest": (48.3904, -4.4861, ("brest",)),
-    "Tours": (47.3941, 0.6848, ("tours",)),
-    "Amiens": (49.8941, 2.2958, ("amiens",)),
-    "Limoges": (45.8336, 1.2611, ("limoges",)),
-    "Besançon": (47.2378, 6.0241, ("besancon",)),
-    "Metz": (49.1193, 6.1757, ("metz",)),
-    "Nancy": (48.6921, 6.1844, ("nancy", "vandoeuvre-les-nancy", "vandoeuvre")),
-    "Perpignan": (42.6887, 2.8948, ("perpignan",)),
-    "Orléans": (47.9030, 1.9093, ("orleans",)),
-    "Rouen": (49.4432, 1.0999, ("rouen",)),
-    "Caen": (49.1829, -0.3707, ("caen",)),
-    "Mulhouse": (47.7508, 7.3359, ("mulhouse",)),
-    "Poitiers": (46.5802, 0.3404, ("poitiers",)),
-    "Pau": (43.2951, -0.3708, ("pau",)),
-    "La Rochelle": (46.1603, -1.1511, ("la rochelle",)),
-    "Avignon": (43.9493, 4.8055, ("avignon",)),
-    "Saint-Denis": (48.9362, 2.3574, ("saint-denis", "saint denis")),
-    "Saint-Maurice": (48.8217, 2.4278, ("saint-maurice",)),
-    "Villejuif": (48.7922, 2.3634, ("villejuif",)),
-    "Créteil": (48.7904, 2.4556, ("creteil",)),
-    "Boulogne-Billancourt": (48.8397, 2.2399, ("boulogne-billancourt",)),
-    "Le Kremlin-Bicêtre": (48.8100, 2.3580, ("le kremlin-bicetre", "kremlin-bicetre")),
-    "Bobigny": (48.9077, 2.4397, ("bobigny",)),
-    "Clichy": (48.9045, 2.3064, ("clichy",)),
-    "Suresnes": (48.8714, 2.2290, ("suresnes",)),
-    "Versailles": (48.8049, 2.1204, ("versailles",)),
-    "Montigny-le-Bretonneux": (48.7712, 2.0333, ("montigny-le-bretonneux",)),
-    "Garches": (48.8461, 2.1889, ("garches",)),
-    "Saint-Quentin-en-Yvelines": (48.7786, 2.0453, ("saint-quentin-en-yvelines",)),
-    "Pointe-à-Pitre": (16.2411, -61.5331, ("pointe-a-pitre",)),
-    "Fort-de-France": (14.6161, -61.0588, ("fort-de-france",)),
-    "Saint-Pierre (La Réunion)": (-21.3393, 55.4781, ("saint-pierre",)),
-    "Cayenne": (4.9224, -52.3135, ("cayenne",)),
+    c["name"]: (c["lat"], c["lon"], tuple(c["aliases"])) for c in _data("french_cities")["city"]
 }
 
 
@@ -636,58 +340,8 @@ def detect_city(text: str, country: str | None = None) -> str:
 # --- Therapeutic areas --------------------------------------------------------------------
 
 THERAPEUTIC_AREAS: dict[str, tuple[str, str]] = {
-    "oncology": (
-        "Cancérologie",
-        r"cancer|neoplas|tumou?r|carcinom|lymphom|leuka?emi|melanom|sarcom|myelom|oncolog|chemotherap",
-    ),
-    "cardiovascular": (
-        "Cardio-neurovasculaire",
-        r"cardi|heart|coronar|myocard|stroke|cerebrovasc|hypertens|atrial fibrillation|thrombo|embolism|vascular|anticoagul|statin",
-    ),
-    "metabolic": (
-        "Diabète, métabolisme, endocrinologie",
-        r"diabet|obes|metabolic|insulin|dyslipid|thyroid|endocrin",
-    ),
-    "mental_health": (
-        "Santé mentale, addictions",
-        r"mental|psychiatr|depress|schizophren|bipolar|anxiety|suicid|autis|adhd|antidepress|antipsychotic|benzodiazepin|addict|substance|alcohol|opioid|tobacco|smoking",
-    ),
-    "neurology": (
-        "Neurologie",
-        r"neurolog|alzheimer|dementia|parkinson|epilep|multiple sclerosis|migraine|cognitive|neurodegener",
-    ),
-    "infectious": (
-        "Maladies infectieuses, vaccination",
-        r"infect|covid|sars-cov|coronavirus|\bhiv\b|hepatitis|vaccin|influenza|tubercul|sepsis|antibiotic|antimicrobial",
-    ),
-    "respiratory": ("Pneumologie", r"asthma|copd|pulmonary|\blung|respirat|bronch"),
-    "perinatal": (
-        "Périnatalité, pédiatrie",
-        r"pregnan|\bbirth|neonat|newborn|infant|\bchild|pediatric|paediatric|maternal|prematur|obstetric|perinatal|congenital",
-    ),
-    "musculoskeletal": (
-        "Appareil locomoteur",
-        r"fractur|osteopor|arthrit|rheumat|musculoskeletal|\bbone|spondyl|\bhip\b|\bknee",
-    ),
-    "renal": ("Néphrologie, urologie", r"kidney|renal\b|dialys|urolog|prostat"),
-    "digestive": (
-        "Hépato-gastro-entérologie",
-        r"digestive|gastro|\bliver|crohn|colitis|bowel|pancrea|cirrhos",
-    ),
-    "ageing": (
-        "Vieillissement",
-        r"\baged\b|elderly|older (?:adults|people|patients)|geriatr|frail|nursing home|ageing|\baging",
-    ),
-    "dermatology": ("Dermatologie", r"\bskin|dermat|psoria|eczema|pemphig"),
-    "ophthalmology": ("Ophtalmologie", r"ophthalm|retina|glaucom|cataract|macular"),
-    "injuries": ("Traumatismes, accidents", r"injur|trauma|accident|violence|\bburn"),
-    "health_services": (
-        "Organisation et économie des soins",
-        r"health care cost|healthcare cost|health expenditure|cost of illness|costs and cost analysis|care pathway|health services|delivery of health care|insurance|health care utili[sz]ation|health policy|primary health care|general practi",
-    ),
+    a["code"]: (a["label"], a["pattern"]) for a in _data("therapeutic_areas")["area"]
 }
-# patterns are lower case and matched on lowered text: re.IGNORECASE is several times slower
-# One pass with named groups; a word serves one area only where two patterns overlap.
 _AREAS_RE = re.compile("|".join(f"(?P<{code}>{p})" for code, (_l, p) in THERAPEUTIC_AREAS.items()))
 
 
