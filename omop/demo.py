@@ -18,6 +18,14 @@ PERSONS, SEED = 200, 2013
 
 
 def seed(*, users: dict, stdout) -> None:
+    """The demo conversion, then the demo vocabulary and its alignment."""
+    from .vocabulary import demo as vocabulary_demo
+
+    _seed_conversion(users=users, stdout=stdout)
+    vocabulary_demo.seed(users=users, stdout=stdout)
+
+
+def _seed_conversion(*, users: dict, stdout) -> None:
     by = users.get("data")
     done = EtlJob.objects.filter(target=TARGET, job__status=Job.Status.SUCCEEDED).first()
     if done and done.output_dir.is_dir():

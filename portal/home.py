@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
 from dataclasses import dataclass, field
 
-logger = logging.getLogger(__name__)
-
-CARD_PROVIDERS = [
-    "catalogue.home",
-    "catalogue.quality.home",
-    "catalogue.codelists.home",
-    "omop.home",
-    "bibliometrics.home",
-    "access_requests.home",
-]
+from .registry import app_modules
 
 
 @dataclass
@@ -34,11 +23,8 @@ class Card:
 
 
 def cards_for(user) -> list[Card]:
+    """The cards of every app that has a ``home.py`` (see :mod:`portal.registry`)."""
     cards: list[Card] = []
-    for module_name in CARD_PROVIDERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
+    for _label, module in app_modules("home"):
         cards.extend(module.cards(user))
     return cards

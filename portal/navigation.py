@@ -1,4 +1,5 @@
-"""The main menu: one entry per app, shown to whom it concerns."""
+"""The main menu and the site map: each app's entries (its ``navigation.py``, found by
+:mod:`portal.registry`), shown to whom they concern."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import can
+from .registry import navigation_modules
 
 
 @dataclass(frozen=True)
@@ -16,18 +17,9 @@ class NavEntry:
     visible: Callable = lambda user: True  # noqa: E731
 
 
-NAVIGATION = [
-    NavEntry(_("Catalogue"), "catalogue:home"),
-    NavEntry(_("Publications SNDS"), "bibliometrics:dashboard"),
-    NavEntry(_("Répertoire des projets"), "access_requests:directory"),
-    NavEntry(_("Mes dossiers"), "access_requests:list", lambda u: u.is_authenticated),
-    NavEntry(_("Conversions OMOP"), "omop:home", lambda u: can(u, "omop.run")),
-]
-
-
 def menu_for(request) -> list[dict]:
     items = []
-    for entry in NAVIGATION:
+    for entry in (e for module in navigation_modules() for e in module.MENU):
         if not entry.visible(request.user):
             continue
         try:
@@ -44,50 +36,19 @@ def menu_for(request) -> list[dict]:
     return items
 
 
-# The site map: every page a visitor can open from a menu, grouped like the main menu.
-SITEMAP = [
-    (
-        _("Catalogue"),
-        [
-            NavEntry(_("Accueil du catalogue"), "catalogue:home"),
-            NavEntry(_("Recherche dans le catalogue"), "catalogue:search"),
-            NavEntry(_("Nomenclatures"), "catalogue:nomenclatures"),
-            NavEntry(
-                _("Gestion du catalogue"), "catalogue:manage", lambda u: can(u, "catalogue.curate")
-            ),
-        ],
-    ),
-    (
-        _("Publications SNDS"),
-        [
-            NavEntry(_("Tableau de bord des publications"), "bibliometrics:dashboard"),
-            NavEntry(_("Liste des publications"), "bibliometrics:publication-list"),
-            NavEntry(_("Indicateurs"), "bibliometrics:indicators"),
-        ],
-    ),
-    (
-        _("Projets"),
-        [
-            NavEntry(_("Répertoire des projets"), "access_requests:directory"),
-            NavEntry(_("Mes dossiers"), "access_requests:list", lambda u: u.is_authenticated),
-        ],
-    ),
-    (
-        _("Conversions OMOP"),
-        [NavEntry(_("Conversions OMOP"), "omop:home", lambda u: can(u, "omop.run"))],
-    ),
-    (
-        _("Compte et outils"),
-        [
-            NavEntry(_("Se connecter"), "login", lambda u: not u.is_authenticated),
-            NavEntry(_("Changer de mot de passe"), "password_change", lambda u: u.is_authenticated),
-            NavEntry(_("Tâches de fond"), "portal:job-list", lambda u: u.is_authenticated),
-            NavEntry(_("API"), "api-root"),
-            NavEntry(_("Documentation de l’API"), "api-docs"),
-            NavEntry(_("État du service"), "healthz"),
-        ],
-    ),
-]
+# The site map: every page a visitor can open from a menu, grouped like the main menu; each
+# app gives its section (its navigation.py), the portal adds its own.
+ACCOUNT_SECTION = (
+    _("Compte et outils"),
+    [
+        NavEntry(_("Se connecter"), "login", lambda u: not u.is_authenticated),
+        NavEntry(_("Changer de mot de passe"), "password_change", lambda u: u.is_authenticated),
+        NavEntry(_("Tâches de fond"), "portal:job-list", lambda u: u.is_authenticated),
+        NavEntry(_("API"), "api-root"),
+        NavEntry(_("Documentation de l’API"), "api-docs"),
+        NavEntry(_("État du service"), "healthz"),
+    ],
+)
 
 INFO_PAGE_LINKS = [
     (_("Déclaration d’accessibilité"), "accessibilite"),
@@ -101,7 +62,7 @@ INFO_PAGE_LINKS = [
 def sitemap_sections(request) -> list[dict]:
     """The site map's sections with the links this visitor can open."""
     sections = []
-    for title, entries in SITEMAP:
+    for title, entries in [*(m.SITEMAP for m in navigation_modules()), ACCOUNT_SECTION]:
         links = []
         for entry in entries:
             if not entry.visible(request.user):

@@ -15,6 +15,9 @@ from pathlib import Path
 from omop.etl import reference
 from omop.etl.generator import EXAMPLE_CIP7, cip13
 
+# Alice's list goes on her first dossier, and the feasibility count on the OMOP demo.
+SEED_AFTER = ("access_requests", "omop")
+
 # ATC class (level 2) → (ATC 7, substance, dose) of real substances of that class
 SUBSTANCES = {
     "A02": [("A02BC01", "OMEPRAZOLE", "20 mg"), ("A02BC05", "ESOMEPRAZOLE", "40 mg")],

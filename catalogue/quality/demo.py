@@ -22,6 +22,9 @@ from catalogue.models import Table
 from .models import ProfilingRun
 from .services import data_file_attach, profiling_run_inline, table_row_count_from_run
 
+# It profiles the OMOP output too, once the OMOP demo has put it in the catalogue.
+SEED_AFTER = ("catalogue", "omop")
+
 PERSONS, SEED = 200, 2013
 START, END = "2013-01-01", "2015-12-31"
 FOLDER = Path("demo") / "synthetique"

@@ -1,12 +1,12 @@
 """``manage.py seed_demo [--password PW]``: the demo cast and each app's demo data."""
 
-import importlib
 import secrets
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from portal.registry import demo_seeders
 from portal.roles import Role
 
 DEMO_USERS = [
@@ -19,17 +19,6 @@ DEMO_USERS = [
     ("cesrees", Role.CESREES, "Céline", "Rapporteure"),
     ("projets", Role.PROJETS, "Paul", "Projets"),
     ("admin", None, "Ada", "Admin"),
-]
-
-DEMO_SEEDERS = [
-    "catalogue.demo",
-    "omop.demo",
-    "omop.vocabulary.demo",
-    # after the OMOP demo: it profiles the OMOP output too, once it is in the catalogue
-    "catalogue.quality.demo",
-    "bibliometrics.demo",
-    "access_requests.demo",
-    "catalogue.codelists.demo",
 ]
 
 
@@ -49,11 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<8} {label}")
         self.stdout.write(f"  mot de passe : {chosen}")
         if not skip_data:
-            for module_name in DEMO_SEEDERS:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError:
-                    continue
+            for _label, module in demo_seeders():
                 module.seed(users=users, stdout=self.stdout)
 
     @transaction.atomic
