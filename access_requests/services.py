@@ -62,39 +62,39 @@ class ActionForbidden(DossierError):
 
 # --- Settings (read at call time so that tests and deployments can change them) ----------
 def completeness_working_days() -> int:
-    return getattr(settings, "ACCESS_COMPLETENESS_WORKING_DAYS", 7)
+    return settings.ACCESS_COMPLETENESS_WORKING_DAYS
 
 
 def cesrees_months() -> int:
-    return getattr(settings, "ACCESS_CESREES_MONTHS", 1)
+    return settings.ACCESS_CESREES_MONTHS
 
 
 def cnil_months() -> int:
-    return getattr(settings, "ACCESS_CNIL_MONTHS", 2)
+    return settings.ACCESS_CNIL_MONTHS
 
 
 def cnil_max_renewals() -> int:
-    return getattr(settings, "ACCESS_CNIL_RENEWALS", 1)
+    return settings.ACCESS_CNIL_RENEWALS
 
 
 def rapporteur_monthly_limit() -> int:
-    return getattr(settings, "ACCESS_RAPPORTEUR_MONTHLY_LIMIT", 4)
+    return settings.ACCESS_RAPPORTEUR_MONTHLY_LIMIT
 
 
 def complements_working_days() -> int:
-    return getattr(settings, "ACCESS_COMPLEMENTS_WORKING_DAYS", 20)
+    return settings.ACCESS_COMPLEMENTS_WORKING_DAYS
 
 
 def authorisation_default_months() -> int:
-    return getattr(settings, "ACCESS_AUTHORISATION_DEFAULT_MONTHS", 36)
+    return settings.ACCESS_AUTHORISATION_DEFAULT_MONTHS
 
 
 def follow_up_reminder_days() -> int:
-    return getattr(settings, "ACCESS_FOLLOW_UP_REMINDER_DAYS", 60)
+    return settings.ACCESS_FOLLOW_UP_REMINDER_DAYS
 
 
 def document_max_bytes() -> int:
-    return getattr(settings, "ACCESS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.ACCESS_DOCUMENT_MAX_BYTES
 
 
 # --- Who acts -------------------------------------------------------------------------
@@ -1148,7 +1148,7 @@ def dossiers_apply_tacit_opinions(*, today: date | None = None) -> list[str]:
 def deadlines_remind(*, today: date | None = None, days: int | None = None) -> list[str]:
     """E-mail the guichet the dossiers whose deadline falls within ``days`` days (or passed)."""
     today = today or timezone.localdate()
-    days = getattr(settings, "ACCESS_REMINDER_DAYS", 3) if days is None else days
+    days = settings.ACCESS_REMINDER_DAYS if days is None else days
     due = list(
         Dossier.objects.filter(due_on__isnull=False, due_on__lte=today + timedelta(days=days))
         .exclude(status__in=TERMINAL_STATES)

@@ -1064,9 +1064,9 @@ def _connector(source: str):
     options: dict[str, Any] = {"transport": connectors.TRANSPORT}
     if connectors.SLEEP is not None:
         options["sleep"] = connectors.SLEEP
-    email = getattr(settings, "BIBLIO_CONTACT_EMAIL", "")
+    email = settings.BIBLIO_CONTACT_EMAIL
     if source == QuerySource.PUBMED:
-        key = getattr(settings, "BIBLIO_PUBMED_API_KEY", "")
+        key = settings.BIBLIO_PUBMED_API_KEY
         return pubmed.PubMed(pubmed.fetcher(api_key=key, **options), api_key=key, email=email)
     if source == QuerySource.OPENALEX:
         return openalex.OpenAlex(openalex.fetcher(**options), email=email)
@@ -1441,9 +1441,7 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
     options: dict[str, Any] = {"transport": connectors.TRANSPORT}
     if connectors.SLEEP is not None:
         options["sleep"] = connectors.SLEEP
-    source = openalex.OpenAlex(
-        openalex.fetcher(**options), email=getattr(settings, "BIBLIO_CONTACT_EMAIL", "")
-    )
+    source = openalex.OpenAlex(openalex.fetcher(**options), email=settings.BIBLIO_CONTACT_EMAIL)
     found = 0
     try:
         for start in range(0, len(pubs), openalex.LOOKUP):

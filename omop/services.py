@@ -35,9 +35,6 @@ TASK = "omop.run_etl"
 KIND = "omop.etl"
 CAPABILITY = "omop.run"
 UPLOAD_SUFFIXES = (".csv", ".parquet", ".txt")
-DEFAULT_UPLOAD_MAX_BYTES = 500 * 1024 * 1024
-DEFAULT_MAX_PERSONS = 20_000
-DEFAULT_DOWNLOAD_MAX_BYTES = 200 * 1024 * 1024
 
 
 class EtlInputError(ValueError):
@@ -52,15 +49,15 @@ class EtlTargetBusy(EtlInputError):
 
 
 def upload_max_bytes() -> int:
-    return int(getattr(settings, "OMOP_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+    return settings.OMOP_UPLOAD_MAX_BYTES
 
 
 def generated_max_persons() -> int:
-    return int(getattr(settings, "OMOP_GENERATED_MAX_PERSONS", DEFAULT_MAX_PERSONS))
+    return settings.OMOP_GENERATED_MAX_PERSONS
 
 
 def download_max_bytes() -> int:
-    return int(getattr(settings, "OMOP_DOWNLOAD_MAX_BYTES", DEFAULT_DOWNLOAD_MAX_BYTES))
+    return settings.OMOP_DOWNLOAD_MAX_BYTES
 
 
 # ----------------------------------------------------------------------------- engine

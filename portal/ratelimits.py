@@ -101,7 +101,7 @@ class ApiThrottle(SimpleRateThrottle):
         return settings.RATELIMITS[self.scope]
 
     def allow_request(self, request, view):
-        if not getattr(settings, "RATELIMIT_ENABLE", True):
+        if not settings.RATELIMIT_ENABLE:
             return True
         match = request.resolver_match
         scope = API_SCOPES.get(match.url_name if match else "")

@@ -363,6 +363,10 @@ OMOP_VOCABULARY_MEMORY = env.str("OMOP_VOCABULARY_MEMORY", default="512MB")
 # --- Publications (bibliometrics) ------------------------------------------------------
 # An import (upload or files on the server) above this size is refused: split the export.
 PUBLICATION_IMPORT_MAX_BYTES = env.int("PUBLICATION_IMPORT_MAX_BYTES", default=500 * 1024**2)
+# Literature connectors: the contact address PubMed and OpenAlex ask of polite clients, and
+# an NCBI API key (10 requests per second instead of 3). Secrets: from the environment only.
+BIBLIO_CONTACT_EMAIL = env.str("BIBLIO_CONTACT_EMAIL", default="")
+BIBLIO_PUBMED_API_KEY = env.str("BIBLIO_PUBMED_API_KEY", default="")
 
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.

@@ -32,7 +32,6 @@ from .models import CuratorRule, DataFile, ProfilingRun, VariableResult
 TASK = "quality.profile_table"
 KIND = "quality.profile_table"
 CAPABILITY = "profiling.run"
-DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024**3
 HEAD_BYTES = 64 * 1024
 PARQUET_MAGIC = b"PAR1"
 WHAT_TO_SEND = gettext_lazy(
@@ -44,7 +43,7 @@ WHAT_TO_SEND = gettext_lazy(
 
 
 def upload_max_bytes() -> int:
-    return int(getattr(settings, "PROFILING_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+    return settings.PROFILING_UPLOAD_MAX_BYTES
 
 
 def data_file_format(head: bytes, tail: bytes = b"", *, name: str = "") -> str:
