@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -37,22 +37,6 @@ from .serializers import (
     TeamMemberSerializer,
     TransitionRequestSerializer,
 )
-
-
-def _error(exc: services.DossierError) -> Response:
-    code = (
-        status.HTTP_403_FORBIDDEN
-        if isinstance(exc, services.ActionForbidden)
-        else status.HTTP_409_CONFLICT
-    )
-    return Response({"detail": str(exc)}, status=code)
-
-
-def _invalid(exc: services.DossierError) -> Exception:
-    """A rule of the service broken by a create or an edit: 403 or a 400 that says what to fix."""
-    if isinstance(exc, services.ActionForbidden):
-        return PermissionDenied(str(exc))
-    return ValidationError({"detail": str(exc)})
 
 
 class _Search:
@@ -92,21 +76,15 @@ class DossierViewSet(
         if not can(self.request.user, "dossier.create"):
             raise PermissionDenied
         data = {k: v for k, v in serializer.validated_data.items() if k in services.DOSSIER_FIELDS}
-        try:
-            serializer.instance = services.dossier_create(by=self.request.user, **data)
-        except services.DossierError as exc:
-            raise _invalid(exc) from exc
+        serializer.instance = services.dossier_create(by=self.request.user, **data)
 
     def perform_update(self, serializer):
         dossier = serializer.instance
         if not can_edit(self.request.user, dossier):
             raise PermissionDenied
-        try:
-            services.dossier_update(
-                dossier=dossier, by=self.request.user, data=dict(serializer.validated_data)
-            )
-        except services.DossierError as exc:
-            raise _invalid(exc) from exc
+        services.dossier_update(
+            dossier=dossier, by=self.request.user, data=dict(serializer.validated_data)
+        )
 
     @extend_schema(request=TransitionRequestSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"])
@@ -117,12 +95,9 @@ class DossierViewSet(
         params = {k: v for k, v in payload.validated_data.items() if v not in (None, "")}
         name = params.pop("transition")
         comment = params.pop("comment", "")
-        try:
-            dossier = services.dossier_transition(
-                dossier=dossier, name=name, by=request.user, comment=comment, **params
-            )
-        except services.DossierError as exc:
-            return _error(exc)
+        dossier = services.dossier_transition(
+            dossier=dossier, name=name, by=request.user, comment=comment, **params
+        )
         return Response(DossierSerializer(dossier, context={"request": request}).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
@@ -143,15 +118,12 @@ class DossierViewSet(
             )
         payload = MessageSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            message = services.message_post(
-                dossier=dossier,
-                by=request.user,
-                body=payload.validated_data["body"],
-                kind=payload.validated_data.get("kind", Message.Kind.THREAD),
-            )
-        except services.DossierError as exc:
-            return _error(exc)
+        message = services.message_post(
+            dossier=dossier,
+            by=request.user,
+            body=payload.validated_data["body"],
+            kind=payload.validated_data.get("kind", Message.Kind.THREAD),
+        )
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
@@ -170,15 +142,12 @@ class DossierViewSet(
             return Response(DocumentSerializer(dossier.documents.all(), many=True).data)
         payload = DocumentUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            document = services.document_add(
-                dossier=dossier,
-                by=request.user,
-                kind=payload.validated_data["kind"],
-                upload=payload.validated_data["file"],
-            )
-        except services.DossierError as exc:
-            return _error(exc)
+        document = services.document_add(
+            dossier=dossier,
+            by=request.user,
+            kind=payload.validated_data["kind"],
+            upload=payload.validated_data["file"],
+        )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=RequestedDataSerializer(many=True))
@@ -215,10 +184,7 @@ class DossierViewSet(
                     status=status.HTTP_400_BAD_REQUEST,
                 )
             data["variables"] = found
-        try:
-            item = services.requested_data_add(dossier=dossier, by=request.user, **data)
-        except services.DossierError as exc:
-            return _error(exc)
+        item = services.requested_data_add(dossier=dossier, by=request.user, **data)
         return Response(RequestedDataSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TeamMemberSerializer, responses=TeamMemberSerializer)
@@ -227,15 +193,12 @@ class DossierViewSet(
         dossier = self.get_object()
         payload = TeamMemberSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            member = services.team_member_add(
-                dossier=dossier,
-                by=request.user,
-                user=payload.validated_data["user"],
-                role=payload.validated_data["role"],
-            )
-        except services.DossierError as exc:
-            return _error(exc)
+        member = services.team_member_add(
+            dossier=dossier,
+            by=request.user,
+            user=payload.validated_data["user"],
+            role=payload.validated_data["role"],
+        )
         return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 

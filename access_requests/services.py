@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from portal.audit import audit_diff, audit_record
+from portal.errors import Conflict
 from portal.roles import Role, can, has_role, user_roles
 
 from . import calendar as workdays
@@ -52,12 +53,21 @@ from .rules import (
 )
 
 
-class DossierError(Exception):
-    """A refusal whose message tells the user what to do (shown as is)."""
+class DossierError(Conflict):
+    """A refusal whose message tells the user what to do (shown as is; 409 in the API: the
+    dossier's step does not allow it)."""
+
+
+class InvalidDossier(DossierError):
+    """What was typed breaks a rule of the procedure (HTTP 400)."""
+
+    status = 400
 
 
 class ActionForbidden(DossierError):
     """The user's role does not allow this action on this dossier (HTTP 403)."""
+
+    status = 403
 
 
 # --- Settings (read at call time so that tests and deployments can change them) ----------
@@ -717,7 +727,7 @@ def _next_reference(year: int) -> str:
 def check_study_period(start: date | None, end: date | None) -> None:
     """A study period ends on or after its start (the form says it first, the service too)."""
     if start and end and end < start:
-        raise DossierError(
+        raise InvalidDossier(
             _("La période d'étude finit le %(end)s, avant son début le %(start)s.")
             % {"end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")}
         )
@@ -729,7 +739,7 @@ def dossier_create(*, by, title: str, **fields) -> Dossier:
         raise ActionForbidden(_("Seuls les porteurs de projet créent des dossiers."))
     unknown = set(fields) - set(DOSSIER_FIELDS)
     if unknown:
-        raise DossierError(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise InvalidDossier(_("Champs inconnus : %(f)s") % {"f": ", ".join(sorted(unknown))})
     check_study_period(fields.get("study_start"), fields.get("study_end"))
     year = timezone.localdate().year
     for _attempt in range(5):

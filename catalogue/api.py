@@ -1,8 +1,5 @@
 """Catalogue API: public read, writes for ``catalogue.curate`` (the ``data`` role)."""
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -22,17 +19,6 @@ from .services.curation import (
 )
 
 CURATE = HasCapabilityOrReadOnly("catalogue.curate")
-
-
-@contextmanager
-def _model_errors_as_400():
-    """The model's own validation (``full_clean``) answers 400 with its messages."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        ) from exc
 
 
 class DatabaseSerializer(serializers.ModelSerializer):
@@ -105,16 +91,14 @@ class CuratedViewSet(viewsets.ModelViewSet):
     """Writes go through the curation services (one transaction, audited)."""
 
     def perform_create(self, serializer):
-        with _model_errors_as_400():
-            serializer.instance = catalogue_object_create(
-                model=serializer.Meta.model, data=serializer.validated_data, by=self.request.user
-            )
+        serializer.instance = catalogue_object_create(
+            model=serializer.Meta.model, data=serializer.validated_data, by=self.request.user
+        )
 
     def perform_update(self, serializer):
-        with _model_errors_as_400():
-            serializer.instance = catalogue_object_update(
-                instance=serializer.instance, data=serializer.validated_data, by=self.request.user
-            )
+        serializer.instance = catalogue_object_update(
+            instance=serializer.instance, data=serializer.validated_data, by=self.request.user
+        )
 
     def perform_destroy(self, instance):
         catalogue_object_delete(instance=instance, by=self.request.user)

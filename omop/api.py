@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +11,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.jobs import JobError
 from portal.models import Job
 from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability
@@ -130,12 +130,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def create(self, request):
         params = EtlJobCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        try:
-            etl_job = services.etl_job_create(by=request.user, **params.validated_data)
-        except services.EtlTargetBusy as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except services.EtlInputError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        etl_job = services.etl_job_create(by=request.user, **params.validated_data)
         etl_job = self.get_queryset().get(pk=etl_job.pk)
         data = EtlJobSerializer(etl_job, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -144,20 +139,14 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         etl_job = self.get_object()
-        try:
-            etl_job = services.etl_job_cancel(etl_job=etl_job, by=request.user)
-        except JobError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        etl_job = services.etl_job_cancel(etl_job=etl_job, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=etl_job.pk)).data)
 
     @extend_schema(request=None, responses={201: EtlJobSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         etl_job = self.get_object()
-        try:
-            new = services.etl_job_retry(etl_job=etl_job, by=request.user)
-        except services.EtlInputError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        new = services.etl_job_retry(etl_job=etl_job, by=request.user)
         data = self.get_serializer(self.get_queryset().get(pk=new.pk)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -170,10 +159,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         etl_job = self.get_object()
-        try:
-            archive = services.etl_job_output_zip(etl_job=etl_job, by=request.user)
-        except services.EtlInputError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
+        archive = services.etl_job_output_zip(etl_job=etl_job, by=request.user)
         return FileResponse(
             archive,
             as_attachment=True,
@@ -187,9 +173,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Results summary (small cells shown as "< 10")."""
         etl_job = self.get_object()
         if etl_job.job.status != Job.Status.SUCCEEDED:
-            return Response(
-                {"detail": "this conversion has no results"}, status=status.HTTP_404_NOT_FOUND
-            )
+            raise services.EtlOutputMissing(_("La conversion n'a pas produit de sortie."))
         return Response(etl_job.results)
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
@@ -197,8 +181,5 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def register(self, request, pk=None):
         """Describe the output in the catalogue (database "OMOP CDM — <extract>")."""
         etl_job = self.get_object()
-        try:
-            database = services.etl_job_register_in_catalogue(etl_job=etl_job, by=request.user)
-        except services.EtlInputError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        database = services.etl_job_register_in_catalogue(etl_job=etl_job, by=request.user)
         return Response({"acronym": database.acronym, "name": database.name})

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from portal.archives import ArchiveError, Limits, SafeZip, archive_error_message
 from portal.audit import audit_record
 from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
+from portal.errors import PortalError
 from portal.jobs import JobError, job_cancel, job_enqueue
 from portal.models import Job
 
@@ -37,12 +38,26 @@ CAPABILITY = "omop.run"
 UPLOAD_SUFFIXES = (".csv", ".parquet", ".txt")
 
 
-class EtlInputError(ValueError):
-    """The request cannot start a conversion; the message says what to fix."""
+class EtlInputError(PortalError, ValueError):
+    """The request cannot start a conversion; the message says what to fix (400)."""
 
 
 class EtlTargetBusy(EtlInputError):
-    """Another queued or running conversion writes the same output."""
+    """Another queued or running conversion writes the same output (409)."""
+
+    status = 409
+
+
+class EtlStateError(EtlInputError):
+    """The conversion is not in a state that allows the action (409)."""
+
+    status = 409
+
+
+class EtlOutputMissing(EtlInputError):
+    """The conversion has no output to give (404)."""
+
+    status = 404
 
 
 # --------------------------------------------------------------------------- limits
@@ -403,7 +418,7 @@ def _copy(etl_job: EtlJob) -> EtlJob:
 def etl_job_retry(*, etl_job: EtlJob, by) -> EtlJob:
     """Run a failed or cancelled conversion again, as a new job writing the same target."""
     if etl_job.job.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
-        raise EtlInputError(_("Seule une conversion échouée ou annulée peut être relancée."))
+        raise EtlStateError(_("Seule une conversion échouée ou annulée peut être relancée."))
     with transaction.atomic():
         new = _enqueue(_copy(etl_job), by=by, retry_of=etl_job.job)
         audit_record(
@@ -571,7 +586,7 @@ def etl_job_register_in_catalogue(*, etl_job: EtlJob, by):
     from catalogue.services import tableschema_import
 
     if etl_job.job.status != Job.Status.SUCCEEDED:
-        raise EtlInputError(_("Seule une conversion terminée avec succès peut être cataloguée."))
+        raise EtlStateError(_("Seule une conversion terminée avec succès peut être cataloguée."))
     tables = [t["table"] for t in etl_job.report.get("rows_written", [])] or list(
         etl_job.report.get("tables", [])
     )
@@ -630,13 +645,13 @@ def etl_job_output_zip(*, etl_job: EtlJob, by):
     import tempfile
 
     if etl_job.job.status != Job.Status.SUCCEEDED:
-        raise EtlInputError(_("La conversion n'a pas produit de sortie."))
+        raise EtlOutputMissing(_("La conversion n'a pas produit de sortie."))
     folder = etl_job.output_dir
     if not folder.is_dir():
-        raise EtlInputError(_("La sortie n'existe plus sur le serveur (remplacée ou effacée)."))
+        raise EtlOutputMissing(_("La sortie n'existe plus sur le serveur (remplacée ou effacée)."))
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     if sum(p.stat().st_size for p in files) > download_max_bytes():
-        raise EtlInputError(
+        raise EtlOutputMissing(
             _("La sortie dépasse %(limit)s Mo : récupérez-la sur le serveur (%(path)s).")
             % {"limit": download_max_bytes() // 2**20, "path": folder}
         )

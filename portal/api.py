@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from .jobs import JobError, job_cancel, job_retry
+from .jobs import job_cancel, job_retry
 from .models import ApiToken, Job
 from .selectors import jobs_visible_to
 from .tokens import api_token_issue, api_token_revoke, api_tokens_of
@@ -60,20 +60,14 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         job = self.get_object()  # DRF's lookup: a malformed id is a 404, not a 500
-        try:
-            job = job_cancel(job=job, by=request.user)
-        except JobError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        job = job_cancel(job=job, by=request.user)
         return Response(JobSerializer(job).data)
 
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         job = self.get_object()
-        try:
-            new_job = job_retry(job=job, by=request.user)
-        except JobError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        new_job = job_retry(job=job, by=request.user)
         return Response(JobSerializer(new_job).data, status=status.HTTP_201_CREATED)
 
 

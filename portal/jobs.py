@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
+from .errors import Conflict
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ logger = logging.getLogger(__name__)
 LOG_TAIL_LINES = 200
 
 
-class JobError(Exception):
-    """A failure whose message tells the user what to fix (shown as is on the job page)."""
+class JobError(Conflict):
+    """A failure whose message tells the user what to fix (shown as is on the job page;
+    409 in the API: the job is not in a state that allows the action)."""
 
 
 class JobCancelled(Exception):

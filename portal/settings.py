@@ -408,6 +408,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token exchange, searches and exports are rate-limited (portal.ratelimits, issue 20).
     "DEFAULT_THROTTLE_CLASSES": ["portal.ratelimits.ApiThrottle"],
+    # One application error (portal.errors.PortalError) and its status, for every API.
+    "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail HDH",

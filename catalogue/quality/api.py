@@ -3,10 +3,8 @@ attaches files and starts runs."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -31,10 +29,6 @@ from .serializers import (
 CAPABILITY = "profiling.run"
 DATABASE_PARAM = OpenApiParameter("database", str, description="Sigle de la base")
 TABLE_PARAM = OpenApiParameter("table", int, description="Identifiant de la table")
-
-
-def _invalid(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"detail": exc.messages})
 
 
 @extend_schema(tags=["catalogue-qualité"])
@@ -101,15 +95,12 @@ class DataFileViewSet(
         serializer = DataFileCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            data_file = services.data_file_attach(
-                table=data["table"],
-                by=request.user,
-                upload=data.get("upload"),
-                path=data.get("path", ""),
-            )
-        except DjangoValidationError as exc:
-            raise _invalid(exc) from exc
+        data_file = services.data_file_attach(
+            table=data["table"],
+            by=request.user,
+            upload=data.get("upload"),
+            path=data.get("path", ""),
+        )
         return Response(DataFileSerializer(data_file).data, status=status.HTTP_201_CREATED)
 
 
