@@ -12,7 +12,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.actors import actor_user
 from portal.audit import audit_record
+from portal.audit_actions import AuditAction
 from portal.jobs import JobError, job_enqueue, run_job
 from portal.models import Job
 
@@ -51,19 +52,6 @@ from .parsers import FORMATS, Deleted, Record, Rejected, detect_format, parse
 from .parsers.base import normalize_title
 
 logger = logging.getLogger(__name__)
-
-
-class AuditAction(StrEnum):
-    """What this app writes in the audit log (a closed list)."""
-
-    RELEVANCE = "publication.relevance"
-    RELEVANCE_BULK = "publication.relevance_bulk"
-    MERGE_UNDO = "publication.merge_undo"
-    AFFILIATION_CORRECT = "affiliation.correct"
-    MODEL_TRAIN = "publication.model_train"
-    QUERY_CREATE = "saved_query.create"
-    QUERY_REFRESH = "saved_query.refresh"
-    QUERY_CONFIRM = "saved_query.confirm"
 
 
 BATCH_SIZE = 500
@@ -136,7 +124,7 @@ def import_start(
                 kind="bibliometrics.import",
                 title=title,
                 task_name=IMPORT_TASK,
-                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_by=actor_user(by),
                 capability="bibliometrics.curate",
             )
             audit_record(actor=by, action="job.enqueue", target=job, changes={"task": IMPORT_TASK})
@@ -773,7 +761,7 @@ def publication_set_relevance(
         publication.save(update_fields=["relevance_override", "relevance_note", "relevant"])
         audit_record(
             actor=by,
-            action=AuditAction.RELEVANCE,
+            action=AuditAction.PUBLICATION_RELEVANCE,
             target=publication,
             changes={"relevance_override": [before, relevant], "note": note},
         )
@@ -799,12 +787,12 @@ def publication_merge_undo(*, merge: PublicationMerge, by) -> Publication:
         state._save([{**state._prepare(record), "hash": merge.record_hash}], force_new=True)
         split = state.created[0]
         merge.undone_at = timezone.now()
-        merge.undone_by = by if getattr(by, "is_authenticated", False) else None
+        merge.undone_by = actor_user(by)
         merge.split = split
         merge.save(update_fields=["undone_at", "undone_by", "split"])
         audit_record(
             actor=by,
-            action=AuditAction.MERGE_UNDO,
+            action=AuditAction.PUBLICATION_MERGE_UNDO,
             target=pub,
             changes={"key": merge.key, "value": merge.value, "split": split.pk},
         )
@@ -853,7 +841,7 @@ def affiliation_correct(
                 "institution": institution[:255],
                 "city": city[:100],
                 "country": country[:100],
-                "created_by": by if getattr(by, "is_authenticated", False) else None,
+                "created_by": actor_user(by),
             },
         )
         same = list(Affiliation.objects.filter(Q(norm_hash=key) | Q(pk=affiliation.pk)))
@@ -1108,11 +1096,11 @@ def saved_query_create(
         saved = SavedQuery.objects.create(
             name=name, source=source, query=query, max_records=max_records,
             refresh_hours=refresh_hours, active=active,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=actor_user(by),
         )  # fmt: skip
         audit_record(
             actor=by,
-            action=AuditAction.QUERY_CREATE,
+            action=AuditAction.SAVED_QUERY_CREATE,
             target=saved,
             changes={"source": source, "query": query, "max_records": max_records},
         )
@@ -1137,7 +1125,7 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
         job.save(update_fields=["task_kwargs"])
         audit_record(
             actor=by,
-            action=AuditAction.QUERY_REFRESH,
+            action=AuditAction.SAVED_QUERY_REFRESH,
             target=query,
             changes={"job": str(job.pk), "confirm": confirm},
         )
@@ -1154,7 +1142,7 @@ def saved_query_confirm(*, query: SavedQuery, by) -> ImportRun:
         query.save(update_fields=["confirmed_count", "pending_count"])
         audit_record(
             actor=by,
-            action=AuditAction.QUERY_CONFIRM,
+            action=AuditAction.SAVED_QUERY_CONFIRM,
             target=query,
             changes={"confirmed_count": [before, query.confirmed_count]},
         )
@@ -1333,11 +1321,11 @@ def relevance_model_train(*, by=None, ctx=None) -> RelevanceModel:
             positives=model.positives,
             negatives=model.negatives,
             blob=model.dumps(),
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=actor_user(by),
         )
         audit_record(
             actor=by,
-            action=AuditAction.MODEL_TRAIN,
+            action=AuditAction.PUBLICATION_MODEL_TRAIN,
             target=saved,
             changes={"positives": model.positives, "negatives": model.negatives},
         )
@@ -1407,7 +1395,7 @@ def publications_set_relevance_bulk(
             changed.append(pub)
             audit_record(
                 actor=by,
-                action=AuditAction.RELEVANCE_BULK,
+                action=AuditAction.PUBLICATION_RELEVANCE_BULK,
                 target=pub,
                 changes={"relevance_override": [before, relevant], "note": note},
             )

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from .actors import actor_user
+from .audit_actions import AuditAction
 from .models import AuditEntry
 
 
@@ -19,7 +21,7 @@ def _jsonable(value: Any) -> Any:
 def audit_record(
     *,
     actor,
-    action: str,
+    action: AuditAction | str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
@@ -27,15 +29,18 @@ def audit_record(
 
     Call it inside the same ``transaction.atomic()`` as the change it records, so that a
     change and its trace are committed (or rolled back) together. ``changes`` is free-form
-    JSON, by convention ``{"field": [before, after]}`` or a small summary.
+    JSON, by convention ``{"field": [before, after]}`` or a small summary. ``action`` is one
+    of :class:`~portal.audit_actions.AuditAction` (a closed list): any other is refused.
     """
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if action not in AuditAction.values:
+        raise ValueError(f"{action!r} is not an audit action: add it to portal/audit_actions.py")
+    actor_obj = actor_user(actor)
     entry = AuditEntry(
         actor=actor_obj,
         actor_repr=(actor_obj.get_username() if actor_obj else (str(actor) if actor else "system"))[
             :150
         ],
-        action=action,
+        action=str(action),
         changes=_jsonable(changes or {}),
     )
     if target is not None:

@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit_actions import AuditAction
+
 
 class AuditEntry(models.Model):
     """One state change: who, when, what, before/after. Written only by ``audit_record``."""
@@ -19,7 +21,9 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_repr = models.CharField(_("auteur (texte)"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=100, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=100, db_index=True, choices=AuditAction.choices
+    )
     target_type = models.ForeignKey(
         ContentType,
         verbose_name=_("type d'objet"),

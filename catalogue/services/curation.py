@@ -8,31 +8,36 @@ from typing import Any
 from django.db import models, transaction
 
 from portal.audit import audit_diff, audit_record
+from portal.audit_actions import AuditAction
 
 from ..models import Database, Nomenclature, Table, Variable
 
 # model → (create, update, delete) audit actions: a closed list, never built from strings.
-ACTIONS: dict[type[models.Model], tuple[str, str, str]] = {
+ACTIONS: dict[type[models.Model], tuple[AuditAction, AuditAction, AuditAction]] = {
     Database: (
-        "catalogue.database_create",
-        "catalogue.database_update",
-        "catalogue.database_delete",
+        AuditAction.CATALOGUE_DATABASE_CREATE,
+        AuditAction.CATALOGUE_DATABASE_UPDATE,
+        AuditAction.CATALOGUE_DATABASE_DELETE,
     ),
-    Table: ("catalogue.table_create", "catalogue.table_update", "catalogue.table_delete"),
+    Table: (
+        AuditAction.CATALOGUE_TABLE_CREATE,
+        AuditAction.CATALOGUE_TABLE_UPDATE,
+        AuditAction.CATALOGUE_TABLE_DELETE,
+    ),
     Variable: (
-        "catalogue.variable_create",
-        "catalogue.variable_update",
-        "catalogue.variable_delete",
+        AuditAction.CATALOGUE_VARIABLE_CREATE,
+        AuditAction.CATALOGUE_VARIABLE_UPDATE,
+        AuditAction.CATALOGUE_VARIABLE_DELETE,
     ),
     Nomenclature: (
-        "catalogue.nomenclature_create",
-        "catalogue.nomenclature_update",
-        "catalogue.nomenclature_delete",
+        AuditAction.CATALOGUE_NOMENCLATURE_CREATE,
+        AuditAction.CATALOGUE_NOMENCLATURE_UPDATE,
+        AuditAction.CATALOGUE_NOMENCLATURE_DELETE,
     ),
 }
 
 
-def _actions(model: type[models.Model]) -> tuple[str, str, str]:
+def _actions(model: type[models.Model]) -> tuple[AuditAction, AuditAction, AuditAction]:
     return ACTIONS[model._meta.concrete_model]
 
 
