@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.actors import is_signed_in
 from portal.home import Card, CardItem
 from portal.roles import Role, can, user_roles
 
@@ -28,7 +29,7 @@ def _list_url(**params) -> str:
 
 
 def cards(user) -> list[Card]:
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return []
     visible = dossiers_visible_to(user)
     today = timezone.localdate()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.actors import is_signed_in
 from portal.roles import Role, can, user_roles
 
 from .models import OPEN_STATES, Document, Dossier, Route, Status, TeamMember
@@ -20,7 +21,7 @@ EDITABLE_STATES = [Status.DRAFT, Status.COMPLEMENTS_REQUESTED, Status.IN_CORRECT
 
 def team_role(user, dossier: Dossier) -> str | None:
     """``"owner"``, a :class:`TeamMember.Role` value, or None."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     if dossier.owner_id == user.pk:
         return "owner"
@@ -50,7 +51,7 @@ def is_hdh_staff(user) -> bool:
 
 def is_assigned_rapporteur(user, dossier: Dossier) -> bool:
     return (
-        getattr(user, "is_authenticated", False)
+        is_signed_in(user)
         and Role.CESREES in user_roles(user)
         and dossier.assignments.filter(rapporteur=user).exists()
     )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from portal.actors import is_signed_in
 from portal.roles import Role, can, user_roles
 
 from .models import (
@@ -30,7 +31,7 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     """Porteurs: the dossiers they lead or are on the team of; CESREES rapporteurs: those
     assigned to them; projets: from the authorisation on; guichet and admins: all;
     anonymous: none (the public directory is :func:`dossiers_public`)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Dossier.objects.none()
     if user.is_superuser or can(user, "dossier.instruct"):
         return Dossier.objects.all()
@@ -135,7 +136,7 @@ def _visible_messages(user) -> QuerySet[Message]:
 
 def unread_messages(user) -> QuerySet[Message]:
     """Messages written by others after ``user`` last opened their dossier."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Message.objects.none()
     last_read = MessageRead.objects.filter(user=user, dossier=OuterRef("dossier")).values(
         "read_at"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
+from portal.actors import actor_user, is_signed_in
 from portal.audit import audit_diff, audit_record
 from portal.errors import Conflict
 from portal.roles import Role, can, has_role, user_roles
@@ -384,7 +385,7 @@ def dossier_transition(
         dossier.save()
         HistoryEntry.objects.create(
             dossier=dossier,
-            actor=by if getattr(by, "is_authenticated", False) else None,
+            actor=actor_user(by),
             transition=name,
             from_status=before,
             to_status=dossier.status,
@@ -961,7 +962,7 @@ def requested_data_remove(*, item: RequestedData, by) -> None:
 def messages_mark_read(*, dossier: Dossier, user) -> None:
     """``user`` has now read every message of ``dossier`` (a read receipt, not audited: it
     changes nothing of the dossier)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return
     MessageRead.objects.update_or_create(
         user=user, dossier=dossier, defaults={"read_at": timezone.now()}

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .actors import actor_user
 from .audit import audit_record
 from .errors import Conflict
 from .models import Job
@@ -90,7 +91,7 @@ def job_enqueue(
             title=title[:255],
             task_name=task,
             task_kwargs=kwargs or {},
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=actor_user(by),
             capability=capability,
             retry_of=retry_of,
         )

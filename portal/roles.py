@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from .actors import is_signed_in
+
 
 class Role(StrEnum):
     DATA = "data"
@@ -75,7 +77,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 
 def user_roles(user) -> frozenset[Role]:
     """The roles of ``user`` (cached on the instance for the request)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return frozenset()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
@@ -87,7 +89,7 @@ def user_roles(user) -> frozenset[Role]:
 
 def has_role(user, *roles: Role | str) -> bool:
     """True when ``user`` holds one of ``roles`` (superusers hold every role)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     if user.is_superuser:
         return True
@@ -98,7 +100,7 @@ def can(user, capability: str) -> bool:
     """The one permission question of the portal."""
     if capability not in CAPABILITIES:
         raise KeyError(f"Unknown capability {capability!r}: declare it in portal/roles.py")
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     if user.is_superuser:
         return True
@@ -107,7 +109,7 @@ def can(user, capability: str) -> bool:
 
 def is_staff_member(user) -> bool:
     """HDH staff (a staff role) or admins: they get the short idle timeout."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     return user.is_superuser or user.is_staff or any(ROLES[r].staff for r in user_roles(user))
 

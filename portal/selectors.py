@@ -2,13 +2,14 @@
 
 from django.db.models import Q, QuerySet
 
+from .actors import is_signed_in
 from .models import AuditEntry, Job
 from .roles import CAPABILITIES, user_roles
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
     """Jobs a user may see: their own, those of a capability they hold; admins see all."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Job.objects.none()
     if user.is_superuser:
         return Job.objects.all()

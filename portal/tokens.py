@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from .actors import is_signed_in
 from .audit import audit_record
 from .models import ApiToken
 from .roles import is_staff_member
@@ -93,7 +94,7 @@ def api_tokens_revoke_all(*, user, by, because: str) -> int:
 
 def api_tokens_of(user) -> QuerySet[ApiToken]:
     """The tokens a user may see and revoke: their own."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)
 

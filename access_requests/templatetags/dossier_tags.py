@@ -2,6 +2,8 @@
 
 from django import template
 
+from portal.actors import is_signed_in
+
 register = template.Library()
 
 
@@ -18,5 +20,5 @@ def unread_messages_link(context):
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    count = unread_messages(user).count() if getattr(user, "is_authenticated", False) else 0
-    return {"count": count, "authenticated": getattr(user, "is_authenticated", False)}
+    count = unread_messages(user).count() if is_signed_in(user) else 0
+    return {"count": count, "authenticated": is_signed_in(user)}

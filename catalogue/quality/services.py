@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from catalogue.models import Table, Variable
 from catalogue.profiling import TableProfile, grade_for
 from catalogue.profiling.suppression import publishable
+from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.disclosure import share_value
@@ -156,7 +157,7 @@ def data_file_attach(
                 format=fmt,
                 size=size,
                 reference_date=reference_date,
-                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_by=actor_user(by),
             )
             audit_record(
                 actor=by,
@@ -295,7 +296,7 @@ def curator_rule_set(
         before = {f: getattr(rule, f) for f in RULE_FIELDS}
         for field, value in values.items():
             setattr(rule, field, value)
-        rule.updated_by = by if getattr(by, "is_authenticated", False) else None
+        rule.updated_by = actor_user(by)
         rule.save()
         audit_record(
             actor=by,
@@ -357,7 +358,7 @@ def profiling_run_inline(*, data_file: DataFile, by) -> ProfilingRun:
             title=_job_title(table),
             task_name=TASK,
             task_kwargs={"table_id": table.pk, "data_file_id": data_file.pk},
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=actor_user(by),
             capability=CAPABILITY,
         )
         audit_record(

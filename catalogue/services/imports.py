@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal.actors import actor_user
 from portal.audit import audit_record
 
 from .. import search
@@ -451,7 +452,7 @@ def tableschema_import(
             database=db,
             kind=kind,
             source=", ".join(str(p) for p in paths)[:1000],
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=actor_user(by),
             summary=summary,
             changes=changes.items,
             unresolved_keys=unresolved,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.jobs import job_enqueue
 from portal.outbound import OutboundRefused, fetch_public, public_address_check
@@ -170,7 +171,7 @@ def partner_register(
                 file_location=location,
                 format=format,
                 refresh_hours=int(refresh_hours),
-                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_by=actor_user(by),
             )
             audit_record(
                 actor=by,

@@ -22,6 +22,7 @@ from django.db.models import Max
 
 from omop.etl import athena
 from omop.etl.athena import VocabularyError
+from portal.actors import actor_user
 from portal.audit import audit_record
 
 from . import store
@@ -83,7 +84,7 @@ def vocabulary_load(
         with transaction.atomic():
             VocabularyRelease.objects.filter(is_current=True).update(is_current=False)
             release = VocabularyRelease.objects.create(
-                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_by=actor_user(by),
                 source_name=Path(path).name,
                 fingerprint=fingerprint,
                 versions=versions,
@@ -198,7 +199,7 @@ def _next_version(*, by, reason: str) -> MappingSetVersion:
     last = MappingSetVersion.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0
     return MappingSetVersion.objects.create(
         number=last + 1,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=actor_user(by),
         reason=reason[:255],
     )
 
