@@ -63,8 +63,8 @@ SPECIALISTS = (2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 32, 33, 41, 42)
 
 PRS_COLUMNS = ("BEN_NIR_PSA", "BEN_RNG_GEM", "BEN_SEX_COD", "BEN_NAI_ANN", "BEN_RES_DPT",
                "EXE_SOI_DTD", "EXE_SOI_DTF", "PRE_PRE_DTD", "PRS_NAT_REF", "PRS_ACT_QTE",
-               "PRS_PAI_MNT", "BSE_REM_MNT", "PSE_SPE_COD", "PSE_ACT_NAT", "PFS_EXE_NUM",
-               "PFS_PRE_NUM", "DPN_QLF", "PRS_DPN_QLP")  # fmt: skip
+               "PRS_PAI_MNT", "BSE_REM_MNT", "BSE_REM_BSE", "PSE_SPE_COD", "PSE_ACT_NAT",
+               "PFS_EXE_NUM", "PFS_PRE_NUM", "DPN_QLF", "PRS_DPN_QLP")  # fmt: skip
 FLUX = ("FLX_DIS_DTD", "FLX_TRT_DTD", "FLX_EMT_TYP", "FLX_EMT_NUM", "FLX_EMT_ORD",
         "ORG_CLE_NUM", "DCT_ORD_NUM", "PRS_ORD_NUM", "REM_TYP_AFF")  # fmt: skip
 
@@ -307,7 +307,8 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
         "BEN_RES_DPT": dep[owner],
         "EXE_SOI_DTD": dtd, "EXE_SOI_DTF": dtf, "PRE_PRE_DTD": dtd - (2 * is_pha).astype("timedelta64[D]"),
         "PRS_NAT_REF": nature.astype(np.int64), "PRS_ACT_QTE": qty, "PRS_PAI_MNT": amount,
-        "BSE_REM_MNT": np.round(amount * 0.7, 2), "PSE_SPE_COD": spe, "PSE_ACT_NAT": act,
+        "BSE_REM_MNT": np.round(amount * 0.7, 2), "BSE_REM_BSE": amount, "PSE_SPE_COD": spe,
+        "PSE_ACT_NAT": act,
         "PFS_EXE_NUM": pfs, "PFS_PRE_NUM": pfs, "DPN_QLF": np.zeros(m, dtype=np.int64),
         "PRS_DPN_QLP": np.zeros(m, dtype=np.int64),
         "FLX_DIS_DTD": flx, "FLX_TRT_DTD": flx - np.timedelta64(5, "D"),
@@ -467,7 +468,8 @@ def _example(ctx: _Static) -> dict[str, pa.Table]:
             "BEN_NIR_PSA": EXAMPLE_PSEUDONYM, "BEN_RNG_GEM": 1, "BEN_SEX_COD": "2",
             "BEN_NAI_ANN": "1963", "BEN_RES_DPT": "075", "EXE_SOI_DTD": start,
             "EXE_SOI_DTF": end, "PRE_PRE_DTD": start, "PRS_NAT_REF": nature, "PRS_ACT_QTE": qty,
-            "PRS_PAI_MNT": 23.0 * qty, "BSE_REM_MNT": 16.1 * qty, "PSE_SPE_COD": spe,
+            "PRS_PAI_MNT": 23.0 * qty, "BSE_REM_MNT": 16.1 * qty, "BSE_REM_BSE": 23.0 * qty,
+            "PSE_SPE_COD": spe,
             "PSE_ACT_NAT": act, "PFS_EXE_NUM": pfs, "PFS_PRE_NUM": EXAMPLE_GP, "DPN_QLF": 0,
             "PRS_DPN_QLP": 0, "FLX_DIS_DTD": flx, "FLX_TRT_DTD": d(2013, 3, 27),
             "FLX_EMT_TYP": 1, "FLX_EMT_NUM": 1, "FLX_EMT_ORD": 0, "ORG_CLE_NUM": "01C075000",
