@@ -8,7 +8,7 @@ generator emitted before these were added keep the same rows for a given seed.
 Every code comes from a shipped nomenclature (``omop/reference/snds/``: IR_CIM_V, CCAM,
 IR_BIO_R, NT_LPP subsets) except the deliberate dirt. Plausibility, not epidemiology:
 
-* long-term conditions (ALD) follow their prevalence by age (≈ 17 % of the population,
+* long-term conditions (ALD) follow their prevalence by age (≈ 14 % of the persons, about
   half of the over-80s) and the main ALD of the Assurance Maladie (diabetes, cancers,
   cardiovascular, psychiatric, neurological…);
 * a stay's principal diagnosis depends on age and sex (births, bronchiolitis, deliveries,
@@ -287,11 +287,11 @@ def _stays(rng, people: People, stays: Stays, has, dirt, out, ccam) -> None:
         pick = [x for x in chronic if rng.random() < 0.6]
         das_stay = np.r_[das_stay, np.array([i for i, _ in pick], dtype=np.int64)]
         das = np.r_[das, np.array([c for _, c in pick], dtype=object)]
-    order = np.argsort(das_stay, kind="stable")
-    das_stay, das = das_stay[order], das[order]
     twice = np.flatnonzero(rng.random(len(das)) < dirt)  # the same code twice on a stay
     das_stay = np.r_[das_stay, das_stay[twice]]
     das = np.r_[das, das[twice]]
+    order = np.argsort(das_stay, kind="stable")
+    das_stay, das = das_stay[order], das[order]
     das = _dirty(rng, das.astype(str), dirt, UNKNOWN_CIM)
     eta, rsa = stays.eta[das_stay], stays.rsa[das_stay]
     orphans = rng.random(len(das)) < dirt / 2  # no such stay in T_MCOaaC / B
@@ -359,8 +359,11 @@ def _biology(rng, people: People, lines: Lines, has, dirt, out):
     codes = np.array([c for c, _ in BIOLOGY])
     w = np.tile(np.array([x for _, x in BIOLOGY], dtype=float), (len(lab), 1))
     col = {c: i for i, c in enumerate(codes)}
-    diabetic = np.array([any(c.startswith("E1") for c in has.get(o, [])) for o in owner], bool)
-    fibrillation = np.array([any(c.startswith("I48") for c in has.get(o, [])) for o in owner], bool)
+    diabetic, fibrillation = np.zeros(len(people.age), bool), np.zeros(len(people.age), bool)
+    for person, conditions in has.items():
+        diabetic[person] = any(c.startswith("E1") for c in conditions)
+        fibrillation[person] = any(c.startswith("I48") for c in conditions)
+    diabetic, fibrillation = diabetic[owner], fibrillation[owner]
     w[:, col["7318"]] = np.where((sex == 1) & (age >= 50), 10, 0)
     w[:, col["7402"]] = np.where((sex == 2) & (age >= 18) & (age < 45), 4, 0)
     w[:, col["1577"]] = np.where(diabetic, 80, 1)
