@@ -1,4 +1,5 @@
-"""Synthetic SNDS extract: IR_BEN_R, ER_PRS_F, ER_PHA_F, ER_CAM_F, ER_ETE_F, T_MCOaaE/B/C.
+"""Synthetic SNDS extract: IR_BEN_R, ER_PRS_F, ER_PHA_F, ER_CAM_F, ER_ETE_F, T_MCOaaE/B/C,
+and (``generator_care``) T_MCOaaB's diagnoses, T_MCOaaD/A/UM, IR_IMB_R, ER_BIO_F, ER_TIP_F.
 
 Coherent and plausible rather than realistic in every detail:
 
@@ -14,6 +15,10 @@ Coherent and plausible rather than realistic in every detail:
   sex codes, missing birth years, cancelled sales (a second line with a negative
   quantity), end dates before start dates, superseded IR_BEN_R rows, death placeholders,
   PMSI stays with a non-zero return code.
+
+Diagnoses, hospital acts, medical units, long-term conditions, biology and devices are drawn
+by ``generator_care`` from a random stream of their own, so the tables above keep their rows
+for a given seed.
 
 It streams by chunks of persons (fixed size, each with its own random stream derived from
 the seed), so memory stays bounded and the same seed always gives the same files.
@@ -33,6 +38,8 @@ import pyarrow.parquet as pq
 
 from . import reference
 from .errors import InputError
+from .generator_care import Lines, People, Stays, codes_used, draw_care
+from .generator_care import order_within as _order_within
 
 CHUNK = 2000  # persons per chunk: part of the seed contract, do not change lightly
 EXAMPLE_PSEUDONYM = "DPXX:0000000000000000001X"
@@ -56,8 +63,8 @@ SPECIALISTS = (2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 32, 33, 41, 42)
 
 PRS_COLUMNS = ("BEN_NIR_PSA", "BEN_RNG_GEM", "BEN_SEX_COD", "BEN_NAI_ANN", "BEN_RES_DPT",
                "EXE_SOI_DTD", "EXE_SOI_DTF", "PRE_PRE_DTD", "PRS_NAT_REF", "PRS_ACT_QTE",
-               "PRS_PAI_MNT", "BSE_REM_MNT", "PSE_SPE_COD", "PSE_ACT_NAT", "PFS_EXE_NUM",
-               "PFS_PRE_NUM", "DPN_QLF", "PRS_DPN_QLP")  # fmt: skip
+               "PRS_PAI_MNT", "BSE_REM_MNT", "BSE_REM_BSE", "PSE_SPE_COD", "PSE_ACT_NAT",
+               "PFS_EXE_NUM", "PFS_PRE_NUM", "DPN_QLF", "PRS_DPN_QLP")  # fmt: skip
 FLUX = ("FLX_DIS_DTD", "FLX_TRT_DTD", "FLX_EMT_TYP", "FLX_EMT_NUM", "FLX_EMT_ORD",
         "ORG_CLE_NUM", "DCT_ORD_NUM", "PRS_ORD_NUM", "REM_TYP_AFF")  # fmt: skip
 
@@ -158,7 +165,11 @@ class _Static:
         skip = {"75056", "69123", "13055"}  # cities coded by arrondissement
         communes = sorted(c for c in reference.communes() if c not in skip)
         self.communes = np.array(communes)
-        self.ccam = np.array([r["CAM_PRS_IDE_COD"] for r in reference.nomenclature("IR_CCAM")])
+        ccam = [r["CAM_PRS_IDE_COD"] for r in reference.nomenclature("IR_CCAM")]
+        self.pmsi_ccam = np.array(ccam)
+        # DCIR acts: the subset as it was before the hospital acts were added (seed contract)
+        hospital = codes_used()["IR_CCAM_V54"]
+        self.ccam = np.array([c for c in ccam if c not in hospital])
         self.cip13 = np.array([cip13(r["PHA_PRS_IDE"]) for r in reference.nomenclature("IR_CIP")])
         n_est = max(20, persons // 500)
         deps = rng.choice(sorted(reference.departements()), size=n_est)
@@ -296,7 +307,8 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
         "BEN_RES_DPT": dep[owner],
         "EXE_SOI_DTD": dtd, "EXE_SOI_DTF": dtf, "PRE_PRE_DTD": dtd - (2 * is_pha).astype("timedelta64[D]"),
         "PRS_NAT_REF": nature.astype(np.int64), "PRS_ACT_QTE": qty, "PRS_PAI_MNT": amount,
-        "BSE_REM_MNT": np.round(amount * 0.7, 2), "PSE_SPE_COD": spe, "PSE_ACT_NAT": act,
+        "BSE_REM_MNT": np.round(amount * 0.7, 2), "BSE_REM_BSE": amount, "PSE_SPE_COD": spe,
+        "PSE_ACT_NAT": act,
         "PFS_EXE_NUM": pfs, "PFS_PRE_NUM": pfs, "DPN_QLF": np.zeros(m, dtype=np.int64),
         "PRS_DPN_QLP": np.zeros(m, dtype=np.int64),
         "FLX_DIS_DTD": flx, "FLX_TRT_DTD": flx - np.timedelta64(5, "D"),
@@ -387,16 +399,19 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
         "ENT_PRV": pa.array(np.where(rng.random(k) < 0.2, "5", "")),
         "SEJ_NBJ": pa.array(los), "COD_SEX": pa.array(sex[s_owner].astype(str)),
     })  # fmt: skip
+
+    # --- diagnoses, hospital acts, ALD, biology, devices: a random stream of their own -----
+    care = draw_care(
+        seed=ctx.seed, chunk=chunk, d0=ctx.d0, d1=ctx.d1, dirt=dirt,
+        people=People(pseudo, rank, age, sex, alive_days),
+        lines=Lines(owner, nature.astype(str), dtd, amount, keys),
+        stays=Stays(s_owner, ctx.finess[s_est], rsa, los), ccam=ctx.pmsi_ccam,
+    )  # fmt: skip
+    for name, column in zip(care["T_MCOaaB+"].column_names, care.pop("T_MCOaaB+").columns,
+                            strict=True):  # fmt: skip
+        out["T_MCOaaB"] = out["T_MCOaaB"].append_column(name, column)
+    out.update(care)
     return out
-
-
-def _order_within(rows: np.ndarray) -> np.ndarray:
-    """1, 2, 3… within runs of equal values (rows are sorted)."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
-    counts = np.diff(np.r_[starts, len(rows)])
-    return np.arange(len(rows)) - np.repeat(starts, counts) + 1
 
 
 def _sas(d: dt.date) -> str:
@@ -416,8 +431,11 @@ def _table(columns: dict) -> pa.Table:
 
 
 # --- the worked example of the HDH exercise -----------------------------------------------
-_EXAMPLE_CLINIC = {"ETA_NUM": "750300015", "ETB_EXE_FIN": "", "SOC_RAI": "CLINIQUE EXEMPLE PARIS 14",
+# Hôpital Privé des Peupliers, Paris 13e: FINESS 75010016 (9 characters with its key)
+_EXAMPLE_CLINIC = {"ETA_NUM": "750100166", "ETB_EXE_FIN": "", "SOC_RAI": "HOPITAL PRIVE DES PEUPLIERS",
                    "ANN_TRT": "2013", "STA_ETA": "PRI"}  # fmt: skip
+EXAMPLE_PHARMACY = "750023772"  # Pharmacie Plaisance, Paris 14e (FINESS)
+PHARMACY_CATEGORY = 620  # FINESS category: pharmacie d'officine
 EXAMPLE_GP = "75" + "0100001"
 EXAMPLE_CIP7 = (
     "3002790"  # an ATC M01 (anti-inflammatory) box of IR_CIP_V, standing for ibuprofen 200 mg
@@ -425,9 +443,11 @@ EXAMPLE_CIP7 = (
 
 
 def _example(ctx: _Static) -> dict[str, pa.Table]:
-    """A woman born in December 1963 in Paris 14e: GP on 2013-03-04, lumbar spine X-ray
-    (LFQK002) at a private clinic, ibuprofen at a pharmacy on 2013-03-05, 10 physiotherapy
-    sessions (PSE_ACT_NAT 26) from 2013-03-07."""
+    """The HDH exercise: a woman born in December 1963 in Paris 14e sees her GP on
+    2013-03-04 and has a lumbar spine X-ray (LFQK002) the same day at the Hôpital Privé des
+    Peupliers (FINESS 75010016); the next day she buys ibuprofen at the Pharmacie Plaisance
+    (FINESS 750023772); from 2013-03-07 she has 10 physiotherapy sessions (NGAP, one line
+    ``PRS_NAT_REF`` 3125 with ``PRS_ACT_QTE`` 10, ``PSE_ACT_NAT`` 26)."""
     d = dt.date
     ben = pa.table({
         "BEN_NIR_PSA": [EXAMPLE_PSEUDONYM], "BEN_RNG_GEM": [1], "BEN_SEX_COD": ["2"],
@@ -438,7 +458,7 @@ def _example(ctx: _Static) -> dict[str, pa.Table]:
     lines = [  # date, end, PRS_NAT_REF, qty, SPE, ACT, practitioner
         (d(2013, 3, 4), d(2013, 3, 4), 1111, 1, 1, 0, EXAMPLE_GP),
         (d(2013, 3, 4), d(2013, 3, 4), 1351, 1, 6, 0, "750200001"),
-        (d(2013, 3, 5), d(2013, 3, 5), 3313, 1, 0, 50, "751000001"),
+        (d(2013, 3, 5), d(2013, 3, 5), 3313, 1, 0, 50, EXAMPLE_PHARMACY),
         (d(2013, 3, 7), d(2013, 3, 28), 3125, 10, 0, 26, "752000001"),
     ]
     cols = {c: [] for c in PRS_COLUMNS + FLUX}
@@ -448,7 +468,8 @@ def _example(ctx: _Static) -> dict[str, pa.Table]:
             "BEN_NIR_PSA": EXAMPLE_PSEUDONYM, "BEN_RNG_GEM": 1, "BEN_SEX_COD": "2",
             "BEN_NAI_ANN": "1963", "BEN_RES_DPT": "075", "EXE_SOI_DTD": start,
             "EXE_SOI_DTF": end, "PRE_PRE_DTD": start, "PRS_NAT_REF": nature, "PRS_ACT_QTE": qty,
-            "PRS_PAI_MNT": 23.0 * qty, "BSE_REM_MNT": 16.1 * qty, "PSE_SPE_COD": spe,
+            "PRS_PAI_MNT": 23.0 * qty, "BSE_REM_MNT": 16.1 * qty, "BSE_REM_BSE": 23.0 * qty,
+            "PSE_SPE_COD": spe,
             "PSE_ACT_NAT": act, "PFS_EXE_NUM": pfs, "PFS_PRE_NUM": EXAMPLE_GP, "DPN_QLF": 0,
             "PRS_DPN_QLP": 0, "FLX_DIS_DTD": flx, "FLX_TRT_DTD": d(2013, 3, 27),
             "FLX_EMT_TYP": 1, "FLX_EMT_NUM": 1, "FLX_EMT_ORD": 0, "ORG_CLE_NUM": "01C075000",
@@ -465,6 +486,7 @@ def _example(ctx: _Static) -> dict[str, pa.Table]:
         .append_column("PHA_ACT_QSN", pa.array([1])).append_column("PHA_ORD_NUM", pa.array([1])),
         "ER_CAM_F": keys.take([1]).append_column("CAM_PRS_IDE", pa.array(["LFQK002"]))
         .append_column("CAM_ACT_COD", pa.array([1])),
-        "ER_ETE_F": keys.take([1]).append_column("ETB_EXE_FIN", pa.array([_EXAMPLE_CLINIC["ETA_NUM"][:8]]))
-        .append_column("ETE_CAT_COD", pa.array([365])),
+        "ER_ETE_F": keys.take([1, 2])
+        .append_column("ETB_EXE_FIN", pa.array([_EXAMPLE_CLINIC["ETA_NUM"][:8], EXAMPLE_PHARMACY[:8]]))
+        .append_column("ETE_CAT_COD", pa.array([365, PHARMACY_CATEGORY])),
     }  # fmt: skip

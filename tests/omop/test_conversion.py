@@ -69,7 +69,7 @@ def test_the_worked_example_becomes_person_8190092190961932619(converted):
     assert (proc["procedure_source_value"], proc["procedure_date"]) == ("LFQK002", "2013-03-04")
     sites = read(out, "care_site").set_index("care_site_id")
     xray = mine.loc["2013-03-04"].set_index("visit_source_value").loc["1351"]
-    assert sites.loc[xray["care_site_id"], "care_site_name"] == "CLINIQUE EXEMPLE PARIS 14"
+    assert sites.loc[xray["care_site_id"], "care_site_name"] == "HOPITAL PRIVE DES PEUPLIERS"
     period = read(out, "observation_period")
     period = period[period["person_id"] == "8190092190961932619"].iloc[0]
     assert period["observation_period_start_date"] == "2013-03-04"

@@ -7,7 +7,10 @@ from omop.etl.generator import generate_extract
 
 
 class Command(BaseCommand):
-    help = "Génère un extrait SNDS synthétique (IR_BEN_R, ER_PRS_F, ER_PHA_F, ER_CAM_F, ER_ETE_F, T_MCOaaE/B/C)."
+    help = (
+        "Génère un extrait SNDS synthétique (IR_BEN_R, IR_IMB_R, ER_PRS_F, ER_PHA_F, ER_CAM_F, "
+        "ER_ETE_F, ER_BIO_F, ER_TIP_F, T_MCOaaE/B/C/D/A/UM)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, required=True, help="number of persons")
