@@ -7,9 +7,12 @@ referential IR_PHA_R (``;`` CSV with its header, as delivered with an SNDS acces
 the ANSM public drug database (BDPM: ``CIS_bdpm.txt``, ``CIS_CIP_bdpm.txt``,
 ``CIS_COMPO_bdpm.txt``, tab-separated, Windows-1252, no header line).
 
-Hierarchies: CIM-10 chapter → category (3 characters) → code; ATC level 1 → 2 → 3 → 4 → 5
-(substance) → CIP13 boxes; CCAM chapter (first letter) → code; NGAP prestations by nature
-(the first digit of PRS_NAT_REF); NABM and LPP flat.
+Hierarchies: CIM-10 chapter → block (``E10-E14``, from ``reference/CIM10_BLOCS.csv``) →
+category (3 characters) → code; ATC level 1 → 2 → 3 → 4 → 5 (substance) → product
+(``PROD-…``, a structural code of the CIP13 system) → CIP13 boxes; CCAM chapter (first
+letter) → code; NGAP prestations by nature (the first digit of PRS_NAT_REF); NABM and LPP
+flat. Structural codes (chapters, blocks, natures, products) group codes; they stand in no
+SNDS column themselves (:func:`is_structural`).
 
 Errors are :class:`ReferentialError` (a code and its parameters).
 """
@@ -17,6 +20,7 @@ Errors are :class:`ReferentialError` (a code and its parameters).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -53,6 +57,14 @@ class Code:
     level: int = 0  # depth in its hierarchy (0 = top)
     words: str = ""  # more text to search by (substances, CIP7…)
     extra: dict = field(default_factory=dict)
+
+
+STRUCTURAL = re.compile(r"^(CHAP-|NAT-|PROD-)|^[A-Z]\d\d-[A-Z]\d\d$")
+
+
+def is_structural(code: str) -> bool:
+    """A code that only groups others (chapter, CIM-10 block, NGAP nature, drug product)."""
+    return bool(STRUCTURAL.match(code))
 
 
 def fold(text: str) -> str:
@@ -129,6 +141,11 @@ def cim10_chapter(code: str) -> tuple[str, str] | None:
     return None
 
 
+def cim10_blocks(path: Path = REFERENCE / "CIM10_BLOCS.csv") -> list[tuple[str, str, str]]:
+    """(first category, last category, title) of the CIM-10 blocks, in order."""
+    return [(r["BLOC"][:3], r["BLOC"][4:], r["LIBELLE"].strip()) for r in _rows(path)]
+
+
 def atc_parent(code: str) -> str:
     """The ATC code one level up (M01AE01 → M01AE → M01A → M01 → M)."""
     for length in reversed(ATC_LEVEL_LENGTHS):
@@ -150,6 +167,8 @@ def _rows(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, str]]:
 
 
 def cim10_codes(path: Path = REFERENCE / "IR_CIM_V.csv") -> Iterator[Code]:
+    """Chapters → blocks → categories → codes. A category no block covers (a national
+    extension such as U90) hangs under its chapter."""
     categories: dict[str, str] = {}
     codes = []
     for row in _rows(path):
@@ -161,15 +180,21 @@ def cim10_codes(path: Path = REFERENCE / "IR_CIM_V.csv") -> Iterator[Code]:
         codes.append((code, label))
     for number, title in {(n, t) for _f, _l, n, t in CIM10_CHAPTERS}:
         yield Code(System.CIM10, f"CHAP-{number}", f"Chapitre {number} : {title}", level=0)
+    blocks = cim10_blocks()
+    for first, last, title in blocks:
+        chapter = cim10_chapter(first)
+        yield Code(System.CIM10, f"{first}-{last}", title, level=1,
+                   parent=f"CHAP-{chapter[0]}" if chapter else "")  # fmt: skip
     for code, label in codes:
         if len(code) == 3:
+            block = next((f"{f}-{la}" for f, la, _t in blocks if f <= code <= la), "")
             chapter = cim10_chapter(code)
-            parent = f"CHAP-{chapter[0]}" if chapter else ""
-            yield Code(System.CIM10, code, label, parent=parent, level=1)
+            parent = block or (f"CHAP-{chapter[0]}" if chapter else "")
+            yield Code(System.CIM10, code, label, parent=parent, level=2)
         else:
             parent = code[:3] if code[:3] in categories else ""
             dotted = f"{code[:3]}.{code[3:]}"
-            yield Code(System.CIM10, code, label, parent=parent, level=2, words=dotted)
+            yield Code(System.CIM10, code, label, parent=parent, level=3, words=dotted)
 
 
 def ccam_codes(path: Path = REFERENCE / "IR_CCAM_V63.csv") -> Iterator[Code]:
@@ -254,14 +279,34 @@ def ir_pha_r_codes(path: Path) -> Iterator[Code]:
             level2[row["PHA_ATC_C03"].strip().upper()] = (row.get("PHA_ATC_L03") or "").strip()
         boxes.append((cip13, row))
     yield from _atc_levels(atc, level2)
+    products: set[str] = set()
     for cip13, row in boxes:
         substance = (row["PHA_NOM_PA"] or "").strip()
+        name = (row["PHA_MED_NOM"] or "").strip()
+        code7 = (row["PHA_ATC_C07"] or "").strip().upper()
+        product = product_code(name, code7)
+        if product not in products:
+            products.add(product)
+            yield Code(System.CIP13, product, product_name(name), parent=code7, level=5,
+                       words=substance, extra={"substance": substance})  # fmt: skip
         yield Code(
-            System.CIP13, cip13, (row["PHA_MED_NOM"] or "").strip(),
-            parent=(row["PHA_ATC_C07"] or "").strip().upper(), level=5,
+            System.CIP13, cip13, name, parent=product, level=6,
             words=f"{(row['PHA_PRS_IDE'] or '').strip()} {substance}",
             extra={"cip7": (row["PHA_PRS_IDE"] or "").strip(), "substance": substance},
         )  # fmt: skip
+
+
+def product_name(box_name: str) -> str:
+    """The product a box belongs to, named without its pack (IR_PHA_R names a box
+    ``PRODUIT DOSAGE FORME BOITE DE N``: what follows `` B/`` or ``BTE`` is the pack)."""
+    return re.split(r"\s+(?:B/|BTE\b|BOITE\b|FL/|T/)", box_name, maxsplit=1)[0].strip() or box_name
+
+
+def product_code(box_name: str, atc: str) -> str:
+    """A stable code for the product of an IR_PHA_R box (IR_PHA_R names products but gives
+    them no code; the BDPM gives its own, the CIS)."""
+    digest = hashlib.sha1(f"{atc}|{fold(product_name(box_name))}".encode()).hexdigest()  # noqa: S324
+    return f"PROD-{digest[:10].upper()}"
 
 
 def _atc_levels(substances: dict[str, str], known: dict[str, str]) -> Iterator[Code]:
@@ -291,14 +336,20 @@ def bdpm_codes(cis: Path, cis_cip: Path, compo: Path) -> Iterator[Code]:
     substances: dict[str, set[str]] = {}
     for _line, fields in _bdpm(compo, 8):
         substances.setdefault(fields[0], set()).add(fields[3])
+    products: set[str] = set()
     for line, fields in _bdpm(cis_cip, 10):
         product, cip7, cip13 = fields[0], fields[1], fields[6]
         if not re.fullmatch(r"\d{13}", cip13):
             raise ReferentialError("bad_cip13", file=cis_cip.name, line=line, value=cip13)
         subs = " ".join(sorted(substances.get(product, ())))
+        if product not in products:
+            products.add(product)
+            yield Code(System.CIP13, f"PROD-{product}", names.get(product, product), level=5,
+                       words=subs, extra={"cis": product, "substance": subs})  # fmt: skip
         yield Code(
-            System.CIP13, cip13, f"{names.get(product, product)} — {fields[2]}", level=5,
-            words=f"{cip7} {subs}", extra={"cip7": cip7, "cis": product, "substance": subs},
+            System.CIP13, cip13, f"{names.get(product, product)} — {fields[2]}", level=6,
+            parent=f"PROD-{product}", words=f"{cip7} {subs}",
+            extra={"cip7": cip7, "cis": product, "substance": subs},
         )  # fmt: skip
 
 

@@ -58,7 +58,10 @@ def code_ancestors(system: str, code: str) -> list[ReferentialCode]:
 
 
 def _parent_system(code: ReferentialCode) -> str:
-    return System.ATC if code.system == System.CIP13 else code.system
+    """A box hangs under its product (CIP13 system), a product under its ATC substance."""
+    if code.system == System.CIP13 and not code.parent.startswith("PROD-"):
+        return System.ATC
+    return code.system
 
 
 def _descendants(system: str, code: str) -> list[tuple[str, str]]:

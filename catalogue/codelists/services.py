@@ -65,18 +65,35 @@ def referential_import_bdpm(*, cis: Path, cis_cip: Path, compo: Path, by=None) -
     """The ANSM's BDPM: boxes named after their product, searchable by substance. A box
     IR_PHA_R already knows keeps its ATC parent and gains the BDPM names."""
     codes = list(referentials.bdpm_codes(Path(cis), Path(cis_cip), Path(compo)))
+    cip13 = referentials.System.CIP13
+    # where each box already sits: under a product (PROD-…) under its ATC substance
     known = dict(
         ReferentialCode.objects.filter(
-            system=referentials.System.CIP13, code__in=[c.code for c in codes]
+            system=cip13, code__in=[c.code for c in codes if not c.code.startswith("PROD-")]
         ).values_list("code", "parent")
     )
+    product_atc = dict(
+        ReferentialCode.objects.filter(system=cip13, code__startswith="PROD-").values_list(
+            "code", "parent"
+        )
+    )
+    atc_of_product: dict[str, str] = {}
     for c in codes:
-        c.parent = known.get(c.code, c.parent)
+        if c.code in known:
+            box_parent = known[c.code]
+            atc = product_atc.get(box_parent, "") if box_parent.startswith("PROD-") else box_parent
+            if atc:
+                atc_of_product.setdefault(c.parent, atc)
+    for c in codes:
+        if c.code.startswith("PROD-"):
+            c.parent = atc_of_product.get(c.code, "")
     with transaction.atomic():
+        ReferentialCode.objects.filter(system=cip13, code__in=list(known)).delete()
+        n = _store(codes, source="BDPM", systems={cip13})
+        # the IR_PHA_R products whose boxes the BDPM's products took over
         ReferentialCode.objects.filter(
-            system=referentials.System.CIP13, code__in=list(known)
-        ).delete()
-        n = _store(codes, source="BDPM", systems={referentials.System.CIP13})
+            system=cip13, source="IR_PHA_R", code__startswith="PROD-"
+        ).exclude(code__in=ReferentialCode.objects.filter(system=cip13).values("parent")).delete()
         audit_record(actor=by, action="codelists.referentials_load",
                      changes={"source": "BDPM", "codes": n})  # fmt: skip
     return n
@@ -92,8 +109,6 @@ def _items(items: list[dict]) -> list[dict]:
         if system not in referentials.System.ALL:
             unknown.append({"line": position, "system": system, "code": code})
             continue
-        if system == referentials.System.CIM10 and code.startswith("CHAP-"):
-            pass
         clean.append({**item, "system": system, "code": code})
     present = set(
         ReferentialCode.objects.filter(code__in=[i["code"] for i in clean]).values_list(
