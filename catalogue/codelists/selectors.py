@@ -115,6 +115,20 @@ def code_lists_visible_to(user) -> QuerySet[CodeList]:
     return qs.filter(Q(author=user) | Q(dossier__in=dossiers_visible_to(user))).distinct()
 
 
+def code_lists_to_add_to(user) -> QuerySet[CodeList]:
+    """The lists a signed-in user is offered on the browse and search pages: theirs and
+    those of the dossiers they follow (the same lists they may give a new version)."""
+    if not getattr(user, "is_authenticated", False):
+        return CodeList.objects.none()
+    from access_requests.selectors import dossiers_visible_to
+
+    return (
+        code_lists_visible_to(user)
+        .filter(Q(author=user) | Q(dossier__in=dossiers_visible_to(user)))
+        .order_by("name")
+    )
+
+
 EXPORTS = {"csv": "text/csv", "sql": "text/plain", "sas": "text/plain", "json": "application/json"}
 
 

@@ -192,6 +192,26 @@ def code_list_update(
     return version
 
 
+def code_list_items_add(
+    *, code_list: CodeList, items: list[dict], by, comment: str = ""
+) -> CodeListVersion:
+    """Add codes to a list from the browse and search pages: a new version with the
+    latest items and these (a code already in the list takes the new flags)."""
+    latest = code_list.latest
+    merged = {
+        (i.system, i.code): {"system": i.system, "code": i.code, "excluded": i.excluded,
+                             "include_descendants": i.include_descendants}
+        for i in (latest.items.all() if latest else [])
+    }  # fmt: skip
+    for item in items:
+        merged[(item["system"], str(item["code"]).strip().upper())] = item
+    added = ", ".join(f"{i['system']} {i['code']}" for i in items)
+    return code_list_update(
+        code_list=code_list, by=by, items=list(merged.values()),
+        comment=comment or _("ajout : %(codes)s") % {"codes": added},
+    )  # fmt: skip
+
+
 def code_list_attach(*, version: CodeListVersion, dossier, by) -> CodeList:
     """Attach a list to a dossier when one of its versions is given to the dossier's
     requested data: from then on its visibility follows the dossier's (the team and the

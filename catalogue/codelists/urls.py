@@ -8,6 +8,7 @@ urlpatterns = [
     path("codes/<str:system>/<str:code>/", views.code_detail, name="code"),
     path("listes/", views.list_index, name="index"),
     path("listes/nouvelle/", views.list_create, name="create"),
+    path("listes/ajouter/", views.codes_add, name="add"),
     path("listes/<int:pk>/", views.list_detail, name="detail"),
     path("listes/<int:pk>/modifier/", views.list_edit, name="edit"),
     path("listes/<int:pk>/export.<str:fmt>", views.list_export, name="export"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +36,7 @@ def code_search(request):
             "system": system,
             "hits": hits,
             "facets": [(v, label, facets[v]) for v, label in SYSTEM_CHOICES if facets.get(v)],
+            "my_lists": selectors.code_lists_to_add_to(request.user)[:100],
         },  # fmt: skip
     )
 
@@ -50,8 +52,41 @@ def code_detail(request, system, code):
         request,
         "codelists/code.html",
         {"item": item, "ancestors": selectors.code_ancestors(system, code),
-         "children": children[:500]},
+         "children": children[:500], "my_lists": selectors.code_lists_to_add_to(request.user)[:100]},
     )  # fmt: skip
+
+
+@require_POST
+@login_required
+def codes_add(request):
+    """Add the codes ticked on a search or browse page to one of the user's lists."""
+    code_list = get_object_or_404(
+        selectors.code_lists_to_add_to(request.user), pk=request.POST.get("list") or 0
+    )
+    items = []
+    for value in request.POST.getlist("codes")[:500]:
+        system, _sep, code = value.partition(":")
+        if system in System.ALL and code:
+            items.append({"system": system, "code": code,
+                          "include_descendants": request.POST.get("include_descendants") == "on",
+                          "excluded": request.POST.get("excluded") == "on"})  # fmt: skip
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = code_list.get_absolute_url()
+    if not items:
+        messages.error(request, _("Cochez au moins un code à ajouter."))
+        return redirect(back)
+    try:
+        version = services.code_list_items_add(code_list=code_list, items=items, by=request.user)
+    except ReferentialError as exc:
+        messages.error(request, error_message(exc))
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(n)s code(s) ajouté(s) à « %(name)s » (version %(v)s).")
+        % {"n": len(items), "name": code_list.name, "v": version.number},
+    )
+    return redirect(back)
 
 
 def _list(request, pk) -> CodeList:
