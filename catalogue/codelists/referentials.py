@@ -244,34 +244,70 @@ def lpp_codes(path: Path = REFERENCE / "NT_LPP.csv") -> Iterator[Code]:
             yield Code(System.LPP, code, row["LPP_RED_LIB"].strip())
 
 
+IR_PHA_R_EXPECTED = "IR_PHA_R (CSV séparé par des « ; », avec sa ligne d'en-tête)"
+# the three BDPM files: their name and the fields each record has at least
+BDPM_FILES = {"cis": ("CIS_bdpm.txt", 12), "cis_cip": ("CIS_CIP_bdpm.txt", 10),
+              "compo": ("CIS_COMPO_bdpm.txt", 8)}  # fmt: skip
 IR_PHA_R_COLUMNS = ("PHA_CIP_C13", "PHA_PRS_IDE", "PHA_MED_NOM", "PHA_ATC_C07", "PHA_ATC_L07",
                     "PHA_NOM_PA")  # fmt: skip
 
 
-def ir_pha_r_codes(path: Path) -> Iterator[Code]:
-    """IR_PHA_R: every box (CIP13, with its CIP7) under its ATC substance, the ATC levels
-    above it, and the active substance's name to search by."""
+def _ir_pha_r_open(path: Path) -> tuple[Iterator[dict[str, str]], dict[str, str]]:
+    """The rows of an IR_PHA_R file and its first row, once its header is checked."""
+    with path.open("rb") as f:
+        if b"\x00" in f.read(65536):  # a binary file renamed .csv
+            raise ReferentialError("not_text", file=path.name, expected=IR_PHA_R_EXPECTED)
     try:
-        reader = _rows(path, encoding="utf-8-sig")
-        first = next(reader, None)
-    except UnicodeDecodeError:
-        reader = _rows(path, encoding="cp1252")
-        first = next(reader, None)
+        try:
+            reader = _rows(path, encoding="utf-8-sig")
+            first = next(reader, None)
+        except UnicodeDecodeError:
+            reader = _rows(path, encoding="cp1252")
+            first = next(reader, None)
+    except csv.Error as exc:  # NUL bytes: not a text file
+        raise ReferentialError("not_text", file=path.name, expected=IR_PHA_R_EXPECTED) from exc
     if first is None:
         raise ReferentialError("empty_file", file=path.name)
     missing = [c for c in IR_PHA_R_COLUMNS if c not in first]
     if missing:
         raise ReferentialError(
             "missing_columns", file=path.name, columns=", ".join(missing),
-            expected="IR_PHA_R (; séparateur, ligne d'en-tête)",
+            expected=IR_PHA_R_EXPECTED,
         )  # fmt: skip
+    return reader, first
+
+
+def _cip13(value: str, *, file: str, line: int) -> str:
+    value = (value or "").strip()
+    if not re.fullmatch(r"\d{13}", value):
+        raise ReferentialError("bad_cip13", file=file, line=line, value=value)
+    return value
+
+
+def ir_pha_r_check(path: Path) -> None:
+    """Refuse a file that is not IR_PHA_R by its header and first row, without reading it
+    all (an upload is checked before its import job is queued)."""
+    _reader, first = _ir_pha_r_open(path)
+    _cip13(first["PHA_CIP_C13"], file=path.name, line=2)
+
+
+def bdpm_check(path: Path, part: str) -> None:
+    """Refuse a file that is not the BDPM file ``part`` (cis, cis_cip, compo) by its first
+    record."""
+    name, min_fields = BDPM_FILES[part]
+    if next(_bdpm(path, min_fields), None) is None:
+        raise ReferentialError("empty_file", file=path.name)
+
+
+def ir_pha_r_codes(path: Path) -> Iterator[Code]:
+    """IR_PHA_R: every box (CIP13, with its CIP7) under its ATC substance, the ATC levels
+    above it, and the active substance's name to search by."""
+    reader, first = _ir_pha_r_open(path)
     atc: dict[str, str] = {}
     level2: dict[str, str] = {}
     boxes = []
     for line, row in enumerate([first, *reader], start=2):
-        cip13 = (row["PHA_CIP_C13"] or "").strip()
-        if not re.fullmatch(r"\d{13}", cip13):
-            raise ReferentialError("bad_cip13", file=path.name, line=line, value=cip13)
+        cip13 = _cip13(row["PHA_CIP_C13"], file=path.name, line=line)
         code7 = (row["PHA_ATC_C07"] or "").strip().upper()
         if code7:
             atc.setdefault(code7, (row["PHA_ATC_L07"] or row["PHA_NOM_PA"] or "").strip())
@@ -331,13 +367,13 @@ def bdpm_codes(cis: Path, cis_cip: Path, compo: Path) -> Iterator[Code]:
     The BDPM carries no ATC code: the boxes hang under their ATC substance when IR_PHA_R
     (or a loaded OMOP vocabulary) knows it; here they are found by name and substance."""
     names = {}
-    for _line, fields in _bdpm(cis, 12):
+    for _line, fields in _bdpm(cis, BDPM_FILES["cis"][1]):
         names[fields[0]] = fields[1]
     substances: dict[str, set[str]] = {}
-    for _line, fields in _bdpm(compo, 8):
+    for _line, fields in _bdpm(compo, BDPM_FILES["compo"][1]):
         substances.setdefault(fields[0], set()).add(fields[3])
     products: set[str] = set()
-    for line, fields in _bdpm(cis_cip, 10):
+    for line, fields in _bdpm(cis_cip, BDPM_FILES["cis_cip"][1]):
         product, cip7, cip13 = fields[0], fields[1], fields[6]
         if not re.fullmatch(r"\d{13}", cip13):
             raise ReferentialError("bad_cip13", file=cis_cip.name, line=line, value=cip13)
@@ -355,6 +391,8 @@ def bdpm_codes(cis: Path, cis_cip: Path, compo: Path) -> Iterator[Code]:
 
 def _bdpm(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
     raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise ReferentialError("not_text", file=path.name, expected=f"BDPM {path.name}")
     try:  # the ANSM publishes Windows-1252; a re-saved UTF-8 copy reads as well
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -267,3 +267,21 @@ def versions_attachable(user, dossier) -> QuerySet[CodeListVersion]:
         return CodeListVersion.objects.none()
     lists = code_lists_visible_to(user).filter(Q(author=user) | Q(dossier=dossier))
     return CodeListVersion.objects.filter(code_list__in=lists).select_related("code_list")
+
+
+def referential_imports():
+    """The latest drug-referential import jobs (the data team's page)."""
+    from portal.models import Job
+
+    from .services import JOB_KIND
+
+    return Job.objects.filter(kind=JOB_KIND).select_related("created_by").order_by("-created_at")
+
+
+def referential_counts() -> list[tuple[str, str, int]]:
+    """(source, system, codes) held, for the import page."""
+    return list(
+        ReferentialCode.objects.order_by("source", "system")
+        .values_list("source", "system")
+        .annotate(n=Count("pk"))
+    )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -17,8 +21,14 @@ from .referentials import Code, ReferentialError, fold
 BATCH = 5000
 
 
-def _store(codes: Iterable[Code], *, source: str, systems: set[str]) -> int:
+Progress = Callable[[float, str], None]
+
+
+def _store(
+    codes: Iterable[Code], *, source: str, systems: set[str], progress: Progress | None = None
+) -> int:
     """Replace the codes of ``source`` for ``systems`` by ``codes``, in one transaction."""
+    total = len(codes) if isinstance(codes, list) else 0
     n = 0
     with transaction.atomic():
         ReferentialCode.objects.filter(source=source, system__in=systems).delete()
@@ -33,6 +43,8 @@ def _store(codes: Iterable[Code], *, source: str, systems: set[str]) -> int:
                 ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
                 n += len(batch)
                 batch = []
+                if progress and total:
+                    progress(10 + 85 * n / total, f"{source} : {n} / {total}")
         ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
         n += len(batch)
     return n
@@ -49,22 +61,28 @@ def referentials_load_shipped(*, by=None) -> int:
     return n
 
 
-def referential_import_ir_pha_r(*, path: Path, by=None) -> int:
-    """The SNDS drug referential: ATC levels and CIP13 boxes. Refused whole, with what was
-    expected, when the file is not IR_PHA_R."""
+def referential_import_ir_pha_r(*, path: Path, by=None, progress: Progress | None = None) -> int:
+    """The SNDS drug referential: ATC levels, products and CIP13 boxes. Refused whole, with
+    what was expected, when the file is not IR_PHA_R."""
     codes = list(referentials.ir_pha_r_codes(Path(path)))
+    if progress:
+        progress(10, f"IR_PHA_R : {len(codes)} codes lus")
     systems = {referentials.System.ATC, referentials.System.CIP13}
-    n = _store(codes, source="IR_PHA_R", systems=systems)
+    n = _store(codes, source="IR_PHA_R", systems=systems, progress=progress)
     with transaction.atomic():
         audit_record(actor=by, action="codelists.referentials_load",
                      changes={"source": "IR_PHA_R", "file": Path(path).name, "codes": n})  # fmt: skip
     return n
 
 
-def referential_import_bdpm(*, cis: Path, cis_cip: Path, compo: Path, by=None) -> int:
+def referential_import_bdpm(
+    *, cis: Path, cis_cip: Path, compo: Path, by=None, progress: Progress | None = None
+) -> int:
     """The ANSM's BDPM: boxes named after their product, searchable by substance. A box
     IR_PHA_R already knows keeps its ATC parent and gains the BDPM names."""
     codes = list(referentials.bdpm_codes(Path(cis), Path(cis_cip), Path(compo)))
+    if progress:
+        progress(10, f"BDPM : {len(codes)} codes lus")
     cip13 = referentials.System.CIP13
     # where each box already sits: under a product (PROD-…) under its ATC substance
     known = dict(
@@ -89,7 +107,7 @@ def referential_import_bdpm(*, cis: Path, cis_cip: Path, compo: Path, by=None) -
             c.parent = atc_of_product.get(c.code, "")
     with transaction.atomic():
         ReferentialCode.objects.filter(system=cip13, code__in=list(known)).delete()
-        n = _store(codes, source="BDPM", systems={cip13})
+        n = _store(codes, source="BDPM", systems={cip13}, progress=progress)
         # the IR_PHA_R products whose boxes the BDPM's products took over
         ReferentialCode.objects.filter(
             system=cip13, source="IR_PHA_R", code__startswith="PROD-"
@@ -97,6 +115,81 @@ def referential_import_bdpm(*, cis: Path, cis_cip: Path, compo: Path, by=None) -
         audit_record(actor=by, action="codelists.referentials_load",
                      changes={"source": "BDPM", "codes": n})  # fmt: skip
     return n
+
+
+class ImportSource:
+    """The drug referentials the data team imports from the portal (closed list)."""
+
+    IR_PHA_R = "IR_PHA_R"
+    BDPM = "BDPM"
+    # the files each one needs: form field → file name kept in the job's folder
+    FILES = {
+        IR_PHA_R: {"ir_pha_r": "IR_PHA_R.csv"},
+        BDPM: {part: name for part, (name, _n) in referentials.BDPM_FILES.items()},
+    }
+
+
+JOB_KIND = "codelists.referential_import"
+
+
+def _imports_root() -> Path:
+    return Path(settings.PRIVATE_ROOT) / "codelists-imports"
+
+
+def referential_import_start(*, source: str, files: dict, by):
+    """Check the uploaded drug referential by its content and size, keep it in a private
+    folder, and queue its import as a job (``codelists.import_referential``) that reports
+    its progress. A file in the wrong format is refused now, with what was expected
+    (ReferentialError); nothing is queued then."""
+    from portal.jobs import job_enqueue
+
+    expected = ImportSource.FILES[source]
+    limit = settings.CODELISTS_UPLOAD_MAX_BYTES
+    for part, name in expected.items():
+        upload = files.get(part)
+        if upload is None:
+            raise ReferentialError("missing_file", file=name)
+    if sum(files[part].size for part in expected) > limit:
+        raise ReferentialError(
+            "upload_too_large", file=", ".join(files[p].name for p in expected),
+            limit=filesizeformat(limit),
+        )  # fmt: skip
+    folder = _imports_root() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        for part, name in expected.items():
+            with (folder / name).open("wb") as out:
+                for chunk in files[part].chunks():
+                    out.write(chunk)
+            if source == ImportSource.IR_PHA_R:
+                referentials.ir_pha_r_check(folder / name)
+            else:
+                referentials.bdpm_check(folder / name, part)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return job_enqueue(
+        kind=JOB_KIND,
+        title=_("Référentiel %(source)s") % {"source": source},
+        task="codelists.import_referential",
+        kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
+        by=by,
+        capability="catalogue.curate",
+    )
+
+
+def referential_import_stored(
+    *, source: str, folder: Path, by, progress: Progress | None = None
+) -> int:
+    """The import a job runs on the files :func:`referential_import_start` kept."""
+    folder = Path(folder)
+    if source == ImportSource.IR_PHA_R:
+        return referential_import_ir_pha_r(path=folder / "IR_PHA_R.csv", by=by, progress=progress)
+    names = ImportSource.FILES[ImportSource.BDPM]
+    return referential_import_bdpm(
+        cis=folder / names["cis"], cis_cip=folder / names["cis_cip"], compo=folder / names["compo"],
+        by=by, progress=progress,
+    )  # fmt: skip
 
 
 def _items(items: list[dict]) -> list[dict]:

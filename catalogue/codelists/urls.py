@@ -7,6 +7,7 @@ urlpatterns = [
     path("codes/", views.code_search, name="search"),
     path("codes/<str:system>/<str:code>/", views.code_detail, name="code"),
     path("listes/", views.list_index, name="index"),
+    path("referentiels/importer/", views.referential_import, name="import"),
     path("listes/nouvelle/", views.list_create, name="create"),
     path("listes/ajouter/", views.codes_add, name="add"),
     path("listes/<int:pk>/", views.list_detail, name="detail"),

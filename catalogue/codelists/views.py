@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access_requests.selectors import dossiers_visible_to
+from portal.permissions import capability_required
+from portal.roles import can
+from portal.uploads import upload_limit
 
 from . import selectors, services
-from .forms import CodeListForm, items_text
+from .forms import CodeListForm, ReferentialImportForm, items_text
 from .messages import error_message
 from .models import SYSTEM_CHOICES, CodeList, ReferentialCode
 from .referentials import ReferentialError, System
@@ -37,6 +40,7 @@ def code_search(request):
             "hits": hits,
             "facets": [(v, label, facets[v]) for v, label in SYSTEM_CHOICES if facets.get(v)],
             "my_lists": selectors.code_lists_to_add_to(request.user)[:100],
+            "can_import": can(request.user, "catalogue.curate"),
         },  # fmt: skip
     )
 
@@ -207,4 +211,26 @@ def list_count(request, pk):
     return render(
         request, "codelists/list_count.html",
         {"code_list": code_list, "version": version, "etl_job": etl_job, "counts": counts},
+    )  # fmt: skip
+
+
+@capability_required("catalogue.curate")
+@upload_limit("CODELISTS_UPLOAD_MAX_BYTES")
+def referential_import(request):
+    """The data team uploads IR_PHA_R or the BDPM; the import runs as a job."""
+    form = ReferentialImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.referential_import_start(
+                source=form.cleaned_data["source"], files=request.FILES, by=request.user
+            )
+        except ReferentialError as exc:
+            form.add_error(None, error_message(exc))
+        else:
+            messages.success(request, _("Import mis en file d'attente."))
+            return redirect(job.get_absolute_url())
+    return render(
+        request, "codelists/referential_import.html",
+        {"form": form, "jobs": selectors.referential_imports()[:10],
+         "counts": selectors.referential_counts()},
     )  # fmt: skip
