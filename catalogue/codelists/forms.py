@@ -84,7 +84,11 @@ class ReferentialImportForm(DsfrBaseForm):
 
     source = forms.ChoiceField(
         label=_("Référentiel"),
-        choices=[("IR_PHA_R", _("IR_PHA_R (SNDS)")), ("BDPM", _("BDPM (ANSM)"))],
+        choices=[
+            ("IR_PHA_R", _("IR_PHA_R (SNDS)")),
+            ("BDPM", _("BDPM (ANSM)")),
+            ("OMOP", _("Vocabulaire OMOP chargé (ATC, BDPM, CIM10, CCAM)")),
+        ],
     )
     ir_pha_r = forms.FileField(
         label=_("IR_PHA_R"), required=False,

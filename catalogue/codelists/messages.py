@@ -21,6 +21,7 @@ MESSAGES = {
     ),
     "upload_too_large": _("Le fichier {file} dépasse la limite de {limit}."),
     "missing_file": _("Fichier manquant : {file}."),
+    "no_vocabulary": _("Aucun vocabulaire OMOP n'est chargé : chargez-en un d'abord."),
     "unknown_codes": _("Codes inconnus des référentiels : {codes}."),
 }
 

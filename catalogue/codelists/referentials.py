@@ -410,6 +410,42 @@ def _bdpm(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
         yield line, fields
 
 
+# OMOP vocabularies whose concepts stand for codes of these systems
+OMOP_VOCABULARIES = {"CIM10": System.CIM10, "CCAM": System.CCAM, "ATC": System.ATC,
+                     "BDPM": System.CIP13}  # fmt: skip
+
+
+def omop_codes(concepts, cip13_of) -> Iterator[Code]:
+    """Codes of an OMOP vocabulary's concepts (CIM10 in Athena's dotted form, BDPM boxes by
+    their CIP7 or CIP13), placed in the hierarchies above; ``cip13_of`` turns a CIP7 into
+    its CIP13."""
+    blocks = cim10_blocks()
+    for c in concepts:
+        system = OMOP_VOCABULARIES.get(c["vocabulary_id"])
+        code = (c["concept_code"] or "").strip().upper().replace(".", "")
+        label = (c["concept_name"] or "").strip()
+        extra = {"concept_id": c["concept_id"]}
+        if not system or not code:
+            continue
+        if system == System.CIM10:
+            if len(code) == 3:
+                block = next((f"{f}-{la}" for f, la, _t in blocks if f <= code <= la), "")
+                yield Code(system, code, label, parent=block, level=2, extra=extra)
+            else:
+                yield Code(system, code, label, parent=code[:3], level=3, extra=extra,
+                           words=f"{code[:3]}.{code[3:]}")  # fmt: skip
+        elif system == System.CCAM:
+            parent = f"CHAP-{code[0]}" if code[0] in CCAM_CHAPTERS else ""
+            yield Code(system, code, label, parent=parent, level=1, extra=extra)
+        elif system == System.ATC:
+            yield Code(system, code, label, parent=atc_parent(code), level=atc_level(code),
+                       extra=extra)  # fmt: skip
+        elif re.fullmatch(r"\d{7}|\d{13}", code):
+            box = code if len(code) == 13 else cip13_of(code)
+            yield Code(system, box, label, level=6, words=box[5:12],
+                       extra={**extra, "cip7": box[5:12]})  # fmt: skip
+
+
 def shipped_codes() -> Iterator[Code]:
     """Every referential the portal ships (the drug ones come with an import)."""
     yield from cim10_codes()

@@ -117,15 +117,40 @@ def referential_import_bdpm(
     return n
 
 
+def referential_import_omop_vocabulary(*, by=None, progress: Progress | None = None) -> int:
+    """The ATC, BDPM, CIM10 and CCAM concepts of the loaded OMOP vocabulary, as codes of
+    their systems (source ``OMOP``) beside those of the other referentials: a code another
+    referential already holds keeps its entry there; the others become searchable, in
+    their hierarchy, and can go into a list."""
+    from omop.etl.generator import cip13
+    from omop.vocabulary import store
+    from omop.vocabulary.selectors import concepts_of_vocabularies
+
+    if not store.is_loaded():
+        raise ReferentialError("no_vocabulary")
+    concepts = concepts_of_vocabularies(list(referentials.OMOP_VOCABULARIES))
+    codes = list(referentials.omop_codes(concepts, cip13))
+    if progress:
+        progress(10, f"OMOP : {len(codes)} concepts lus")
+    systems = set(referentials.OMOP_VOCABULARIES.values())
+    n = _store(codes, source="OMOP", systems=systems, progress=progress)
+    with transaction.atomic():
+        audit_record(actor=by, action="codelists.referentials_load",
+                     changes={"source": "OMOP", "codes": n})  # fmt: skip
+    return n
+
+
 class ImportSource:
-    """The drug referentials the data team imports from the portal (closed list)."""
+    """The referentials the data team imports from the portal (closed list)."""
 
     IR_PHA_R = "IR_PHA_R"
     BDPM = "BDPM"
+    OMOP = "OMOP"
     # the files each one needs: form field → file name kept in the job's folder
     FILES = {
         IR_PHA_R: {"ir_pha_r": "IR_PHA_R.csv"},
         BDPM: {part: name for part, (name, _n) in referentials.BDPM_FILES.items()},
+        OMOP: {},  # read from the vocabulary loaded in the portal
     }
 
 
@@ -144,12 +169,17 @@ def referential_import_start(*, source: str, files: dict, by):
     from portal.jobs import job_enqueue
 
     expected = ImportSource.FILES[source]
+    if source == ImportSource.OMOP:
+        from omop.vocabulary import store
+
+        if not store.is_loaded():
+            raise ReferentialError("no_vocabulary")
     limit = settings.CODELISTS_UPLOAD_MAX_BYTES
     for part, name in expected.items():
         upload = files.get(part)
         if upload is None:
             raise ReferentialError("missing_file", file=name)
-    if sum(files[part].size for part in expected) > limit:
+    if expected and sum(files[part].size for part in expected) > limit:
         raise ReferentialError(
             "upload_too_large", file=", ".join(files[p].name for p in expected),
             limit=filesizeformat(limit),
@@ -183,6 +213,8 @@ def referential_import_stored(
 ) -> int:
     """The import a job runs on the files :func:`referential_import_start` kept."""
     folder = Path(folder)
+    if source == ImportSource.OMOP:
+        return referential_import_omop_vocabulary(by=by, progress=progress)
     if source == ImportSource.IR_PHA_R:
         return referential_import_ir_pha_r(path=folder / "IR_PHA_R.csv", by=by, progress=progress)
     names = ImportSource.FILES[ImportSource.BDPM]

@@ -89,3 +89,25 @@ def test_only_the_data_team_imports(cast, client, tmp_path, private):
         "/catalogue/referentiels/importer/", {"source": "IR_PHA_R", "ir_pha_r": _upload(path)}
     )
     assert answer.status_code == 403 and not Job.objects.exists()
+
+
+def test_the_loaded_omop_vocabulary_feeds_the_search(cast, client, tmp_path, private, settings):
+    from catalogue.codelists.selectors import codes_search
+    from omop.etl.demo_vocabulary import write_demo_bundle
+    from omop.vocabulary.services import vocabulary_load
+
+    client.force_login(cast.data)
+    page = client.post("/catalogue/referentiels/importer/", {"source": "OMOP"})
+    assert "Aucun vocabulaire OMOP" in page.content.decode() and not Job.objects.exists()
+    settings.DATA_ROOT = tmp_path / "data"
+    vocabulary_load(path=write_demo_bundle(tmp_path / "athena"))
+    client.post("/catalogue/referentiels/importer/", {"source": "OMOP"})
+    job = Job.objects.get(kind="codelists.referential_import")
+    run_job(import_referential.run_inline, str(job.pk), job.task_kwargs)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    found = {(h.system, h.code, h.source) for h in codes_search("M54.5")[0]}
+    assert ("CIM10", "M545", "OMOP") in found
+    assert [(h.system, h.code) for h in codes_search("3002790")[0]] == [("CIP13", "3400930027905")]
+    assert ("ATC", "M01") in {(h.system, h.code) for h in codes_search("M01")[0]}
+    assert ReferentialCode.objects.get(system="CCAM", code="LFQK002").parent == "CHAP-L"
