@@ -60,3 +60,13 @@ def test_anonymous_visitors_browse_without_the_form(referentials, client):
     page = client.get("/catalogue/codes/?q=diabete")
     assert page.status_code == 200 and 'form="add-codes"' not in page.content.decode()
     assert client.post("/catalogue/listes/ajouter/", {"list": 1}).status_code == 302  # to login
+
+
+def test_the_code_pages_speak_english_on_request(referentials, cast, client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.force_login(cast.data)
+    page = client.get("/catalogue/codes/?q=E11").content.decode()
+    assert "Search codes" in page and "Rechercher des codes" not in page
+    assert "Import IR_PHA_R or the BDPM" in page
+    page = client.get("/catalogue/referentiels/importer/").content.decode()
+    assert "Import a drug referential" in page
