@@ -66,6 +66,11 @@ def _parent_system(code: ReferentialCode) -> str:
 
 def _descendants(system: str, code: str) -> list[tuple[str, str]]:
     """(system, code) of every code under ``code`` (CIP13 boxes under an ATC class)."""
+    return [(s, c) for s, c, _label in _descendants_labelled(system, code)]
+
+
+def _descendants_labelled(system: str, code: str) -> list[tuple[str, str, str]]:
+    """(system, code, label) of every code under ``code``, level by level."""
     out = []
     frontier = [(system, code)]
     while frontier and len(out) < MAX_EXPANDED:
@@ -73,32 +78,38 @@ def _descendants(system: str, code: str) -> list[tuple[str, str]]:
         for s in {s for s, _ in frontier}:
             parents = [c for s2, c in frontier if s2 == s]
             systems = [s, System.CIP13] if s == System.ATC else [s]
-            children = ReferentialCode.objects.filter(
-                system__in=systems, parent__in=parents
-            ).values_list("system", "code")
-            next_frontier.extend(children)
+            next_frontier.extend(
+                ReferentialCode.objects.filter(system__in=systems, parent__in=parents)
+                .values_list("system", "code", "label")
+            )  # fmt: skip
         out.extend(next_frontier)
-        frontier = next_frontier
+        frontier = [(s, c) for s, c, _label in next_frontier]
     return out
 
 
 def version_expand(version: CodeListVersion) -> list[Expanded]:
     """The codes a version stands for: its included items (and their descendants) minus
-    its excluded ones (and theirs), with their labels, sorted by system and code."""
+    its excluded ones (and theirs), with their labels, sorted by system and code. Labels
+    come with the walk down the hierarchy (a second query on tens of thousands of boxes
+    was most of a count's time)."""
     included: set[tuple[str, str]] = set()
     excluded: set[tuple[str, str]] = set()
-    for item in version.items.all():
+    labels: dict[tuple[str, str], str] = {}
+    items = list(version.items.all())
+    for item in items:
         keys = {(item.system, item.code)}
         if item.include_descendants:
-            keys.update(_descendants(item.system, item.code))
+            for s, c, label in _descendants_labelled(item.system, item.code):
+                keys.add((s, c))
+                labels[(s, c)] = label
         (excluded if item.excluded else included).update(keys)
     keep = included - excluded
-    labels = {}
-    for s in {s for s, _ in keep}:
-        for code, label in ReferentialCode.objects.filter(
-            system=s, code__in=[c for s2, c in keep if s2 == s]
-        ).values_list("code", "label"):
-            labels[(s, code)] = label
+    for item in items:
+        if (item.system, item.code) in keep:
+            labels[(item.system, item.code)] = (
+                ReferentialCode.objects.filter(system=item.system, code=item.code)
+                .values_list("label", flat=True).first() or ""
+            )  # fmt: skip
     return [Expanded(s, c, labels.get((s, c), "")) for s, c in sorted(keep)]
 
 
