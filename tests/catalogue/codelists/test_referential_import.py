@@ -44,6 +44,9 @@ def test_the_data_team_imports_ir_pha_r_as_a_job_with_progress(cast, client, tmp
 
 
 def test_the_bdpm_comes_as_its_three_files(cast, client, tmp_path, private):
+    from catalogue.codelists import services
+
+    services.referential_import_ir_pha_r(path=demo.write_ir_pha_r(tmp_path / "IR_PHA_R.csv"))
     cis, cip, compo = demo.write_bdpm(tmp_path / "bdpm")
     client.force_login(cast.data)
     client.post(
@@ -55,7 +58,11 @@ def test_the_bdpm_comes_as_its_three_files(cast, client, tmp_path, private):
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     box = ReferentialCode.objects.get(system="CIP13", code="3400930027905")
-    assert box.parent.startswith("PROD-") and box.source == "BDPM"
+    assert box.parent.startswith("PROD-6") and box.source == "BDPM"  # the product's CIS
+    product = ReferentialCode.objects.get(system="CIP13", code=box.parent)
+    assert product.parent == "M01AE01"  # kept under the ATC substance IR_PHA_R gave
+    # the IR_PHA_R products the BDPM's took over are gone, none left empty
+    assert not ReferentialCode.objects.filter(source="IR_PHA_R", code__startswith="PROD-").exists()
 
 
 def test_a_file_in_the_wrong_format_is_refused_with_what_was_expected(
