@@ -67,6 +67,15 @@ def is_structural(code: str) -> bool:
     return bool(STRUCTURAL.match(code))
 
 
+def may_have_children(system: str, code: str) -> bool:
+    """Whether a code can have codes under it: structural codes, ATC classes, CIM-10
+    categories. Boxes, acts, sub-categories are leaves: walking down from 27,000 boxes
+    asked the database for their (absent) children in one huge IN list."""
+    return (
+        is_structural(code) or system == System.ATC or (system == System.CIM10 and len(code) == 3)
+    )
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces: what the search compares."""
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from portal.roles import can
 
 from .models import CodeList, CodeListVersion, ReferentialCode
-from .referentials import System, fold
+from .referentials import System, fold, may_have_children
 from .snippets import Expanded
 
 MAX_EXPANDED = 200_000
@@ -83,7 +83,7 @@ def _descendants_labelled(system: str, code: str) -> list[tuple[str, str, str]]:
                 .values_list("system", "code", "label")
             )  # fmt: skip
         out.extend(next_frontier)
-        frontier = [(s, c) for s, c, _label in next_frontier]
+        frontier = [(s, c) for s, c, _label in next_frontier if may_have_children(s, c)]
     return out
 
 

@@ -24,6 +24,10 @@ BATCH = 5000
 Progress = Callable[[float, str], None]
 
 
+def _read(source: str, n: int) -> str:
+    return _("%(source)s : %(n)s codes lus") % {"source": source, "n": n}
+
+
 def _store(
     codes: Iterable[Code], *, source: str, systems: set[str], progress: Progress | None = None
 ) -> int:
@@ -44,7 +48,8 @@ def _store(
                 n += len(batch)
                 batch = []
                 if progress and total:
-                    progress(10 + 85 * n / total, f"{source} : {n} / {total}")
+                    progress(10 + 85 * n / total, _("%(source)s : %(n)s codes sur %(total)s")
+                             % {"source": source, "n": n, "total": total})  # fmt: skip
         ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
         n += len(batch)
     return n
@@ -66,7 +71,7 @@ def referential_import_ir_pha_r(*, path: Path, by=None, progress: Progress | Non
     what was expected, when the file is not IR_PHA_R."""
     codes = list(referentials.ir_pha_r_codes(Path(path)))
     if progress:
-        progress(10, f"IR_PHA_R : {len(codes)} codes lus")
+        progress(10, _read("IR_PHA_R", len(codes)))
     systems = {referentials.System.ATC, referentials.System.CIP13}
     n = _store(codes, source="IR_PHA_R", systems=systems, progress=progress)
     with transaction.atomic():
@@ -82,7 +87,7 @@ def referential_import_bdpm(
     IR_PHA_R already knows keeps its ATC parent and gains the BDPM names."""
     codes = list(referentials.bdpm_codes(Path(cis), Path(cis_cip), Path(compo)))
     if progress:
-        progress(10, f"BDPM : {len(codes)} codes lus")
+        progress(10, _read("BDPM", len(codes)))
     cip13 = referentials.System.CIP13
     # where each box already sits: under a product (PROD-…) under its ATC substance
     known = dict(
@@ -131,7 +136,7 @@ def referential_import_omop_vocabulary(*, by=None, progress: Progress | None = N
     concepts = concepts_of_vocabularies(list(referentials.OMOP_VOCABULARIES))
     codes = list(referentials.omop_codes(concepts, cip13))
     if progress:
-        progress(10, f"OMOP : {len(codes)} concepts lus")
+        progress(10, _read("OMOP", len(codes)))
     systems = set(referentials.OMOP_VOCABULARIES.values())
     n = _store(codes, source="OMOP", systems=systems, progress=progress)
     with transaction.atomic():
