@@ -31,9 +31,21 @@ def _read(source: str, n: int) -> str:
 def _store(
     codes: Iterable[Code], *, source: str, systems: set[str], progress: Progress | None = None
 ) -> int:
-    """Replace the codes of ``source`` for ``systems`` by ``codes``, in one transaction."""
+    """Replace the codes of ``source`` for ``systems`` by ``codes``, in one transaction. A
+    code the OMOP vocabulary brought is replaced by the same code of any other source (the
+    nomenclatures and the drug referentials carry the labels, products and substances),
+    whichever was loaded first."""
     total = len(codes) if isinstance(codes, list) else 0
     n = 0
+
+    def flush(batch: list[ReferentialCode]) -> None:
+        if source != "OMOP":
+            for system in {r.system for r in batch}:
+                ReferentialCode.objects.filter(
+                    source="OMOP", system=system, code__in=[r.code for r in batch if r.system == system]
+                ).delete()  # fmt: skip
+        ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+
     with transaction.atomic():
         ReferentialCode.objects.filter(source=source, system__in=systems).delete()
         batch = []
@@ -44,13 +56,13 @@ def _store(
                 extra=c.extra, source=source,
             ))  # fmt: skip
             if len(batch) >= BATCH:
-                ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+                flush(batch)
                 n += len(batch)
                 batch = []
                 if progress and total:
                     progress(10 + 85 * n / total, _("%(source)s : %(n)s codes sur %(total)s")
                              % {"source": source, "n": n, "total": total})  # fmt: skip
-        ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+        flush(batch)
         n += len(batch)
     return n
 

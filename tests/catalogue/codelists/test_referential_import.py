@@ -118,3 +118,9 @@ def test_the_loaded_omop_vocabulary_feeds_the_search(cast, client, tmp_path, pri
     assert [(h.system, h.code) for h in codes_search("3002790")[0]] == [("CIP13", "3400930027905")]
     assert ("ATC", "M01") in {(h.system, h.code) for h in codes_search("M01")[0]}
     assert ReferentialCode.objects.get(system="CCAM", code="LFQK002").parent == "CHAP-L"
+
+    # the nomenclature loaded afterwards takes the code over, labels and all
+    from catalogue.codelists import services
+
+    services.referentials_load_shipped(by=cast.data)
+    assert ReferentialCode.objects.get(system="CIM10", code="M545").source == "snds-nomenclatures"
