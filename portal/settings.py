@@ -337,6 +337,8 @@ OMOP_SPARK_MIN_BYTES = env.int("OMOP_SPARK_MIN_BYTES", default=5 * 1024**3)
 # --- Catalogue imports from the web (portal.archives bounds the unpacking) -------------
 CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=100 * 1024**2)
 CATALOGUE_UNPACKED_MAX_BYTES = env.int("CATALOGUE_UNPACKED_MAX_BYTES", default=1024**3)
+# drug referentials uploaded for the code lists (IR_PHA_R, the three BDPM files), per request
+CODELISTS_UPLOAD_MAX_BYTES = env.int("CODELISTS_UPLOAD_MAX_BYTES", default=500 * 1024**2)
 
 # --- Profiling (catalogue.quality) ---------------------------------------------------
 PROFILING_UPLOAD_MAX_BYTES = env.int("PROFILING_UPLOAD_MAX_BYTES", default=2 * 1024**3)

@@ -47,10 +47,14 @@ def count_persons(output: Path, codes: dict[str, list[str]], memory_limit: str =
         raise FileNotFoundError("person")
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute("CREATE TABLE wanted (system VARCHAR, code VARCHAR)")
-    rows = [(s, c) for s, values in codes.items() for c in values]
-    if rows:
-        con.executemany("INSERT INTO wanted VALUES (?, ?)", rows)
+    # one statement for the whole list (executemany sent tens of thousands of codes row by
+    # row: 7 s of a count's 7.1 s on 27,000 codes)
+    systems = [s for s, values in codes.items() for _c in values]
+    values = [c for _s, v in codes.items() for c in v]
+    con.execute(
+        "CREATE TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS system, unnest(?::VARCHAR[]) AS code",
+        [systems, values],
+    )
     selects, missing = [], []
     for system in sorted(codes):
         if system not in OMOP_SOURCES:

@@ -77,3 +77,27 @@ class CodeListForm(DsfrBaseForm):
         if not items:
             raise forms.ValidationError(_("Donnez au moins un code."))
         return items
+
+
+class ReferentialImportForm(DsfrBaseForm):
+    """A drug referential to import: IR_PHA_R (one file) or the BDPM (three files)."""
+
+    source = forms.ChoiceField(
+        label=_("Référentiel"),
+        choices=[
+            ("IR_PHA_R", _("IR_PHA_R (SNDS)")),
+            ("BDPM", _("BDPM (ANSM)")),
+            ("OMOP", _("Vocabulaire OMOP chargé (ATC, BDPM, CIM10, CCAM)")),
+        ],
+    )
+    ir_pha_r = forms.FileField(
+        label=_("IR_PHA_R"), required=False,
+        help_text=_("CSV séparé par des « ; », avec sa ligne d'en-tête (PHA_CIP_C13, PHA_ATC_C07…)."),
+    )  # fmt: skip
+    cis = forms.FileField(label="CIS_bdpm.txt", required=False)
+    cis_cip = forms.FileField(label="CIS_CIP_bdpm.txt", required=False)
+    compo = forms.FileField(
+        label="CIS_COMPO_bdpm.txt", required=False,
+        help_text=_("Fichiers de la base de données publique des médicaments : séparés par des "
+                    "tabulations, en Windows-1252, sans ligne d'en-tête."),
+    )  # fmt: skip

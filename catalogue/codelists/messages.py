@@ -16,6 +16,12 @@ MESSAGES = {
         "{file}, ligne {line} : {found} champs séparés par des tabulations, {expected} attendus "
         "(fichier BDPM de l'ANSM, sans ligne d'en-tête). Rien n'a été importé."
     ),
+    "not_text": _(
+        "Le fichier {file} n'est pas un fichier texte : attendu {expected}. Rien n'a été importé."
+    ),
+    "upload_too_large": _("Le fichier {file} dépasse la limite de {limit}."),
+    "missing_file": _("Fichier manquant : {file}."),
+    "no_vocabulary": _("Aucun vocabulaire OMOP n'est chargé : chargez-en un d'abord."),
     "unknown_codes": _("Codes inconnus des référentiels : {codes}."),
 }
 

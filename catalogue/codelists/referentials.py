@@ -7,9 +7,12 @@ referential IR_PHA_R (``;`` CSV with its header, as delivered with an SNDS acces
 the ANSM public drug database (BDPM: ``CIS_bdpm.txt``, ``CIS_CIP_bdpm.txt``,
 ``CIS_COMPO_bdpm.txt``, tab-separated, Windows-1252, no header line).
 
-Hierarchies: CIM-10 chapter → category (3 characters) → code; ATC level 1 → 2 → 3 → 4 → 5
-(substance) → CIP13 boxes; CCAM chapter (first letter) → code; NGAP prestations by nature
-(the first digit of PRS_NAT_REF); NABM and LPP flat.
+Hierarchies: CIM-10 chapter → block (``E10-E14``, from ``reference/CIM10_BLOCS.csv``) →
+category (3 characters) → code; ATC level 1 → 2 → 3 → 4 → 5 (substance) → product
+(``PROD-…``, a structural code of the CIP13 system) → CIP13 boxes; CCAM chapter (first
+letter) → code; NGAP prestations by nature (the first digit of PRS_NAT_REF); NABM and LPP
+flat. Structural codes (chapters, blocks, natures, products) group codes; they stand in no
+SNDS column themselves (:func:`is_structural`).
 
 Errors are :class:`ReferentialError` (a code and its parameters).
 """
@@ -17,6 +20,7 @@ Errors are :class:`ReferentialError` (a code and its parameters).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -53,6 +57,23 @@ class Code:
     level: int = 0  # depth in its hierarchy (0 = top)
     words: str = ""  # more text to search by (substances, CIP7…)
     extra: dict = field(default_factory=dict)
+
+
+STRUCTURAL = re.compile(r"^(CHAP-|NAT-|PROD-)|^[A-Z]\d\d-[A-Z]\d\d$")
+
+
+def is_structural(code: str) -> bool:
+    """A code that only groups others (chapter, CIM-10 block, NGAP nature, drug product)."""
+    return bool(STRUCTURAL.match(code))
+
+
+def may_have_children(system: str, code: str) -> bool:
+    """Whether a code can have codes under it: structural codes, ATC classes, CIM-10
+    categories. Boxes, acts, sub-categories are leaves: walking down from 27,000 boxes
+    asked the database for their (absent) children in one huge IN list."""
+    return (
+        is_structural(code) or system == System.ATC or (system == System.CIM10 and len(code) == 3)
+    )
 
 
 def fold(text: str) -> str:
@@ -129,6 +150,11 @@ def cim10_chapter(code: str) -> tuple[str, str] | None:
     return None
 
 
+def cim10_blocks(path: Path = REFERENCE / "CIM10_BLOCS.csv") -> list[tuple[str, str, str]]:
+    """(first category, last category, title) of the CIM-10 blocks, in order."""
+    return [(r["BLOC"][:3], r["BLOC"][4:], r["LIBELLE"].strip()) for r in _rows(path)]
+
+
 def atc_parent(code: str) -> str:
     """The ATC code one level up (M01AE01 → M01AE → M01A → M01 → M)."""
     for length in reversed(ATC_LEVEL_LENGTHS):
@@ -150,6 +176,8 @@ def _rows(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, str]]:
 
 
 def cim10_codes(path: Path = REFERENCE / "IR_CIM_V.csv") -> Iterator[Code]:
+    """Chapters → blocks → categories → codes. A category no block covers (a national
+    extension such as U90) hangs under its chapter."""
     categories: dict[str, str] = {}
     codes = []
     for row in _rows(path):
@@ -161,15 +189,21 @@ def cim10_codes(path: Path = REFERENCE / "IR_CIM_V.csv") -> Iterator[Code]:
         codes.append((code, label))
     for number, title in {(n, t) for _f, _l, n, t in CIM10_CHAPTERS}:
         yield Code(System.CIM10, f"CHAP-{number}", f"Chapitre {number} : {title}", level=0)
+    blocks = cim10_blocks()
+    for first, last, title in blocks:
+        chapter = cim10_chapter(first)
+        yield Code(System.CIM10, f"{first}-{last}", title, level=1,
+                   parent=f"CHAP-{chapter[0]}" if chapter else "")  # fmt: skip
     for code, label in codes:
         if len(code) == 3:
+            block = next((f"{f}-{la}" for f, la, _t in blocks if f <= code <= la), "")
             chapter = cim10_chapter(code)
-            parent = f"CHAP-{chapter[0]}" if chapter else ""
-            yield Code(System.CIM10, code, label, parent=parent, level=1)
+            parent = block or (f"CHAP-{chapter[0]}" if chapter else "")
+            yield Code(System.CIM10, code, label, parent=parent, level=2)
         else:
             parent = code[:3] if code[:3] in categories else ""
             dotted = f"{code[:3]}.{code[3:]}"
-            yield Code(System.CIM10, code, label, parent=parent, level=2, words=dotted)
+            yield Code(System.CIM10, code, label, parent=parent, level=3, words=dotted)
 
 
 def ccam_codes(path: Path = REFERENCE / "IR_CCAM_V63.csv") -> Iterator[Code]:
@@ -219,34 +253,70 @@ def lpp_codes(path: Path = REFERENCE / "NT_LPP.csv") -> Iterator[Code]:
             yield Code(System.LPP, code, row["LPP_RED_LIB"].strip())
 
 
+IR_PHA_R_EXPECTED = "IR_PHA_R (CSV séparé par des « ; », avec sa ligne d'en-tête)"
+# the three BDPM files: their name and the fields each record has at least
+BDPM_FILES = {"cis": ("CIS_bdpm.txt", 12), "cis_cip": ("CIS_CIP_bdpm.txt", 10),
+              "compo": ("CIS_COMPO_bdpm.txt", 8)}  # fmt: skip
 IR_PHA_R_COLUMNS = ("PHA_CIP_C13", "PHA_PRS_IDE", "PHA_MED_NOM", "PHA_ATC_C07", "PHA_ATC_L07",
                     "PHA_NOM_PA")  # fmt: skip
 
 
-def ir_pha_r_codes(path: Path) -> Iterator[Code]:
-    """IR_PHA_R: every box (CIP13, with its CIP7) under its ATC substance, the ATC levels
-    above it, and the active substance's name to search by."""
+def _ir_pha_r_open(path: Path) -> tuple[Iterator[dict[str, str]], dict[str, str]]:
+    """The rows of an IR_PHA_R file and its first row, once its header is checked."""
+    with path.open("rb") as f:
+        if b"\x00" in f.read(65536):  # a binary file renamed .csv
+            raise ReferentialError("not_text", file=path.name, expected=IR_PHA_R_EXPECTED)
     try:
-        reader = _rows(path, encoding="utf-8-sig")
-        first = next(reader, None)
-    except UnicodeDecodeError:
-        reader = _rows(path, encoding="cp1252")
-        first = next(reader, None)
+        try:
+            reader = _rows(path, encoding="utf-8-sig")
+            first = next(reader, None)
+        except UnicodeDecodeError:
+            reader = _rows(path, encoding="cp1252")
+            first = next(reader, None)
+    except csv.Error as exc:  # NUL bytes: not a text file
+        raise ReferentialError("not_text", file=path.name, expected=IR_PHA_R_EXPECTED) from exc
     if first is None:
         raise ReferentialError("empty_file", file=path.name)
     missing = [c for c in IR_PHA_R_COLUMNS if c not in first]
     if missing:
         raise ReferentialError(
             "missing_columns", file=path.name, columns=", ".join(missing),
-            expected="IR_PHA_R (; séparateur, ligne d'en-tête)",
+            expected=IR_PHA_R_EXPECTED,
         )  # fmt: skip
+    return reader, first
+
+
+def _cip13(value: str, *, file: str, line: int) -> str:
+    value = (value or "").strip()
+    if not re.fullmatch(r"\d{13}", value):
+        raise ReferentialError("bad_cip13", file=file, line=line, value=value)
+    return value
+
+
+def ir_pha_r_check(path: Path) -> None:
+    """Refuse a file that is not IR_PHA_R by its header and first row, without reading it
+    all (an upload is checked before its import job is queued)."""
+    _reader, first = _ir_pha_r_open(path)
+    _cip13(first["PHA_CIP_C13"], file=path.name, line=2)
+
+
+def bdpm_check(path: Path, part: str) -> None:
+    """Refuse a file that is not the BDPM file ``part`` (cis, cis_cip, compo) by its first
+    record."""
+    name, min_fields = BDPM_FILES[part]
+    if next(_bdpm(path, min_fields), None) is None:
+        raise ReferentialError("empty_file", file=path.name)
+
+
+def ir_pha_r_codes(path: Path) -> Iterator[Code]:
+    """IR_PHA_R: every box (CIP13, with its CIP7) under its ATC substance, the ATC levels
+    above it, and the active substance's name to search by."""
+    reader, first = _ir_pha_r_open(path)
     atc: dict[str, str] = {}
     level2: dict[str, str] = {}
     boxes = []
     for line, row in enumerate([first, *reader], start=2):
-        cip13 = (row["PHA_CIP_C13"] or "").strip()
-        if not re.fullmatch(r"\d{13}", cip13):
-            raise ReferentialError("bad_cip13", file=path.name, line=line, value=cip13)
+        cip13 = _cip13(row["PHA_CIP_C13"], file=path.name, line=line)
         code7 = (row["PHA_ATC_C07"] or "").strip().upper()
         if code7:
             atc.setdefault(code7, (row["PHA_ATC_L07"] or row["PHA_NOM_PA"] or "").strip())
@@ -254,14 +324,34 @@ def ir_pha_r_codes(path: Path) -> Iterator[Code]:
             level2[row["PHA_ATC_C03"].strip().upper()] = (row.get("PHA_ATC_L03") or "").strip()
         boxes.append((cip13, row))
     yield from _atc_levels(atc, level2)
+    products: set[str] = set()
     for cip13, row in boxes:
         substance = (row["PHA_NOM_PA"] or "").strip()
+        name = (row["PHA_MED_NOM"] or "").strip()
+        code7 = (row["PHA_ATC_C07"] or "").strip().upper()
+        product = product_code(name, code7)
+        if product not in products:
+            products.add(product)
+            yield Code(System.CIP13, product, product_name(name), parent=code7, level=5,
+                       words=substance, extra={"substance": substance})  # fmt: skip
         yield Code(
-            System.CIP13, cip13, (row["PHA_MED_NOM"] or "").strip(),
-            parent=(row["PHA_ATC_C07"] or "").strip().upper(), level=5,
+            System.CIP13, cip13, name, parent=product, level=6,
             words=f"{(row['PHA_PRS_IDE'] or '').strip()} {substance}",
             extra={"cip7": (row["PHA_PRS_IDE"] or "").strip(), "substance": substance},
         )  # fmt: skip
+
+
+def product_name(box_name: str) -> str:
+    """The product a box belongs to, named without its pack (IR_PHA_R names a box
+    ``PRODUIT DOSAGE FORME BOITE DE N``: what follows `` B/`` or ``BTE`` is the pack)."""
+    return re.split(r"\s+(?:B/|BTE\b|BOITE\b|FL/|T/)", box_name, maxsplit=1)[0].strip() or box_name
+
+
+def product_code(box_name: str, atc: str) -> str:
+    """A stable code for the product of an IR_PHA_R box (IR_PHA_R names products but gives
+    them no code; the BDPM gives its own, the CIS)."""
+    digest = hashlib.sha1(f"{atc}|{fold(product_name(box_name))}".encode()).hexdigest()  # noqa: S324
+    return f"PROD-{digest[:10].upper()}"
 
 
 def _atc_levels(substances: dict[str, str], known: dict[str, str]) -> Iterator[Code]:
@@ -286,24 +376,32 @@ def bdpm_codes(cis: Path, cis_cip: Path, compo: Path) -> Iterator[Code]:
     The BDPM carries no ATC code: the boxes hang under their ATC substance when IR_PHA_R
     (or a loaded OMOP vocabulary) knows it; here they are found by name and substance."""
     names = {}
-    for _line, fields in _bdpm(cis, 12):
+    for _line, fields in _bdpm(cis, BDPM_FILES["cis"][1]):
         names[fields[0]] = fields[1]
     substances: dict[str, set[str]] = {}
-    for _line, fields in _bdpm(compo, 8):
+    for _line, fields in _bdpm(compo, BDPM_FILES["compo"][1]):
         substances.setdefault(fields[0], set()).add(fields[3])
-    for line, fields in _bdpm(cis_cip, 10):
+    products: set[str] = set()
+    for line, fields in _bdpm(cis_cip, BDPM_FILES["cis_cip"][1]):
         product, cip7, cip13 = fields[0], fields[1], fields[6]
         if not re.fullmatch(r"\d{13}", cip13):
             raise ReferentialError("bad_cip13", file=cis_cip.name, line=line, value=cip13)
         subs = " ".join(sorted(substances.get(product, ())))
+        if product not in products:
+            products.add(product)
+            yield Code(System.CIP13, f"PROD-{product}", names.get(product, product), level=5,
+                       words=subs, extra={"cis": product, "substance": subs})  # fmt: skip
         yield Code(
-            System.CIP13, cip13, f"{names.get(product, product)} — {fields[2]}", level=5,
-            words=f"{cip7} {subs}", extra={"cip7": cip7, "cis": product, "substance": subs},
+            System.CIP13, cip13, f"{names.get(product, product)} — {fields[2]}", level=6,
+            parent=f"PROD-{product}", words=f"{cip7} {subs}",
+            extra={"cip7": cip7, "cis": product, "substance": subs},
         )  # fmt: skip
 
 
 def _bdpm(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
     raw = path.read_bytes()
+    if b"\x00" in raw[:65536]:
+        raise ReferentialError("not_text", file=path.name, expected=f"BDPM {path.name}")
     try:  # the ANSM publishes Windows-1252; a re-saved UTF-8 copy reads as well
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -319,6 +417,42 @@ def _bdpm(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
                 found=len(fields),
             )  # fmt: skip
         yield line, fields
+
+
+# OMOP vocabularies whose concepts stand for codes of these systems
+OMOP_VOCABULARIES = {"CIM10": System.CIM10, "CCAM": System.CCAM, "ATC": System.ATC,
+                     "BDPM": System.CIP13}  # fmt: skip
+
+
+def omop_codes(concepts, cip13_of) -> Iterator[Code]:
+    """Codes of an OMOP vocabulary's concepts (CIM10 in Athena's dotted form, BDPM boxes by
+    their CIP7 or CIP13), placed in the hierarchies above; ``cip13_of`` turns a CIP7 into
+    its CIP13."""
+    blocks = cim10_blocks()
+    for c in concepts:
+        system = OMOP_VOCABULARIES.get(c["vocabulary_id"])
+        code = (c["concept_code"] or "").strip().upper().replace(".", "")
+        label = (c["concept_name"] or "").strip()
+        extra = {"concept_id": c["concept_id"]}
+        if not system or not code:
+            continue
+        if system == System.CIM10:
+            if len(code) == 3:
+                block = next((f"{f}-{la}" for f, la, _t in blocks if f <= code <= la), "")
+                yield Code(system, code, label, parent=block, level=2, extra=extra)
+            else:
+                yield Code(system, code, label, parent=code[:3], level=3, extra=extra,
+                           words=f"{code[:3]}.{code[3:]}")  # fmt: skip
+        elif system == System.CCAM:
+            parent = f"CHAP-{code[0]}" if code[0] in CCAM_CHAPTERS else ""
+            yield Code(system, code, label, parent=parent, level=1, extra=extra)
+        elif system == System.ATC:
+            yield Code(system, code, label, parent=atc_parent(code), level=atc_level(code),
+                       extra=extra)  # fmt: skip
+        elif re.fullmatch(r"\d{7}|\d{13}", code):
+            box = code if len(code) == 13 else cip13_of(code)
+            yield Code(system, box, label, level=6, words=box[5:12],
+                       extra={**extra, "cip7": box[5:12]})  # fmt: skip
 
 
 def shipped_codes() -> Iterator[Code]:

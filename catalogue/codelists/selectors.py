@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from portal.roles import can
 
 from .models import CodeList, CodeListVersion, ReferentialCode
-from .referentials import System, fold
+from .referentials import System, fold, may_have_children
 from .snippets import Expanded
 
 MAX_EXPANDED = 200_000
@@ -58,11 +58,19 @@ def code_ancestors(system: str, code: str) -> list[ReferentialCode]:
 
 
 def _parent_system(code: ReferentialCode) -> str:
-    return System.ATC if code.system == System.CIP13 else code.system
+    """A box hangs under its product (CIP13 system), a product under its ATC substance."""
+    if code.system == System.CIP13 and not code.parent.startswith("PROD-"):
+        return System.ATC
+    return code.system
 
 
 def _descendants(system: str, code: str) -> list[tuple[str, str]]:
     """(system, code) of every code under ``code`` (CIP13 boxes under an ATC class)."""
+    return [(s, c) for s, c, _label in _descendants_labelled(system, code)]
+
+
+def _descendants_labelled(system: str, code: str) -> list[tuple[str, str, str]]:
+    """(system, code, label) of every code under ``code``, level by level."""
     out = []
     frontier = [(system, code)]
     while frontier and len(out) < MAX_EXPANDED:
@@ -70,32 +78,38 @@ def _descendants(system: str, code: str) -> list[tuple[str, str]]:
         for s in {s for s, _ in frontier}:
             parents = [c for s2, c in frontier if s2 == s]
             systems = [s, System.CIP13] if s == System.ATC else [s]
-            children = ReferentialCode.objects.filter(
-                system__in=systems, parent__in=parents
-            ).values_list("system", "code")
-            next_frontier.extend(children)
+            next_frontier.extend(
+                ReferentialCode.objects.filter(system__in=systems, parent__in=parents)
+                .values_list("system", "code", "label")
+            )  # fmt: skip
         out.extend(next_frontier)
-        frontier = next_frontier
+        frontier = [(s, c) for s, c, _label in next_frontier if may_have_children(s, c)]
     return out
 
 
 def version_expand(version: CodeListVersion) -> list[Expanded]:
     """The codes a version stands for: its included items (and their descendants) minus
-    its excluded ones (and theirs), with their labels, sorted by system and code."""
+    its excluded ones (and theirs), with their labels, sorted by system and code. Labels
+    come with the walk down the hierarchy (a second query on tens of thousands of boxes
+    was most of a count's time)."""
     included: set[tuple[str, str]] = set()
     excluded: set[tuple[str, str]] = set()
-    for item in version.items.all():
+    labels: dict[tuple[str, str], str] = {}
+    items = list(version.items.all())
+    for item in items:
         keys = {(item.system, item.code)}
         if item.include_descendants:
-            keys.update(_descendants(item.system, item.code))
+            for s, c, label in _descendants_labelled(item.system, item.code):
+                keys.add((s, c))
+                labels[(s, c)] = label
         (excluded if item.excluded else included).update(keys)
     keep = included - excluded
-    labels = {}
-    for s in {s for s, _ in keep}:
-        for code, label in ReferentialCode.objects.filter(
-            system=s, code__in=[c for s2, c in keep if s2 == s]
-        ).values_list("code", "label"):
-            labels[(s, code)] = label
+    for item in items:
+        if (item.system, item.code) in keep:
+            labels[(item.system, item.code)] = (
+                ReferentialCode.objects.filter(system=item.system, code=item.code)
+                .values_list("label", flat=True).first() or ""
+            )  # fmt: skip
     return [Expanded(s, c, labels.get((s, c), "")) for s, c in sorted(keep)]
 
 
@@ -110,6 +124,20 @@ def code_lists_visible_to(user) -> QuerySet[CodeList]:
     from access_requests.selectors import dossiers_visible_to
 
     return qs.filter(Q(author=user) | Q(dossier__in=dossiers_visible_to(user))).distinct()
+
+
+def code_lists_to_add_to(user) -> QuerySet[CodeList]:
+    """The lists a signed-in user is offered on the browse and search pages: theirs and
+    those of the dossiers they follow (the same lists they may give a new version)."""
+    if not getattr(user, "is_authenticated", False):
+        return CodeList.objects.none()
+    from access_requests.selectors import dossiers_visible_to
+
+    return (
+        code_lists_visible_to(user)
+        .filter(Q(author=user) | Q(dossier__in=dossiers_visible_to(user)))
+        .order_by("name")
+    )
 
 
 EXPORTS = {"csv": "text/csv", "sql": "text/plain", "sas": "text/plain", "json": "application/json"}
@@ -250,3 +278,21 @@ def versions_attachable(user, dossier) -> QuerySet[CodeListVersion]:
         return CodeListVersion.objects.none()
     lists = code_lists_visible_to(user).filter(Q(author=user) | Q(dossier=dossier))
     return CodeListVersion.objects.filter(code_list__in=lists).select_related("code_list")
+
+
+def referential_imports():
+    """The latest drug-referential import jobs (the data team's page)."""
+    from portal.models import Job
+
+    from .services import JOB_KIND
+
+    return Job.objects.filter(kind=JOB_KIND).select_related("created_by").order_by("-created_at")
+
+
+def referential_counts() -> list[tuple[str, str, int]]:
+    """(source, system, codes) held, for the import page."""
+    return list(
+        ReferentialCode.objects.order_by("source", "system")
+        .values_list("source", "system")
+        .annotate(n=Count("pk"))
+    )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -17,9 +21,31 @@ from .referentials import Code, ReferentialError, fold
 BATCH = 5000
 
 
-def _store(codes: Iterable[Code], *, source: str, systems: set[str]) -> int:
-    """Replace the codes of ``source`` for ``systems`` by ``codes``, in one transaction."""
+Progress = Callable[[float, str], None]
+
+
+def _read(source: str, n: int) -> str:
+    return _("%(source)s : %(n)s codes lus") % {"source": source, "n": n}
+
+
+def _store(
+    codes: Iterable[Code], *, source: str, systems: set[str], progress: Progress | None = None
+) -> int:
+    """Replace the codes of ``source`` for ``systems`` by ``codes``, in one transaction. A
+    code the OMOP vocabulary brought is replaced by the same code of any other source (the
+    nomenclatures and the drug referentials carry the labels, products and substances),
+    whichever was loaded first."""
+    total = len(codes) if isinstance(codes, list) else 0
     n = 0
+
+    def flush(batch: list[ReferentialCode]) -> None:
+        if source != "OMOP":
+            for system in {r.system for r in batch}:
+                ReferentialCode.objects.filter(
+                    source="OMOP", system=system, code__in=[r.code for r in batch if r.system == system]
+                ).delete()  # fmt: skip
+        ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+
     with transaction.atomic():
         ReferentialCode.objects.filter(source=source, system__in=systems).delete()
         batch = []
@@ -30,10 +56,13 @@ def _store(codes: Iterable[Code], *, source: str, systems: set[str]) -> int:
                 extra=c.extra, source=source,
             ))  # fmt: skip
             if len(batch) >= BATCH:
-                ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+                flush(batch)
                 n += len(batch)
                 batch = []
-        ReferentialCode.objects.bulk_create(batch, ignore_conflicts=True)
+                if progress and total:
+                    progress(10 + 85 * n / total, _("%(source)s : %(n)s codes sur %(total)s")
+                             % {"source": source, "n": n, "total": total})  # fmt: skip
+        flush(batch)
         n += len(batch)
     return n
 
@@ -49,37 +78,167 @@ def referentials_load_shipped(*, by=None) -> int:
     return n
 
 
-def referential_import_ir_pha_r(*, path: Path, by=None) -> int:
-    """The SNDS drug referential: ATC levels and CIP13 boxes. Refused whole, with what was
-    expected, when the file is not IR_PHA_R."""
+def referential_import_ir_pha_r(*, path: Path, by=None, progress: Progress | None = None) -> int:
+    """The SNDS drug referential: ATC levels, products and CIP13 boxes. Refused whole, with
+    what was expected, when the file is not IR_PHA_R."""
     codes = list(referentials.ir_pha_r_codes(Path(path)))
+    if progress:
+        progress(10, _read("IR_PHA_R", len(codes)))
     systems = {referentials.System.ATC, referentials.System.CIP13}
-    n = _store(codes, source="IR_PHA_R", systems=systems)
+    n = _store(codes, source="IR_PHA_R", systems=systems, progress=progress)
     with transaction.atomic():
         audit_record(actor=by, action="codelists.referentials_load",
                      changes={"source": "IR_PHA_R", "file": Path(path).name, "codes": n})  # fmt: skip
     return n
 
 
-def referential_import_bdpm(*, cis: Path, cis_cip: Path, compo: Path, by=None) -> int:
+def referential_import_bdpm(
+    *, cis: Path, cis_cip: Path, compo: Path, by=None, progress: Progress | None = None
+) -> int:
     """The ANSM's BDPM: boxes named after their product, searchable by substance. A box
     IR_PHA_R already knows keeps its ATC parent and gains the BDPM names."""
     codes = list(referentials.bdpm_codes(Path(cis), Path(cis_cip), Path(compo)))
+    if progress:
+        progress(10, _read("BDPM", len(codes)))
+    cip13 = referentials.System.CIP13
+    # where each box already sits: under a product (PROD-…) under its ATC substance
     known = dict(
         ReferentialCode.objects.filter(
-            system=referentials.System.CIP13, code__in=[c.code for c in codes]
+            system=cip13, code__in=[c.code for c in codes if not c.code.startswith("PROD-")]
         ).values_list("code", "parent")
     )
+    product_atc = dict(
+        ReferentialCode.objects.filter(system=cip13, code__startswith="PROD-").values_list(
+            "code", "parent"
+        )
+    )
+    atc_of_product: dict[str, str] = {}
     for c in codes:
-        c.parent = known.get(c.code, c.parent)
+        if c.code in known:
+            box_parent = known[c.code]
+            atc = product_atc.get(box_parent, "") if box_parent.startswith("PROD-") else box_parent
+            if atc:
+                atc_of_product.setdefault(c.parent, atc)
+    for c in codes:
+        if c.code.startswith("PROD-"):
+            c.parent = atc_of_product.get(c.code, "")
     with transaction.atomic():
+        ReferentialCode.objects.filter(system=cip13, code__in=list(known)).delete()
+        n = _store(codes, source="BDPM", systems={cip13}, progress=progress)
+        # the IR_PHA_R products whose boxes the BDPM's products took over
         ReferentialCode.objects.filter(
-            system=referentials.System.CIP13, code__in=list(known)
-        ).delete()
-        n = _store(codes, source="BDPM", systems={referentials.System.CIP13})
+            system=cip13, source="IR_PHA_R", code__startswith="PROD-"
+        ).exclude(code__in=ReferentialCode.objects.filter(system=cip13).values("parent")).delete()
         audit_record(actor=by, action="codelists.referentials_load",
                      changes={"source": "BDPM", "codes": n})  # fmt: skip
     return n
+
+
+def referential_import_omop_vocabulary(*, by=None, progress: Progress | None = None) -> int:
+    """The ATC, BDPM, CIM10 and CCAM concepts of the loaded OMOP vocabulary, as codes of
+    their systems (source ``OMOP``) beside those of the other referentials: a code another
+    referential already holds keeps its entry there; the others become searchable, in
+    their hierarchy, and can go into a list."""
+    from omop.etl.generator import cip13
+    from omop.vocabulary import store
+    from omop.vocabulary.selectors import concepts_of_vocabularies
+
+    if not store.is_loaded():
+        raise ReferentialError("no_vocabulary")
+    concepts = concepts_of_vocabularies(list(referentials.OMOP_VOCABULARIES))
+    codes = list(referentials.omop_codes(concepts, cip13))
+    if progress:
+        progress(10, _read("OMOP", len(codes)))
+    systems = set(referentials.OMOP_VOCABULARIES.values())
+    n = _store(codes, source="OMOP", systems=systems, progress=progress)
+    with transaction.atomic():
+        audit_record(actor=by, action="codelists.referentials_load",
+                     changes={"source": "OMOP", "codes": n})  # fmt: skip
+    return n
+
+
+class ImportSource:
+    """The referentials the data team imports from the portal (closed list)."""
+
+    IR_PHA_R = "IR_PHA_R"
+    BDPM = "BDPM"
+    OMOP = "OMOP"
+    # the files each one needs: form field → file name kept in the job's folder
+    FILES = {
+        IR_PHA_R: {"ir_pha_r": "IR_PHA_R.csv"},
+        BDPM: {part: name for part, (name, _n) in referentials.BDPM_FILES.items()},
+        OMOP: {},  # read from the vocabulary loaded in the portal
+    }
+
+
+JOB_KIND = "codelists.referential_import"
+
+
+def _imports_root() -> Path:
+    return Path(settings.PRIVATE_ROOT) / "codelists-imports"
+
+
+def referential_import_start(*, source: str, files: dict, by):
+    """Check the uploaded drug referential by its content and size, keep it in a private
+    folder, and queue its import as a job (``codelists.import_referential``) that reports
+    its progress. A file in the wrong format is refused now, with what was expected
+    (ReferentialError); nothing is queued then."""
+    from portal.jobs import job_enqueue
+
+    expected = ImportSource.FILES[source]
+    if source == ImportSource.OMOP:
+        from omop.vocabulary import store
+
+        if not store.is_loaded():
+            raise ReferentialError("no_vocabulary")
+    limit = settings.CODELISTS_UPLOAD_MAX_BYTES
+    for part, name in expected.items():
+        upload = files.get(part)
+        if upload is None:
+            raise ReferentialError("missing_file", file=name)
+    if expected and sum(files[part].size for part in expected) > limit:
+        raise ReferentialError(
+            "upload_too_large", file=", ".join(files[p].name for p in expected),
+            limit=filesizeformat(limit),
+        )  # fmt: skip
+    folder = _imports_root() / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        for part, name in expected.items():
+            with (folder / name).open("wb") as out:
+                for chunk in files[part].chunks():
+                    out.write(chunk)
+            if source == ImportSource.IR_PHA_R:
+                referentials.ir_pha_r_check(folder / name)
+            else:
+                referentials.bdpm_check(folder / name, part)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return job_enqueue(
+        kind=JOB_KIND,
+        title=_("Référentiel %(source)s") % {"source": source},
+        task="codelists.import_referential",
+        kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
+        by=by,
+        capability="catalogue.curate",
+    )
+
+
+def referential_import_stored(
+    *, source: str, folder: Path, by, progress: Progress | None = None
+) -> int:
+    """The import a job runs on the files :func:`referential_import_start` kept."""
+    folder = Path(folder)
+    if source == ImportSource.OMOP:
+        return referential_import_omop_vocabulary(by=by, progress=progress)
+    if source == ImportSource.IR_PHA_R:
+        return referential_import_ir_pha_r(path=folder / "IR_PHA_R.csv", by=by, progress=progress)
+    names = ImportSource.FILES[ImportSource.BDPM]
+    return referential_import_bdpm(
+        cis=folder / names["cis"], cis_cip=folder / names["cis_cip"], compo=folder / names["compo"],
+        by=by, progress=progress,
+    )  # fmt: skip
 
 
 def _items(items: list[dict]) -> list[dict]:
@@ -92,8 +251,6 @@ def _items(items: list[dict]) -> list[dict]:
         if system not in referentials.System.ALL:
             unknown.append({"line": position, "system": system, "code": code})
             continue
-        if system == referentials.System.CIM10 and code.startswith("CHAP-"):
-            pass
         clean.append({**item, "system": system, "code": code})
     present = set(
         ReferentialCode.objects.filter(code__in=[i["code"] for i in clean]).values_list(
@@ -175,6 +332,26 @@ def code_list_update(
                      "version": [latest.number if latest else None, version.number]},
         )  # fmt: skip
     return version
+
+
+def code_list_items_add(
+    *, code_list: CodeList, items: list[dict], by, comment: str = ""
+) -> CodeListVersion:
+    """Add codes to a list from the browse and search pages: a new version with the
+    latest items and these (a code already in the list takes the new flags)."""
+    latest = code_list.latest
+    merged = {
+        (i.system, i.code): {"system": i.system, "code": i.code, "excluded": i.excluded,
+                             "include_descendants": i.include_descendants}
+        for i in (latest.items.all() if latest else [])
+    }  # fmt: skip
+    for item in items:
+        merged[(item["system"], str(item["code"]).strip().upper())] = item
+    added = ", ".join(f"{i['system']} {i['code']}" for i in items)
+    return code_list_update(
+        code_list=code_list, by=by, items=list(merged.values()),
+        comment=comment or _("ajout : %(codes)s") % {"codes": added},
+    )  # fmt: skip
 
 
 def code_list_attach(*, version: CodeListVersion, dossier, by) -> CodeList:

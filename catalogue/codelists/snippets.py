@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .referentials import System
+from .referentials import System, is_structural
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,10 @@ SNDS_COLUMNS = {
 
 def by_system(codes: list[Expanded]) -> dict[str, list[str]]:
     """Codes per SNDS system; ATC classes are given by their boxes (CIP13), structural
-    codes (chapters) by their leaves."""
+    codes (chapters, blocks, natures, products) by their leaves."""
     out: dict[str, list[str]] = defaultdict(list)
     for c in codes:
-        if c.system == System.ATC or c.code.startswith(("CHAP-", "NAT-")):
+        if c.system == System.ATC or is_structural(c.code):
             continue
         out[c.system].append(c.code)
     return {k: sorted(set(v)) for k, v in out.items()}

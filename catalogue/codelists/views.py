@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access_requests.selectors import dossiers_visible_to
+from portal.permissions import capability_required
+from portal.roles import can
+from portal.uploads import upload_limit
 
 from . import selectors, services
-from .forms import CodeListForm, items_text
+from .forms import CodeListForm, ReferentialImportForm, items_text
 from .messages import error_message
 from .models import SYSTEM_CHOICES, CodeList, ReferentialCode
 from .referentials import ReferentialError, System
@@ -35,6 +39,8 @@ def code_search(request):
             "system": system,
             "hits": hits,
             "facets": [(v, label, facets[v]) for v, label in SYSTEM_CHOICES if facets.get(v)],
+            "my_lists": selectors.code_lists_to_add_to(request.user)[:100],
+            "can_import": can(request.user, "catalogue.curate"),
         },  # fmt: skip
     )
 
@@ -50,8 +56,41 @@ def code_detail(request, system, code):
         request,
         "codelists/code.html",
         {"item": item, "ancestors": selectors.code_ancestors(system, code),
-         "children": children[:500]},
+         "children": children[:500], "my_lists": selectors.code_lists_to_add_to(request.user)[:100]},
     )  # fmt: skip
+
+
+@require_POST
+@login_required
+def codes_add(request):
+    """Add the codes ticked on a search or browse page to one of the user's lists."""
+    code_list = get_object_or_404(
+        selectors.code_lists_to_add_to(request.user), pk=request.POST.get("list") or 0
+    )
+    items = []
+    for value in request.POST.getlist("codes")[:500]:
+        system, _sep, code = value.partition(":")
+        if system in System.ALL and code:
+            items.append({"system": system, "code": code,
+                          "include_descendants": request.POST.get("include_descendants") == "on",
+                          "excluded": request.POST.get("excluded") == "on"})  # fmt: skip
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = code_list.get_absolute_url()
+    if not items:
+        messages.error(request, _("Cochez au moins un code à ajouter."))
+        return redirect(back)
+    try:
+        version = services.code_list_items_add(code_list=code_list, items=items, by=request.user)
+    except ReferentialError as exc:
+        messages.error(request, error_message(exc))
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(n)s code(s) ajouté(s) à « %(name)s » (version %(v)s).")
+        % {"n": len(items), "name": code_list.name, "v": version.number},
+    )
+    return redirect(back)
 
 
 def _list(request, pk) -> CodeList:
@@ -172,4 +211,26 @@ def list_count(request, pk):
     return render(
         request, "codelists/list_count.html",
         {"code_list": code_list, "version": version, "etl_job": etl_job, "counts": counts},
+    )  # fmt: skip
+
+
+@capability_required("catalogue.curate")
+@upload_limit("CODELISTS_UPLOAD_MAX_BYTES")
+def referential_import(request):
+    """The data team uploads IR_PHA_R or the BDPM; the import runs as a job."""
+    form = ReferentialImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.referential_import_start(
+                source=form.cleaned_data["source"], files=request.FILES, by=request.user
+            )
+        except ReferentialError as exc:
+            form.add_error(None, error_message(exc))
+        else:
+            messages.success(request, _("Import mis en file d'attente."))
+            return redirect(job.get_absolute_url())
+    return render(
+        request, "codelists/referential_import.html",
+        {"form": form, "jobs": selectors.referential_imports()[:10],
+         "counts": selectors.referential_counts()},
     )  # fmt: skip

@@ -22,6 +22,19 @@ def current_release() -> VocabularyRelease | None:
     return VocabularyRelease.objects.filter(is_current=True).first()
 
 
+def concepts_of_vocabularies(vocabulary_ids: list[str], *, page: int = 5000):
+    """Every valid concept of the loaded vocabularies named (standard or not: source
+    vocabularies such as CIM10, CCAM, BDPM are not standard), walked page by page.
+    Nothing when no vocabulary is loaded."""
+    after = 0
+    while True:
+        rows = store.concepts_of(vocabulary_ids, after_id=after, limit=page)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1]["concept_id"]
+
+
 def releases() -> QuerySet[VocabularyRelease]:
     return VocabularyRelease.objects.select_related("created_by")
 

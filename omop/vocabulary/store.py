@@ -187,3 +187,19 @@ def concept_rows(where: str, params: list, limit: int = 200) -> list[dict]:
         keys = ("concept_id", "concept_name", "domain_id", "vocabulary_id", "concept_class_id",
                 "concept_code", "synonym")  # fmt: skip
         return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+
+
+def concepts_of(vocabulary_ids: list[str], *, after_id: int = 0, limit: int = 5000) -> list[dict]:
+    """Valid concepts of ``vocabulary_ids`` (standard or not), by concept_id after
+    ``after_id``: a page of a walk through whole vocabularies."""
+    if not vocabulary_ids or not is_loaded():
+        return []
+    keys = ("concept_id", "concept_name", "vocabulary_id", "concept_class_id", "concept_code")
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {', '.join(keys)} FROM {table_name('CONCEPT')} "  # noqa: S608 (identifiers from the fixed Athena spec)
+            f"WHERE vocabulary_id IN ({', '.join('%s' for _ in vocabulary_ids)}) "
+            f"AND invalid_reason IS NULL AND concept_id > %s ORDER BY concept_id LIMIT {int(limit)}",
+            [*vocabulary_ids, after_id],
+        )
+        return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]

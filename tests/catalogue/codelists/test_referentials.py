@@ -40,11 +40,41 @@ def test_the_system_facet_narrows_the_answer(referentials):
 
 
 def test_hierarchies_go_up_to_the_chapter(referentials):
-    assert [a.code for a in code_ancestors("CIM10", "E119")] == ["CHAP-IV", "E11"]
-    assert [a.code for a in code_ancestors("CIP13", "3400930027905")] == [
-        "M", "M01", "M01A", "M01AE", "M01AE01"
-    ]  # fmt: skip
+    assert [a.code for a in code_ancestors("CIM10", "E119")] == ["CHAP-IV", "E10-E14", "E11"]
+    box = code_ancestors("CIP13", "3400930027905")
+    assert [a.code for a in box[:5]] == ["M", "M01", "M01A", "M01AE", "M01AE01"]
+    assert box[5].code.startswith("PROD-") and "IBUPROFENE DEMO" in box[5].label  # the product
     assert [a.code for a in code_ancestors("CCAM", "LFQK002")] == ["CHAP-L"]
+    assert [a.code for a in code_ancestors("NGAP", "1111")] == ["NAT-1"]
+
+
+def test_every_cim10_category_sits_in_a_block_of_its_chapter(referentials):
+    from catalogue.codelists.models import ReferentialCode
+
+    blocks = dict(
+        ReferentialCode.objects.filter(system="CIM10", level=1).values_list("code", "parent")
+    )
+    assert len(blocks) > 200 and blocks["E10-E14"] == "CHAP-IV"
+    loose = ReferentialCode.objects.filter(system="CIM10", level=2).exclude(parent__in=blocks)
+    assert set(loose.values_list("code", flat=True)) <= {
+        "U80",
+        "U81",
+        "U88",
+        "U89",
+        "U90",
+        "III",
+        "ZZZ",
+    }
+
+
+def test_a_block_and_a_product_take_their_descendants_along(referentials):
+    from catalogue.codelists.selectors import _descendants
+
+    diabetes = {c for _s, c in _descendants("CIM10", "E10-E14")}
+    assert {"E10", "E11", "E119", "E14"} <= diabetes and "E15" not in diabetes
+    product = code_ancestors("CIP13", "3400930027905")[-1]
+    assert ("CIP13", "3400930027905") in _descendants("CIP13", product.code)
+    assert ("CIP13", "3400930027905") in _descendants("ATC", "M01AE")
 
 
 def test_a_bdpm_file_in_another_format_is_refused_with_what_was_expected(tmp_path, cast):
