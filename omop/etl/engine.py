@@ -402,7 +402,7 @@ class _Conversion:
         self.sql("event_routes", domain_cases=Raw(cases))
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
-                      "device_exposure"):  # fmt: skip
+                      "device_exposure", "line_costs", "cost"):  # fmt: skip
             self.sql(table)
 
     def route_counts(self) -> None:
@@ -549,6 +549,8 @@ _FILLED = {
     "measurement": ("measurement_id", "person_id", "measurement_concept_id", "measurement_date",
                     "measurement_type_concept_id", "provider_id", "visit_occurrence_id",
                     "visit_detail_id", "measurement_source_value"),
+    "cost": ("cost_id", "cost_event_id", "cost_domain_id", "cost_type_concept_id",
+             "currency_concept_id", "total_charge", "paid_by_payer", "amount_allowed"),
     "device_exposure": ("device_exposure_id", "person_id", "device_concept_id",
                         "device_exposure_start_date", "device_exposure_end_date",
                         "device_type_concept_id", "quantity", "provider_id",

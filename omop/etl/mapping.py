@@ -106,7 +106,14 @@ INPUTS = {
         )
         + _FLUX_CODES,
         dates=("EXE_SOI_DTD", "EXE_SOI_DTF", "PRE_PRE_DTD", "FLX_DIS_DTD", "FLX_TRT_DTD"),
-        text=("BEN_NIR_PSA", "PFS_EXE_NUM", "ORG_CLE_NUM"),
+        text=(
+            "BEN_NIR_PSA",
+            "PFS_EXE_NUM",
+            "ORG_CLE_NUM",
+            "PRS_PAI_MNT",
+            "BSE_REM_MNT",
+            "BSE_REM_BSE",
+        ),
         needed=("BEN_NIR_PSA",),
     ),  # fmt: skip
     "ER_PHA_F": InputTable(

@@ -32,6 +32,7 @@ TABLES = (
     "device_exposure",
     "measurement",
     "observation_period",
+    "cost",
     "cdm_source",
 )
 
