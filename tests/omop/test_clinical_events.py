@@ -243,3 +243,25 @@ def test_spark_gives_the_same_part_2_rows(spark, converted, tmp_path):
     assert report.rejected == duckdb_report.rejected
     assert report.routed == duckdb_report.routed
     assert report.unknown_codes == duckdb_report.unknown_codes
+
+
+def test_the_published_report_masks_small_routing_counts_and_words_the_notices():
+    from omop.labels import notice_label
+    from omop.results import suppress_report
+
+    report = {
+        "rows_written": {"condition_occurrence": 120},
+        "routed": {
+            "T_MCOaaB": {"condition_occurrence": 117},
+            "IR_IMB_R": {"condition_occurrence": 3},
+        },
+        "notices": [{"code": "input_absent", "table": "ER_BIO_F", "outputs": ["measurement"]}],
+    }
+    published = suppress_report(report, 10)
+    routed = {(r["source"], r["target"]): r["row_count"] for r in published["routed"]}
+    assert routed[("IR_IMB_R", "condition_occurrence")] == "< 10"
+    assert routed[("T_MCOaaB", "condition_occurrence")] != 117  # or it gives the 3 away
+    assert notice_label(published["notices"][0]) == (
+        "ER_BIO_F est absente de l'extrait : ce qu'elle apporte à measurement manque "
+        "(tables vides si rien d'autre ne les alimente)."
+    )
