@@ -48,10 +48,6 @@ OPTIONAL_INPUTS = {
     "ER_BIO_F": ("measurement",),
     "ER_TIP_F": ("device_exposure",),
 }
-# the tables the stem feeds, and where its events come from
-STEM_SOURCES = {"T_MCOaaB": "T_MCOAAB", "T_MCOaaD": "T_MCOAAD", "IR_IMB_R": "IR_IMB_R",
-                "T_MCOaaA": "T_MCOAAA", "ER_PRS_F": "ER_PRS_F", "ER_BIO_F": "ER_BIO_F",
-                "ER_TIP_F": "ER_TIP_F"}  # fmt: skip
 _SQL_TYPES = {"bigint": "BIGINT", "integer": "INTEGER", "float": "DOUBLE", "date": "DATE",
               "datetime": "TIMESTAMP"}  # fmt: skip
 
