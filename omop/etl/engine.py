@@ -361,8 +361,9 @@ class _Conversion:
         """Part 2: PMSI visit details, diagnoses and acts, ALD, NGAP acts, biology and
         devices, through the domain-agnostic stem (``events``) to their tables."""
         for name, tables in OPTIONAL_INPUTS.items():
-            if name not in self.present:
-                self.report.notice("input_absent", table=name, outputs=list(tables))
+            wanted = [t for t in tables if t in self.plan.tables]
+            if name not in self.present and wanted:
+                self.report.notice("input_absent", table=name, outputs=wanted)
         if "T_MCOAAC" not in self.present:
             for name in ("T_MCOAAD", "T_MCOAAA", "T_MCOAAUM"):
                 if name in self.present:  # every row is rejected: no_stay

@@ -234,6 +234,17 @@ def test_absent_optional_tables_give_empty_tables_and_notices(tmp_path):
     assert report.dq_passed
 
 
+def test_the_command_says_which_optional_tables_are_absent(tmp_path, capsys):
+    from django.core.management import call_command
+
+    kept = {k: v for k, v in EXTRACT.items() if k in ("ir_ben_r.csv", "er_prs_f.csv")}
+    call_command("omop_etl", input=str(write_extract(tmp_path / "in", kept)),
+                 output=str(tmp_path / "out"), tables="person,measurement")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "ER_BIO_F est absente de l'extrait : ce qu'elle apporte à measurement manque" in out
+    assert "IR_IMB_R" not in out  # condition_occurrence was not asked for
+
+
 @pytest.mark.spark
 def test_spark_gives_the_same_part_2_rows(spark, converted, tmp_path):
     out, duckdb_report = converted
