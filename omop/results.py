@@ -285,6 +285,14 @@ class _Publication:
         for table, reasons in (r.get("rejected") or {}).items():
             for reason, n in reasons.items():
                 f.add(("rejected", table, reason), n)
+        by_target: dict[str, list] = {}
+        for source, targets in (r.get("routed") or {}).items():
+            for target, n in targets.items():
+                by_target.setdefault(target, []).append(f.add(("routed", source, target), n))
+        for target, parts in by_target.items():  # the sources of a table add up to its rows
+            total = self.rows_key(target, "report")
+            if total in f and sum(f.raw(p) for p in parts) == f.raw(total):
+                f.relation(total, parts)
         for table, cov in (r.get("coverage") or {}).items():
             rows, mapped = int(cov.get("rows") or 0), int(cov.get("mapped") or 0)
             total = self.rows_key(table, "report")
@@ -402,6 +410,12 @@ class _Publication:
             "dq_failed_checks": sum(1 for c in dq if not c["passed"]),
             "durations": dict(r.get("durations") or {}),
             "warnings": list(r.get("warnings") or []),
+            "notices": [dict(n) for n in r.get("notices") or []],
+            "routed": [
+                {"source": s, "target": t, "row_count": f.value(("routed", s, t))}
+                for s, targets in (r.get("routed") or {}).items()
+                for t in targets
+            ],
             "persons_without_events_count": self._persons_without_events(),
         }
 

@@ -512,7 +512,18 @@ TABLE_DESCRIPTIONS = {
         "Visites : prestations du DCIR regroupées et séjours PMSI MCO."
     ),
     "drug_exposure": gettext_lazy("Délivrances de médicaments (CIP13)."),
-    "procedure_occurrence": gettext_lazy("Actes techniques (CCAM)."),
+    "procedure_occurrence": gettext_lazy(
+        "Actes : CCAM du DCIR et du PMSI MCO, actes NGAP des auxiliaires médicaux avec leur "
+        "nombre de séances."
+    ),
+    "visit_detail": gettext_lazy("Passages dans les unités médicales des séjours PMSI MCO."),
+    "condition_occurrence": gettext_lazy(
+        "Diagnostics : principal, relié et associés des séjours PMSI MCO, affections de "
+        "longue durée (ALD)."
+    ),
+    "device_exposure": gettext_lazy("Dispositifs médicaux délivrés (LPP)."),
+    "measurement": gettext_lazy("Actes de biologie (NABM), sans résultat dans le SNDS."),
+    "cost": gettext_lazy("Montants en euros des visites, médicaments, actes et dispositifs."),
     "observation_period": gettext_lazy("Période d'observation de chaque patient."),
     "cdm_source": gettext_lazy("Description de la source et de la conversion."),
 }

@@ -10,7 +10,9 @@ own functions, and prints the query for the engine with SQLGlot:
   bit;
 * ``add_days(date, n)`` — date arithmetic;
 * ``round_half_even(x)`` — numpy's (and Spark's ``bround``) rounding;
-* ``flux_key(alias)`` — the nine flux keys as one text join key.
+* ``flux_key(alias)`` — the nine flux keys as one text join key;
+* ``clean_code(x)`` — a code as vocabularies write it without punctuation: upper case, only
+  letters and digits (``m54.5 `` → ``M545``), empty → NULL.
 
 Regular expressions are written with ``regexp_matches`` (a search, anchored with ``^…$``
 where a whole value must match), which SQLGlot turns into Spark's ``RLIKE``.
@@ -98,6 +100,12 @@ def _expand(node: exp.Expression, dialect: str) -> exp.Expression:
         if dialect == "spark":
             return exp.Anonymous(this="BROUND", expressions=[args[0]])
         return exp.Anonymous(this="ROUND_EVEN", expressions=[args[0], exp.Literal.number(0)])
+    if name == "clean_code":
+        upper = exp.Upper(this=args[0])
+        pattern, empty = exp.Literal.string("[^A-Z0-9]"), exp.Literal.string("")
+        flags = [exp.Literal.string("g")] if dialect == "duckdb" else []
+        cleaned = exp.Anonymous(this="REGEXP_REPLACE", expressions=[upper, pattern, empty, *flags])
+        return exp.Nullif(this=cleaned, expression=exp.Literal.string(""))
     if name == "flux_key":
         alias = args[0].name if args else ""
         return _parse(flux_key_sql(alias))

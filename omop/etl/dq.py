@@ -19,6 +19,10 @@ EVENT_DATES = {
     "visit_occurrence": ("visit_start_date", "visit_end_date"),
     "drug_exposure": ("drug_exposure_start_date", "drug_exposure_end_date"),
     "procedure_occurrence": ("procedure_date", "procedure_end_date"),
+    "visit_detail": ("visit_detail_start_date", "visit_detail_end_date"),
+    "condition_occurrence": ("condition_start_date", "condition_end_date"),
+    "measurement": ("measurement_date", "measurement_date"),
+    "device_exposure": ("device_exposure_start_date", "device_exposure_end_date"),
     "observation_period": ("observation_period_start_date", "observation_period_end_date"),
 }
 

@@ -33,7 +33,21 @@ SMALL_TABLES = ("location", "care_site", "provider", "cdm_source")
 EVENT_TABLES = (
     ("ER_PHA_F", "drug_exposure", "PHA_PRS_C13", "PHA_ACT_QSN"),
     ("ER_CAM_F", "procedure_occurrence", "CAM_PRS_IDE", None),
+    ("ER_BIO_F", "measurement", "BIO_PRS_IDE", "BIO_ACT_QSN"),
+    ("ER_TIP_F", "device_exposure", "TIP_PRS_IDE", "TIP_ACT_QSN"),
 )
+_EVENT_ROWS = {"drug_exposure": "drug_rows", "procedure_occurrence": "procedure_rows",
+               "measurement": "bio_rows", "device_exposure": "tip_rows"}  # fmt: skip
+_EVENT_DATES = {"ER_TIP_F": ("TIP_ACL_DTD", "TIP_ACL_DTF")}
+# the optional inputs of Part 2 and the tables that stay empty without them
+OPTIONAL_INPUTS = {
+    "T_MCOAAD": ("condition_occurrence",),
+    "T_MCOAAA": ("procedure_occurrence",),
+    "T_MCOAAUM": ("visit_detail",),
+    "IR_IMB_R": ("condition_occurrence",),
+    "ER_BIO_F": ("measurement",),
+    "ER_TIP_F": ("device_exposure",),
+}
 _SQL_TYPES = {"bigint": "BIGINT", "integer": "INTEGER", "float": "DOUBLE", "date": "DATE",
               "datetime": "TIMESTAMP"}  # fmt: skip
 
@@ -147,8 +161,11 @@ class _Conversion:
 
         run.step("procedure_occurrence")
         self.events("procedure_occurrence")
-        self.sql("procedure_occurrence")
-        run.done(self.count("procedure_occurrence"))
+        run.done()
+
+        run.step("events", "diagnoses, hospital and NGAP acts, biology, devices, visit details")
+        self.clinical_events()
+        run.done(self.count("event_routes"))
 
         run.step("observation_period")
         self.sql("event_spans")
@@ -326,7 +343,8 @@ class _Conversion:
         table, _, code, quantity = next(e for e in EVENT_TABLES if e[1] == target)
         present = table in self.present
         linkable = present and "ER_PRS_F" in self.present and self.linkable(table, target)
-        rows = "drug_rows" if target == "drug_exposure" else "procedure_rows"
+        rows = _EVENT_ROWS[target]
+        start, end = _EVENT_DATES.get(table, (None, None))
         self.sql(
             "event_rows",
             as_=rows,
@@ -334,8 +352,85 @@ class _Conversion:
             linkable=linkable,
             code=Raw(f"e.{code}"),
             quantity=Raw(f"e.{quantity}" if quantity else "CAST(NULL AS VARCHAR)"),
+            event_start=Raw(f"e.{start}" if start else "CAST(NULL AS DATE)"),
+            event_end=Raw(f"e.{end}" if end else "CAST(NULL AS DATE)"),
         )
         self.tally(rows, target)
+
+    def clinical_events(self) -> None:
+        """Part 2: PMSI visit details, diagnoses and acts, ALD, NGAP acts, biology and
+        devices, through the domain-agnostic stem (``events``) to their tables."""
+        for name, tables in OPTIONAL_INPUTS.items():
+            wanted = [t for t in tables if t in self.plan.tables]
+            if name not in self.present and wanted:
+                self.report.notice("input_absent", table=name, outputs=wanted)
+        if "T_MCOAAC" not in self.present:
+            for name in ("T_MCOAAD", "T_MCOAAA", "T_MCOAAUM"):
+                if name in self.present:  # every row is rejected: no_stay
+                    self.report.notice("input_without_stays", table=name)
+        self.sql("pmsi_kept")
+        self.sql("visit_detail_rows")
+        self.tally("visit_detail_rows", "visit_detail")
+        self.sql("visit_detail")
+        self.sql("unit_diagnoses")
+        self.sql("diagnosis_rows")
+        self.tally("diagnosis_rows", "condition_occurrence")
+        last = self.b.query("SELECT MAX(visit_end_date) FROM visits")[0][0]
+        self.sql(
+            "ald_rows",
+            ald_placeholders=tuple(dt.date.fromisoformat(d) for d in m.ALD_END_PLACEHOLDERS),
+            imb_has_rank=self.has_rank("IR_IMB_R"),
+            last_event_date=last if last else Raw("CAST(NULL AS DATE)"),
+        )
+        self.tally("ald_rows", "condition_occurrence")
+        self.sql("pmsi_act_rows")
+        self.tally("pmsi_act_rows", "procedure_occurrence")
+        self.events("measurement")
+        self.events("device_exposure")
+        self.sql("events")
+        for table, reason, rows in self.b.query(
+            "SELECT natural_table, _reason, SUM(_rows) FROM events "
+            "WHERE _reason IS NOT NULL GROUP BY natural_table, _reason"
+        ):
+            self.report.reject(table, m.REASONS[reason], int(rows or 0))
+        cases = " ".join(
+            f"WHEN '{domain}' THEN '{table}'" for domain, table in m.DOMAIN_TABLES.items()
+        )
+        self.sql("event_routes", domain_cases=Raw(cases))
+        self.route_counts()
+        for table in ("procedure_occurrence", "condition_occurrence", "measurement",
+                      "device_exposure", "line_costs", "cost"):  # fmt: skip
+            self.sql(table)
+
+    def route_counts(self) -> None:
+        """Rows per (source table → target table), and the rows whose source code is not
+        well formed for its vocabulary (kept with concept 0), for the report."""
+        checks = " ".join(
+            f"WHEN '{vocabulary}' THEN NOT regexp_matches(source_value, '{pattern}')"
+            for vocabulary, pattern in m.CODE_PATTERNS.items()
+        )
+        sql = (
+            "SELECT source_table, target_table, vocabulary, COUNT(*), "
+            f"SUM(CASE WHEN CASE vocabulary {checks} ELSE FALSE END THEN 1 ELSE 0 END) "
+            "FROM event_routes GROUP BY source_table, target_table, vocabulary"
+        )
+        routed: dict[str, dict[str, int]] = {}
+        for source, target, vocabulary, rows, unknown in self.b.query(_render(sql, self.b.dialect)):
+            bucket = routed.setdefault(source, {})
+            bucket[target] = bucket.get(target, 0) + int(rows)
+            if unknown:
+                codes = self.report.unknown_codes.setdefault(target, {})
+                codes[vocabulary] = codes.get(vocabulary, 0) + int(unknown)
+        routed["ER_PHA_F"] = {"drug_exposure": self.count("drug_exposure")}
+        routed["ER_CAM_F"] = {"procedure_occurrence": int(self.b.query(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT visit_occurrence_id, code, visit_start_date "
+            "FROM procedure_rows WHERE _reason IS NULL) AS p"
+        )[0][0])}  # fmt: skip
+        self.report.routed = {
+            source: dict(sorted(targets.items()))
+            for source, targets in sorted(routed.items())
+            if any(targets.values())
+        }
 
     # --- output -----------------------------------------------------------------------
     def export(self) -> dict[str, Path]:
@@ -366,6 +461,10 @@ class _Conversion:
         )
         providers = {p for p, _ in used if p}
         finess = {f for _, f in used if f}
+        finess |= {r[0] for r in self.b.query(
+            "SELECT DISTINCT care_site_source_value FROM visit_detail "
+            "WHERE care_site_source_value IS NOT NULL"
+        )}  # fmt: skip
         care_site = m.care_site_rows(finess, rows("T_MCOAAE"))
         persons = {r[0] for r in self.b.query(
             "SELECT DISTINCT location_source_value FROM person "
@@ -431,8 +530,28 @@ _FILLED = {
                       "drug_type_concept_id", "quantity", "days_supply", "provider_id",
                       "visit_occurrence_id", "drug_source_value"),
     "procedure_occurrence": ("procedure_occurrence_id", "person_id", "procedure_concept_id",
-                             "procedure_date", "procedure_type_concept_id", "quantity",
-                             "provider_id", "visit_occurrence_id", "procedure_source_value"),
+                             "procedure_date", "procedure_end_date",
+                             "procedure_type_concept_id", "quantity", "provider_id",
+                             "visit_occurrence_id", "visit_detail_id",
+                             "procedure_source_value"),
+    "visit_detail": ("visit_detail_id", "person_id", "visit_detail_concept_id",
+                     "visit_detail_start_date", "visit_detail_end_date",
+                     "visit_detail_type_concept_id", "care_site_id", "visit_detail_source_value",
+                     "preceding_visit_detail_id", "visit_occurrence_id"),
+    "condition_occurrence": ("condition_occurrence_id", "person_id", "condition_concept_id",
+                             "condition_start_date", "condition_end_date",
+                             "condition_type_concept_id", "condition_status_concept_id",
+                             "provider_id", "visit_occurrence_id", "visit_detail_id",
+                             "condition_source_value", "condition_status_source_value"),
+    "measurement": ("measurement_id", "person_id", "measurement_concept_id", "measurement_date",
+                    "measurement_type_concept_id", "provider_id", "visit_occurrence_id",
+                    "visit_detail_id", "measurement_source_value"),
+    "cost": ("cost_id", "cost_event_id", "cost_domain_id", "cost_type_concept_id",
+             "currency_concept_id", "total_charge", "paid_by_payer", "amount_allowed"),
+    "device_exposure": ("device_exposure_id", "person_id", "device_concept_id",
+                        "device_exposure_start_date", "device_exposure_end_date",
+                        "device_type_concept_id", "quantity", "provider_id",
+                        "visit_occurrence_id", "visit_detail_id", "device_source_value"),
     "observation_period": ("observation_period_id", "person_id",
                            "observation_period_start_date", "observation_period_end_date",
                            "period_type_concept_id"),

@@ -33,6 +33,34 @@ DRUG_DAYS = 29  # end = start + 29 days, days_supply = 30
 DEATH_PLACEHOLDER = "1600-01-01"
 MIN_BIRTH_YEAR = 1850
 PMSI_RETURN_CODES = ("NIR_RET", "NAI_RET", "SEX_RET", "SEJ_RET", "FHO_RET", "PMS_RET", "DAT_RET")
+# --- Part 2: diagnoses, hospital and NGAP acts, biology, devices, visit details, costs ---
+PRIMARY_DIAGNOSIS, SECONDARY_DIAGNOSIS = 32902, 32908
+EUR = 44818568
+ALD_END_PLACEHOLDERS = ("1600-01-01", "2099-12-31")  # IMB_ALD_DTF "no end"
+PMSI_ACT_PHASES = ("0", "1")  # T_MCOaaA.PHA_ACT kept
+# DCIR acts of auxiliaries known only by their prestation code (IR_NAT_V): nurses (AMI, AIS,
+# SFI), physiotherapists (AMC, AMK, AMS), speech therapists (AMO); not the surcharges,
+# travel allowances or transport of the same professions.
+NGAP_ACT_CODES = ("3111", "3112", "3113", "3121", "3122", "3125", "3132")
+NGAP_PREFIX = "NGAP:"
+# well-formed source codes; others are counted as unknown (kept, concept 0)
+CODE_PATTERNS = {
+    "CIM10": "^[A-Z][0-9]{2}[0-9A-Z]{0,3}$",
+    "CCAM": "^[A-Z]{4}[0-9]{3}$",
+    "NABM": "^[0-9]{1,4}$",
+    "LPP": "^[0-9]{7}$",
+    "NGAP": "^NGAP:[0-9]+$",
+}
+# the table each source's events go to when they have no standard concept, and what a
+# standard concept's domain_id routes them to
+DOMAIN_TABLES = {
+    "Condition": "condition_occurrence",
+    "Procedure": "procedure_occurrence",
+    "Drug": "drug_exposure",
+    "Device": "device_exposure",
+    "Measurement": "measurement",
+    "Observation": "observation",
+}
 
 FLUX_KEYS = (
     "FLX_DIS_DTD", "FLX_TRT_DTD", "FLX_EMT_TYP", "FLX_EMT_NUM", "FLX_EMT_ORD",
@@ -78,7 +106,14 @@ INPUTS = {
         )
         + _FLUX_CODES,
         dates=("EXE_SOI_DTD", "EXE_SOI_DTF", "PRE_PRE_DTD", "FLX_DIS_DTD", "FLX_TRT_DTD"),
-        text=("BEN_NIR_PSA", "PFS_EXE_NUM", "ORG_CLE_NUM"),
+        text=(
+            "BEN_NIR_PSA",
+            "PFS_EXE_NUM",
+            "ORG_CLE_NUM",
+            "PRS_PAI_MNT",
+            "BSE_REM_MNT",
+            "BSE_REM_BSE",
+        ),
         needed=("BEN_NIR_PSA",),
     ),  # fmt: skip
     "ER_PHA_F": InputTable(
@@ -112,7 +147,45 @@ INPUTS = {
         text=("ETA_NUM", "RSA_NUM", "NIR_ANO_17"),
         needed=("ETA_NUM", "RSA_NUM", "NIR_ANO_17"),
     ),
-    "T_MCOAAB": InputTable("T_MCOAAB", codes=("ENT_PRV",), text=("ETA_NUM", "RSA_NUM")),
+    "T_MCOAAB": InputTable(
+        "T_MCOAAB", codes=("ENT_PRV",), text=("ETA_NUM", "RSA_NUM", "DGN_PAL", "DGN_REL")
+    ),
+    "T_MCOAAD": InputTable(
+        "T_MCOAAD", text=("ETA_NUM", "RSA_NUM", "ASS_DGN"), needed=("ETA_NUM", "RSA_NUM", "ASS_DGN")
+    ),
+    "T_MCOAAA": InputTable(
+        "T_MCOAAA",
+        codes=("ENT_DAT_DEL", "PHA_ACT", "NBR_EXE_ACT"),
+        text=("ETA_NUM", "RSA_NUM", "CDC_ACT"),
+        needed=("ETA_NUM", "RSA_NUM", "CDC_ACT"),
+    ),
+    "T_MCOAAUM": InputTable(
+        "T_MCOAAUM",
+        codes=("UM_ORD_NUM", "PAR_DUR_SEJ"),
+        text=("ETA_NUM", "RSA_NUM", "ETA_NUM_GEO", "UM_TYP", "DGN_PAL", "DGN_REL"),
+        needed=("ETA_NUM", "RSA_NUM", "UM_ORD_NUM"),
+    ),
+    "IR_IMB_R": InputTable(
+        "IR_IMB_R",
+        codes=("BEN_RNG_GEM", "IMB_ETM_NAT"),
+        dates=("IMB_ALD_DTD", "IMB_ALD_DTF", "INS_DTE"),
+        text=("BEN_NIR_PSA", "MED_MTF_COD"),
+        needed=("BEN_NIR_PSA", "MED_MTF_COD"),
+    ),
+    "ER_BIO_F": InputTable(
+        "ER_BIO_F",
+        codes=("BIO_PRS_IDE", "BIO_ACT_QSN") + _FLUX_CODES,
+        dates=("FLX_DIS_DTD", "FLX_TRT_DTD"),
+        text=("ORG_CLE_NUM",),
+        needed=("BIO_PRS_IDE",),
+    ),
+    "ER_TIP_F": InputTable(
+        "ER_TIP_F",
+        codes=("TIP_PRS_IDE", "TIP_ACT_QSN") + _FLUX_CODES,
+        dates=("TIP_ACL_DTD", "TIP_ACL_DTF", "FLX_DIS_DTD", "FLX_TRT_DTD"),
+        text=("ORG_CLE_NUM",),
+        needed=("TIP_PRS_IDE",),
+    ),
     "IR_SPE_V": InputTable("IR_SPE_V", codes=("PFS_SPE_COD",), text=("PFS_SPE_LIB",)),
     "IR_ACT_V": InputTable("IR_ACT_V", codes=("PFS_ACT_NAT",), text=("ACT_NAT_LIB",)),
 }
@@ -138,6 +211,11 @@ R_CANCELLED = "total quantity per visit and CIP13 <= 0 (cancelled sales)"
 R_NO_CODE = "no code"
 R_PMSI_RETURN = "PMSI return codes not all 0"
 R_DUPLICATE_STAY = "duplicate T_MCOaaC row for the same stay"
+R_NO_STAY = "no stay (ETA_NUM, RSA_NUM) in T_MCOaaC"
+R_STAY_REJECTED = "its stay was rejected"
+R_ACT_PHASE = "act phase (PHA_ACT) other than 0 or 1"
+R_AFTER_STAY = "act dated after the end of its stay"
+R_CANCELLED_TOTAL = "total quantity per visit and code <= 0 (cancelled)"
 # the codes the SQL steps write in their ``_reason`` column → the report's reason
 REASONS = {
     "no_pseudonym": R_NO_PSEUDONYM,
@@ -155,6 +233,11 @@ REASONS = {
     "no_code": R_NO_CODE,
     "pmsi_return": R_PMSI_RETURN,
     "duplicate_stay": R_DUPLICATE_STAY,
+    "no_stay": R_NO_STAY,
+    "stay_rejected": R_STAY_REJECTED,
+    "act_phase": R_ACT_PHASE,
+    "after_stay": R_AFTER_STAY,
+    "cancelled_total": R_CANCELLED_TOTAL,
 }
 
 

@@ -30,6 +30,13 @@ class Report:
     durations: dict[str, float] = field(default_factory=dict)
     dq: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # what the caller must say to the user, as codes with parameters (never sentences):
+    # {"code": "input_absent", "table": "ER_BIO_F", "outputs": ["measurement"]}
+    notices: list[dict] = field(default_factory=list)
+    # rows written per source table and target table (the stem's routing)
+    routed: dict[str, dict[str, int]] = field(default_factory=dict)
+    # rows kept with concept 0 whose source code is not well formed for its vocabulary
+    unknown_codes: dict[str, dict[str, int]] = field(default_factory=dict)
     persons_without_events: int = 0
     status: str = "running"
 
@@ -45,6 +52,11 @@ class Report:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def notice(self, code: str, **params) -> None:
+        entry = {"code": code, **params}
+        if entry not in self.notices:
+            self.notices.append(entry)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -62,7 +74,8 @@ STEPS = (
     ("person", 20),
     ("visit_occurrence", 45),
     ("drug_exposure", 55),
-    ("procedure_occurrence", 62),
+    ("procedure_occurrence", 58),
+    ("events", 64),
     ("observation_period", 68),
     ("dimensions", 72),
     ("write", 92),

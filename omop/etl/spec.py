@@ -2,7 +2,8 @@
 
 Every output column (name, order, type, required) comes from
 ``omop/reference/omop_cdm/OMOP_CDMv5.4_Field_Level.csv``. Like the HDH conversion, this
-project widens every id column (primary keys and keys to non-vocabulary tables) from
+project widens every id column (primary keys, keys to non-vocabulary tables and ids of
+events such as ``cost_event_id``) from
 ``integer`` to ``bigint``: our ids are 63-bit hashes.
 """
 
@@ -24,9 +25,14 @@ TABLES = (
     "person",
     "death",
     "visit_occurrence",
+    "visit_detail",
+    "condition_occurrence",
     "drug_exposure",
     "procedure_occurrence",
+    "device_exposure",
+    "measurement",
     "observation_period",
+    "cost",
     "cdm_source",
 )
 
@@ -62,7 +68,8 @@ def fields(table: str) -> tuple[Field, ...]:
             datatype = row["cdmDatatype"].lower()
             name = row["cdmFieldName"].lower()
             is_pk = row["isPrimaryKey"] == "Yes"
-            if datatype == "integer" and (is_pk or (fk and fk.upper() != "CONCEPT")):
+            event_key = name.endswith("_event_id")  # the id of an event of another table
+            if datatype == "integer" and (is_pk or event_key or (fk and fk.upper() != "CONCEPT")):
                 datatype = "bigint"
             out.append(
                 Field(

@@ -1,6 +1,6 @@
 from django import template
 
-from omop.labels import step_label
+from omop.labels import notice_label, step_label
 
 register = template.Library()
 
@@ -8,3 +8,8 @@ register = template.Library()
 @register.filter(name="step_label")
 def step_label_filter(code: str) -> str:
     return step_label(code)
+
+
+@register.filter(name="notice_label")
+def notice_label_filter(notice: dict) -> str:
+    return notice_label(notice)

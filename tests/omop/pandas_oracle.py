@@ -33,8 +33,13 @@ from omop.etl.readers import (
     parquet_header,
 )
 from omop.etl.report import Report, Run
-from omop.etl.spec import TABLES, sort_key
+from omop.etl.spec import sort_key
 from omop.etl.values import add_days, hash_key, numeric_code, parse_date
+
+# The tables this engine produced; later rules (OMOP_MAPPING.md Part 2) add tables and rows
+# it never knew, which the regression tests set apart.
+TABLES = ("location", "care_site", "provider", "person", "death", "visit_occurrence",
+          "drug_exposure", "procedure_occurrence", "observation_period", "cdm_source")  # fmt: skip
 
 
 def _release():

@@ -65,8 +65,13 @@ def test_the_worked_example_becomes_person_8190092190961932619(converted):
         "32810",
     )
     proc = read(out, "procedure_occurrence")
-    proc = proc[proc["person_id"] == "8190092190961932619"].iloc[0]
-    assert (proc["procedure_source_value"], proc["procedure_date"]) == ("LFQK002", "2013-03-04")
+    proc = proc[proc["person_id"] == "8190092190961932619"].set_index("procedure_source_value")
+    assert set(proc.index) == {"LFQK002", "NGAP:3125"}  # the X-ray and the physiotherapy
+    assert proc.loc["LFQK002", "procedure_date"] == "2013-03-04"
+    physio = proc.loc["NGAP:3125"]
+    assert (physio["procedure_date"], physio["procedure_end_date"], physio["quantity"]) == (
+        "2013-03-07", "2013-03-28", "10",
+    )  # fmt: skip
     sites = read(out, "care_site").set_index("care_site_id")
     xray = mine.loc["2013-03-04"].set_index("visit_source_value").loc["1351"]
     assert sites.loc[xray["care_site_id"], "care_site_name"] == "HOPITAL PRIVE DES PEUPLIERS"

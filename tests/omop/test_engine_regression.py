@@ -14,12 +14,14 @@ import pytest
 from omop.etl import run_conversion
 from omop.etl.config import EngineConfig
 from omop.etl.generator import generate_extract
-from omop.etl.spec import TABLES
+from omop.etl.publish import coverage
 from tests.omop import pandas_oracle
 from tests.omop.test_conversion import THIN
 
 REPORT_FIELDS = ("rows_read", "rows_written", "rejected", "coverage", "dq",
                  "persons_without_events", "warnings")  # fmt: skip
+TABLES = pandas_oracle.TABLES  # the tables the oracle knows
+NGAP = "NGAP:"  # procedures from NGAP acts (Part 2), which the oracle predates
 WINDOW = ("2013-06-01", "2014-12-31")
 
 
@@ -62,13 +64,36 @@ def assert_same_as_today(engine, extracts, case, tmp_path, monkeypatch):
     config = EngineConfig(release_date=dt.date(2025, 12, 2), memory_limit="512MB")
     report = run_conversion(extracts / folder, tmp_path / engine, engine=engine, window=window,
                             config=config)  # fmt: skip
+    ngap = 0
     for table in TABLES:
         want = pd.read_csv(tmp_path / "oracle" / f"{table}.csv", dtype=str, keep_default_na=False)
         got = pd.read_csv(tmp_path / engine / f"{table}.csv", dtype=str, keep_default_na=False)
+        if table == "procedure_occurrence":
+            new = got["procedure_source_value"].str.startswith(NGAP)
+            ngap = int(new.sum())
+            got = got[~new].reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want, obj=f"{case}: {table}")
     for name in REPORT_FIELDS:
-        assert getattr(report, name) == getattr(expected, name), f"{case}: report {name}"
+        assert _known(report, name, ngap) == getattr(expected, name), f"{case}: report {name}"
+    assert report.dq_passed, [c for c in report.dq if not c["passed"]]
     return expected
+
+
+def _known(report, name, ngap):
+    """The report field as the oracle could count it: its tables, without the NGAP
+    procedures, and only the checks it ran (new tables bring new foreign-key checks)."""
+    value = getattr(report, name)
+    if name in ("rows_written", "coverage", "rejected"):
+        value = {t: v for t, v in value.items() if t in TABLES}
+    if name == "rows_written":
+        value["procedure_occurrence"] -= ngap
+    if name == "coverage":
+        proc = value["procedure_occurrence"]
+        value["procedure_occurrence"] = coverage(proc["field"], proc["mapped"], proc["rows"] - ngap)
+    if name == "dq":
+        value = [c for c in value if c["table"] in TABLES and not (
+            c["check"] == "isForeignKey" and c["field"] == "visit_detail_id")]  # fmt: skip
+    return value
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -4,6 +4,7 @@
 SELECT
   v._reason, v.fkey, v.visit_occurrence_id, v.person_id, v.start_date, v.end_date,
   v.PRS_NAT_REF, v.care_site_source_value, v.PRS_ACT_QTE, v.provider_source_value,
+  v.PRS_PAI_MNT, v.BSE_REM_MNT, v.BSE_REM_BSE,
   {{ flux_keys }}
 FROM (
   SELECT

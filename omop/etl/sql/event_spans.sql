@@ -6,5 +6,14 @@ FROM (
   SELECT person_id, drug_exposure_start_date, drug_exposure_end_date FROM drug_exposure
   UNION ALL
   SELECT person_id, procedure_date, procedure_date FROM procedure_occurrence
+  UNION ALL
+  SELECT person_id, condition_start_date, COALESCE(condition_end_date, condition_start_date)
+  FROM condition_occurrence
+  UNION ALL
+  SELECT person_id, measurement_date, measurement_date FROM measurement
+  UNION ALL
+  SELECT person_id, device_exposure_start_date,
+    COALESCE(device_exposure_end_date, device_exposure_start_date)
+  FROM device_exposure
 ) AS spans
 GROUP BY person_id

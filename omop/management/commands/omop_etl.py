@@ -7,6 +7,7 @@ from omop.etl import InputError, run_conversion
 from omop.etl.api import ENGINES
 from omop.etl.spec import TABLES
 from omop.etl.writers import FORMATS
+from omop.labels import notice_label
 
 
 class Command(BaseCommand):
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{table}: {n} rows written, {rejected} rejected")
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(warning))
+        for notice in report.notices:
+            self.stdout.write(notice_label(notice))
         failed = [c for c in report.dq if not c["passed"]]
         for c in failed:
             self.stdout.write(
