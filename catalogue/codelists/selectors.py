@@ -28,7 +28,7 @@ def codes_search(
     if not words:
         return [], {}
     compact = re.sub(r"[^A-Za-z0-9]", "", q).upper()
-    by_code = Q(code__startswith=compact) if compact else Q(pk__in=[])
+    by_code = _starting_with(compact) if compact else Q(pk__in=[])
     stems = [w[:-1] if len(w) > 4 and w.endswith(("s", "x", "e")) else w for w in words]
     qs = ReferentialCode.objects.filter(by_code | _containing(stems))
     facets = dict(qs.order_by().values_list("system").annotate(n=Count("pk")))
@@ -39,6 +39,15 @@ def codes_search(
     ordered = qs.order_by("level", "system", "code")[: limit * 4]
     hits = sorted(ordered, key=lambda c: (c.code != compact, c.level, c.system, c.code))
     return hits[:limit], facets
+
+
+def _starting_with(prefix: str) -> Q:
+    """Codes starting with ``prefix``. SQLite's LIKE is case-insensitive and cannot use the
+    code's index: there, a range in its binary order does (``E11`` ≤ code < ``E11`` + the
+    last character). PostgreSQL's LIKE uses its pattern index (migration 0002)."""
+    if connection.vendor == "sqlite":
+        return Q(code__gte=prefix, code__lt=prefix + "\U0010ffff")
+    return Q(code__startswith=prefix)
 
 
 def _containing(stems: list[str]) -> Q:
