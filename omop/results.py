@@ -30,6 +30,7 @@ import duckdb
 from portal import disclosure
 from portal.disclosure import Figures, assert_no_small_cells
 
+from .etl import reference
 from .etl.spec import TABLES
 
 __all__ = [
@@ -62,6 +63,15 @@ VISIT_CONCEPTS = {
 }
 BAND = 5
 LAST_BAND = 95
+#: The top source values shown per event table, each with its label from the nomenclature.
+SOURCE_VALUE_BLOCKS = {
+    "drug_source_values": ("drug_exposure", "drug_source_value"),
+    "procedure_source_values": ("procedure_occurrence", "procedure_source_value"),
+    "condition_source_values": ("condition_occurrence", "condition_source_value"),
+    "measurement_source_values": ("measurement", "measurement_source_value"),
+    "device_source_values": ("device_exposure", "device_source_value"),
+}
+TOP_BLOCKS = ("visit_concepts", *SOURCE_VALUE_BLOCKS, "condition_chapters")
 
 
 def partition(cells: list[dict], threshold: int) -> list[dict]:
@@ -180,6 +190,27 @@ def _sex(out: _Output) -> dict | None:
     return {"M": int(male), "F": int(female), "?": int(sum(rows.values()))}
 
 
+def _chapters(out: _Output) -> dict | None:
+    """Rows of ``condition_occurrence`` by CIM-10 chapter (every chapter, in order, then
+    the codes outside them)."""
+    if "condition_occurrence" not in out.tables:
+        return None
+    by_chapter: dict[str, int] = {}
+    for code, n in out.rows(
+        "SELECT upper(substr(condition_source_value, 1, 3)), count(*) "
+        "FROM condition_occurrence GROUP BY 1"
+    ):
+        chapter = reference.cim10_chapter(code or "")
+        by_chapter[chapter] = by_chapter.get(chapter, 0) + int(n)
+    items = [
+        {"value": c["chapter"], "label": c["label"], "count": by_chapter.get(c["chapter"], 0)}
+        for c in reference.cim10_chapters()
+    ]
+    if by_chapter.get(""):
+        items.append({"value": "", "label": "", "count": by_chapter[""]})
+    return {"table": "condition_occurrence", "column": "condition_source_value", "items": items}
+
+
 def _raw_summary(output: str | Path, fmt: str, top: int) -> dict[str, Any]:
     out = _Output(output, fmt)
     try:
@@ -193,10 +224,11 @@ def _raw_summary(output: str | Path, fmt: str, top: int) -> dict[str, Any]:
             "visit_concepts": _top(
                 out, "visit_occurrence", "visit_concept_id", top, VISIT_CONCEPTS
             ),
-            "drug_source_values": _top(out, "drug_exposure", "drug_source_value", top),
-            "procedure_source_values": _top(
-                out, "procedure_occurrence", "procedure_source_value", top
-            ),
+            **{
+                key: _top(out, table, column, top, reference.source_labels(table))
+                for key, (table, column) in SOURCE_VALUE_BLOCKS.items()
+            },
+            "condition_chapters": _chapters(out),
         }
     finally:
         out.close()
@@ -267,7 +299,7 @@ class _Publication:
                     parts = [("band", i, code) for i in range(len(self.groups))]
                     if sum(f.raw(p) for p in parts) == sex[code]:
                         f.relation(("sex", code), parts)
-        for key in ("visit_concepts", "drug_source_values", "procedure_source_values"):
+        for key in TOP_BLOCKS:
             block = s.get(key)
             if not block:
                 continue
@@ -337,10 +369,7 @@ class _Publication:
                 ],
                 "unknown_count": f.value(("sex", "?")) if sex else None,
             },
-            **{
-                key: self._top_data(key)
-                for key in ("visit_concepts", "drug_source_values", "procedure_source_values")
-            },
+            **{key: self._top_data(key) for key in TOP_BLOCKS},
         }
 
     def _top_data(self, key: str) -> dict | None:

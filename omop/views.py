@@ -208,4 +208,8 @@ def _charts(results: dict) -> dict:
         "visits": top("visit_concepts"),
         "drugs": top("drug_source_values"),
         "procedures": top("procedure_source_values"),
+        "chapters": top("condition_chapters"),
+        "conditions": top("condition_source_values"),
+        "measurements": top("measurement_source_values"),
+        "devices": top("device_source_values"),
     }

@@ -63,3 +63,47 @@ def communes() -> dict[str, tuple[str, str]]:
 def departements() -> dict[str, str]:
     """INSEE département code → region code."""
     return {r["DEP"]: r["REG"] for r in _rows(GEO_DIR / "v_departement_2023.csv")}
+
+
+@functools.cache
+def cim10_chapters() -> list[dict[str, str]]:
+    """The 22 chapters of CIM-10 (WHO ICD-10, French titles): chapter, first, last, label."""
+    return _rows(REFERENCE_DIR / "cim10_chapters.csv")
+
+
+def cim10_chapter(code: str) -> str:
+    """The chapter (``IV``) whose range holds ``code`` (``E119``), or ``""``."""
+    head = (code or "")[:3].upper()
+    return next((c["chapter"] for c in cim10_chapters() if c["first"] <= head <= c["last"]), "")
+
+
+def _labels(name: str, code: str, label: str) -> dict[str, str]:
+    return {r[code].strip(): r[label].strip() for r in nomenclature(name) if r.get(code)}
+
+
+@functools.cache
+def source_labels(table: str) -> dict[str, str]:
+    """Labels of the source values of an OMOP event table, from the shipped SNDS
+    nomenclatures: CIM-10 (conditions), CCAM and NGAP natures (procedures), NABM
+    (measurements), LPP (devices), and the ATC class of a drug's CIP13."""
+    if table == "condition_occurrence":
+        return _labels("IR_CIM_V", "CIM_COD", "CIM_LIB")
+    if table == "procedure_occurrence":
+        ngap = {
+            f"NGAP:{numeric_code(k)}": v
+            for k, v in _labels("IR_NAT_V", "PRS_NAT", "PRS_NAT_LIB").items()
+        }
+        return {**_labels("IR_CCAM_V54", "CAM_PRS_IDE_COD", "CAM_PRS_IDE_LIB"), **ngap}
+    if table == "measurement":
+        return _labels("IR_BIO_R", "BIO_PRS_IDE", "BIO_INF_LIB")
+    if table == "device_exposure":
+        return _labels("NT_LPP", "LPP_PRS_IDE", "LPP_RED_LIB")
+    if table == "drug_exposure":
+        from .generator import cip13
+
+        return {
+            cip13(r["PHA_PRS_IDE"]): f"ATC {r['PHA_ATC_CLA']}"
+            for r in nomenclature("IR_CIP_V")
+            if r.get("PHA_ATC_CLA")
+        }
+    return {}

@@ -53,7 +53,9 @@ def test_top_values_hide_small_counts(output):
 
     procedures = data["procedure_source_values"]
     assert procedures["items"]
-    assert any(item["count"] == "< 10" for item in procedures["items"])
+    tops = ["drug_source_values", "procedure_source_values", "condition_source_values",
+            "measurement_source_values", "device_source_values", "condition_chapters"]  # fmt: skip
+    assert any(item["count"] == "< 10" for key in tops for item in data[key]["items"])
     visits = [item["value"] for item in data["visit_concepts"]["items"]]
     assert "9202" in visits
 
@@ -88,3 +90,24 @@ def test_the_results_page_shows_small_cells_as_markers(cast, client, db):
 
     assert "&lt; 10" in page
     assert "plotly-hdh.min.js" in page
+
+
+def test_diagnoses_are_shown_by_chapter_and_every_top_code_with_its_label(output):
+    data = summarize(output, "parquet", threshold=10)
+
+    chapters = data["condition_chapters"]
+    assert [i["value"] for i in chapters["items"][:4]] == ["I", "II", "III", "IV"]
+    assert chapters["items"][3]["label"].startswith("Maladies endocriniennes")
+    conditions = {t["table"]: t["row_count"] for t in data["tables"]}["condition_occurrence"]
+    published = [i["count"] for i in chapters["items"]]
+    if all(isinstance(n, int) for n in published):  # nothing hidden: the chapters add up
+        assert sum(published) == conditions
+    for key in ("condition_source_values", "procedure_source_values",
+                "measurement_source_values", "device_source_values"):  # fmt: skip
+        items = data[key]["items"]
+        assert items, key
+        labelled = [i for i in items if i["label"]]
+        assert len(labelled) >= len(items) - 1, (key, items)  # the dirt: an unknown code
+    physio = [i for i in data["procedure_source_values"]["items"] if i["value"] == "NGAP:3125"]
+    assert not physio or "KINESITHERAPIE" in physio[0]["label"]
+    assert_no_small_cells(data, 10)
