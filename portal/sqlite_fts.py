@@ -1,6 +1,7 @@
-"""SQLite only: an external-content FTS5 index of some columns of a table, kept in step by
-triggers (so bulk inserts, updates and deletes need no extra code). PostgreSQL has its own
-indexes; migrations call these on SQLite. Used by the catalogue search and the code lists."""
+"""Indexes that only one database has, in migrations (``run_on``). SQLite: external-content
+FTS5 indexes of some columns of a table, kept in step by triggers, so that bulk inserts,
+updates and deletes need no extra code (the catalogue search and the code lists).
+PostgreSQL has its GIN indexes instead."""
 
 # ruff: noqa: S608 -- table, column and index names come from migrations, never from input
 from __future__ import annotations
@@ -30,3 +31,19 @@ def fts5_drop_statements(index: str) -> list[str]:
         *(f"DROP TRIGGER IF EXISTS {index}_{suffix}" for suffix in ("ai", "ad", "au")),
         f"DROP TABLE IF EXISTS {index}",
     ]
+
+
+def run_on(vendor: str, forward: list[str], backward: list[str]):
+    """A migration operation running ``forward`` (``backward`` when unapplied) on databases
+    of ``vendor`` only (``sqlite``, ``postgresql``): the indexes each database has its own."""
+    from django.db import migrations
+
+    def run(statements):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == vendor:
+                for sql in statements:
+                    schema_editor.execute(sql)
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(backward))

@@ -7,7 +7,7 @@ External-content FTS5 table kept in step by triggers, so bulk inserts and delete
 
 from django.db import migrations
 
-from portal.sqlite_fts import fts5_drop_statements, fts5_statements
+from portal.sqlite_fts import fts5_drop_statements, fts5_statements, run_on
 
 CREATE = fts5_statements(
     "catalogue_searchentry",
@@ -18,19 +18,7 @@ CREATE = fts5_statements(
 DROP = fts5_drop_statements("catalogue_searchentry_fts")
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in CREATE:
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in DROP:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0003_search_synonyms_words")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on("sqlite", CREATE, DROP)]

@@ -4,6 +4,8 @@ bench/codelists.py for the figures)."""
 
 from django.db import migrations
 
+from portal.sqlite_fts import run_on
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS codelists_ref_search_trgm ON codelists_referentialcode "
@@ -17,18 +19,6 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("codelists", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [run_on("postgresql", FORWARD, BACKWARD)]

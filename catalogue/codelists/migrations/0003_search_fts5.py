@@ -4,7 +4,7 @@ GIN index, 0002). Kept in step by triggers."""
 
 from django.db import migrations
 
-from portal.sqlite_fts import fts5_drop_statements, fts5_statements
+from portal.sqlite_fts import fts5_drop_statements, fts5_statements, run_on
 
 INDEX = "codelists_referentialcode_fts"
 CREATE = fts5_statements(
@@ -13,18 +13,6 @@ CREATE = fts5_statements(
 DROP = fts5_drop_statements(INDEX)
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in CREATE:
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in DROP:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("codelists", "0002_search_indexes")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on("sqlite", CREATE, DROP)]
