@@ -19,8 +19,9 @@ def test_the_demo_profiles_every_generated_table_and_fills_row_counts(db, cast, 
     out = io.StringIO()
     catalogue_demo.seed(users={"data": cast.data}, stdout=out)
     demo.seed(users={"data": cast.data}, stdout=out)
-    generated = {"IR_BEN_R", "ER_PRS_F", "ER_PHA_F", "ER_CAM_F", "ER_ETE_F"}
-    generated |= {"T_MCOaaB", "T_MCOaaC", "T_MCOaaE"}
+    generated = {"IR_BEN_R", "ER_PRS_F", "ER_PHA_F", "ER_CAM_F", "ER_ETE_F", "ER_BIO_F"}
+    generated |= {"ER_TIP_F", "T_MCOaaA", "T_MCOaaB", "T_MCOaaC", "T_MCOaaD", "T_MCOaaE"}
+    generated |= {"T_MCOaaUM"}  # IR_IMB_R too, once the demo catalogue describes it
     runs = {r.table.name: r for r in ProfilingRun.objects.select_related("table", "job")}
     assert set(runs) == generated, out.getvalue()
     for name, run in runs.items():
