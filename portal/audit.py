@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from .actors import actor_user
+from .actors import Actor, actor_user
 from .audit_actions import AuditAction
 from .models import AuditEntry
 
@@ -20,7 +20,7 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor,
+    actor: Actor | str,
     action: AuditAction | str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -31,10 +31,12 @@ def audit_record(
     change and its trace are committed (or rolled back) together. ``changes`` is free-form
     JSON, by convention ``{"field": [before, after]}`` or a small summary. ``action`` is one
     of :class:`~portal.audit_actions.AuditAction` (a closed list): any other is refused.
+    ``actor`` is a user, ``None`` (the system) or the name of a system actor
+    (``"dpo-export"``), kept as its label.
     """
     if action not in AuditAction.values:
         raise ValueError(f"{action!r} is not an audit action: add it to portal/audit_actions.py")
-    actor_obj = actor_user(actor)
+    actor_obj = None if isinstance(actor, str) else actor_user(actor)
     entry = AuditEntry(
         actor=actor_obj,
         actor_repr=(actor_obj.get_username() if actor_obj else (str(actor) if actor else "system"))[
