@@ -39,7 +39,7 @@ class Case:
     name: str = ""
     method: str = "get"
     setup: Callable | None = None
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[dict], dict] = field(default_factory=dict)  # or from setup's objects
 
     def expected_for(self, actor: str) -> int | str:
         return self.expect.get(actor, self.default)

@@ -28,11 +28,12 @@ EXEMPT = {
 def test_access_matrix(case, cast, client):
     objects = case.setup(cast) if case.setup else {}
     url = case.url(objects) if callable(case.url) else case.url
+    data = case.data(objects) if callable(case.data) else case.data
     for actor in ACTORS:
         client.logout()
         if actor != "anonymous":
             client.force_login(cast[actor])
-        response = getattr(client, case.method)(url, case.data)
+        response = getattr(client, case.method)(url, data)
         expected = case.expected_for(actor)
         if expected == LOGIN:
             assert response.status_code == 302, f"{actor} on {url}: {response.status_code}"

@@ -1,7 +1,7 @@
 """Code lists: the referentials are public; a list is seen by its author, the staff of the
 Guichet and the data team (and the team of its dossier); anyone else gets 404."""
 
-from tests.access import LOGIN, Case
+from tests.access import LOGIN, Case, staff_only
 
 
 def _code(cast):
@@ -41,6 +41,18 @@ MATRIX = [
     Case(_url("modifier/"), AUTHOR_AND_STAFF, name="codelists:edit", setup=_list),
     Case(_url("export.sql"), AUTHOR_AND_STAFF, name="codelists:export", setup=_list),
     Case(_url("export.exe"), {**AUTHOR_AND_STAFF}, default=404, setup=_list),
+    Case("/catalogue/referentiels/importer/", staff_only(["data"]), name="codelists:import"),
+    # only the author (or a member of the list's dossier) adds codes to a list; an empty
+    # choice is a 404 too
+    Case(
+        "/catalogue/listes/ajouter/",
+        {"anonymous": LOGIN, "alice": 302},
+        default=404,
+        name="codelists:add",
+        method="post",
+        setup=_list,
+        data=lambda o: {"list": o["l"].pk, "codes": "CIM10:E11"},
+    ),  # fmt: skip
     # no OMOP output is given: 404 for those who may see the list too
     Case(
         _url("compter/"),
