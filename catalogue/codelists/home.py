@@ -3,13 +3,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.actors import is_signed_in
 from portal.home import Card, CardItem
 
 from .selectors import code_lists_visible_to
 
 
 def cards(user) -> list[Card]:
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return []
     url = reverse("codelists:index")
     return [

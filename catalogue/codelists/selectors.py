@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from portal.actors import is_signed_in
 from portal.roles import can
 
 from .models import CodeList, CodeListVersion, ReferentialCode
@@ -142,7 +143,7 @@ def version_expand(version: CodeListVersion) -> list[Expanded]:
 def code_lists_visible_to(user) -> QuerySet[CodeList]:
     """Staff of the Guichet and the data team: every list; anyone else: the lists they
     wrote and those of the dossiers they may see (visibility follows the dossier's)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return CodeList.objects.none()
     qs = CodeList.objects.select_related("author", "dossier")
     if can(user, "dossier.instruct") or can(user, "catalogue.curate"):
@@ -155,7 +156,7 @@ def code_lists_visible_to(user) -> QuerySet[CodeList]:
 def code_lists_to_add_to(user) -> QuerySet[CodeList]:
     """The lists a signed-in user is offered on the browse and search pages: theirs and
     those of the dossiers they follow (the same lists they may give a new version)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return CodeList.objects.none()
     from access_requests.selectors import dossiers_visible_to
 
@@ -300,7 +301,7 @@ def atlas_items(version: CodeListVersion) -> list[dict]:
 def versions_attachable(user, dossier) -> QuerySet[CodeListVersion]:
     """Versions ``user`` may attach to ``dossier``'s requested data: of the lists they
     wrote, or of the lists already on that dossier, that they may see."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return CodeListVersion.objects.none()
     lists = code_lists_visible_to(user).filter(Q(author=user) | Q(dossier=dossier))
     return CodeListVersion.objects.filter(code_list__in=lists).select_related("code_list")
