@@ -211,6 +211,11 @@ def main() -> None:
             "python_process_peak_mb": round(data["python_peak_mb"]),
             "load_average": os.getloadavg(),
             "steps_s": data["report"]["durations"],
+            # per output table: its own SQL step (views count where they are read) + writing
+            "tables_s": {
+                t: round(data["report"]["sql_durations"].get(t, 0.0) + w, 2)
+                for t, w in data["report"]["write_durations"].items()
+            },
             "dq_passed": data["report"]["dq_passed"],
         }
         print(engine, json.dumps(results[engine], indent=1))
@@ -222,6 +227,10 @@ def main() -> None:
             f"{r['ratio_to_floor']:>6} {r['plain_read_s']:>7} "
             f"{r['er_prs_f_rows_per_s_per_core']:>12} {r['peak_memory_mb']:>8}"
         )
+    for engine, r in results.items():
+        slowest = sorted(r["tables_s"].items(), key=lambda kv: -kv[1])
+        print(f"{engine} per output table (SQL step + write, s): "
+              + ", ".join(f"{t} {sec}" for t, sec in slowest))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from portal.api import JobText
 from portal.models import Job
 from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability
@@ -23,8 +24,8 @@ from .selectors import etl_job_search, etl_jobs_visible_to
 class EtlJobSerializer(serializers.ModelSerializer):
     status = serializers.CharField(source="job.status", read_only=True)
     progress = serializers.IntegerField(source="job.progress", read_only=True)
-    message = serializers.CharField(source="job.message", read_only=True)
-    error = serializers.CharField(source="job.error", read_only=True)
+    message = JobText(source="job.message", read_only=True)
+    error = JobText(source="job.error", read_only=True)
     log = serializers.CharField(source="job.log", read_only=True)
     created_by = serializers.CharField(
         source="job.created_by.username", default=None, read_only=True

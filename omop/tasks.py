@@ -24,7 +24,7 @@ from .etl.api import run_conversion
 from .etl.errors import ConversionCancelled, InputError
 from .etl.generator import generate_extract
 from .etl.report import STEPS
-from .labels import step_message
+from .labels import input_error_message, step_message
 from .models import EtlJob
 
 PRE_STEPS = {
@@ -164,7 +164,7 @@ def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
     try:
         generate_extract(folder, persons=persons, seed=etl_job.seed or 0, progress=generated)
     except InputError as exc:
-        raise JobError(str(exc)) from exc
+        raise JobError(input_error_message(exc)) from exc
     return folder
 
 
@@ -197,7 +197,7 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     except ConversionCancelled as exc:
         raise JobCancelled from exc
     except InputError as exc:
-        raise JobError(str(exc)) from exc
+        raise JobError(input_error_message(exc)) from exc
     except (ArrowException, StopIteration, UnicodeDecodeError) as exc:
         # The engine lets some unreadable files through as library errors (see the report).
         raise JobError(

@@ -8,14 +8,25 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from .jobs import job_cancel, job_retry
+from .messages import message_text
 from .models import ApiToken, Job
 from .selectors import jobs_visible_to
 from .tokens import api_token_issue, api_token_revoke, api_tokens_of
 from .two_factor import otp_verify, second_factor_required
 
 
+class JobText(serializers.CharField):
+    """A job's message or error in the request's language (workers store codes, see
+    :mod:`portal.messages`)."""
+
+    def to_representation(self, value) -> str:
+        return message_text(value)
+
+
 class JobSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    message = JobText(read_only=True)
+    error = JobText(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

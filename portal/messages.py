@@ -1,14 +1,32 @@
 """Job messages in the page's language: workers store a code ("omop.step:visit_occurrence",
-registered by the app at start-up in AppConfig.ready) or a French msgid; pages translate."""
+registered by the app at start-up in AppConfig.ready), a code with its parameters
+(:func:`coded`), or a French msgid; pages translate."""
+
+import json
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MESSAGE_LABELS: dict[str, object] = {}
+_SEPARATOR = "|"
 
 
 def register_message_labels(labels: dict[str, object]) -> None:
     MESSAGE_LABELS.update(labels)
+
+
+def coded(code: str, **params) -> str:
+    """A message to store (job message or error) as its registered code and parameters; the
+    page words it with the label of ``code`` (``%(name)s`` placeholders, lists joined)."""
+    if not params:
+        return code
+    return code + _SEPARATOR + json.dumps(params, ensure_ascii=False, default=str)
+
+
+def _words(label, params: dict) -> str:
+    return str(label) % {
+        k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()
+    }
 
 
 def message_text(message: str) -> str:
@@ -18,7 +36,16 @@ def message_text(message: str) -> str:
     if not message:
         return ""
     label = MESSAGE_LABELS.get(message)
-    return str(label) if label is not None else gettext(message)
+    if label is not None:
+        return str(label)
+    code, sep, raw = message.partition(_SEPARATOR)
+    if sep and code in MESSAGE_LABELS:
+        try:
+            params = json.loads(raw)
+            return _words(MESSAGE_LABELS[code], params)
+        except (ValueError, TypeError, KeyError):
+            pass
+    return gettext(message)
 
 
 register_message_labels({"portal.started": _("démarrage")})

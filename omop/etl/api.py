@@ -42,15 +42,13 @@ def run_conversion(
     """
     config = config or EngineConfig()
     if engine not in ENGINES:
-        raise InputError(f"Unknown engine {engine!r}: choose duckdb or spark.")
+        raise InputError("unknown_engine", engine=engine, choices=list(ENGINES))
     if fmt not in FORMATS:
-        raise InputError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+        raise InputError("unknown_format", format=fmt, choices=list(FORMATS))
     wanted = tuple(t for t in TABLES if t in set(tables)) if tables else TABLES
     unknown = set(tables or ()) - set(TABLES)
     if unknown:
-        raise InputError(
-            f"Unknown OMOP table(s) {', '.join(sorted(unknown))}: choose among {', '.join(TABLES)}."
-        )
+        raise InputError("unknown_tables", tables=sorted(unknown), choices=list(TABLES))
     win = _window(window)
     report = Report(
         engine=engine, input=str(input_dir), output=str(output), format=fmt,
@@ -103,7 +101,7 @@ def _window(window) -> Window:
     start, end = window
     out = Window(parse_date(start) if start else None, parse_date(end) if end else None)
     if (start and not out.start) or (end and not out.end):
-        raise InputError("Window dates must be dates such as 2013-01-01 or 01/01/2013.")
+        raise InputError("window_not_dates")
     if out.start and out.end and out.start > out.end:
-        raise InputError("The window starts after it ends: swap the two dates.")
+        raise InputError("window_reversed")
     return out

@@ -83,12 +83,8 @@ MAX_RATIO = 200  # text compresses ~10×; a zip bomb compresses thousands of tim
 
 
 class VocabularyError(InputError):
-    """A bundle or a mapping file that cannot be loaded: ``code`` and ``params`` say why."""
-
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, params
-        detail = ", ".join(f"{k}={v}" for k, v in params.items())
-        super().__init__(f"{code}: {detail}")
+    """A bundle or a mapping file that cannot be loaded: ``code`` and ``params`` say why
+    (worded by ``omop/vocabulary/messages.py``)."""
 
 
 @dataclass(frozen=True)

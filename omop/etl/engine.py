@@ -13,6 +13,7 @@ return a few rows, load a few rows, and write a query as Parquet (``engine_duckd
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -107,24 +108,23 @@ class _Conversion:
             **params) -> None:  # fmt: skip
         """Run the SQL file ``name`` into the view or table ``as_`` (default: ``name``)."""
         self.run.check_cancelled()
+        t0 = time.perf_counter()
         self.b.create(as_ or name, step(name, self.b.dialect, self.params | params),
                       materialize=materialize)  # fmt: skip
+        self.report.time_sql(as_ or name, time.perf_counter() - t0)
 
     def tally(self, name: str, table: str, weight: str = "COUNT(*)") -> None:
         """Count the rows of step ``name`` rejected by each rule, for ``table``."""
         for reason, count in self.b.query(
             f"SELECT _reason, {weight} FROM {name} WHERE _reason IS NOT NULL GROUP BY _reason"
         ):
-            self.report.reject(table, m.REASONS[reason], int(count or 0))
+            self.report.reject(table, reason, int(count or 0))
 
     def linkable(self, table: str, target: str) -> bool:
         absent = {k for t in (table, "ER_PRS_F") for k in m.FLUX_KEYS
                   if k in self.missing.get(t, [])}  # fmt: skip
         if absent:
-            self.report.warn(
-                f"{table} cannot be linked to ER_PRS_F for {target}: flux key columns "
-                f"missing ({', '.join(sorted(absent))})."
-            )
+            self.report.notice("unlinkable", table=table, target=target, columns=sorted(absent))
             return False
         return True
 
@@ -189,10 +189,7 @@ class _Conversion:
     # --- reading ----------------------------------------------------------------------
     def read(self) -> None:
         if "IR_BEN_R" not in self.sources:
-            raise InputError(
-                "IR_BEN_R is missing from the extract: PERSON cannot be built without the "
-                "beneficiary table (add IR_BEN_R.csv or IR_BEN_R.parquet to the input folder)."
-            )
+            raise InputError("no_beneficiary_table")
         for name, source in self.sources.items():
             if name not in m.INPUTS:
                 continue
@@ -203,14 +200,11 @@ class _Conversion:
             needed = [c for c in m.INPUTS[name].needed if c in missing]
             if needed:
                 if name == "IR_BEN_R":
-                    raise InputError(
-                        f"IR_BEN_R has no column {' or '.join(needed)} (or NUM_ENQ): "
-                        "add the patient pseudonym column."
-                    )
-                self.report.warn(f"{name} has no column {', '.join(needed)}: table ignored.")
+                    raise InputError("no_pseudonym_column", columns=needed)
+                self.report.notice("input_ignored", table=name, columns=needed)
             else:
                 if missing:
-                    self.report.warn(f"{name}: columns absent, read as empty: {', '.join(missing)}")
+                    self.report.notice("columns_absent", table=name, columns=list(missing))
                 self.present.add(name)
             self.run.progress(5, rows, f"read {name}")
         for name, spec in m.INPUTS.items():
@@ -392,7 +386,7 @@ class _Conversion:
             "SELECT natural_table, _reason, SUM(_rows) FROM events "
             "WHERE _reason IS NOT NULL GROUP BY natural_table, _reason"
         ):
-            self.report.reject(table, m.REASONS[reason], int(rows or 0))
+            self.report.reject(table, reason, int(rows or 0))
         cases = " ".join(
             f"WHEN '{domain}' THEN '{table}'" for domain, table in m.DOMAIN_TABLES.items()
         )
@@ -576,10 +570,7 @@ def _require_columns(path: Path, cmap: dict[str, str], spec) -> None:
     """A file with none of its table's columns is a wrong file or a wrong separator."""
     if not cmap:
         expected = ", ".join(spec.columns[:6])
-        raise InputError(
-            f"{path.name} has none of the columns of {spec.name} (expected e.g. {expected}): "
-            "check the file, its header line and its separator (; or ,)."
-        )
+        raise InputError("no_known_columns", file=path.name, table=spec.name, expected=expected)
 
 
 __all__ = ["Backend", "Converted", "convert", "flux_key_sql"]

@@ -55,7 +55,7 @@ class DuckDBBackend:
             types = dict(zip(rel.columns, (str(t) for t in rel.types), strict=True))
         except duckdb.Error as exc:
             kind = "Parquet" if fmt == "parquet" else "CSV"
-            raise InputError(f"{path.name} is not a readable {kind} file: {exc}") from exc
+            raise InputError("unreadable_file", file=path.name, kind=kind, detail=str(exc)) from exc
         return {
             c: _KINDS.get(t, "integer" if t in _INTEGERS else "other") for c, t in types.items()
         }
@@ -68,15 +68,15 @@ class DuckDBBackend:
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
         except duckdb.ConversionException as exc:
-            raise InputError(f"A value of the extract cannot be read: {exc}") from exc
+            raise InputError("unreadable_value", detail=str(exc)) from exc
         except duckdb.InvalidInputException as exc:
-            raise InputError(f"The extract cannot be read: {exc}") from exc
+            raise InputError("unreadable_extract", detail=str(exc)) from exc
 
     def query(self, sql: str) -> list[tuple]:
         try:
             return self.con.execute(sql).fetchall()
         except duckdb.InvalidInputException as exc:
-            raise InputError(f"The extract cannot be read: {exc}") from exc
+            raise InputError("unreadable_extract", detail=str(exc)) from exc
 
     def load(self, name: str, schema: list[tuple[str, str]], rows: list[tuple]) -> None:
         cols = ", ".join(f"{c} {t}" for c, t in schema)

@@ -43,7 +43,7 @@ class SparkBackend:
                 )  # fmt: skip
         except PySparkException as exc:
             kind = "Parquet" if fmt == "parquet" else "CSV"
-            raise InputError(f"{path.name} is not a readable {kind} file: {exc}") from exc
+            raise InputError("unreadable_file", file=path.name, kind=kind, detail=str(exc)) from exc
         self._view(view, df)
         kinds = {}
         for field in df.schema.fields:

@@ -122,12 +122,12 @@ def generate_extract(
 ) -> dict[str, int]:
     """Write a synthetic extract into ``output``; returns the rows written per table."""
     if fmt not in ("csv", "parquet"):
-        raise InputError("The generator writes csv or parquet.")
+        raise InputError("unknown_format", format=fmt, choices=["csv", "parquet"])
     if persons < 0 or not 0 <= dirt <= 0.5:
-        raise InputError("persons must be ≥ 0 and the dirt rate between 0 and 0.5.")
+        raise InputError("generator_parameters", persons=persons, dirt=dirt)
     d0, d1 = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     if d1 < d0:
-        raise InputError("--end is before --start.")
+        raise InputError("window_reversed")
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
     writer = _Writer(folder, fmt)

@@ -195,50 +195,49 @@ BEN_TIE_ORDER = ("BEN_DTE_MAJ",) + tuple(
 )
 ALIASES = {"NUM_ENQ": "BEN_NIR_PSA"}  # project extractions deliver the pseudonym as NUM_ENQ
 
-# --- reject reasons (report keys) -----------------------------------------------------
-R_NO_PSEUDONYM = "no pseudonym (BEN_NIR_PSA / NUM_ENQ empty)"
-R_SUPERSEDED = "superseded by a more recent IR_BEN_R row for the same patient"
-R_NO_BIRTH_YEAR = "no valid year of birth (BEN_NAI_ANN)"
-R_DEATH_IMPLAUSIBLE = "implausible death date (placeholder, before birth or in the future)"
-R_INFO_LINE = "information-only line (DPN_QLF or PRS_DPN_QLP = 71)"
-R_PATIENT_DROPPED = "patient dropped from PERSON (no valid year of birth)"
-R_PATIENT_UNKNOWN = "patient not found in IR_BEN_R"
-R_NO_START = "no start date (EXE_SOI_DTD, PRE_PRE_DTD)"
-R_START_AFTER_END = "start date after end date"
-R_OUTSIDE_WINDOW = "start date outside the extraction window"
-R_NO_LINE = "no matching ER_PRS_F line (flux keys) or that line was rejected"
-R_CANCELLED = "total quantity per visit and CIP13 <= 0 (cancelled sales)"
-R_NO_CODE = "no code"
-R_PMSI_RETURN = "PMSI return codes not all 0"
-R_DUPLICATE_STAY = "duplicate T_MCOaaC row for the same stay"
-R_NO_STAY = "no stay (ETA_NUM, RSA_NUM) in T_MCOaaC"
-R_STAY_REJECTED = "its stay was rejected"
-R_ACT_PHASE = "act phase (PHA_ACT) other than 0 or 1"
-R_AFTER_STAY = "act dated after the end of its stay"
-R_CANCELLED_TOTAL = "total quantity per visit and code <= 0 (cancelled)"
-# the codes the SQL steps write in their ``_reason`` column → the report's reason
-REASONS = {
-    "no_pseudonym": R_NO_PSEUDONYM,
-    "superseded": R_SUPERSEDED,
-    "no_birth_year": R_NO_BIRTH_YEAR,
-    "death_implausible": R_DEATH_IMPLAUSIBLE,
-    "info_line": R_INFO_LINE,
-    "patient_dropped": R_PATIENT_DROPPED,
-    "patient_unknown": R_PATIENT_UNKNOWN,
-    "no_start": R_NO_START,
-    "start_after_end": R_START_AFTER_END,
-    "outside_window": R_OUTSIDE_WINDOW,
-    "no_line": R_NO_LINE,
-    "cancelled": R_CANCELLED,
-    "no_code": R_NO_CODE,
-    "pmsi_return": R_PMSI_RETURN,
-    "duplicate_stay": R_DUPLICATE_STAY,
-    "no_stay": R_NO_STAY,
-    "stay_rejected": R_STAY_REJECTED,
-    "act_phase": R_ACT_PHASE,
-    "after_stay": R_AFTER_STAY,
-    "cancelled_total": R_CANCELLED_TOTAL,
-}
+# --- reject reasons: the report's keys, as codes (worded by the portal: omop/labels.py) ---
+R_NO_PSEUDONYM = "no_pseudonym"
+R_SUPERSEDED = "superseded"
+R_NO_BIRTH_YEAR = "no_birth_year"
+R_DEATH_IMPLAUSIBLE = "death_implausible"
+R_INFO_LINE = "info_line"
+R_PATIENT_DROPPED = "patient_dropped"
+R_PATIENT_UNKNOWN = "patient_unknown"
+R_NO_START = "no_start"
+R_START_AFTER_END = "start_after_end"
+R_OUTSIDE_WINDOW = "outside_window"
+R_NO_LINE = "no_line"
+R_CANCELLED = "cancelled"
+R_NO_CODE = "no_code"
+R_PMSI_RETURN = "pmsi_return"
+R_DUPLICATE_STAY = "duplicate_stay"
+R_NO_STAY = "no_stay"
+R_STAY_REJECTED = "stay_rejected"
+R_ACT_PHASE = "act_phase"
+R_AFTER_STAY = "after_stay"
+R_CANCELLED_TOTAL = "cancelled_total"
+REASONS = (
+    R_NO_PSEUDONYM,
+    R_SUPERSEDED,
+    R_NO_BIRTH_YEAR,
+    R_DEATH_IMPLAUSIBLE,
+    R_INFO_LINE,
+    R_PATIENT_DROPPED,
+    R_PATIENT_UNKNOWN,
+    R_NO_START,
+    R_START_AFTER_END,
+    R_OUTSIDE_WINDOW,
+    R_NO_LINE,
+    R_CANCELLED,
+    R_NO_CODE,
+    R_PMSI_RETURN,
+    R_DUPLICATE_STAY,
+    R_NO_STAY,
+    R_STAY_REJECTED,
+    R_ACT_PHASE,
+    R_AFTER_STAY,
+    R_CANCELLED_TOTAL,
+)
 
 
 def max_birth_year(release: dt.date) -> int:

@@ -6,6 +6,7 @@ checks are about exactly what the user receives), in bounded memory."""
 # ruff: noqa: S608 -- table and column names come from the shipped CDM specification
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from .config import EngineConfig
@@ -48,9 +49,11 @@ def publish(converted: Converted, plan: Plan, run: Run, target: Target,
             col = COVERAGE.get(table)
             mapped = f"SUM(CASE WHEN COALESCE({col}, 0) <> 0 THEN 1 ELSE 0 END)" if col else "0"
             n, mapped = con.execute(f"SELECT COUNT(*), {mapped} FROM {table}").fetchall()[0]
+            t0 = time.perf_counter()
             target.write_table(
                 table, con, f"SELECT * FROM {table} ORDER BY {', '.join(sort_key(table))}"
             )
+            run.report.write_durations[table] = round(time.perf_counter() - t0, 3)
             run.report.rows_written[table] = int(n)
             if col:
                 run.report.coverage[table] = coverage(col, int(mapped or 0), int(n))

@@ -53,7 +53,7 @@ def discover(input_dir: str | Path) -> dict[str, Source]:
     """The SNDS tables present in an extract folder."""
     root = Path(input_dir)
     if not root.is_dir():
-        raise InputError(f"Input folder {root} does not exist: give the folder of the extract.")
+        raise InputError("input_folder_missing", folder=str(root))
     found: dict[str, list[Path]] = {}
     fmts: dict[str, str] = {}
     for path in sorted(root.iterdir()):
@@ -64,7 +64,7 @@ def discover(input_dir: str | Path) -> dict[str, Source]:
             continue
         fmt = "parquet" if _is_parquet(path) else "csv"
         if table in fmts and fmts[table] != fmt:
-            raise InputError(f"{table} is given both as CSV and Parquet in {root}: keep one.")
+            raise InputError("csv_and_parquet", table=table, folder=str(root))
         fmts[table] = fmt
         found.setdefault(table, []).append(path)
     return {t: Source(t, tuple(p), fmts[t]) for t, p in found.items()}
@@ -96,7 +96,7 @@ def csv_format(path: Path) -> CsvFormat:
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
-        raise InputError(f"{path.name} is empty: it needs at least a header line.")
+        raise InputError("empty_file", file=path.name)
     delimiter = max((";", ",", "\t", "|"), key=first.count)
     header = tuple(h.strip().strip('"') for h in first.split(delimiter))
     return CsvFormat(delimiter, encoding, header)
@@ -129,7 +129,9 @@ def parquet_header(path: Path) -> list[str]:
     try:
         return list(pq.read_schema(files[0]).names)
     except pa.ArrowException as exc:
-        raise InputError(f"{files[0].name} is not a readable Parquet file: {exc}") from exc
+        raise InputError(
+            "unreadable_file", file=files[0].name, kind="Parquet", detail=str(exc)
+        ) from exc
 
 
 def parquet_rows(path: Path) -> int:
@@ -138,4 +140,6 @@ def parquet_rows(path: Path) -> int:
     try:
         return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
     except pa.ArrowException as exc:
-        raise InputError(f"{files[0].name} is not a readable Parquet file: {exc}") from exc
+        raise InputError(
+            "unreadable_file", file=files[0].name, kind="Parquet", detail=str(exc)
+        ) from exc

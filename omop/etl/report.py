@@ -38,6 +38,10 @@ class Report:
     # rows kept with concept 0 whose source code is not well formed for its vocabulary
     unknown_codes: dict[str, dict[str, int]] = field(default_factory=dict)
     persons_without_events: int = 0
+    # seconds per SQL step (each output table and intermediate step, as its query ran: a
+    # view costs nothing here and counts where it is read) and per output table written
+    sql_durations: dict[str, float] = field(default_factory=dict)
+    write_durations: dict[str, float] = field(default_factory=dict)
     status: str = "running"
 
     @property
@@ -52,6 +56,9 @@ class Report:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def time_sql(self, name: str, seconds: float) -> None:
+        self.sql_durations[name] = round(self.sql_durations.get(name, 0.0) + seconds, 3)
 
     def notice(self, code: str, **params) -> None:
         entry = {"code": code, **params}

@@ -111,10 +111,7 @@ class FolderTarget(Target):
 
     def begin(self) -> None:
         if self.final.exists() and not self._replaceable():
-            raise InputError(
-                f"{self.final} exists and is not an earlier OMOP output (no {REPORT_NAME}): "
-                "choose an empty or new output folder."
-            )
+            raise InputError("output_not_ours", folder=str(self.final), report=REPORT_NAME)
         self.final.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.final)
         self.staging.mkdir()
@@ -216,7 +213,7 @@ class PostgresTarget(Target):
         query = parse_qs(url.query)
         self.schema = query.pop("schema", ["omop"])[0]
         if not self.schema.isidentifier():
-            raise InputError(f"Schema name {self.schema!r} is not a valid identifier.")
+            raise InputError("bad_schema_name", schema=self.schema)
         self.dsn = urlunparse(url._replace(query=urlencode(query, doseq=True)))
         self._report_path = Path(report_path or f"omop_etl_{self.schema}.report.json")
         self.con = None
@@ -227,7 +224,7 @@ class PostgresTarget(Target):
         try:
             self.con = psycopg.connect(self.dsn)
         except psycopg.OperationalError as exc:
-            raise InputError(f"Cannot connect to {self.output}: {exc}") from exc
+            raise InputError("cannot_connect", output=self.output, detail=str(exc)) from exc
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
         self._new_scratch(Path(tempfile.mkdtemp(prefix="omop-etl-", dir=self.temp_dir)))
 
@@ -269,7 +266,7 @@ def open_target(
         return SqliteTarget(output)
     if fmt == "postgresql":
         return PostgresTarget(output, report_path, temp_dir)
-    raise InputError(f"Unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+    raise InputError("unknown_format", format=fmt, choices=list(FORMATS))
 
 
 def _quoted(path: Path) -> str:

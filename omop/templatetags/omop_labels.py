@@ -1,6 +1,6 @@
 from django import template
 
-from omop.labels import notice_label, step_label
+from omop.labels import notice_label, reason_label, step_label
 
 register = template.Library()
 
@@ -13,3 +13,8 @@ def step_label_filter(code: str) -> str:
 @register.filter(name="notice_label")
 def notice_label_filter(notice: dict) -> str:
     return notice_label(notice)
+
+
+@register.filter(name="reason_label")
+def reason_label_filter(code: str) -> str:
+    return reason_label(code)

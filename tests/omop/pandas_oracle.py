@@ -70,14 +70,11 @@ def convert(sources: dict[str, Source], plan: m.Plan, run: Run) -> dict[str, pd.
         absent_needed = [c for c in m.INPUTS[name].needed if c in missing[name]]
         if absent_needed:
             if name == "IR_BEN_R":
-                raise InputError(
-                    f"IR_BEN_R has no column {' or '.join(absent_needed)} (or NUM_ENQ): "
-                    "add the patient pseudonym column."
-                )
-            run.report.warn(f"{name} has no column {', '.join(absent_needed)}: table ignored.")
+                raise InputError("no_pseudonym_column", columns=absent_needed)
+            run.report.notice("input_ignored", table=name, columns=absent_needed)
             del frames[name]
         elif missing[name]:
-            run.report.warn(f"{name}: columns absent, read as empty: {', '.join(missing[name])}")
+            run.report.notice("columns_absent", table=name, columns=list(missing[name]))
         run.progress(5, run.report.rows_read[name], f"read {name}")
     run.done(sum(run.report.rows_read.values()))
 
@@ -311,9 +308,8 @@ class _Context:
             k for k in m.FLUX_KEYS if k in self.missing.get("ER_PRS_F", [])
         ]
         if absent:
-            self.report.warn(
-                f"{table} cannot be linked to ER_PRS_F for {target}: flux key columns "
-                f"missing ({', '.join(sorted(set(absent)))})."
+            self.report.notice(
+                "unlinkable", table=table, target=target, columns=sorted(set(absent))
             )
             return False
         return True
@@ -333,7 +329,7 @@ class _Context:
         )
         c = c.sort_values(["ETA_NUM", "RSA_NUM", "person_id", "start", "end"])
         dup = c.duplicated(["ETA_NUM", "RSA_NUM"])
-        self.report.reject(t, "duplicate T_MCOaaC row for the same stay", dup.sum())
+        self.report.reject(t, "duplicate_stay", dup.sum())
         c = c[~dup]
         b = self.f.get("T_MCOAAB")
         prv = (
@@ -545,7 +541,7 @@ def read_pandas(source: Source) -> tuple[pd.DataFrame, list[str]]:
     """Read one input table with every column of its contract normalised to text.
 
     Returns the frame (missing contract columns are all-null) and the list of missing
-    columns, for the report's warnings.
+    columns, for the report's notices.
     """
     spec = INPUTS[source.table]
     frames = []

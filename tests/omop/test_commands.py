@@ -23,7 +23,7 @@ def test_generate_then_convert_person_with_duckdb_to_csv(tmp_path, capsys):
 
 def test_it_explains_a_missing_ir_ben_r(tmp_path):
     (tmp_path / "in").mkdir()
-    with pytest.raises(CommandError, match="IR_BEN_R is missing"):
+    with pytest.raises(CommandError, match="IR_BEN_R manque à l'extrait"):
         call_command("omop_etl", input=str(tmp_path / "in"), output=str(tmp_path / "out"))
 
 

@@ -98,7 +98,7 @@ def test_a_corrupt_extract_fails_with_its_message(celery_worker, cast, client):
     done = _wait_finished(client, response.json()["id"])
 
     assert done["status"] == "failed"
-    assert "ER_PRS_F.parquet is not a readable Parquet file" in done["error"]
+    assert "ER_PRS_F.parquet n'est pas un fichier Parquet lisible" in done["error"]
     assert not EtlJob.objects.get(pk=done["id"]).active  # the output target is free again
 
 
@@ -112,7 +112,9 @@ def test_a_missing_table_fails_with_the_engine_message(celery_worker, cast, clie
     done = _wait_finished(client, created["id"])
 
     assert done["status"] == "failed"
-    assert "IR_BEN_R is missing" in done["error"]
+    assert "IR_BEN_R manque à l'extrait" in done["error"]
+    english = client.get(f"/api/omop/jobs/{done['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "IR_BEN_R is missing from the extract" in english["error"]
 
 
 @pytest.fixture

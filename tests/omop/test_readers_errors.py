@@ -10,7 +10,7 @@ def test_a_csv_with_none_of_the_table_columns_names_the_file_and_the_fix(tmp_pat
     extract = tmp_path / "extract"
     extract.mkdir()
     (extract / "IR_BEN_R.csv").write_text("foo;bar\n1;2\n")
-    with pytest.raises(InputError, match=r"IR_BEN_R.csv has none of the columns of IR_BEN_R"):
+    with pytest.raises(InputError, match=r"no_known_columns: file=IR_BEN_R.csv, table=IR_BEN_R"):
         run_conversion(extract, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -19,5 +19,5 @@ def test_a_corrupt_parquet_file_is_an_input_error(tmp_path):
     extract = tmp_path / "extract"
     extract.mkdir()
     (extract / "IR_BEN_R.parquet").write_bytes(b"this is not parquet at all")
-    with pytest.raises(InputError, match="not a readable Parquet file"):
+    with pytest.raises(InputError, match="unreadable_file: file=IR_BEN_R.parquet, kind=Parquet"):
         run_conversion(extract, tmp_path / "out")

@@ -164,3 +164,30 @@ def test_a_job_message_reads_in_the_page_language(client, cast):
     Job.objects.filter(pk=job.pk).update(message="Diagnostic terminé.")
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "Diagnostic terminé." not in page
+
+
+def test_an_engine_error_with_parameters_reads_in_the_page_language(client, cast):
+    """A worker stores an engine error as its code and parameters; the job page and the API
+    word it in the reader's language."""
+    from omop.etl.errors import InputError
+    from omop.labels import input_error_message
+    from portal.jobs import job_enqueue
+    from portal.models import Job
+
+    job = job_enqueue(
+        kind="portal.diagnostics",
+        title="Diagnostic",
+        task="portal.worker_diagnostics",
+        by=cast.data,
+        capability="omop.run",
+    )
+    error = input_error_message(InputError("empty_file", file="ER_PRS_F.csv"))
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=error)
+    client.force_login(cast.data)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "ER_PRS_F.csv est vide : il lui faut au moins une ligne d&#x27;en-tête." in page
+    assert client.get(f"/api/jobs/{job.pk}/").json()["error"].startswith("ER_PRS_F.csv est vide")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "ER_PRS_F.csv is empty: it needs at least a header line." in page
+    assert "omop.input" not in page

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from omop.etl import InputError
 from omop.etl.generator import generate_extract
+from omop.labels import input_error_text
 
 
 class Command(BaseCommand):
@@ -35,7 +36,9 @@ class Command(BaseCommand):
                 start=opts["start"], end=opts["end"], include_example=opts["include_example"],
                 dirt=opts["dirt"], progress=progress,
             )  # fmt: skip
-        except (InputError, ValueError) as exc:
+        except InputError as exc:
+            raise CommandError(input_error_text(exc)) from exc
+        except ValueError as exc:  # a date that is not ISO
             raise CommandError(str(exc)) from exc
         for table, n in rows.items():
             self.stdout.write(f"{table}: {n} rows")

@@ -7,7 +7,7 @@ from omop.etl import InputError, run_conversion
 from omop.etl.api import ENGINES
 from omop.etl.spec import TABLES
 from omop.etl.writers import FORMATS
-from omop.labels import notice_label
+from omop.labels import input_error_text, notice_label
 
 
 class Command(BaseCommand):
@@ -51,12 +51,10 @@ class Command(BaseCommand):
                 progress=progress, report_path=opts["report"], config=services.engine_config(),
             )  # fmt: skip
         except InputError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(input_error_text(exc)) from exc
         for table, n in report.rows_written.items():
             rejected = sum(report.rejected.get(table, {}).values())
             self.stdout.write(f"{table}: {n} rows written, {rejected} rejected")
-        for warning in report.warnings:
-            self.stdout.write(self.style.WARNING(warning))
         for notice in report.notices:
             self.stdout.write(notice_label(notice))
         failed = [c for c in report.dq if not c["passed"]]
