@@ -1044,22 +1044,44 @@ QUERY_TASK = "bibliometrics.refresh_saved_query"
 DUE_TASK = "bibliometrics.refresh_due_queries"
 
 
-def _connector(source: str):
-    """The connector of ``source``, configured from the settings (API key, contact e-mail)."""
+def _fetch_options() -> dict[str, Any]:
+    """What the tests may inject into every connector's fetcher (a transport, no waiting)."""
     from . import connectors
-    from .connectors import hal, openalex, pubmed
 
     options: dict[str, Any] = {"transport": connectors.TRANSPORT}
     if connectors.SLEEP is not None:
         options["sleep"] = connectors.SLEEP
-    email = settings.BIBLIO_CONTACT_EMAIL
+    return options
+
+
+def _openalex():
+    from .connectors import openalex
+
+    return openalex.OpenAlex(
+        openalex.fetcher(**_fetch_options()),
+        email=settings.BIBLIO_CONTACT_EMAIL,
+        base_url=settings.BIBLIO_OPENALEX_URL,
+    )
+
+
+def _connector(source: str):
+    """The connector of ``source``, configured from the settings (API key, contact e-mail,
+    the API's address)."""
+    from .connectors import hal, pubmed
+
+    options = _fetch_options()
     if source == QuerySource.PUBMED:
         key = settings.BIBLIO_PUBMED_API_KEY
-        return pubmed.PubMed(pubmed.fetcher(api_key=key, **options), api_key=key, email=email)
+        return pubmed.PubMed(
+            pubmed.fetcher(api_key=key, **options),
+            api_key=key,
+            email=settings.BIBLIO_CONTACT_EMAIL,
+            base_url=settings.BIBLIO_PUBMED_URL,
+        )
     if source == QuerySource.OPENALEX:
-        return openalex.OpenAlex(openalex.fetcher(**options), email=email)
+        return _openalex()
     if source == QuerySource.HAL:
-        return hal.Hal(hal.fetcher(**options))
+        return hal.Hal(hal.fetcher(**options), base_url=settings.BIBLIO_HAL_URL)
     raise JobError(f"Source inconnue : {source}")
 
 
@@ -1416,7 +1438,6 @@ CITATIONS_STALE_DAYS = 30
 def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> dict[str, int]:
     """Citation counts and cited references of the retained publications, from OpenAlex,
     matched by DOI or else by PMID (those not checked for ``stale_days``)."""
-    from . import connectors
     from .connectors import ConnectorError, openalex
 
     limit = timezone.now() - datetime.timedelta(days=stale_days)
@@ -1426,10 +1447,7 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
         .exclude(doi__isnull=True, pmid__isnull=True)
         .only("pk", "doi", "pmid", "citation_count", "openalex_id", "references")
     )
-    options: dict[str, Any] = {"transport": connectors.TRANSPORT}
-    if connectors.SLEEP is not None:
-        options["sleep"] = connectors.SLEEP
-    source = openalex.OpenAlex(openalex.fetcher(**options), email=settings.BIBLIO_CONTACT_EMAIL)
+    source = _openalex()
     found = 0
     try:
         for start in range(0, len(pubs), openalex.LOOKUP):
