@@ -1302,8 +1302,6 @@ MODEL_TASK = "bibliometrics.train_relevance_model"
 
 def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
     """What the classifier reads of each publication (affiliation texts included)."""
-    from .relevance import evidence_from
-
     affiliations: dict[int, list[str]] = {p.pk: [] for p in pubs}
     for pid, text in Authorship.affiliations.through.objects.filter(
         authorship__publication__in=[p.pk for p in pubs]
@@ -1317,7 +1315,6 @@ def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
             "keywords": p.keywords or [],
             "mesh_terms": p.mesh_terms or [],
             "affiliations": affiliations[p.pk],
-            "evidence": evidence_from(p.relevance_auto, p.relevance_reasons or []),
         }
         for p in pubs
     ]
