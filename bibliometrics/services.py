@@ -1157,7 +1157,7 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
 def saved_query_confirm(*, query: SavedQuery, by) -> ImportRun:
     """A curator accepts to import a result larger than the query's limit."""
     if not query.pending_count:
-        raise JobError("Aucun import n'attend de confirmation pour cette requête.")
+        raise JobError(_("Aucun import n'attend de confirmation pour cette requête."))
     with transaction.atomic():
         before = query.confirmed_count
         query.confirmed_count, query.pending_count = query.pending_count, None
@@ -1182,7 +1182,7 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
 
     query = run.saved_query
     if query is None:
-        raise JobError("Cette requête n'existe plus.")
+        raise JobError(_("Cette requête n'existe plus."))
     reference_data_ensure()
     state = _ImportState(rules=actor_rules_current())
     origin = f"requête {query.name}"[:255]
@@ -1205,8 +1205,11 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
                     if ctx:
                         ctx.progress(
                             100,
-                            f"{total} notices, au-delà de la limite de {query.max_records} : "
-                            "l'import attend la confirmation d'un curateur.",
+                            _(
+                                "%(total)s notices, au-delà de la limite de %(limit)s : "
+                                "l'import attend la confirmation d'un curateur."
+                            )
+                            % {"total": total, "limit": query.max_records},
                             force=True,
                         )
                     return result
@@ -1222,14 +1225,19 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
             if ctx:
                 ctx.check_cancelled()
                 ctx.progress(
-                    90 * position / max(total, 1), f"{position} / {total} notices de {query.name}"
+                    90 * position / max(total, 1),
+                    _("%(position)s / %(total)s notices de %(name)s")
+                    % {"position": position, "total": total, "name": query.name},
                 )
         if query.source == QuerySource.PUBMED:
             vanished = sorted(set(query.seen_ids) - set(seen))
             if vanished:
                 state.delete(connector.deleted(vanished))
     except ConnectorError as exc:
-        message = f"Requête « {query.name} » : {connector_message(exc)}"
+        message = _("Requête « %(name)s » : %(error)s") % {
+            "name": query.name,
+            "error": connector_message(exc),
+        }
         stats = _run_stats(state)
         run.stats = {**stats, "error": message}
         run.save(update_fields=["stats"])
@@ -1237,9 +1245,11 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
         query.save(update_fields=["last_error"])
         if stats["new"] or stats["updated"] or stats["merged"]:
             indicators_refresh()
+        kept = stats["new"] + stats["updated"] + stats["merged"]
         raise JobError(
-            f"{message} Les {stats['new'] + stats['updated'] + stats['merged']} notices "
-            "importées avant l'erreur sont conservées."
+            message
+            + " "
+            + _("Les %(count)s notices importées avant l'erreur sont conservées.") % {"count": kept}
         ) from exc
     finally:
         connector.fetch.close()
