@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.countries import country_name
@@ -30,6 +30,7 @@ from .forms import (
     UploadForm,
 )
 from .models import ActorType, Affiliation, Publication, PublicationMerge, Topic
+from .topics import themes_in
 
 ACTOR_LABELS = dict(ActorType.choices)
 # Callon's four quadrants of the thematic map (codes from indicators.thematic_map)
@@ -84,6 +85,10 @@ def dashboard(request):
 def indicators_page(request):
     snapshot = selectors.snapshot_current()
     data = selectors.indicators_published(snapshot.data, request.user)
+    language = (get_language() or "fr")[:2]
+    for key in ("thematic_map", "thematic_evolution"):  # theme labels in the page's language
+        if data.get(key):
+            data = {**data, key: themes_in(data[key], language)}
     return render(
         request,
         "bibliometrics/indicators.html",
@@ -133,8 +138,9 @@ def _chart_rows(chart: str, data: dict[str, Any]) -> list[list[Any]]:
             return by_year(data.get("by_component", {}))
         case "areas":
             return by_year(data.get("by_area", {}))
-        case "topics":
-            return by_year(data.get("topic_trends", {}))
+        case "topics":  # in the page's language, like the chart
+            names = {t.label: t.label_in() for t in Topic.objects.all()}
+            return [[names.get(k, k), y, n] for k, y, n in by_year(data.get("topic_trends", {}))]
         case "journals":
             return [list(x) for x in data.get("top_journals", [])]
         case "countries":
