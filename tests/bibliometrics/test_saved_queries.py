@@ -166,3 +166,16 @@ def test_the_query_page_names_what_stopped_the_last_refresh(cast, client, record
     page = client.get(f"/publications/requetes/{query.pk}/").content.decode()
     assert "AINS et SNDS" in page
     assert "la forme documentée par l&#x27;API" in page or "la forme documentée par l'API" in page
+
+
+def test_beat_refreshes_saved_queries_through_a_registered_task():
+    """The schedule the beat reads names the task a worker has registered."""
+    from portal.celery import app
+
+    app.loader.import_default_modules()  # what a beat or worker process does at start
+    entry = app.conf.beat_schedule["bibliometrics-saved-queries"]
+    assert entry["task"] == services.DUE_TASK
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 3600
+    citations = app.conf.beat_schedule["bibliometrics-citations-weekly"]
+    assert citations["task"] in app.tasks

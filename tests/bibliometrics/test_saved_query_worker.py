@@ -112,16 +112,3 @@ def test_someone_without_the_curator_role_cannot_start_a_refresh(cast, client):
     response = client.post(f"/publications/requetes/{query.pk}/rafraichir/")
     assert response.status_code == 403  # a staff page: refused, like every curator page
     assert not Job.objects.exists()
-
-
-def test_beat_refreshes_saved_queries_through_a_registered_task():
-    """The schedule the beat reads names the task a worker has registered."""
-    from portal.celery import app
-
-    app.loader.import_default_modules()  # what a beat or worker process does at start
-    entry = app.conf.beat_schedule["bibliometrics-saved-queries"]
-    assert entry["task"] == services.DUE_TASK
-    assert entry["task"] in app.tasks
-    assert entry["schedule"] <= 3600
-    citations = app.conf.beat_schedule["bibliometrics-citations-weekly"]
-    assert citations["task"] in app.tasks
