@@ -5,6 +5,7 @@ import pytest
 from bibliometrics import services
 from bibliometrics.models import Publication, PublicationMerge
 from portal.models import AuditEntry
+from tests.bibliometrics.pages import part
 
 
 def pubmed_xml(*articles):
@@ -110,8 +111,7 @@ def test_a_curator_reads_why_records_were_merged_and_separates_them_from_the_pag
     assert public.status_code == 200
     assert 'data-testid="merges"' not in public.content.decode()  # a curator's matter
     client.force_login(cast.data)
-    page = client.get(f"/publications/{pub.pk}/").content.decode()
-    merges = page.split('data-testid="merges"', 1)[1].split("</ul>", 1)[0]
+    merges = part(client, f"/publications/{pub.pk}/", "merges", "</ul>")
     assert "Notice ris de « hal.ris » rapprochée par même DOI (10.1186/xyz)" in merges
     assert f"/publications/rapprochements/{merge.pk}/separer/" in merges
 
@@ -119,5 +119,6 @@ def test_a_curator_reads_why_records_were_merged_and_separates_them_from_the_pag
     split = Publication.objects.exclude(pk=pub.pk).get()
     assert response.status_code == 302 and response["Location"] == f"/publications/{split.pk}/"
     assert split.title == "Opioids in the SNDS (HAL)"
-    page = client.get(f"/publications/{pub.pk}/").content.decode()
-    assert f"/publications/{split.pk}/" in page.split('data-testid="merges"', 1)[1]
+    assert f"/publications/{split.pk}/" in part(
+        client, f"/publications/{pub.pk}/", "merges", "</ul>"
+    )

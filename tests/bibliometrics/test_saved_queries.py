@@ -11,6 +11,7 @@ from bibliometrics.models import ImportRun, Publication, SavedQuery
 from bibliometrics.tasks import refresh_saved_query
 from portal.jobs import run_job
 from portal.models import AuditEntry, Job
+from tests.bibliometrics.pages import part
 from tests.bibliometrics.recorded import FakeTime, Recorded
 
 
@@ -142,8 +143,7 @@ def test_the_query_page_asks_a_curator_to_confirm_a_result_over_the_limit(cast, 
     query = pubmed_query(cast, max_records=2)
     refresh(query)
     client.force_login(cast.data)
-    page = client.get(f"/publications/requetes/{query.pk}/").content.decode()
-    pending = page.split('data-testid="pending"', 1)[1].split("</div>", 1)[0]
+    pending = part(client, f"/publications/requetes/{query.pk}/", "pending", "</div>")
     assert "renvoie 3 notices, plus que la limite de 2" in pending
     assert f"/publications/requetes/{query.pk}/confirmer/" in pending
 
