@@ -12,6 +12,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,11 +22,18 @@ MIN_PER_CLASS = 5  # fewer decisions of either kind: no model (it would only ech
 FIELDS = ("text", "mesh", "affiliations", "evidence")
 
 
+@lru_cache(maxsize=65536)
+def _country(affiliation: str) -> str:
+    """The country an affiliation names (a corpus repeats its affiliations: read each once)."""
+    from .places import locate
+
+    return locate(affiliation)[0]
+
+
 def evidence(record: Mapping[str, Any]) -> list[str]:
     """What the rules see in a record, as tokens: their verdict and reasons (homonym senses
     included), the French context (text, affiliations, data vocabulary), and the country of
     each affiliation ("country:France", "country:Belgium")."""
-    from .places import locate
     from .relevance import assess
 
     affiliations = [a for a in record.get("affiliations") or [] if a]
@@ -36,7 +44,7 @@ def evidence(record: Mapping[str, Any]) -> list[str]:
         mesh_terms=record.get("mesh_terms") or [],
         affiliations=affiliations,
     )
-    countries = sorted({locate(a)[0] for a in affiliations} - {""})
+    countries = sorted({_country(a) for a in affiliations} - {""})
     return verdict.evidence() + [f"country:{c.replace(' ', '_')}" for c in countries]
 
 
