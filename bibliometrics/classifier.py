@@ -12,6 +12,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,8 +22,40 @@ MIN_PER_CLASS = 5  # fewer decisions of either kind: no model (it would only ech
 FIELDS = ("text", "mesh", "affiliations", "evidence")
 
 
+@lru_cache(maxsize=65536)
+def _country(affiliation: str) -> str:
+    """The country an affiliation names (a corpus repeats its affiliations: read each once)."""
+    from .places import locate
+
+    return locate(affiliation)[0]
+
+
+def evidence(record: Mapping[str, Any]) -> list[str]:
+    """What the rules see in a record, as tokens: their verdict and reasons (homonym senses
+    included), the French context (text, affiliations, data vocabulary), and the country of
+    each affiliation ("country:France", "country:Belgium")."""
+    from .relevance import assess
+
+    affiliations = [a for a in record.get("affiliations") or [] if a]
+    verdict = assess(
+        title=record.get("title") or "",
+        abstract=record.get("abstract") or "",
+        keywords=record.get("keywords") or [],
+        mesh_terms=record.get("mesh_terms") or [],
+        affiliations=affiliations,
+    )
+    countries = sorted({_country(a) for a in affiliations} - {""})
+    return verdict.evidence() + [f"country:{c.replace(' ', '_')}" for c in countries]
+
+
+def headings(value: str) -> list[str]:
+    """MeSH headings joined by ";" → one token each, the same wherever it stands."""
+    return [h.strip().casefold() for h in value.split(";") if h.strip()]
+
+
 def frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """One row per record: the three text fields the model reads."""
+    """One row per record: the four fields the model reads (the evidence computed here, by
+    the same rules for training and scoring)."""
     return pd.DataFrame(
         {
             "text": [
@@ -37,7 +70,7 @@ def frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             ],
             "mesh": [" ; ".join(r.get("mesh_terms") or []) for r in records],
             "affiliations": [" ; ".join(r.get("affiliations") or []) for r in records],
-            "evidence": [" ".join(r.get("evidence") or []) for r in records],
+            "evidence": [" ".join(evidence(r)) for r in records],
         },
         columns=list(FIELDS),
     )
@@ -78,7 +111,7 @@ def _pipeline(folds: int, *, fields: Sequence[str] = FIELDS):
             ),
             "text",
         ),
-        ("mesh", TfidfVectorizer(token_pattern=r"[^;]+", min_df=1), "mesh"),  # noqa: S106 - a regex, not a password
+        ("mesh", TfidfVectorizer(analyzer=headings, min_df=1), "mesh"),
         (
             "affiliations",
             TfidfVectorizer(min_df=1, sublinear_tf=True, stop_words=_stop_words()),
@@ -154,30 +187,42 @@ class NotEnoughDecisions(ValueError):
     """Raised with ``(positives, negatives)`` when a class has fewer than MIN_PER_CLASS."""
 
 
-def train(records: Sequence[Mapping[str, Any]], labels: Sequence[bool]) -> TrainedModel:
+def train(
+    records: Sequence[Mapping[str, Any]],
+    labels: Sequence[bool],
+    *,
+    fields: Sequence[str] = FIELDS,
+) -> TrainedModel:
+    """A calibrated model of ``labels``; ``fields`` leaves some out (the bench's ablation)."""
     positives = sum(1 for y in labels if y)
     negatives = len(labels) - positives
     if min(positives, negatives) < MIN_PER_CLASS:
         raise NotEnoughDecisions(positives, negatives)
     folds = min(5, positives, negatives)
     data = frame(records)
-    fields = [f for f in FIELDS if data[f].str.strip().any()]
+    fields = [f for f in fields if data[f].str.strip().any()]
     pipeline = _pipeline(folds, fields=fields)
     pipeline.fit(data, np.array([bool(y) for y in labels]))
     return TrainedModel(pipeline, positives, negatives)
 
 
 def cross_validated(
-    records: Sequence[Mapping[str, Any]], labels: Sequence[bool], *, folds: int = 5, seed: int = 0
+    records: Sequence[Mapping[str, Any]],
+    labels: Sequence[bool],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    fields: Sequence[str] = FIELDS,
 ) -> list[float]:
-    """Out-of-fold probabilities: each record scored by a model that never saw it."""
+    """Out-of-fold probabilities: each record scored by a model that never saw it (the
+    vocabulary, the weights and the calibration are all fitted on the other folds)."""
     from sklearn.model_selection import StratifiedKFold
 
     y = np.array([bool(v) for v in labels])
     out = np.zeros(len(records))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
-        model = train([records[i] for i in train_idx], y[train_idx].tolist())
+        model = train([records[i] for i in train_idx], y[train_idx].tolist(), fields=fields)
         out[test_idx] = model.probabilities([records[i] for i in test_idx])
     return out.tolist()
 

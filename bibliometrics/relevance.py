@@ -33,7 +33,9 @@ STRONG_TERMS: dict[str, str] = {
     "CépiDc": r"(?i:\bc[ée]pidc\b)",
     "Health Data Hub": r"(?i:\bhealth data hub\b|plateforme des donn[ée]es de sant[ée])",
     "ATIH": r"\bATIH\b|(?i:agence technique de l.information sur l.hospitalisation)",
-    "Assurance Maladie": r"(?i:\bassurance[- ]maladie\b|caisse nationale d.assurance)|\bCNAMTS\b",
+    # not Quebec's "Régie de l'assurance maladie du Québec" (RAMQ)
+    "Assurance Maladie": r"(?i:(?<!r[ée]gie de l.)\bassurance[- ]maladie\b(?! du qu[ée]bec)"
+    r"|caisse nationale d.assurance)|\bCNAMTS\b",
     "French medico-administrative databases": r"(?i:french\b[^.;]{0,40}\bmedico-?administrative)",
     "French claims database": r"(?i:french\b[^.;]{0,40}\bclaims?\s+(?:data|database|databases)\b)",
     "French health insurance": r"(?i:french\b[^.;]{0,40}\bhealth\s+insurance\b)",
@@ -136,26 +138,22 @@ class Verdict:
     terms: list[str] = field(default_factory=list)  # what counted
     reasons: list[Reason] = field(default_factory=list)
     accepted_acronyms: set[str] = field(default_factory=set)
+    # The French health-data context the rules saw, whether or not an acronym needed it:
+    # france_text, french_affiliation, data_words (the classifier weighs them).
+    context: list[str] = field(default_factory=list)
 
     def reasons_as_dicts(self) -> list[dict[str, str]]:
         return [r.as_dict() for r in self.reasons]
 
     def evidence(self) -> list[str]:
-        """The reasons as tokens, one more field for the classifier ("other:DCIR:immunology")."""
+        """The verdict, its reasons and the context seen, as tokens: one more field for the
+        classifier ("acronym_other_sense:DCIR:immunology", "context:french_affiliation")."""
         out = ["rules:relevant" if self.relevant else "rules:not_relevant"]
         for r in self.reasons:
             token = ":".join(x for x in (r.code, r.term, r.detail) if x)
             out.append(token.replace(" ", "_"))
+        out.extend(f"context:{c}" for c in self.context)
         return out
-
-
-def evidence_from(relevant: bool, reasons: Iterable[dict[str, str]]) -> list[str]:
-    """:meth:`Verdict.evidence` from a stored verdict (``relevant`` and its reason dicts)."""
-    verdict = Verdict(
-        relevant,
-        reasons=[Reason(r["code"], r.get("term", ""), r.get("detail", "")) for r in reasons],
-    )
-    return verdict.evidence()
 
 
 def _french_affiliation(affiliations: Iterable[str]) -> bool:
@@ -215,7 +213,16 @@ def assess(
             reasons.append(Reason("acronym_no_context", name))
     if not reasons:
         reasons.append(Reason("nothing"))
-    return Verdict(bool(terms), terms, reasons, accepted)
+    seen = [
+        name
+        for name, present in (
+            ("france_text", bool(_FRENCH_TEXT.search(text))),
+            ("french_affiliation", _french_affiliation(affiliations)),
+            ("data_words", bool(_DATA_WORDS.search(text))),
+        )
+        if present
+    ]
+    return Verdict(bool(terms), terms, reasons, accepted, seen)
 
 
 def mask_unaccepted(text: str, accepted: set[str]) -> str:

@@ -1044,22 +1044,44 @@ QUERY_TASK = "bibliometrics.refresh_saved_query"
 DUE_TASK = "bibliometrics.refresh_due_queries"
 
 
-def _connector(source: str):
-    """The connector of ``source``, configured from the settings (API key, contact e-mail)."""
+def _fetch_options() -> dict[str, Any]:
+    """What the tests may inject into every connector's fetcher (a transport, no waiting)."""
     from . import connectors
-    from .connectors import hal, openalex, pubmed
 
     options: dict[str, Any] = {"transport": connectors.TRANSPORT}
     if connectors.SLEEP is not None:
         options["sleep"] = connectors.SLEEP
-    email = settings.BIBLIO_CONTACT_EMAIL
+    return options
+
+
+def _openalex():
+    from .connectors import openalex
+
+    return openalex.OpenAlex(
+        openalex.fetcher(**_fetch_options()),
+        email=settings.BIBLIO_CONTACT_EMAIL,
+        base_url=settings.BIBLIO_OPENALEX_URL,
+    )
+
+
+def _connector(source: str):
+    """The connector of ``source``, configured from the settings (API key, contact e-mail,
+    the API's address)."""
+    from .connectors import hal, pubmed
+
+    options = _fetch_options()
     if source == QuerySource.PUBMED:
         key = settings.BIBLIO_PUBMED_API_KEY
-        return pubmed.PubMed(pubmed.fetcher(api_key=key, **options), api_key=key, email=email)
+        return pubmed.PubMed(
+            pubmed.fetcher(api_key=key, **options),
+            api_key=key,
+            email=settings.BIBLIO_CONTACT_EMAIL,
+            base_url=settings.BIBLIO_PUBMED_URL,
+        )
     if source == QuerySource.OPENALEX:
-        return openalex.OpenAlex(openalex.fetcher(**options), email=email)
+        return _openalex()
     if source == QuerySource.HAL:
-        return hal.Hal(hal.fetcher(**options))
+        return hal.Hal(hal.fetcher(**options), base_url=settings.BIBLIO_HAL_URL)
     raise JobError(f"Source inconnue : {source}")
 
 
@@ -1135,7 +1157,7 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
 def saved_query_confirm(*, query: SavedQuery, by) -> ImportRun:
     """A curator accepts to import a result larger than the query's limit."""
     if not query.pending_count:
-        raise JobError("Aucun import n'attend de confirmation pour cette requête.")
+        raise JobError(_("Aucun import n'attend de confirmation pour cette requête."))
     with transaction.atomic():
         before = query.confirmed_count
         query.confirmed_count, query.pending_count = query.pending_count, None
@@ -1160,7 +1182,7 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
 
     query = run.saved_query
     if query is None:
-        raise JobError("Cette requête n'existe plus.")
+        raise JobError(_("Cette requête n'existe plus."))
     reference_data_ensure()
     state = _ImportState(rules=actor_rules_current())
     origin = f"requête {query.name}"[:255]
@@ -1183,8 +1205,11 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
                     if ctx:
                         ctx.progress(
                             100,
-                            f"{total} notices, au-delà de la limite de {query.max_records} : "
-                            "l'import attend la confirmation d'un curateur.",
+                            _(
+                                "%(total)s notices, au-delà de la limite de %(limit)s : "
+                                "l'import attend la confirmation d'un curateur."
+                            )
+                            % {"total": total, "limit": query.max_records},
                             force=True,
                         )
                     return result
@@ -1200,14 +1225,19 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
             if ctx:
                 ctx.check_cancelled()
                 ctx.progress(
-                    90 * position / max(total, 1), f"{position} / {total} notices de {query.name}"
+                    90 * position / max(total, 1),
+                    _("%(position)s / %(total)s notices de %(name)s")
+                    % {"position": position, "total": total, "name": query.name},
                 )
         if query.source == QuerySource.PUBMED:
             vanished = sorted(set(query.seen_ids) - set(seen))
             if vanished:
                 state.delete(connector.deleted(vanished))
     except ConnectorError as exc:
-        message = f"Requête « {query.name} » : {connector_message(exc)}"
+        message = _("Requête « %(name)s » : %(error)s") % {
+            "name": query.name,
+            "error": connector_message(exc),
+        }
         stats = _run_stats(state)
         run.stats = {**stats, "error": message}
         run.save(update_fields=["stats"])
@@ -1215,9 +1245,11 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
         query.save(update_fields=["last_error"])
         if stats["new"] or stats["updated"] or stats["merged"]:
             indicators_refresh()
+        kept = stats["new"] + stats["updated"] + stats["merged"]
         raise JobError(
-            f"{message} Les {stats['new'] + stats['updated'] + stats['merged']} notices "
-            "importées avant l'erreur sont conservées."
+            message
+            + " "
+            + _("Les %(count)s notices importées avant l'erreur sont conservées.") % {"count": kept}
         ) from exc
     finally:
         connector.fetch.close()
@@ -1280,8 +1312,6 @@ MODEL_TASK = "bibliometrics.train_relevance_model"
 
 def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
     """What the classifier reads of each publication (affiliation texts included)."""
-    from .relevance import evidence_from
-
     affiliations: dict[int, list[str]] = {p.pk: [] for p in pubs}
     for pid, text in Authorship.affiliations.through.objects.filter(
         authorship__publication__in=[p.pk for p in pubs]
@@ -1295,7 +1325,6 @@ def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
             "keywords": p.keywords or [],
             "mesh_terms": p.mesh_terms or [],
             "affiliations": affiliations[p.pk],
-            "evidence": evidence_from(p.relevance_auto, p.relevance_reasons or []),
         }
         for p in pubs
     ]
@@ -1416,7 +1445,6 @@ CITATIONS_STALE_DAYS = 30
 def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> dict[str, int]:
     """Citation counts and cited references of the retained publications, from OpenAlex,
     matched by DOI or else by PMID (those not checked for ``stale_days``)."""
-    from . import connectors
     from .connectors import ConnectorError, openalex
 
     limit = timezone.now() - datetime.timedelta(days=stale_days)
@@ -1426,10 +1454,7 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
         .exclude(doi__isnull=True, pmid__isnull=True)
         .only("pk", "doi", "pmid", "citation_count", "openalex_id", "references")
     )
-    options: dict[str, Any] = {"transport": connectors.TRANSPORT}
-    if connectors.SLEEP is not None:
-        options["sleep"] = connectors.SLEEP
-    source = openalex.OpenAlex(openalex.fetcher(**options), email=settings.BIBLIO_CONTACT_EMAIL)
+    source = _openalex()
     found = 0
     try:
         for start in range(0, len(pubs), openalex.LOOKUP):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from portal.celery import app
 from portal.jobs import JobContext, JobError, job_task
 
 from . import services
 from .models import ImportRun
-
-QUERY_SCHEDULE_SECONDS = 3600.0  # how often beat looks for saved queries that are due
 
 
 @job_task(services.IMPORT_TASK)
@@ -52,12 +49,6 @@ def refresh_due_queries() -> int:
     return len(services.saved_queries_refresh_due())
 
 
-# The app's own beat entry, declared here rather than in the portal settings.
-app.add_periodic_task(
-    QUERY_SCHEDULE_SECONDS, refresh_due_queries.s(), name="bibliometrics-saved-queries"
-)
-
-
 @job_task(services.MODEL_TASK)
 def train_relevance_model(ctx: JobContext) -> dict:
     model = services.relevance_model_train(ctx=ctx)
@@ -73,8 +64,3 @@ def refresh_citations(ctx: JobContext) -> dict:
 def refresh_citations_weekly() -> str:
     """Beat: the weekly citations job (a no-op job when nothing is stale)."""
     return str(services.citations_refresh_enqueue().pk)
-
-
-app.add_periodic_task(
-    7 * 24 * 3600.0, refresh_citations_weekly.s(), name="bibliometrics-citations-weekly"
-)

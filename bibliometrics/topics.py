@@ -141,3 +141,22 @@ def labels_by_language(terms: list[str], *, languages=("fr", "en"), n: int = 3) 
         words = list(dict.fromkeys(translate_term(t, language) for t in terms))
         out[language] = ", ".join(words[:n])
     return out
+
+
+def themes_in(block: dict, language: str) -> dict:
+    """A copy of a thematic map (``themes``) or evolution (``periods`` of ``themes``) whose
+    theme labels are in ``language``: the snapshot keeps the corpus' words, mostly English."""
+
+    def relabel(themes: list[dict]) -> list[dict]:
+        return [
+            {**t, "label": labels_by_language(t.get("words") or [], languages=(language,))[language]
+             or t.get("label", "")}
+            for t in themes
+        ]  # fmt: skip
+
+    out = dict(block)
+    if "themes" in out:
+        out["themes"] = relabel(out["themes"])
+    if "periods" in out:
+        out["periods"] = [{**p, "themes": relabel(p.get("themes") or [])} for p in out["periods"]]
+    return out

@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.countries import country_name
@@ -30,6 +30,7 @@ from .forms import (
     UploadForm,
 )
 from .models import ActorType, Affiliation, Publication, PublicationMerge, Topic
+from .topics import themes_in
 
 ACTOR_LABELS = dict(ActorType.choices)
 # Callon's four quadrants of the thematic map (codes from indicators.thematic_map)
@@ -84,6 +85,10 @@ def dashboard(request):
 def indicators_page(request):
     snapshot = selectors.snapshot_current()
     data = selectors.indicators_published(snapshot.data, request.user)
+    language = (get_language() or "fr")[:2]
+    for key in ("thematic_map", "thematic_evolution"):  # theme labels in the page's language
+        if data.get(key):
+            data = {**data, key: themes_in(data[key], language)}
     return render(
         request,
         "bibliometrics/indicators.html",
@@ -133,8 +138,9 @@ def _chart_rows(chart: str, data: dict[str, Any]) -> list[list[Any]]:
             return by_year(data.get("by_component", {}))
         case "areas":
             return by_year(data.get("by_area", {}))
-        case "topics":
-            return by_year(data.get("topic_trends", {}))
+        case "topics":  # in the page's language, like the chart
+            names = {t.label: t.label_in() for t in Topic.objects.all()}
+            return [[names.get(k, k), y, n] for k, y, n in by_year(data.get("topic_trends", {}))]
         case "journals":
             return [list(x) for x in data.get("top_journals", [])]
         case "countries":
@@ -214,6 +220,7 @@ def publication_detail(request, pk: int):
                 initial={"decision": initial, "note": publication.relevance_note}
             ),
             "reasons": [reason_text(r) for r in publication.relevance_reasons or []],
+            "model_why": [model_word(w) for w in publication.model_explanation or []],
             "actor_labels": {k: str(v) for k, v in ACTOR_LABELS.items()},
             "merges": publication.merges.select_related("split", "undone_by"),
         },
@@ -308,6 +315,46 @@ def reason_text(reason: dict[str, str]) -> str:
     return _("aucun terme des données de santé françaises")
 
 
+MODEL_FIELDS = {
+    "text": gettext_lazy("titre, résumé, mots-clés"),
+    "mesh": gettext_lazy("MeSH"),
+    "affiliations": gettext_lazy("affiliations"),
+    "evidence": gettext_lazy("règles"),
+}
+
+
+def model_word(why: dict[str, Any]) -> dict[str, Any]:
+    """One of the model's weighing words as a curator reads it: the rules' evidence tokens
+    (``context:french_affiliation``, ``acronym_context:DCIR:France``…) become sentences."""
+    term, field = why.get("term", ""), why.get("field", "")
+    out = {**why, "field": MODEL_FIELDS.get(field, field)}
+    if field != "evidence":
+        return out
+    kind, _sep, rest = term.partition(":")
+    if kind == "rules":
+        out["term"] = (
+            _("les règles la retiennent") if rest == "relevant" else _("les règles l'écartent")
+        )
+    elif kind == "context":
+        out["term"] = {
+            "france_text": _("la France ou les Français sont cités"),
+            "french_affiliation": _("affiliation française"),
+            "data_words": _("vocabulaire des données (base, remboursements, séjours…)"),
+        }.get(rest, rest)
+    elif kind == "country":
+        name = rest.replace("_", " ")
+        out["term"] = _("affiliation : %(country)s") % {
+            "country": country_name(COUNTRY_ISO3[name]) if name in COUNTRY_ISO3 else name
+        }
+    else:
+        code, _s, more = term.partition(":")
+        name, _s, detail = more.partition(":")
+        if detail != "french_affiliation":
+            detail = detail.replace("_", " ")
+        out["term"] = reason_text({"code": code, "term": name.replace("_", " "), "detail": detail})
+    return out
+
+
 @capability_required("bibliometrics.curate")
 def curation_queue(request):
     decided = request.GET.get("vue") == "decidees"
@@ -329,7 +376,7 @@ def curation_queue(request):
         {
             "publication": p,
             "reasons": [reason_text(r) for r in p.relevance_reasons or []],
-            "model_why": p.model_explanation or [],
+            "model_why": [model_word(w) for w in p.model_explanation or []],
         }
         for p in page_obj
     ]

@@ -299,6 +299,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Harvests the partner catalogues whose refresh period has passed (catalogue).
     "catalogue-partners-refresh": {"task": "catalogue.partners_refresh_due", "schedule": 900.0},
+    # Refreshes the saved literature queries whose interval has passed (bibliometrics).
+    "bibliometrics-saved-queries": {
+        "task": "bibliometrics.refresh_due_queries",
+        "schedule": 3600.0,
+    },
+    # Citation counts and references from OpenAlex, for those not checked for 30 days.
+    "bibliometrics-citations-weekly": {
+        "task": "bibliometrics.refresh_citations_weekly",
+        "schedule": 7 * 24 * 3600.0,
+    },
 }
 
 # --- Cache and health probe (issue 20, defect 8) ------------------------------------------
@@ -369,6 +379,12 @@ PUBLICATION_IMPORT_MAX_BYTES = env.int("PUBLICATION_IMPORT_MAX_BYTES", default=5
 # an NCBI API key (10 requests per second instead of 3). Secrets: from the environment only.
 BIBLIO_CONTACT_EMAIL = env.str("BIBLIO_CONTACT_EMAIL", default="")
 BIBLIO_PUBMED_API_KEY = env.str("BIBLIO_PUBMED_API_KEY", default="")
+# The APIs' addresses (a mirror, a proxy, or the recorded answers a test serves locally).
+BIBLIO_PUBMED_URL = env.str(
+    "BIBLIO_PUBMED_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+)
+BIBLIO_OPENALEX_URL = env.str("BIBLIO_OPENALEX_URL", default="https://api.openalex.org/")
+BIBLIO_HAL_URL = env.str("BIBLIO_HAL_URL", default="https://api.archives-ouvertes.fr/search/")
 
 # --- Publication rules ----------------------------------------------------------------
 # SNDS publication rule: no count about people below this threshold is ever published.

@@ -72,3 +72,98 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.slept.append(round(seconds, 3))
         self.now += seconds
+
+
+class PubMedServer:
+    """PubMed's E-utilities on 127.0.0.1, as a real HTTP server a worker process can reach.
+
+    It serves the articles of the recorded efetch answers that ``served`` names (in that
+    order): esearch counts them, efetch slices them by ``retstart``/``retmax`` as NCBI does,
+    esummary reports an error for a PMID PubMed no longer has (one not in ``articles``).
+    ``hold`` (an endpoint name) keeps that answer back until ``release`` is set, so that a
+    test can look at a job while it runs.
+    """
+
+    def __init__(self):
+        import re
+        import threading
+
+        self.articles: dict[str, bytes] = {}
+        for name in sorted(DATA.glob("pubmed_efetch_*.xml")):
+            for block in re.findall(
+                rb"<PubmedArticle>.*?</PubmedArticle>", name.read_bytes(), re.S
+            ):
+                pmid = re.search(rb"<PMID[^>]*>(\d+)</PMID>", block).group(1).decode()
+                self.articles[pmid] = block
+        self.served: list[str] = []
+        self.requests: list[str] = []
+        self.hold: str | None = None
+        self.held = threading.Event()  # set when the held request has arrived
+        self.release = threading.Event()
+        self.url = ""
+        self._server = None
+
+    def hold_next(self, endpoint: str | None) -> None:
+        """Keep the next ``endpoint`` answers back until ``release`` is set (None: none)."""
+        import threading
+
+        self.hold, self.held, self.release = endpoint, threading.Event(), threading.Event()
+
+    def answer(self, path: str, params: dict[str, str]) -> tuple[int, bytes]:
+        import json
+
+        endpoint = path.rsplit("/", 1)[-1].removesuffix(".fcgi")
+        self.requests.append(endpoint)
+        if endpoint == self.hold:
+            self.held.set()
+            self.release.wait(timeout=60)
+        if endpoint == "esearch":
+            result = {"count": str(len(self.served)), "retmax": "0", "retstart": "0",
+                      "querykey": "1", "webenv": "MCID_local", "idlist": []}  # fmt: skip
+            return 200, json.dumps({"esearchresult": result}).encode()
+        if endpoint == "efetch":
+            start, size = int(params["retstart"]), int(params["retmax"])
+            blocks = [self.articles[p] for p in self.served[start : start + size]]
+            return 200, b"<?xml version='1.0' ?>\n<PubmedArticleSet>\n%s\n</PubmedArticleSet>\n" % (
+                b"\n".join(blocks)
+            )
+        if endpoint == "esummary":
+            ids = params["id"].split(",")
+            result = {
+                pmid: {"uid": pmid, "title": "x"}
+                if pmid in self.articles
+                else {"uid": pmid, "error": "cannot get document summary"}
+                for pmid in ids
+            }
+            return 200, json.dumps({"result": {"uids": ids, **result}}).encode()
+        return 404, b"unknown endpoint"
+
+    def __enter__(self) -> PubMedServer:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qsl, urlsplit
+
+        source = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the name http.server calls
+                parts = urlsplit(self.path)
+                status, body = source.answer(parts.path, dict(parse_qsl(parts.query)))
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # keep the test output quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/entrez/eutils/"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()

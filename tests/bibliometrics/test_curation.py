@@ -83,6 +83,30 @@ def test_the_queue_puts_the_least_certain_first_and_shows_both_verdicts(client, 
 
 
 @pytest.mark.django_db
+def test_the_models_words_from_the_rules_read_as_sentences(client, cast):
+    pub = PublicationFactory(
+        title="Unsure",
+        model_probability=0.6,
+        model_explanation=[
+            {"field": "evidence", "term": "context:french_affiliation", "weight": 0.5},
+            {"field": "evidence", "term": "acronym_context:DCIR:France", "weight": 0.4},
+            {"field": "evidence", "term": "acronym_other_sense:MCO:health_insurance_(US)",
+             "weight": -0.3},
+            {"field": "evidence", "term": "country:United_States", "weight": -0.2},
+            {"field": "mesh", "term": "pregnancy", "weight": 0.1},
+        ],
+    )  # fmt: skip
+    client.force_login(cast.data)
+    for url in ("/publications/curation/", f"/publications/{pub.pk}/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "affiliation française" in page
+        assert "« DCIR » avec un contexte français : la France ou les Français sont cités" in page
+        assert "« MCO » pris dans un autre sens : assurance santé américaine" in page
+        assert "affiliation : États-Unis" in page
+        assert "context:" not in page and "country:" not in page
+
+
+@pytest.mark.django_db
 def test_a_curator_decides_in_bulk_and_each_decision_is_audited(client, cast):
     a, b, c = PublicationFactory(), PublicationFactory(), PublicationFactory()
     client.force_login(cast.data)

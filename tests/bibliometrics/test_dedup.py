@@ -5,6 +5,7 @@ import pytest
 from bibliometrics import services
 from bibliometrics.models import Publication, PublicationMerge
 from portal.models import AuditEntry
+from tests.bibliometrics.pages import part
 
 
 def pubmed_xml(*articles):
@@ -89,3 +90,35 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path):
     again = run_import(target)
     assert (again.stats["new"], again.stats["updated"], again.stats["duplicate"]) == (0, 0, 1)
     assert list(Publication.objects.values_list("pk", "updated_at")) == before
+
+
+@pytest.mark.django_db
+def test_a_curator_reads_why_records_were_merged_and_separates_them_from_the_page(
+    tmp_path, cast, client
+):
+    pubmed = tmp_path / "pubmed.xml"
+    pubmed.write_text(pubmed_xml(("555003", "10.1186/xyz", "Opioids in the SNDS", "SNDS.")))
+    run_import(pubmed)
+    ris = tmp_path / "hal.ris"
+    ris.write_text(
+        "TY  - JOUR\nTI  - Opioids in the SNDS (HAL)\nPY  - 1979\nDO  - 10.1186/XYZ\nER  - \n"
+    )
+    run_import(ris)
+    pub = Publication.objects.get(pmid="555003")
+    merge = pub.merges.get()
+
+    public = client.get(f"/publications/{pub.pk}/")
+    assert public.status_code == 200
+    assert 'data-testid="merges"' not in public.content.decode()  # a curator's matter
+    client.force_login(cast.data)
+    merges = part(client, f"/publications/{pub.pk}/", "merges", "</ul>")
+    assert "Notice ris de « hal.ris » rapprochée par même DOI (10.1186/xyz)" in merges
+    assert f"/publications/rapprochements/{merge.pk}/separer/" in merges
+
+    response = client.post(f"/publications/rapprochements/{merge.pk}/separer/")
+    split = Publication.objects.exclude(pk=pub.pk).get()
+    assert response.status_code == 302 and response["Location"] == f"/publications/{split.pk}/"
+    assert split.title == "Opioids in the SNDS (HAL)"
+    assert f"/publications/{split.pk}/" in part(
+        client, f"/publications/{pub.pk}/", "merges", "</ul>"
+    )

@@ -44,8 +44,6 @@ def test_the_rules_reach_the_aimed_precision_and_recall_on_the_evaluation_set():
 
 def test_the_model_reaches_the_aimed_precision_and_recall_out_of_fold():
     records = load_eval()
-    for r in records:
-        r["evidence"] = verdict(r).evidence()
     labels = [r["label"] for r in records]
     probabilities = classifier.cross_validated(records, labels)
     scores = classifier.precision_recall([p >= 0.5 for p in probabilities], labels)
@@ -102,6 +100,12 @@ def test_it_catches_the_french_names_of_the_data(text):
     assert assess(abstract=text).relevant
 
 
+def test_quebecs_assurance_maladie_is_not_the_french_one():
+    quebec = "Medico-administrative data of the Régie de l'assurance maladie du Québec were used"
+    assert not assess(abstract=quebec, affiliations=["Université Laval, Québec, Canada"]).relevant
+    assert assess(abstract="Data of the Caisse nationale de l'assurance maladie were used").relevant
+
+
 def test_wheat_ssr_markers_do_not_name_the_pmsi_ssr():
     text = "Eighty-one simple sequence repeat (SSR) primer pairs were tested"
     result = assess(abstract=text)
@@ -113,8 +117,6 @@ def test_wheat_ssr_markers_do_not_name_the_pmsi_ssr():
 
 def test_the_model_explains_its_score_with_the_words_that_weigh():
     records = load_eval()
-    for r in records:
-        r["evidence"] = verdict(r).evidence()
     model = classifier.train(records, [r["label"] for r in records])
     snds = next(r for r in records if r["kind"] == "fr_snds")
     why = model.explain(snds)
@@ -127,3 +129,22 @@ def test_too_few_decisions_train_no_model():
     records = load_eval()[:8]
     with pytest.raises(classifier.NotEnoughDecisions):
         classifier.train(records, [r["label"] for r in records])
+
+
+def test_the_model_reads_mesh_headings_affiliation_countries_and_the_rules_context():
+    record = {
+        "title": "Hip fractures after benzodiazepines: a nationwide cohort",
+        "abstract": "We used reimbursement data.",
+        "mesh_terms": ["Hip Fractures", "Benzodiazepines"],
+        "affiliations": ["Inserm U1219, Bordeaux, France", "KU Leuven, Leuven, Belgium"],
+    }
+    tokens = classifier.evidence(record)
+    assert {"rules:not_relevant", "context:french_affiliation", "context:data_words"} <= set(tokens)
+    assert {"country:France", "country:Belgium"} <= set(tokens)
+    assert "context:france_text" not in tokens
+    # a heading is one feature wherever it stands in the list
+    assert classifier.headings("Hip Fractures ; Benzodiazepines") == [
+        "hip fractures",
+        "benzodiazepines",
+    ]
+    assert classifier.headings("Benzodiazepines;Hip Fractures")[1] == "hip fractures"

@@ -11,6 +11,7 @@ from bibliometrics.models import ImportRun, Publication, SavedQuery
 from bibliometrics.tasks import refresh_saved_query
 from portal.jobs import run_job
 from portal.models import AuditEntry, Job
+from tests.bibliometrics.pages import part
 from tests.bibliometrics.recorded import FakeTime, Recorded
 
 
@@ -135,3 +136,46 @@ def test_beat_starts_only_the_queries_that_are_due(cast, recorded):
     runs = services.saved_queries_refresh_due()
     assert [r.saved_query for r in runs] == [due]
     assert services.saved_queries_refresh_due() == []  # already queued
+
+
+@pytest.mark.django_db
+def test_the_query_page_asks_a_curator_to_confirm_a_result_over_the_limit(cast, client, recorded):
+    query = pubmed_query(cast, max_records=2)
+    refresh(query)
+    client.force_login(cast.data)
+    pending = part(client, f"/publications/requetes/{query.pk}/", "pending", "</div>")
+    assert "renvoie 3 notices, plus que la limite de 2" in pending
+    assert f"/publications/requetes/{query.pk}/confirmer/" in pending
+
+    response = client.post(f"/publications/requetes/{query.pk}/confirmer/")
+    run = ImportRun.objects.filter(saved_query=query).latest("created_at")
+    assert response.status_code == 302 and response["Location"] == run.job.get_absolute_url()
+    run_job(refresh_saved_query.run_inline, str(run.job.pk), run.job.task_kwargs)
+    assert Publication.objects.count() == 3
+    page = client.get(f"/publications/requetes/{query.pk}/").content.decode()
+    assert 'data-testid="pending"' not in page
+
+
+@pytest.mark.django_db
+def test_the_query_page_names_what_stopped_the_last_refresh(cast, client, recorded):
+    recorded.replace["pubmed_esearch.json"] = b'{"header": {"type": "esearch"}}'
+    query = pubmed_query(cast)
+    run = refresh(query)
+    assert run.job.status == Job.Status.FAILED
+    client.force_login(cast.data)
+    page = client.get(f"/publications/requetes/{query.pk}/").content.decode()
+    assert "AINS et SNDS" in page
+    assert "la forme documentée par l&#x27;API" in page or "la forme documentée par l'API" in page
+
+
+def test_beat_refreshes_saved_queries_through_a_registered_task():
+    """The schedule the beat reads names the task a worker has registered."""
+    from portal.celery import app
+
+    app.loader.import_default_modules()  # what a beat or worker process does at start
+    entry = app.conf.beat_schedule["bibliometrics-saved-queries"]
+    assert entry["task"] == services.DUE_TASK
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 3600
+    citations = app.conf.beat_schedule["bibliometrics-citations-weekly"]
+    assert citations["task"] in app.tasks

@@ -179,3 +179,33 @@ def test_topics_are_shown_in_the_page_language(client):
     assert "grossesse, valproate, épilepsie" in french
     english = client.get(f"/publications/{pub.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "pregnancy, valproate, epilepsy" in english
+
+
+@pytest.mark.django_db
+def test_themes_of_the_thematic_map_and_topics_csv_are_in_the_page_language(client):
+    from bibliometrics.models import IndicatorSnapshot, Topic
+
+    theme = {"label": "pregnancy, drugs, epilepsy", "words": ["pregnancy", "drugs", "epilepsy"],
+             "quadrant": "motor", "centrality": 1.0, "density": 2.0, "occurrences": 9, "size": 3}  # fmt: skip
+    Topic.objects.create(
+        index=0, label="pregnancy, valproate", terms=["pregnancy", "valproate"],
+        labels={"fr": "grossesse, valproate", "en": "pregnancy, valproate"},
+    )  # fmt: skip
+    IndicatorSnapshot.objects.create(
+        publications=9,
+        data={
+            "thematic_map": {"themes": [theme], "median_centrality": 1.0, "median_density": 2.0},
+            "thematic_evolution": {"periods": [{"period": "2020–2021", "themes": [theme]}],
+                                   "links": []},
+            "topic_trends": {"pregnancy, valproate": {"2020": 9}},
+        },
+    )  # fmt: skip
+
+    french = client.get("/publications/indicateurs/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert french.count("grossesse, médicaments, épilepsie") >= 2  # map table and evolution
+    assert "pregnancy, drugs" not in french
+    english = client.get("/publications/indicateurs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "pregnancy, drugs, epilepsy" in english
+
+    csv_fr = client.get("/publications/graphiques/topics.csv", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "grossesse, valproate" in csv_fr.content.decode()
