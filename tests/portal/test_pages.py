@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from portal.roles import Capability
 from portal.views import INFO_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_another_users_job_answers_the_same_404_page(client, cast):
         title="Diagnostic",
         task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
+        capability=Capability.OMOP_RUN,
     )
     client.force_login(cast.charlie)
     response = client.get(f"/jobs/{job.pk}/")
@@ -88,7 +89,7 @@ def test_a_job_page_has_a_breadcrumb_back_to_the_job_list(client, cast):
         title="Diagnostic",
         task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
+        capability=Capability.OMOP_RUN,
     )
     client.force_login(cast.data)
     page = client.get(f"/jobs/{job.pk}/").content.decode()
@@ -154,7 +155,7 @@ def test_a_job_message_reads_in_the_page_language(client, cast):
         title="Diagnostic",
         task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
+        capability=Capability.OMOP_RUN,
     )
     Job.objects.filter(pk=job.pk).update(message="omop.step:visit_occurrence")
     client.force_login(cast.data)
