@@ -33,7 +33,8 @@ def audit_retention() -> int:
     return audit_retention_apply()["deleted"]
 
 
-@job_task("portal.worker_diagnostics")
+# The data team runs the conversions this checks the workers for (Java for Spark, disk).
+@job_task("portal.diagnostics", task="portal.worker_diagnostics", capability="omop.run")
 def worker_diagnostics(ctx: JobContext) -> dict:
     """Check, from inside a worker, what jobs need: database, disk, Java for Spark."""
     report: dict = {"python": platform.python_version(), "host": platform.node()}

@@ -218,10 +218,8 @@ def referential_import_start(*, source: str, files: dict, by):
     return job_enqueue(
         kind=JOB_KIND,
         title=_("Référentiel %(source)s") % {"source": source},
-        task="codelists.import_referential",
         kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
         by=by,
-        capability="catalogue.curate",
     )
 
 

@@ -7,9 +7,7 @@ def _job_of_data(cast):
     job = job_enqueue(
         kind="portal.diagnostics",
         title="Diagnostic",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
     )
     return {"job": job}
 

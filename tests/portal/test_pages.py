@@ -32,9 +32,7 @@ def test_another_users_job_answers_the_same_404_page(client, cast):
     job = job_enqueue(
         kind="portal.diagnostics",
         title="Diagnostic",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
     )
     client.force_login(cast.charlie)
     response = client.get(f"/jobs/{job.pk}/")
@@ -86,9 +84,7 @@ def test_a_job_page_has_a_breadcrumb_back_to_the_job_list(client, cast):
     job = job_enqueue(
         kind="portal.diagnostics",
         title="Diagnostic",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
     )
     client.force_login(cast.data)
     page = client.get(f"/jobs/{job.pk}/").content.decode()
@@ -152,9 +148,7 @@ def test_a_job_message_reads_in_the_page_language(client, cast):
     job = job_enqueue(
         kind="portal.diagnostics",
         title="Diagnostic",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
     )
     Job.objects.filter(pk=job.pk).update(message="omop.step:visit_occurrence")
     client.force_login(cast.data)
