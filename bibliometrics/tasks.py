@@ -14,7 +14,12 @@ CURATE = "bibliometrics.curate"  # who sees the jobs of this app, besides who ra
 QUERY_SCHEDULE_SECONDS = 3600.0  # how often beat looks for saved queries that are due
 
 
-@job_task(services.IMPORT_KIND, task="bibliometrics.import_publications", capability=CURATE)
+@job_task(
+    services.IMPORT_KIND,
+    task="bibliometrics.import_publications",
+    capability=CURATE,
+    on_retry=services.import_run_retry_copy,
+)
 def import_publications(ctx: JobContext, *, import_id: int) -> dict:
     try:
         run = ImportRun.objects.get(pk=import_id)
@@ -36,7 +41,12 @@ def refresh_indicators(ctx: JobContext) -> dict:
     return {"publications": snapshot.publications, "seconds": round(snapshot.seconds, 3)}
 
 
-@job_task(services.QUERY_KIND, task="bibliometrics.refresh_saved_query", capability=CURATE)
+@job_task(
+    services.QUERY_KIND,
+    task="bibliometrics.refresh_saved_query",
+    capability=CURATE,
+    on_retry=services.import_run_retry_copy,
+)
 def refresh_saved_query(ctx: JobContext, *, import_id: int, confirm: bool = False) -> dict:
     try:
         run = ImportRun.objects.select_related("saved_query").get(pk=import_id)
