@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.messages import coded
+from portal.messages import coded, words
 
 STEP_LABELS = {
     "generate": _("génération de l'extrait synthétique"),
@@ -126,16 +126,10 @@ INPUT_ERROR_LABELS = {
 }
 
 
-def _worded(template, params: dict) -> str:
-    return str(template) % {
-        k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in params.items()
-    }
-
-
 def input_error_text(exc) -> str:
     """An :class:`omop.etl.InputError` in the active language (its code if it is unknown)."""
     template = INPUT_ERROR_LABELS.get(exc.code)
-    return _worded(template, exc.params) if template is not None else str(exc)
+    return words(template, exc.params) if template is not None else str(exc)
 
 
 def notice_label(notice: dict) -> str:
@@ -143,7 +137,7 @@ def notice_label(notice: dict) -> str:
     template = NOTICE_LABELS.get(notice.get("code", ""))
     if template is None:
         return str(notice.get("code", ""))
-    return _worded(template, notice)
+    return words(template, notice)
 
 
 def input_error_message(exc) -> str:

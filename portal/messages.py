@@ -23,7 +23,8 @@ def coded(code: str, **params) -> str:
     return code + _SEPARATOR + json.dumps(params, ensure_ascii=False, default=str)
 
 
-def _words(label, params: dict) -> str:
+def words(label, params: dict) -> str:
+    """``label`` with its ``%(name)s`` parameters filled in, lists joined by commas."""
     return str(label) % {
         k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()
     }
@@ -42,7 +43,7 @@ def message_text(message: str) -> str:
     if sep and code in MESSAGE_LABELS:
         try:
             params = json.loads(raw)
-            return _words(MESSAGE_LABELS[code], params)
+            return words(MESSAGE_LABELS[code], params)
         except (ValueError, TypeError, KeyError):
             pass
     return gettext(message)

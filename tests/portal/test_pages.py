@@ -8,6 +8,19 @@ from portal.views import INFO_PAGES
 pytestmark = pytest.mark.django_db
 
 
+def _diagnostics_job(cast):
+    """A job of the data user that nobody runs: enough for its pages."""
+    from portal.jobs import job_enqueue
+
+    return job_enqueue(
+        kind="portal.diagnostics",
+        title="Diagnostic",
+        task="portal.worker_diagnostics",
+        by=cast.data,
+        capability="omop.run",
+    )
+
+
 def test_a_missing_page_is_the_dsfr_404_in_french_with_a_way_back(client):
     response = client.get("/catalogue/b/NOPE/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 404
@@ -27,15 +40,8 @@ def test_the_404_page_speaks_english_to_an_english_visitor(client):
 
 
 def test_another_users_job_answers_the_same_404_page(client, cast):
-    from portal.jobs import job_enqueue
 
-    job = job_enqueue(
-        kind="portal.diagnostics",
-        title="Diagnostic",
-        task="portal.worker_diagnostics",
-        by=cast.data,
-        capability="omop.run",
-    )
+    job = _diagnostics_job(cast)
     client.force_login(cast.charlie)
     response = client.get(f"/jobs/{job.pk}/")
     assert response.status_code == 404
@@ -81,15 +87,8 @@ def test_the_site_map_shows_staff_pages_only_to_staff(client, cast):
 
 
 def test_a_job_page_has_a_breadcrumb_back_to_the_job_list(client, cast):
-    from portal.jobs import job_enqueue
 
-    job = job_enqueue(
-        kind="portal.diagnostics",
-        title="Diagnostic",
-        task="portal.worker_diagnostics",
-        by=cast.data,
-        capability="omop.run",
-    )
+    job = _diagnostics_job(cast)
     client.force_login(cast.data)
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     crumb = page[page.index('data-testid="breadcrumb"') :]
@@ -146,16 +145,9 @@ def test_a_staff_page_refuses_a_project_leader_with_the_dsfr_403(client, cast):
 
 
 def test_a_job_message_reads_in_the_page_language(client, cast):
-    from portal.jobs import job_enqueue
     from portal.models import Job
 
-    job = job_enqueue(
-        kind="portal.diagnostics",
-        title="Diagnostic",
-        task="portal.worker_diagnostics",
-        by=cast.data,
-        capability="omop.run",
-    )
+    job = _diagnostics_job(cast)
     Job.objects.filter(pk=job.pk).update(message="omop.step:visit_occurrence")
     client.force_login(cast.data)
     assert "visites (visit_occurrence)" in client.get(f"/jobs/{job.pk}/").content.decode()
@@ -171,16 +163,9 @@ def test_an_engine_error_with_parameters_reads_in_the_page_language(client, cast
     word it in the reader's language."""
     from omop.etl.errors import InputError
     from omop.labels import input_error_message
-    from portal.jobs import job_enqueue
     from portal.models import Job
 
-    job = job_enqueue(
-        kind="portal.diagnostics",
-        title="Diagnostic",
-        task="portal.worker_diagnostics",
-        by=cast.data,
-        capability="omop.run",
-    )
+    job = _diagnostics_job(cast)
     error = input_error_message(InputError("empty_file", file="ER_PRS_F.csv"))
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=error)
     client.force_login(cast.data)
