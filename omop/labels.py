@@ -48,6 +48,10 @@ NOTICE_LABELS = {
         "%(table)s ne peut pas être reliée à ER_PRS_F pour %(target)s : colonnes de la clé "
         "de jointure absentes (%(columns)s)."
     ),
+    "eras_without_vocabulary": _(
+        "drug_era et condition_era sont vides : aucun vocabulaire n'a été appliqué (les ères "
+        "ne se calculent que sur des concepts standard)."
+    ),
 }
 
 # Why the engine rejected rows (the report's keys, see omop/etl/mapping.py).
@@ -107,6 +111,10 @@ INPUT_ERROR_LABELS = {
     "unreadable_file": _("%(file)s n'est pas un fichier %(kind)s lisible : %(detail)s"),
     "unreadable_value": _("Une valeur de l'extrait ne peut pas être lue : %(detail)s"),
     "unreadable_extract": _("L'extrait ne peut pas être lu : %(detail)s"),
+    "vocabulary_file_missing": _(
+        "Le dossier de vocabulaire n'a pas le fichier %(file)s (copie Parquet d'un bundle "
+        "Athena chargé)."
+    ),
     "generator_parameters": _(
         "Le nombre de personnes doit être positif ou nul et le taux de saleté entre 0 et 0,5."
     ),

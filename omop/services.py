@@ -81,9 +81,25 @@ def download_max_bytes() -> int:
 GENERATED_BYTES_PER_PERSON = 26_000
 
 
-def engine_config() -> EngineConfig:
-    """The engines' configuration, built from the settings (the engines read nothing else)."""
+def engine_config(*, vocabulary: bool = False, vocabulary_dir: str | None = None) -> EngineConfig:
+    """The engines' configuration, built from the settings (the engines read nothing else).
+
+    ``vocabulary``: map the events with the vocabulary in use (the current release's
+    Parquet copy, or ``vocabulary_dir`` when given) and the latest version of the curated
+    SOURCE_TO_CONCEPT_MAP; without a loaded vocabulary nothing is mapped."""
+    folder, stcm = None, ()
+    if vocabulary:
+        from .vocabulary.services import current_parquet_dir, stcm_rows
+
+        current = current_parquet_dir()
+        folder = vocabulary_dir or (str(current) if current else None)
+        if folder:
+            stcm = tuple(
+                stcm_rows().values_list("source_vocabulary_id", "source_code", "target_concept_id")
+            )
     return EngineConfig(
+        vocabulary_dir=folder,
+        stcm=stcm,
         memory_limit=settings.OMOP_DUCKDB_MEMORY_LIMIT,
         threads=settings.OMOP_DUCKDB_THREADS or None,
         temp_dir=settings.OMOP_TEMP_DIR,

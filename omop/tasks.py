@@ -192,7 +192,7 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
             window=etl_job.window,
             progress=progress,
             cancel_check=lambda: ctx.cancelled,
-            config=services.engine_config(),
+            config=services.engine_config(vocabulary=True),
         )
     except ConversionCancelled as exc:
         raise JobCancelled from exc

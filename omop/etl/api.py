@@ -56,7 +56,10 @@ def run_conversion(
     )  # fmt: skip
     run = Run(report, progress, cancel_check)
     sources = discover(input_dir)
-    plan = Plan(tables=wanted, window=win, release=config.release())
+    plan = Plan(
+        tables=wanted, window=win, release=config.release(),
+        vocabulary_dir=config.vocabulary_dir, stcm=tuple(config.stcm),
+    )  # fmt: skip
     target = open_target(str(output), fmt, report_path, config.temp_dir)
     started = time.perf_counter()
     target.begin()

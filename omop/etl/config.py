@@ -21,6 +21,12 @@ class EngineConfig:
     spark_partitions: int | None = None  # None = from the input size (spark.partitions_for)
     # the day of the run (cdm_release_date, plausibility limits); None = today
     release_date: dt.date | None = None
+    # the vocabulary applied to the events: a loaded Athena bundle's Parquet copy
+    # (concept.parquet, concept_relationship.parquet, concept_ancestor.parquet,
+    # vocabulary.parquet) and the curated SOURCE_TO_CONCEPT_MAP as (source_vocabulary_id,
+    # source_code, target_concept_id); None / empty: no mapping, every concept 0
+    vocabulary_dir: str | None = None
+    stcm: tuple[tuple[str, str, int], ...] = ()
 
     def release(self) -> dt.date:
         return self.release_date or dt.date.today()

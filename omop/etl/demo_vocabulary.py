@@ -18,6 +18,7 @@ from . import reference
 from .athena import FILES, LOCAL_RANGE
 
 VERSION = "HDH démo 2026-12 (pas Athena)"
+RELEASE = "HDH démo 2026-12"
 START, END = "19700101", "20991231"
 FRENCH = 4180190  # OMOP concept "French language", as Athena's synonyms use it
 
@@ -32,7 +33,23 @@ CIM10 = (
     ("C50", "Malignant neoplasm of breast", "Tumeur maligne du sein", "Condition"),
     ("F32", "Depressive episode", "Épisode dépressif", "Condition"),
     ("I21", "Acute myocardial infarction", "Infarctus aigu du myocarde", "Condition"),
+    ("I21.0", "Acute transmural myocardial infarction of anterior wall",
+     "Infarctus transmural aigu de la paroi antérieure", "Condition"),
 )  # fmt: skip
+# CIM-10 codes that map to their own target and to another code's target too, as Athena
+# does for codes that carry two ideas (the two rows a conversion must give)
+ALSO_MAPS_TO = {"I21.0": "I21"}
+# CCAM acts whose standard concept is a measurement, as in Athena (an ECG is measured)
+CCAM_DOMAINS = {"DEQP003": "Measurement"}
+# standard concepts without a source vocabulary in Athena: the biology (NABM) and the
+# provider specialties, reached through a SOURCE_TO_CONCEPT_MAP the curator builds
+CURATED_TARGETS = (
+    ("B-552", "Glucose measurement", "Measurement", "Lab Test"),
+    ("B-1104", "Complete blood count", "Measurement", "Lab Test"),
+    ("B-127", "INR in blood", "Measurement", "Lab Test"),
+    ("S-ACT26", "Physical therapist", "Provider", "Physician Specialty"),
+    ("S-SPE1", "General practitioner", "Provider", "Physician Specialty"),
+)
 ATC_NAMES = {  # the 15 ATC classes of the shipped CIP7 subset (WHO ATC level 2 names)
     "A02": "Drugs for acid related disorders", "A10": "Drugs used in diabetes",
     "B01": "Antithrombotic agents", "C07": "Beta blocking agents",
@@ -63,22 +80,27 @@ def write_demo_bundle(folder: str | Path) -> Path:
         maps.append((target, source, "Mapped from", START, END, ""))
 
     # diagnoses: CIM-10 source concepts → local standard conditions (English name, French synonym)
+    condition = {}
     for code, english, french, domain in CIM10:
         source = concept(french, domain, "CIM10", "CIM10 code", code)
         if code == "F32":  # unmapped on purpose
             continue
         target = concept(english, domain, "HDH Demo", "Clinical Finding", f"C-{code}", "S")
+        condition[code] = target
         maps_to(source, target)
+        if code in ALSO_MAPS_TO:
+            maps_to(source, condition[ALSO_MAPS_TO[code]])
         ancestors.append((target, target, 0, 0))
         synonyms.append((target, french, FRENCH))
 
     # acts: CCAM source concepts → local standard procedures
     for i, row in enumerate(reference.nomenclature("IR_CCAM")):
         code, label = row["CAM_PRS_IDE_COD"], row["CAM_PRS_IDE_LIB"]
-        source = concept(label, "Procedure", "CCAM", "CCAM", code)
+        domain = CCAM_DOMAINS.get(code, "Procedure")
+        source = concept(label, domain, "CCAM", "CCAM", code)
         if i % 10 == 9:
             continue
-        target = concept(label, "Procedure", "HDH Demo", "Procedure", f"P-{code}", "S")
+        target = concept(label, domain, "HDH Demo", "Procedure", f"P-{code}", "S")
         maps_to(source, target)
         ancestors.append((target, target, 0, 0))
 
@@ -97,7 +119,20 @@ def write_demo_bundle(folder: str | Path) -> Path:
             continue
         maps_to(source, ingredient[atc])
 
+    for code, name, domain, klass in CURATED_TARGETS:
+        target = concept(name, domain, "HDH Demo", klass, code, "S")
+        ancestors.append((target, target, 0, 0))
+
     vocabularies = [
+        # the release as a whole (Athena's "None" row, what cdm_source.vocabulary_version
+        # says: varchar(20)), still saying it is the demo
+        (
+            "None",
+            "OMOP vocabularies, HDH demo bundle (not Athena)",
+            "HDH demo bundle",
+            RELEASE,
+            next(ids),
+        ),
         ("CIM10", "CIM-10 (HDH demo subset)", "HDH demo bundle", VERSION, next(ids)),
         ("CCAM", "CCAM (HDH demo subset)", "HDH demo bundle", VERSION, next(ids)),
         ("BDPM", "BDPM CIP7 (HDH demo subset)", "HDH demo bundle", VERSION, next(ids)),
@@ -105,9 +140,10 @@ def write_demo_bundle(folder: str | Path) -> Path:
         ("HDH Demo", "HDH demo standard concepts", "HDH demo bundle", VERSION, next(ids)),
     ]
     domains = [(d, d, next(ids)) for d in ("Condition", "Drug", "Procedure", "Measurement",
-                                           "Device", "Observation", "Metadata")]  # fmt: skip
+                                           "Device", "Observation", "Metadata", "Provider")]  # fmt: skip
     classes = [(c, c, next(ids)) for c in ("CIM10 code", "Clinical Finding", "CCAM", "Procedure",
-                                           "ATC 2nd", "Ingredient", "Drug Product")]  # fmt: skip
+                                           "ATC 2nd", "Ingredient", "Drug Product", "Lab Test",
+                                           "Physician Specialty")]  # fmt: skip
     relationships = [
         ("Maps to", "Non-standard to Standard map (OMOP)", "0", "0", "Mapped from", next(ids)),
         ("Mapped from", "Standard to Non-standard map (OMOP)", "0", "0", "Maps to", next(ids)),

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import mapping as m
+from .athena import FILES, version_string
 from .dialect import Raw, flux_key_sql, numeric_code_sql, step, text_sql
 from .errors import InputError
 from .readers import Source, column_map, csv_format, parquet_header, parquet_rows
@@ -30,6 +31,18 @@ from .spec import TABLES, fields, sort_key
 from .values import parse_date
 
 SMALL_TABLES = ("location", "care_site", "provider", "cdm_source")
+# the tables written from the stem: an event whose standard concept's domain has another
+# table (Drug, Observation) stays in its natural table
+STEM_TABLES = ("condition_occurrence", "procedure_occurrence", "measurement", "device_exposure")
+# the vocabulary tables the engines read (views voc_<table>) and the columns they use
+VOCABULARY_TABLES = {
+    "concept": ("concept_id", "domain_id", "vocabulary_id", "concept_class_id",
+                "standard_concept", "concept_code", "invalid_reason"),
+    "concept_relationship": ("concept_id_1", "concept_id_2", "relationship_id",
+                             "invalid_reason"),
+    "concept_ancestor": ("ancestor_concept_id", "descendant_concept_id"),
+    "vocabulary": ("vocabulary_id", "vocabulary_version"),
+}  # fmt: skip
 # the affined tables whose rows become events: (table, target, code column, quantity column)
 EVENT_TABLES = (
     ("ER_PHA_F", "drug_exposure", "PHA_PRS_C13", "PHA_ACT_QSN"),
@@ -156,6 +169,8 @@ class _Conversion:
         self.events("drug_exposure")
         self.sql("drug_groups")
         self.tally("drug_groups", "drug_exposure", "SUM(_rows)")
+        drugs = "(SELECT 'BDPM' AS vocabulary, drug_source_value AS source_value FROM drug_groups)"
+        self.sql("code_map", as_="drug_codes", codes=Raw(drugs))
         self.sql("drug_exposure")
         run.done(self.count("drug_exposure"))
 
@@ -215,6 +230,32 @@ class _Conversion:
                 )
                 sql = f"SELECT {cols} FROM (SELECT 1 AS one) AS e WHERE 1 = 0"
                 self.b.create(name.lower(), _render(sql, self.b.dialect), materialize=False)
+        self.read_vocabulary()
+
+    def read_vocabulary(self) -> None:
+        """The vocabulary as views ``voc_concept``, ``voc_concept_relationship``,
+        ``voc_concept_ancestor``, ``voc_vocabulary`` and the curated map as ``stcm``; without
+        a vocabulary they are empty, so that every rule reads them the same way."""
+        folder = Path(self.plan.vocabulary_dir) if self.plan.vocabulary_dir else None
+        self.params["vocabulary_applied"] = folder is not None
+        types = {c: t for spec in FILES.values() for c, t in spec}
+        for table, columns in VOCABULARY_TABLES.items():
+            view = f"voc_{table}"
+            cols = ", ".join(columns)
+            if folder is not None:
+                path = folder / f"{table}.parquet"
+                if not path.exists():
+                    raise InputError("vocabulary_file_missing", file=path.name)
+                self.b.register_file(f"_raw_{view}", "parquet", path, None)
+                sql = f"SELECT {cols} FROM _raw_{view}"
+            else:
+                nulls = ", ".join(f"CAST(NULL AS {types[c]}) AS {c}" for c in columns)
+                sql = f"SELECT {nulls} FROM (SELECT 1 AS one) AS e WHERE 1 = 0"
+            self.b.create(view, _render(sql, self.b.dialect), materialize=False)
+        schema = [("source_vocabulary_id", "VARCHAR"), ("source_code", "VARCHAR"),
+                  ("target_concept_id", "BIGINT")]  # fmt: skip
+        rows = sorted({(str(v), str(c), int(t)) for v, c, t in self.plan.stcm})
+        self.b.load("stcm", schema, rows)
 
     def read_table(self, source: Source) -> tuple[list[str], int]:
         """The normalised view of one input table: every contract column, codes without
@@ -381,6 +422,12 @@ class _Conversion:
         self.tally("pmsi_act_rows", "procedure_occurrence")
         self.events("measurement")
         self.events("device_exposure")
+        self.sql("event_stem")
+        codes = (
+            "(SELECT vocabulary, source_value FROM event_stem WHERE _reason IS NULL "
+            "UNION ALL SELECT 'CCAM', code FROM procedure_rows WHERE _reason IS NULL)"
+        )
+        self.sql("code_map", codes=Raw(codes))
         self.sql("events")
         for table, reason, rows in self.b.query(
             "SELECT natural_table, _reason, SUM(_rows) FROM events "
@@ -388,7 +435,9 @@ class _Conversion:
         ):
             self.report.reject(table, reason, int(rows or 0))
         cases = " ".join(
-            f"WHEN '{domain}' THEN '{table}'" for domain, table in m.DOMAIN_TABLES.items()
+            f"WHEN '{domain}' THEN '{table}'"
+            for domain, table in m.DOMAIN_TABLES.items()
+            if table in STEM_TABLES
         )
         self.sql("event_routes", domain_cases=Raw(cases))
         self.route_counts()
@@ -436,7 +485,8 @@ class _Conversion:
                 continue
             self.run.check_cancelled()
             where = " WHERE _reason IS NULL" if table == "death" else ""
-            sql = f"SELECT {conform_select(table)} FROM {sources.get(table, table)}{where}"
+            vocabulary = bool(self.plan.vocabulary_dir)
+            sql = f"SELECT {conform_select(table, vocabulary=vocabulary)} FROM {sources.get(table, table)}{where}"
             if self.sort:
                 sql += f" ORDER BY {', '.join(sort_key(table))}"
             files[table] = self.workdir / f"{table}.parquet"
@@ -469,8 +519,10 @@ class _Conversion:
         frames = {
             "location": m.location_rows(lsv),
             "care_site": care_site,
-            "provider": m.provider_rows(providers, labels),
-            "cdm_source": m.cdm_source_rows(last_event, self.plan.release),
+            "provider": m.provider_rows(providers, labels, self.plan.stcm),
+            "cdm_source": m.cdm_source_rows(
+                last_event, self.plan.release, self.vocabulary_version()
+            ),
         }
         files = {}
         for table, frame in frames.items():
@@ -479,6 +531,21 @@ class _Conversion:
             files[table] = self.workdir / f"{table}.parquet"
             write_small(frame, table, files[table])
         return files
+
+    def vocabulary_version(self) -> str | None:
+        """The applied vocabulary's version: its ``None`` row (Athena's release, as the CDM
+        asks), else the one version all its vocabularies share, else each vocabulary's
+        version joined; None without a vocabulary."""
+        if not self.plan.vocabulary_dir:
+            return None
+        versions = dict(self.b.query(
+            "SELECT vocabulary_id, COALESCE(vocabulary_version, '') FROM voc_vocabulary"
+        ))  # fmt: skip
+        if versions.get("None"):
+            return versions["None"]
+        if len(set(versions.values())) == 1:
+            return next(iter(versions.values())) or "unknown"
+        return version_string(versions) or "unknown"
 
 
 def write_small(frame, table: str, path: Path) -> None:
@@ -495,9 +562,10 @@ def write_small(frame, table: str, path: Path) -> None:
     pq.write_table(tbl, path)
 
 
-def conform_select(table: str) -> str:
+def conform_select(table: str, *, vocabulary: bool = False) -> str:
     """The CDM columns of ``table`` in specification order, with their types; text cut to
-    its ``varchar(n)`` length; columns the mapping does not fill are NULL."""
+    its ``varchar(n)`` length; columns the mapping does not fill are NULL (the source
+    concept ids are only filled when a vocabulary was applied)."""
     exprs = []
     for f in fields(table):
         if f.kind == "text":
@@ -506,7 +574,8 @@ def conform_select(table: str) -> str:
             exprs.append(f"SUBSTRING({col}, 1, {size}) AS {f.name}" if size.isdigit()
                          else f"{col} AS {f.name}")  # fmt: skip
         else:
-            col = f.name if _fills(table, f.name) else "NULL"
+            filled = _fills(table, f.name) or (vocabulary and f.name in _SOURCE_CONCEPTS)
+            col = f.name if filled else "NULL"
             exprs.append(f"CAST({col} AS {_SQL_TYPES[f.datatype]}) AS {f.name}")
     return ", ".join(exprs)
 
@@ -550,6 +619,11 @@ _FILLED = {
                            "observation_period_start_date", "observation_period_end_date",
                            "period_type_concept_id"),
 }  # fmt: skip
+
+
+_SOURCE_CONCEPTS = {"drug_source_concept_id", "procedure_source_concept_id",
+                    "condition_source_concept_id", "measurement_source_concept_id",
+                    "device_source_concept_id"}  # fmt: skip
 
 
 def _fills(table: str, column: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import reference
-from .values import stable_id
+from .values import numeric_code, stable_id
 
 # --- concept ids ----------------------------------------------------------------------
 MALE, FEMALE, NO_MATCH = 8507, 8532, 0
@@ -341,13 +341,26 @@ def care_site_departements(finess: set[str]) -> set[str]:
 
 
 # --- provider -------------------------------------------------------------------------
-def provider_rows(used: set[str], labels: dict[str, str]) -> pd.DataFrame:
-    """One row per specialty / activity code that the converted events use."""
+SPECIALTY_VOCABULARIES = {"SPE": "IR_SPE_V", "ACT": "IR_ACT_V"}
+
+
+def provider_rows(
+    used: set[str], labels: dict[str, str], stcm: tuple[tuple[str, str, int], ...] = ()
+) -> pd.DataFrame:
+    """One row per specialty / activity code that the converted events use; its concept
+    from the curated SOURCE_TO_CONCEPT_MAP (``IR_SPE_V`` / ``IR_ACT_V`` codes), else the
+    shipped table."""
     mapping = reference.provider_specialty()
+    curated: dict[str, int] = {}
+    for vocabulary, code, target in sorted(stcm):
+        kind = next((k for k, v in SPECIALTY_VOCABULARIES.items() if v == vocabulary), None)
+        key = f"{kind}:{numeric_code(code)}"
+        if kind and int(target) and key not in curated:
+            curated[key] = int(target)
     rows = [
         {
             "provider_id": stable_id(psv),
-            "specialty_concept_id": mapping.get(psv, (NO_MATCH, ""))[0],
+            "specialty_concept_id": curated.get(psv) or mapping.get(psv, (NO_MATCH, ""))[0],
             "provider_source_value": psv,
             "specialty_source_value": labels.get(psv),
         }
@@ -376,7 +389,11 @@ def visit_concepts() -> dict[str, int]:
 
 
 # --- cdm_source -----------------------------------------------------------------------
-def cdm_source_rows(source_release: str | None, release_day: dt.date) -> pd.DataFrame:
+def cdm_source_rows(
+    source_release: str | None, release_day: dt.date, vocabulary_version: str | None = None
+) -> pd.DataFrame:
+    """The one CDM_SOURCE row; ``vocabulary_version``: what the applied vocabulary says of
+    itself (None: no vocabulary applied)."""
     release = release_day.isoformat()
     row = {
         "cdm_source_name": "SNDS (Système National des Données de Santé) extract",
@@ -393,7 +410,7 @@ def cdm_source_rows(source_release: str | None, release_day: dt.date) -> pd.Data
         "cdm_release_date": release,
         "cdm_version": "5.4",
         "cdm_version_concept_id": CDM_V54,
-        "vocabulary_version": "none loaded",
+        "vocabulary_version": vocabulary_version or "none loaded",
     }
     return conform_small(pd.DataFrame([row]), "cdm_source")
 
@@ -423,6 +440,10 @@ class Plan:
     tables: tuple[str, ...]
     window: Window = field(default_factory=Window)
     release: dt.date = field(default_factory=dt.date.today)  # the day of the run
+    # an Athena bundle's Parquet copy (concept.parquet, …) and the curated map's rows
+    # (source_vocabulary_id, source_code, target_concept_id); None: no vocabulary applied
+    vocabulary_dir: str | None = None
+    stcm: tuple[tuple[str, str, int], ...] = ()
 
     def wants(self, table: str) -> bool:
         return table in self.tables

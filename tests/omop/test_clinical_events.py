@@ -233,7 +233,7 @@ def test_absent_optional_tables_give_empty_tables_and_notices(tmp_path):
     assert report.dq_passed
 
 
-def test_the_command_says_which_optional_tables_are_absent(tmp_path, capsys):
+def test_the_command_says_which_optional_tables_are_absent(tmp_path, capsys, db):
     from django.core.management import call_command
 
     kept = {k: v for k, v in EXTRACT.items() if k in ("ir_ben_r.csv", "er_prs_f.csv")}

@@ -7,6 +7,9 @@ from django.core.management import CommandError, call_command
 
 import omop.etl.publish
 
+# omop_etl maps with the vocabulary loaded in the portal, which it asks the database for
+pytestmark = pytest.mark.django_db
+
 
 def test_generate_then_convert_person_with_duckdb_to_csv(tmp_path, capsys):
     call_command("generate_snds", persons=30, seed=2, output=str(tmp_path / "snds"),

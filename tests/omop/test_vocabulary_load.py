@@ -173,3 +173,34 @@ def test_a_usagi_export_loads_its_approved_rows(bundle, tmp_path):
     assert list(SourceToConceptMap.objects.values_list("source_vocabulary_id", "source_code")) == [
         ("LPP", "1234")
     ]
+
+
+def test_conversions_map_with_the_vocabulary_in_use_and_the_latest_curated_map(bundle, tmp_path):
+    from omop.services import engine_config
+
+    from .test_clinical_events import read, write_extract
+
+    assert engine_config(vocabulary=True).vocabulary_dir is None  # nothing loaded yet
+    vocabulary_load(path=bundle)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT concept_id FROM {store.table_name('CONCEPT')} "  # noqa: S608
+            "WHERE concept_code = 'B-1104'"
+        )
+        target = cur.fetchone()[0]
+    curated = tmp_path / "stcm.csv"
+    curated.write_text(
+        f"source_code,source_vocabulary_id,target_concept_id\n1104,NABM,{target}\n",
+        encoding="utf-8",
+    )
+    call_command("load_source_to_concept_map", str(curated))
+    config = engine_config(vocabulary=True)
+    assert config.vocabulary_dir == str(current_parquet_dir())
+    assert ("NABM", "1104", target) in config.stcm
+
+    extract = write_extract(tmp_path / "in")
+    call_command("omop_etl", input=str(extract), output=str(tmp_path / "mapped"))
+    bio = read(tmp_path / "mapped", "measurement").set_index("measurement_source_value")
+    assert int(bio.loc["1104", "measurement_concept_id"]) == target
+    call_command("omop_etl", input=str(extract), output=str(tmp_path / "raw"), vocabulary="none")
+    assert set(read(tmp_path / "raw", "measurement")["measurement_concept_id"]) == {"0"}

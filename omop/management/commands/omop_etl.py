@@ -1,5 +1,7 @@
 """``manage.py omop_etl``: convert an SNDS extract to OMOP CDM v5.4 (see omop.etl)."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from omop import services
@@ -29,6 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--end", help="extraction window end")
         parser.add_argument("--report", help="report path (default: next to the output)")
         parser.add_argument(
+            "--vocabulary",
+            help="folder of a vocabulary's Parquet copy (concept.parquet, "
+            "concept_relationship.parquet, concept_ancestor.parquet, vocabulary.parquet) to map "
+            "the events with, with the curated SOURCE_TO_CONCEPT_MAP; default: the vocabulary "
+            "loaded in the portal (load_vocabulary) and its curated map, none if none is "
+            "loaded; 'none': no mapping (every concept 0)",
+        )
+        parser.add_argument(
             "--fail-on-dq",
             action="store_true",
             help="exit non-zero when a data-quality check fails",
@@ -44,11 +54,17 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"[{pct:3d}%] {step}: {message} ({rows} rows)")
 
+        choice = opts["vocabulary"]
+        if choice and choice != "none" and not Path(choice).is_dir():
+            raise CommandError(f"--vocabulary: {choice} is not a folder")
+        config = services.engine_config(
+            vocabulary=choice != "none", vocabulary_dir=choice if choice != "none" else None
+        )
         try:
             report = run_conversion(
                 opts["input"], opts["output"], engine=opts["engine"], fmt=opts["format"],
                 tables=tables, window=(opts["start"], opts["end"]) if opts["start"] or opts["end"] else None,
-                progress=progress, report_path=opts["report"], config=services.engine_config(),
+                progress=progress, report_path=opts["report"], config=config,
             )  # fmt: skip
         except InputError as exc:
             raise CommandError(input_error_text(exc)) from exc

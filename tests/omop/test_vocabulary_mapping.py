@@ -1,0 +1,207 @@
+"""The conversion with a vocabulary (OMOP_MAPPING.md Part 2, "Vocabularies"): the demo
+bundle (local concepts, Athena's format) and a curated SOURCE_TO_CONCEPT_MAP applied to a
+hand-written extract, each rule as a researcher reads it in the output."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from omop.etl import run_conversion
+from omop.etl.athena import open_bundle, to_parquet, versions
+from omop.etl.config import EngineConfig
+from omop.etl.demo_vocabulary import RELEASE, write_demo_bundle
+from omop.etl.generator import cip13
+from omop.etl.values import stable_id
+
+from .test_clinical_events import ALICE, BOB, EXTRACT, FLUX, STAY, _flux, read, write_extract
+
+
+def _cips():
+    """Two CIP7 of one ATC class (one demo ingredient), one of another, and one the demo
+    bundle leaves without "Maps to" (every tenth)."""
+    from omop.etl import reference
+
+    rows = reference.nomenclature("IR_CIP")
+    by_atc: dict[str, list[str]] = {}
+    for i, r in enumerate(rows):
+        if i % 10 != 9:
+            by_atc.setdefault(r["PHA_ATC_CLA"], []).append(r["PHA_PRS_IDE"])
+    return by_atc["A02"][:2], by_atc["N02"][0], rows[9]["PHA_PRS_IDE"]
+
+
+# Alice's drugs: two boxes of A02 five days apart, one of N02, one unmapped box
+(A02_A, A02_B), N02, UNMAPPED_CIP7 = _cips()
+WITH_DRUGS = EXTRACT | {
+    "er_pha_f.csv": f"PHA_PRS_C13;PHA_ACT_QSN;{FLUX}\n"
+    f"{cip13(A02_A)};1;{_flux(1)}\n{cip13(A02_B)};1;{_flux(4)}\n{cip13(N02)};2;{_flux(4)}\n"
+    f"{cip13(UNMAPPED_CIP7)};1;{_flux(3)}\n",
+    # an ECG during Bob's stay (the one of test_clinical_events is dated after it)
+    "t_mcoaaa.csv": EXTRACT["t_mcoaaa.csv"].replace("DEQP003;9;", "DEQP003;2;"),
+}
+
+
+def concept_of(vocabulary_dir, vocabulary, code) -> int:
+    return duckdb.sql(
+        f"SELECT concept_id FROM '{vocabulary_dir}/concept.parquet' "  # noqa: S608
+        f"WHERE vocabulary_id = '{vocabulary}' AND concept_code = '{code}'"
+    ).fetchall()[0][0]
+
+
+@pytest.fixture(scope="module")
+def vocabulary(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo_vocabulary")
+    bundle = open_bundle(write_demo_bundle(root / "bundle"), root / "work")
+    to_parquet(bundle, root / "parquet")
+    return root / "parquet"
+
+
+@pytest.fixture(scope="module")
+def stcm(vocabulary):
+    def target(code):
+        return concept_of(vocabulary, "HDH Demo", code)
+
+    return (
+        ("NABM", "1104", target("B-1104")),  # biology is mapped only by the curated map
+        ("IR_ACT_V", "26", target("S-ACT26")),  # the physiotherapist of Alice's 10 sessions
+        ("CIM10", "C50", target("C-C50")),  # C50 has its own "Maps to": that one wins
+        ("LPP", "1101650", 0),  # a row without target maps nothing
+    )
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory, vocabulary, stcm):
+    root = tmp_path_factory.mktemp("mapped")
+    out = root / "cdm"
+    config = EngineConfig(vocabulary_dir=str(vocabulary), stcm=stcm)
+    report = run_conversion(write_extract(root / "in", WITH_DRUGS), out, config=config)
+    return out, report
+
+
+def test_a_cim10_code_is_matched_in_its_dotted_form(converted, vocabulary):
+    out, _ = converted
+    cond = read(out, "condition_occurrence")
+    e119 = cond[(cond["condition_source_value"] == "E119") & (cond["person_id"] == str(BOB))]
+    assert len(e119) == 1
+    row = e119.iloc[0]
+    assert int(row["condition_source_concept_id"]) == concept_of(vocabulary, "CIM10", "E11.9")
+    assert int(row["condition_concept_id"]) == concept_of(vocabulary, "HDH Demo", "C-E11.9")
+    # the same rule for the long-term condition of Alice
+    ald = cond[(cond["person_id"] == str(ALICE))].iloc[0]
+    assert int(ald["condition_concept_id"]) == concept_of(vocabulary, "HDH Demo", "C-E11.9")
+    # a code the vocabulary does not know keeps concept 0, its source concept 0 too
+    xyz = cond[cond["condition_source_value"] == "XYZ"].iloc[0]
+    assert (xyz["condition_concept_id"], xyz["condition_source_concept_id"]) == ("0", "0")
+
+
+def test_a_code_with_two_maps_to_targets_gives_two_rows_with_stable_ids(converted, vocabulary):
+    out, _ = converted
+    cond = read(out, "condition_occurrence")
+    i210 = cond[cond["condition_source_value"] == "I210"]
+    targets = {concept_of(vocabulary, "HDH Demo", c) for c in ("C-I21.0", "C-I21")}
+    assert {int(c) for c in i210["condition_concept_id"]} == targets
+    event = stable_id(STAY, "I210", 32902)
+    assert {int(i) for i in i210["condition_occurrence_id"]} == {
+        stable_id(event, t) for t in targets
+    }
+    assert set(i210["condition_status_concept_id"]) == {"32902"}
+    assert cond["condition_occurrence_id"].is_unique
+    # a code with one target keeps the id it has without a vocabulary
+    e119 = cond[(cond["condition_source_value"] == "E119") & (cond["person_id"] == str(BOB))]
+    assert int(e119.iloc[0]["condition_occurrence_id"]) == stable_id(STAY, "E119", 32908)
+
+
+def test_a_cip13_drug_is_mapped_through_its_cip7_in_bdpm(converted, vocabulary):
+    out, _ = converted
+    drugs = read(out, "drug_exposure").set_index("drug_source_value")
+    row = drugs.loc[cip13(A02_A)]
+    assert int(row["drug_source_concept_id"]) == concept_of(vocabulary, "BDPM", A02_A)
+    assert int(row["drug_concept_id"]) == concept_of(vocabulary, "HDH Demo", "D-A02")
+    unmapped = drugs.loc[cip13(UNMAPPED_CIP7)]
+    assert unmapped["drug_concept_id"] == "0"
+    assert int(unmapped["drug_source_concept_id"]) == concept_of(vocabulary, "BDPM", UNMAPPED_CIP7)
+
+
+def test_a_code_without_maps_to_takes_the_curated_map(converted, vocabulary, stcm):
+    out, _ = converted
+    bio = read(out, "measurement").set_index("measurement_source_value")
+    assert int(bio.loc["1104", "measurement_concept_id"]) == concept_of(
+        vocabulary, "HDH Demo", "B-1104"
+    )
+    assert bio.loc["1104", "measurement_source_concept_id"] == "0"  # NABM is not in Athena
+    devices = read(out, "device_exposure")
+    assert set(devices["device_concept_id"]) == {"0"}  # its curated row has no target
+    cond = read(out, "condition_occurrence")
+    c50 = cond[cond["condition_source_value"] == "C50"].iloc[0]
+    assert int(c50["condition_concept_id"]) == concept_of(vocabulary, "HDH Demo", "C-C50")
+
+
+def test_a_provider_specialty_goes_through_the_curated_map(converted, vocabulary):
+    out, _ = converted
+    provider = read(out, "provider").set_index("provider_source_value")
+    assert int(provider.loc["ACT:26", "specialty_concept_id"]) == concept_of(
+        vocabulary, "HDH Demo", "S-ACT26"
+    )
+
+
+def test_an_event_goes_to_the_table_of_its_standard_concepts_domain(converted, vocabulary):
+    out, report = converted
+    # the ECG of Bob's stay is a CCAM act whose standard concept is a measurement
+    ecg = read(out, "measurement")
+    ecg = ecg[ecg["measurement_source_value"] == "DEQP003"]
+    assert len(ecg) == 1
+    assert int(ecg.iloc[0]["measurement_concept_id"]) == concept_of(
+        vocabulary, "HDH Demo", "P-DEQP003"
+    )
+    assert ecg.iloc[0]["measurement_date"] == "2014-01-12"
+    procedures = read(out, "procedure_occurrence")
+    assert "DEQP003" not in set(procedures["procedure_source_value"])
+    assert report.routed["T_MCOaaA"] == {"measurement": 1, "procedure_occurrence": 1}
+
+
+def test_cdm_source_names_the_vocabulary_applied(converted, vocabulary):
+    out, _ = converted
+    # the release's own version (VOCABULARY's "None" row), which fits varchar(20)
+    assert (
+        read(out, "cdm_source").iloc[0]["vocabulary_version"]
+        == RELEASE
+        == (versions(vocabulary)["None"])
+    )
+
+
+def test_without_a_release_row_cdm_source_names_each_vocabulary(tmp_path, vocabulary):
+    folder = tmp_path / "vocabulary"
+    folder.mkdir()
+    for table in ("concept", "concept_relationship", "concept_ancestor"):
+        (folder / f"{table}.parquet").symlink_to(vocabulary / f"{table}.parquet")
+    duckdb.sql(
+        f"COPY (SELECT * REPLACE (CASE vocabulary_id WHEN 'CCAM' THEN 'v2' ELSE 'v1' END "  # noqa: S608
+        f"AS vocabulary_version) FROM '{vocabulary}/vocabulary.parquet' WHERE vocabulary_id IN "
+        f"('CIM10', 'CCAM')) TO '{folder}/vocabulary.parquet' (FORMAT parquet)"
+    )
+    out = tmp_path / "cdm"
+    config = EngineConfig(vocabulary_dir=str(folder))
+    run_conversion(write_extract(tmp_path / "in"), out, config=config, tables=["cdm_source"])
+    assert read(out, "cdm_source").iloc[0]["vocabulary_version"] == "CCAM v2; CIM10 v1"
+
+
+def test_without_vocabulary_every_concept_stays_zero(tmp_path):
+    out = tmp_path / "cdm"
+    run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), out)
+    assert set(read(out, "drug_exposure")["drug_concept_id"]) == {"0"}
+    assert set(read(out, "drug_exposure")["drug_source_concept_id"]) == {""}
+    assert set(read(out, "measurement")["measurement_source_value"]) == {"1104"}
+    assert read(out, "cdm_source").iloc[0]["vocabulary_version"] == "none loaded"
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_mapped_rows(spark, converted, vocabulary, stcm, tmp_path):
+    from omop.etl.spec import TABLES
+
+    out, duckdb_report = converted
+    config = EngineConfig(vocabulary_dir=str(vocabulary), stcm=stcm)
+    report = run_conversion(
+        write_extract(tmp_path / "in", WITH_DRUGS), tmp_path / "s", engine="spark", config=config
+    )
+    for table in TABLES:
+        pd.testing.assert_frame_equal(read(tmp_path / "s", table), read(out, table), obj=table)
+    assert report.routed == duckdb_report.routed
