@@ -49,8 +49,8 @@ NOTICE_LABELS = {
         "de jointure absentes (%(columns)s)."
     ),
     "eras_without_vocabulary": _(
-        "drug_era et condition_era sont vides : aucun vocabulaire n'a été appliqué (les ères "
-        "ne se calculent que sur des concepts standard)."
+        "%(table)s est vide : aucun vocabulaire n'a été appliqué (les ères ne se calculent "
+        "que sur des concepts standard)."
     ),
 }
 

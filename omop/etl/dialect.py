@@ -9,6 +9,7 @@ own functions, and prints the query for the engine with SQLGlot:
   missing → empty), joined with ``|``, MD5, first 8 bytes big-endian, shifted right by one
   bit;
 * ``add_days(date, n)`` — date arithmetic;
+* ``days_between(a, b)`` — whole days from date ``a`` to date ``b``;
 * ``round_half_even(x)`` — numpy's (and Spark's ``bround``) rounding;
 * ``flux_key(alias)`` — the nine flux keys as one text join key;
 * ``clean_code(x)`` — a code as vocabularies write it without punctuation: upper case, only
@@ -96,6 +97,12 @@ def _expand(node: exp.Expression, dialect: str) -> exp.Expression:
     if name == "add_days":
         added = exp.DateAdd(this=args[0], expression=args[1], unit=exp.var("DAY"))
         return exp.Cast(this=added, to=exp.DataType.build("DATE"))
+    if name == "days_between":
+        if dialect == "spark":
+            return exp.Anonymous(this="DATEDIFF", expressions=[args[1], args[0]])
+        return exp.Anonymous(
+            this="DATE_DIFF", expressions=[exp.Literal.string("day"), args[0], args[1]]
+        )
     if name == "round_half_even":
         if dialect == "spark":
             return exp.Anonymous(this="BROUND", expressions=[args[0]])

@@ -190,6 +190,7 @@ class _Conversion:
             "ON o.person_id = p.person_id WHERE o.person_id IS NULL"
         )[0][0])  # fmt: skip
         last = self.b.query("SELECT MAX(e) FROM event_spans")[0][0]
+        self.eras()  # the eras read the events, each SQL step timed in the report
         run.done(self.count("observation_period"))
 
         run.step("dimensions", "location, care site, provider, CDM source")
@@ -445,6 +446,23 @@ class _Conversion:
                       "device_exposure", "line_costs", "cost"):  # fmt: skip
             self.sql(table)
 
+    def eras(self) -> None:
+        """drug_era and condition_era by the OHDSI rules (``era_islands``): drugs through
+        their ingredients, overlaps merged first, then a 30-day persistence window."""
+        for table in ("drug_era", "condition_era"):
+            if not self.plan.vocabulary_dir and table in self.plan.tables:
+                self.report.notice("eras_without_vocabulary", table=table)
+        self.sql("drug_ingredients")
+        self.sql("era_islands", as_="drug_subexposures", spans=Raw("drug_ingredients"), pad=0,
+                 days=Raw("0"))  # fmt: skip
+        self.sql("era_islands", as_="drug_eras", spans=Raw("drug_subexposures"),
+                 pad=m.ERA_PERSISTENCE_DAYS, days=Raw("x.span"))  # fmt: skip
+        self.sql("drug_era")
+        self.sql("condition_spans")
+        self.sql("era_islands", as_="condition_eras", spans=Raw("condition_spans"),
+                 pad=m.ERA_PERSISTENCE_DAYS, days=Raw("0"))  # fmt: skip
+        self.sql("condition_era")
+
     def route_counts(self) -> None:
         """Rows per (source table → target table), and the rows whose source code is not
         well formed for its vocabulary (kept with concept 0), for the report."""
@@ -615,6 +633,11 @@ _FILLED = {
                         "device_exposure_start_date", "device_exposure_end_date",
                         "device_type_concept_id", "quantity", "provider_id",
                         "visit_occurrence_id", "visit_detail_id", "device_source_value"),
+    "drug_era": ("drug_era_id", "person_id", "drug_concept_id", "drug_era_start_date",
+                 "drug_era_end_date", "drug_exposure_count", "gap_days"),
+    "condition_era": ("condition_era_id", "person_id", "condition_concept_id",
+                      "condition_era_start_date", "condition_era_end_date",
+                      "condition_occurrence_count"),
     "observation_period": ("observation_period_id", "person_id",
                            "observation_period_start_date", "observation_period_end_date",
                            "period_type_concept_id"),

@@ -43,6 +43,7 @@ PMSI_ACT_PHASES = ("0", "1")  # T_MCOaaA.PHA_ACT kept
 # travel allowances or transport of the same professions.
 NGAP_ACT_CODES = ("3111", "3112", "3113", "3121", "3122", "3125", "3132")
 NGAP_PREFIX = "NGAP:"
+ERA_PERSISTENCE_DAYS = 30  # OHDSI's drug and condition era persistence window
 # well-formed source codes; others are counted as unknown (kept, concept 0)
 CODE_PATTERNS = {
     "CIM10": "^[A-Z][0-9]{2}[0-9A-Z]{0,3}$",

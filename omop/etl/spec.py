@@ -33,6 +33,8 @@ TABLES = (
     "measurement",
     "observation_period",
     "cost",
+    "drug_era",
+    "condition_era",
     "cdm_source",
 )
 

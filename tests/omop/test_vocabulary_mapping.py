@@ -205,3 +205,52 @@ def test_spark_gives_the_same_mapped_rows(spark, converted, vocabulary, stcm, tm
     for table in TABLES:
         pd.testing.assert_frame_equal(read(tmp_path / "s", table), read(out, table), obj=table)
     assert report.routed == duckdb_report.routed
+
+
+def test_drug_eras_join_one_ingredients_exposures_within_30_days(converted, vocabulary):
+    out, _ = converted
+    eras = read(out, "drug_era").set_index("drug_concept_id")
+    a02 = eras.loc[str(concept_of(vocabulary, "HDH Demo", "D-A02"))]
+    # two A02 boxes on 2013-03-04 and 2013-03-09, 30 days each (to 2013-04-07): one era,
+    # the exposures overlap so no day without the drug
+    assert (a02["person_id"], a02["drug_era_start_date"], a02["drug_era_end_date"],
+            a02["drug_exposure_count"], a02["gap_days"]) == (
+        str(ALICE), "2013-03-04", "2013-04-07", "2", "0")  # fmt: skip
+    n02 = eras.loc[str(concept_of(vocabulary, "HDH Demo", "D-N02"))]
+    assert (n02["drug_era_start_date"], n02["drug_exposure_count"]) == ("2013-03-09", "1")
+    assert len(eras) == 2  # the unmapped box has no ingredient: no era
+
+
+def test_condition_eras_join_a_concepts_conditions_within_30_days(tmp_path, vocabulary):
+    # Bob: acute myocardial infarction (I21) on two stays 20 days apart, then 60 days later
+    extract = EXTRACT | {
+        "t_mcoaac.csv": "ETA_NUM;RSA_NUM;NIR_ANO_17;EXE_SOI_DTD;EXE_SOI_DTF;NIR_RET;NAI_RET;"
+        "SEX_RET;SEJ_RET;FHO_RET;PMS_RET;DAT_RET\n"
+        "750300015;1;P2;2014-01-10;2014-01-15;0;0;0;0;0;0;0\n"
+        "750300015;2;P2;2014-02-04;2014-02-06;0;0;0;0;0;0;0\n"
+        "750300015;3;P2;2014-04-07;2014-04-08;0;0;0;0;0;0;0\n",
+        "t_mcoaab.csv": "ETA_NUM;RSA_NUM;ENT_PRV;DGN_PAL;DGN_REL\n750300015;1;;I21;\n"
+        "750300015;2;;I21;\n750300015;3;;I21;\n",
+    }
+    out = tmp_path / "cdm"
+    config = EngineConfig(vocabulary_dir=str(vocabulary))
+    run_conversion(write_extract(tmp_path / "in", extract), out, config=config,
+                   tables=["person", "visit_occurrence", "condition_occurrence",
+                           "condition_era"])  # fmt: skip
+    eras = read(out, "condition_era")
+    i21 = eras[eras["condition_concept_id"] == str(concept_of(vocabulary, "HDH Demo", "C-I21"))]
+    assert [tuple(r) for r in i21[["person_id", "condition_era_start_date",
+            "condition_era_end_date", "condition_occurrence_count"]].to_numpy()] == [
+        (str(BOB), "2014-01-10", "2014-02-06", "2"), (str(BOB), "2014-04-07", "2014-04-08", "1"),
+    ]  # fmt: skip
+
+
+def test_without_vocabulary_the_eras_are_empty_and_the_report_says_why(tmp_path):
+    from omop.labels import notice_label
+
+    out = tmp_path / "cdm"
+    report = run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), out)
+    assert read(out, "drug_era").empty and read(out, "condition_era").empty
+    notices = [n for n in report.notices if n["code"] == "eras_without_vocabulary"]
+    assert [n["table"] for n in notices] == ["drug_era", "condition_era"]
+    assert notice_label(notices[0]).startswith("drug_era est vide : aucun vocabulaire")
