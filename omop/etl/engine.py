@@ -191,6 +191,7 @@ class _Conversion:
         )[0][0])  # fmt: skip
         last = self.b.query("SELECT MAX(e) FROM event_spans")[0][0]
         self.eras()  # the eras read the events, each SQL step timed in the report
+        self.mapping_counts()
         run.done(self.count("observation_period"))
 
         run.step("dimensions", "location, care site, provider, CDM source")
@@ -462,6 +463,20 @@ class _Conversion:
         self.sql("era_islands", as_="condition_eras", spans=Raw("condition_spans"),
                  pad=m.ERA_PERSISTENCE_DAYS, days=Raw("0"))  # fmt: skip
         self.sql("condition_era")
+
+    def mapping_counts(self) -> None:
+        """Per output table and source vocabulary, the codes and rows that reach a standard
+        concept (``report.vocabulary_mapping``)."""
+        self.sql("mapping_counts")
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for table, vocabulary, codes, codes_mapped, rows, rows_mapped in sorted(
+            self.b.query("SELECT * FROM mapping_counts")
+        ):
+            out.setdefault(table, {})[vocabulary] = {
+                "codes": int(codes), "codes_mapped": int(codes_mapped),
+                "rows": int(rows), "rows_mapped": int(rows_mapped or 0),
+            }  # fmt: skip
+        self.report.vocabulary_mapping = out
 
     def route_counts(self) -> None:
         """Rows per (source table → target table), and the rows whose source code is not

@@ -38,6 +38,9 @@ class Report:
     # rows kept with concept 0 whose source code is not well formed for its vocabulary
     unknown_codes: dict[str, dict[str, int]] = field(default_factory=dict)
     persons_without_events: int = 0
+    # per output table and source vocabulary: distinct source codes and rows, and those
+    # that reach a standard concept ({"codes", "codes_mapped", "rows", "rows_mapped"})
+    vocabulary_mapping: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     # seconds per SQL step (each output table and intermediate step, as its query ran: a
     # view costs nothing here and counts where it is read) and per output table written
     sql_durations: dict[str, float] = field(default_factory=dict)

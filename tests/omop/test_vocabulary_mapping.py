@@ -254,3 +254,20 @@ def test_without_vocabulary_the_eras_are_empty_and_the_report_says_why(tmp_path)
     notices = [n for n in report.notices if n["code"] == "eras_without_vocabulary"]
     assert [n["table"] for n in notices] == ["drug_era", "condition_era"]
     assert notice_label(notices[0]).startswith("drug_era est vide : aucun vocabulaire")
+
+
+def test_the_report_counts_codes_and_rows_reaching_a_standard_concept(converted):
+    out, report = converted
+    mapping = report.vocabulary_mapping
+    # four boxes of four CIP13, three of which reach an ingredient
+    assert mapping["drug_exposure"]["BDPM"] == {
+        "codes": 4, "codes_mapped": 3, "rows": 4, "rows_mapped": 3,
+    }  # fmt: skip
+    # Bob's stay: I210 (two rows), E119, I10 mapped; XYZ not; the ALDs E119 and C50 mapped
+    cim10 = mapping["condition_occurrence"]["CIM10"]
+    assert cim10 == {"codes": 5, "codes_mapped": 4, "rows": 7, "rows_mapped": 6}
+    assert cim10["rows"] == len(read(out, "condition_occurrence"))
+    assert mapping["measurement"]["CCAM"] == {
+        "codes": 1, "codes_mapped": 1, "rows": 1, "rows_mapped": 1,
+    }  # fmt: skip
+    assert mapping["measurement"]["NABM"]["rows_mapped"] == 1
