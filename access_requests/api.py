@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from portal.parsers import StrictJSONParser
-from portal.roles import can
+from portal.roles import Capability, can
 from portal.uploads import upload_limit
 
 from . import services
@@ -73,7 +73,7 @@ class DossierViewSet(
         ).prefetch_related("team__user", *REQUESTED_PREFETCH, "documents")
 
     def perform_create(self, serializer):
-        if not can(self.request.user, "dossier.create"):
+        if not can(self.request.user, Capability.DOSSIER_CREATE):
             raise PermissionDenied
         data = {k: v for k, v in serializer.validated_data.items() if k in services.DOSSIER_FIELDS}
         serializer.instance = services.dossier_create(by=self.request.user, **data)

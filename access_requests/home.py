@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.actors import is_signed_in
 from portal.home import Card, CardItem
-from portal.roles import Role, can, user_roles
+from portal.roles import Capability, can
 
 from .models import FOLLOWED_STATES, Status, TeamMember
 from .selectors import dossiers_visible_to, guichet_queue, unread_messages
@@ -34,8 +34,7 @@ def cards(user) -> list[Card]:
     visible = dossiers_visible_to(user)
     today = timezone.localdate()
     result: list[Card] = []
-    roles = user_roles(user)
-    if can(user, "dossier.instruct"):
+    if can(user, Capability.DOSSIER_INSTRUCT):
         result.append(
             Card(
                 _("Instruction des dossiers"),
@@ -62,7 +61,7 @@ def cards(user) -> list[Card]:
                 ],
             )
         )
-    if Role.CESREES in roles and not user.is_superuser:
+    if can(user, Capability.DOSSIER_REVIEW) and not user.is_superuser:
         assigned = visible.filter(
             assignments__rapporteur=user,
             status__in=[Status.SENT_TO_CESREES, Status.CESREES_REVIEW],
@@ -79,7 +78,7 @@ def cards(user) -> list[Card]:
                 ],
             )
         )
-    if can(user, "dossier.follow") and not user.is_superuser:
+    if can(user, Capability.DOSSIER_FOLLOW) and not user.is_superuser:
         to_follow = visible.filter(status__in=FOLLOWED_STATES).exclude(status=Status.CLOSED)
         result.append(
             Card(
@@ -89,7 +88,7 @@ def cards(user) -> list[Card]:
                 [CardItem(_("projets à suivre"), to_follow.count(), _list_url())],
             )
         )
-    if Role.PORTEUR in roles and not user.is_superuser:
+    if can(user, Capability.DOSSIER_CREATE) and not user.is_superuser:
         mine = visible.filter(
             Q(owner=user) | Q(team__user=user, team__role=TeamMember.Role.CO_LEADER)
         ).distinct()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.roles import can
+from portal.roles import Capability, can
 
 from . import calendar as workdays
 from .models import TERMINAL_STATES, Dossier, Status
@@ -128,7 +128,7 @@ def _is_actor(user, dossier: Dossier, actor: str) -> bool:
     if actor == "cesrees":
         return is_assigned_rapporteur(user, dossier)
     if actor == "projets":
-        return can(user, "dossier.follow")
+        return can(user, Capability.DOSSIER_FOLLOW)
     return False
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.actors import is_signed_in
-from portal.roles import Role, can, user_roles
+from portal.roles import Capability, can
 
 from .models import OPEN_STATES, Document, Dossier, Route, Status, TeamMember
 
@@ -41,19 +41,18 @@ def is_contributor(user, dossier: Dossier) -> bool:
 
 def is_instructor(user) -> bool:
     """The guichet (and admins) instruct every dossier."""
-    return can(user, "dossier.instruct")
+    return can(user, Capability.DOSSIER_INSTRUCT)
 
 
 def is_hdh_staff(user) -> bool:
     """Guichet, projets and admins read internal notes."""
-    return can(user, "dossier.instruct") or can(user, "dossier.follow")
+    return can(user, Capability.DOSSIER_INSTRUCT) or can(user, Capability.DOSSIER_FOLLOW)
 
 
 def is_assigned_rapporteur(user, dossier: Dossier) -> bool:
-    return (
-        is_signed_in(user)
-        and Role.CESREES in user_roles(user)
-        and dossier.assignments.filter(rapporteur=user).exists()
+    """A CESREES rapporteur reviews the dossiers assigned to them, and only those."""
+    return can(user, Capability.DOSSIER_REVIEW) and (
+        dossier.assignments.filter(rapporteur=user).exists()
     )
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.actors import is_signed_in
-from portal.roles import Role, can, user_roles
+from portal.roles import Capability, Role, can
 
 from .models import (
     FOLLOWED_STATES,
@@ -33,15 +33,14 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     anonymous: none (the public directory is :func:`dossiers_public`)."""
     if not is_signed_in(user):
         return Dossier.objects.none()
-    if user.is_superuser or can(user, "dossier.instruct"):
+    if user.is_superuser or can(user, Capability.DOSSIER_INSTRUCT):
         return Dossier.objects.all()
-    roles = user_roles(user)
     visible = Q(owner=user) | Q(pk__in=TeamMember.objects.filter(user=user).values("dossier_id"))
-    if Role.CESREES in roles:
+    if can(user, Capability.DOSSIER_REVIEW):
         visible |= Q(
             pk__in=RapporteurAssignment.objects.filter(rapporteur=user).values("dossier_id")
         )
-    if Role.PROJETS in roles:
+    if can(user, Capability.DOSSIER_FOLLOW):
         visible |= Q(status__in=FOLLOWED_STATES)
     return Dossier.objects.filter(visible)
 
@@ -88,9 +87,9 @@ def messages_visible_to(user, dossier: Dossier) -> QuerySet[Message]:
 def assignments_visible_to(user, dossier: Dossier) -> QuerySet[RapporteurAssignment]:
     """Rapporteurs' reports: the guichet and admins see all, a rapporteur their own."""
     qs = dossier.assignments.select_related("rapporteur")
-    if can(user, "dossier.instruct"):
+    if can(user, Capability.DOSSIER_INSTRUCT):
         return qs
-    if Role.CESREES in user_roles(user):
+    if can(user, Capability.DOSSIER_REVIEW):
         return qs.filter(rapporteur=user)
     return qs.none()
 

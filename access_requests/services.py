@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 from portal.actors import actor_user, is_signed_in
 from portal.audit import audit_diff, audit_record
 from portal.errors import Conflict
-from portal.roles import Role, can, has_role, user_roles
+from portal.roles import Capability, Role, can, has_role, holders_of, user_roles
 
 from . import calendar as workdays
 from .documents import EXTENSIONS, sniff_document
@@ -115,7 +115,7 @@ ACTORS = {
     "rapporteur": lambda user, d: (
         is_assigned_rapporteur(user, d) or getattr(user, "is_superuser", False)
     ),
-    "projets": lambda user, d: can(user, "dossier.follow"),
+    "projets": lambda user, d: can(user, Capability.DOSSIER_FOLLOW),
 }
 
 
@@ -679,15 +679,14 @@ def _transition_body(dossier: Dossier, spec: TransitionSpec, by, comment: str) -
 
 
 def _recipients(dossier: Dossier, audiences, exclude=None) -> list[str]:
-    User = get_user_model()
     users = set()
     if "team" in audiences:
         users.add(dossier.owner)
         users.update(m.user for m in dossier.team.select_related("user"))
     if "guichet" in audiences:
-        users.update(User.objects.filter(groups__name=Role.GUICHET.value, is_active=True))
+        users.update(holders_of(Capability.DOSSIER_INSTRUCT))
     if "projets" in audiences:
-        users.update(User.objects.filter(groups__name=Role.PROJETS.value, is_active=True))
+        users.update(holders_of(Capability.DOSSIER_FOLLOW))
     if "rapporteurs" in audiences:
         users.update(a.rapporteur for a in dossier.assignments.select_related("rapporteur"))
     return sorted(
@@ -736,7 +735,7 @@ def check_study_period(start: date | None, end: date | None) -> None:
 
 def dossier_create(*, by, title: str, **fields) -> Dossier:
     """A new draft dossier led by ``by``, with the next reference of the year."""
-    if not can(by, "dossier.create"):
+    if not can(by, Capability.DOSSIER_CREATE):
         raise ActionForbidden(_("Seuls les porteurs de projet créent des dossiers."))
     unknown = set(fields) - set(DOSSIER_FIELDS)
     if unknown:
@@ -805,7 +804,7 @@ def results_publish(*, dossier: Dossier, by, summary: str) -> Dossier:
     """Publish the project's results in the public directory (leaders or projets)."""
     if dossier.status not in (Status.IN_PROGRESS, Status.CLOSED):
         raise DossierError(_("Les résultats se publient une fois le projet démarré."))
-    if not (is_leader(by, dossier) or can(by, "dossier.follow")):
+    if not (is_leader(by, dossier) or can(by, Capability.DOSSIER_FOLLOW)):
         raise ActionForbidden(_("Votre rôle ne permet pas de publier les résultats."))
     summary = _require(summary, _("Décrivez les résultats publiés."))
     with transaction.atomic():
@@ -1173,11 +1172,7 @@ def deadlines_remind(*, today: date | None = None, days: int | None = None) -> l
         lines.append(
             f"- {d.reference} — {d.get_status_display()} — {d.due_on:%d/%m/%Y}{late} — {d.title}"
         )
-    recipients = sorted(
-        u.email
-        for u in get_user_model().objects.filter(groups__name=Role.GUICHET.value, is_active=True)
-        if u.email
-    )
+    recipients = sorted(u.email for u in holders_of(Capability.DOSSIER_INSTRUCT) if u.email)
     if recipients:
         from .tasks import send_dossier_email
 
@@ -1246,7 +1241,7 @@ def dossier_archive(*, dossier: Dossier, by, reason: str) -> Dossier:
 
     Only the guichet and admins archive; the reason is required and audited.
     """
-    if not (getattr(by, "is_superuser", False) or can(by, "dossier.instruct")):
+    if not (getattr(by, "is_superuser", False) or can(by, Capability.DOSSIER_INSTRUCT)):
         raise ActionForbidden(_("Seuls le guichet et les administrateurs archivent un dossier."))
     reason = _require(reason, _("Indiquez le motif de l'archivage."))
     with transaction.atomic():

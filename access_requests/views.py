@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import capability_required
-from portal.roles import can
+from portal.roles import Capability, can
 from portal.spreadsheets import csv_dict_writer, csv_writer
 from portal.uploads import upload_limit
 
@@ -119,10 +119,10 @@ def dossier_list(request):
             "routes": Route.choices,
             "statuses": Status.choices,
             "today": timezone.localdate(),
-            "can_create": can(request.user, "dossier.create"),
-            "can_dashboard": can(request.user, "dossier.instruct")
-            or can(request.user, "dossier.follow"),
-            "can_queue": can(request.user, "dossier.instruct"),
+            "can_create": can(request.user, Capability.DOSSIER_CREATE),
+            "can_dashboard": can(request.user, Capability.DOSSIER_INSTRUCT)
+            or can(request.user, Capability.DOSSIER_FOLLOW),
+            "can_queue": can(request.user, Capability.DOSSIER_INSTRUCT),
             "unread": unread,
             "only_unread": only_unread,
         },
@@ -167,7 +167,7 @@ def _valid_part(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
 
 
-@capability_required("dossier.create")
+@capability_required(Capability.DOSSIER_CREATE)
 def dossier_create(request):
     dossier = _autosaved_draft(request) if request.method == "POST" else None
     form = DossierForm(request.POST or None, instance=dossier)
@@ -201,7 +201,7 @@ def dossier_autosave(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     dossier = _autosaved_draft(request)  # checks the edit rule when the draft exists
-    if dossier is None and not can(request.user, "dossier.create"):
+    if dossier is None and not can(request.user, Capability.DOSSIER_CREATE):
         raise PermissionDenied
     form = DossierForm(request.POST, instance=dossier)
     form.is_valid()
@@ -268,7 +268,7 @@ def dossier_detail(request, reference):
         "can_assign": is_instructor(user),
         "can_report": is_assigned_rapporteur(user, dossier),
         "can_results": dossier.status in (Status.IN_PROGRESS, Status.CLOSED)
-        and (is_leader(user, dossier) or can(user, "dossier.follow")),
+        and (is_leader(user, dossier) or can(user, Capability.DOSSIER_FOLLOW)),
         "can_renew": is_instructor(user) and dossier.status == Status.CNIL_REVIEW,
         "message_form": MessageForm(),
         # the other side of a redirection, when this user may see it
@@ -625,7 +625,7 @@ def cnil_renew(request, reference):
 @login_required
 def results_publish(request, reference):
     dossier = _dossier(request, reference)
-    if not (is_leader(request.user, dossier) or can(request.user, "dossier.follow")):
+    if not (is_leader(request.user, dossier) or can(request.user, Capability.DOSSIER_FOLLOW)):
         raise PermissionDenied
     return _service_form(
         request,
@@ -640,7 +640,10 @@ def results_publish(request, reference):
 
 @login_required
 def dashboard(request):
-    if not (can(request.user, "dossier.instruct") or can(request.user, "dossier.follow")):
+    if not (
+        can(request.user, Capability.DOSSIER_INSTRUCT)
+        or can(request.user, Capability.DOSSIER_FOLLOW)
+    ):
         raise PermissionDenied
     qs = dossiers_visible_to(request.user)
     return render(request, "access_requests/dashboard.html", dashboard_figures(qs))
@@ -767,7 +770,7 @@ def needs_document(request, reference, fmt):
 
 
 # --- The guichet's work queue ---------------------------------------------------------
-@capability_required("dossier.instruct")
+@capability_required(Capability.DOSSIER_INSTRUCT)
 def guichet_queue_view(request):
     today = timezone.localdate()
     rows = [

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from portal.home import Card, CardItem
 from portal.models import Job
-from portal.roles import can
+from portal.roles import Capability, can
 
 
 def cards(user) -> list[Card]:
-    if not can(user, "bibliometrics.curate"):
+    if not can(user, Capability.BIBLIOMETRICS_CURATE):
         return []
     from .models import ImportRun, Publication
 

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from portal import disclosure
 from portal.disclosure import Subject
-from portal.roles import can
+from portal.roles import Capability, can
 
 from . import enrichment, indicators
 from .models import ImportRun, IndicatorSnapshot, Publication
@@ -23,7 +23,7 @@ _ROWS_LOCK = threading.Lock()
 
 def publications_visible_to(user) -> QuerySet[Publication]:
     """The public sees the retained corpus; curators see every imported record."""
-    if can(user, "bibliometrics.curate"):
+    if can(user, Capability.BIBLIOMETRICS_CURATE):
         return Publication.objects.all()
     return Publication.objects.filter(relevant=True)
 
@@ -133,7 +133,7 @@ def indicators_published(data: dict[str, Any], user) -> dict[str, Any]:
             for row in lotka.get("table", [])
         ]
         data["lotka"] = lotka
-    if not can(user, "bibliometrics.curate"):
+    if not can(user, Capability.BIBLIOMETRICS_CURATE):
         data.pop("h_index_authors", None)
         if "coauthor_network" in data:
             data["coauthor_network"] = {

@@ -28,6 +28,7 @@ from portal.audit import audit_record
 from portal.audit_actions import AuditAction
 from portal.jobs import JobError, job_enqueue, run_job
 from portal.models import Job
+from portal.roles import Capability
 
 from . import enrichment, indicators
 from .models import (
@@ -117,7 +118,7 @@ def import_start(
                 task=IMPORT_TASK,
                 kwargs={},
                 by=by,
-                capability="bibliometrics.curate",
+                capability=Capability.BIBLIOMETRICS_CURATE,
             )
         else:
             job = Job.objects.create(
@@ -125,7 +126,7 @@ def import_start(
                 title=title,
                 task_name=IMPORT_TASK,
                 created_by=actor_user(by),
-                capability="bibliometrics.curate",
+                capability=Capability.BIBLIOMETRICS_CURATE,
             )
             audit_record(actor=by, action="job.enqueue", target=job, changes={"task": IMPORT_TASK})
         run = ImportRun.objects.create(job=job, files=files, format=fmt, created_by=job.created_by)
@@ -916,7 +917,7 @@ def topics_recompute_enqueue(*, by, n_topics: int = 10) -> Job:
         task=TOPICS_TASK,
         kwargs={"n_topics": n_topics},
         by=by,
-        capability="bibliometrics.curate",
+        capability=Capability.BIBLIOMETRICS_CURATE,
     )
 
 
@@ -1034,7 +1035,7 @@ def indicators_refresh_enqueue(*, by=None) -> Job:
         task=REFRESH_TASK,
         kwargs={},
         by=by,
-        capability="bibliometrics.curate",
+        capability=Capability.BIBLIOMETRICS_CURATE,
     )
 
 
@@ -1138,7 +1139,7 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
             task=QUERY_TASK,
             kwargs={},
             by=by,
-            capability="bibliometrics.curate",
+            capability=Capability.BIBLIOMETRICS_CURATE,
         )
         run = ImportRun.objects.create(
             job=job, files=[], format=query.source, saved_query=query, created_by=job.created_by
@@ -1406,7 +1407,7 @@ def relevance_model_train_enqueue(*, by) -> Job:
         task=MODEL_TASK,
         kwargs={},
         by=by,
-        capability="bibliometrics.curate",
+        capability=Capability.BIBLIOMETRICS_CURATE,
     )
 
 
@@ -1495,5 +1496,5 @@ def citations_refresh_enqueue(*, by=None) -> Job:
         task=CITATIONS_TASK,
         kwargs={},
         by=by,
-        capability="bibliometrics.curate",
+        capability=Capability.BIBLIOMETRICS_CURATE,
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from portal.countries import country_name
 from portal.jobs import JobError
 from portal.permissions import capability_required
-from portal.roles import can
+from portal.roles import Capability, can
 from portal.spreadsheets import csv_writer
 from portal.uploads import upload_limit
 
@@ -76,7 +76,7 @@ def dashboard(request):
             "data": selectors.indicators_published(data, request.user),
             "labels": _labels(),
             "query": request.GET.urlencode(),
-            "can_curate": can(request.user, "bibliometrics.curate"),
+            "can_curate": can(request.user, Capability.BIBLIOMETRICS_CURATE),
             "has_examples": Publication.objects.filter(is_example=True).exists(),
         },
     )
@@ -99,7 +99,7 @@ def indicators_page(request):
             "components": COMPONENT_LABELS,
             "areas": AREA_LABELS,
             "quadrants": QUADRANT_LABELS,
-            "can_curate": can(request.user, "bibliometrics.curate"),
+            "can_curate": can(request.user, Capability.BIBLIOMETRICS_CURATE),
             "charts": {
                 "cocitation": data.get("cocitation") or {},
                 "coupling": data.get("coupling") or {},
@@ -215,7 +215,7 @@ def publication_detail(request, pk: int):
             "authorships": authorships,
             "components": publication.components.all(),
             "areas": publication.areas.all(),
-            "can_curate": can(request.user, "bibliometrics.curate"),
+            "can_curate": can(request.user, Capability.BIBLIOMETRICS_CURATE),
             "relevance_form": RelevanceForm(
                 initial={"decision": initial, "note": publication.relevance_note}
             ),
@@ -228,7 +228,7 @@ def publication_detail(request, pk: int):
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def publication_relevance(request, pk: int):
     publication = get_object_or_404(selectors.publications_visible_to(request.user), pk=pk)
     form = RelevanceForm(request.POST)
@@ -245,7 +245,7 @@ def publication_relevance(request, pk: int):
     return redirect(publication)
 
 
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 @upload_limit("PUBLICATION_IMPORT_MAX_BYTES")
 def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -266,14 +266,14 @@ def import_upload(request):
     )
 
 
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def import_detail(request, pk: int):
     run = get_object_or_404(selectors.imports_recent(), pk=pk)
     return render(request, "bibliometrics/import_detail.html", {"run": run, "job": run.job})
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def topics_recompute(request):
     job = services.topics_recompute_enqueue(by=request.user)
     messages.success(request, _("Recalcul des thèmes lancé."))
@@ -355,7 +355,7 @@ def model_word(why: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def curation_queue(request):
     decided = request.GET.get("vue") == "decidees"
     queue = selectors.curation_queue(request.user, decided=decided)
@@ -389,7 +389,7 @@ def curation_queue(request):
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def model_train(request):
     job = services.relevance_model_train_enqueue(by=request.user)
     messages.success(request, _("Entraînement du modèle lancé."))
@@ -397,7 +397,7 @@ def model_train(request):
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def merge_undo(request, pk: int):
     merge = get_object_or_404(
         PublicationMerge.objects.filter(
@@ -419,7 +419,7 @@ def merge_undo(request, pk: int):
 # --- Saved queries -------------------------------------------------------------------------------
 
 
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def query_list(request):
     form = SavedQueryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -433,7 +433,7 @@ def query_list(request):
     )
 
 
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def query_detail(request, pk: int):
     query = get_object_or_404(selectors.saved_queries(), pk=pk)
     runs = query.runs.select_related("job").order_by("-created_at")[:20]
@@ -441,7 +441,7 @@ def query_detail(request, pk: int):
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def query_refresh(request, pk: int):
     query = get_object_or_404(selectors.saved_queries(), pk=pk)
     run = services.saved_query_refresh_enqueue(query=query, by=request.user)
@@ -450,7 +450,7 @@ def query_refresh(request, pk: int):
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def query_confirm(request, pk: int):
     query = get_object_or_404(selectors.saved_queries(), pk=pk)
     try:
@@ -462,7 +462,7 @@ def query_confirm(request, pk: int):
     return redirect(run.job)
 
 
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def affiliation_correct(request, pk: int):
     affiliation = get_object_or_404(Affiliation, pk=pk)
     initial = {
@@ -495,7 +495,7 @@ def affiliation_correct(request, pk: int):
 
 
 @require_POST
-@capability_required("bibliometrics.curate")
+@capability_required(Capability.BIBLIOMETRICS_CURATE)
 def citations_refresh(request):
     job = services.citations_refresh_enqueue(by=request.user)
     messages.success(request, _("Mise à jour des citations lancée."))

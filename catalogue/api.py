@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from portal.permissions import HasCapabilityOrReadOnly
+from portal.roles import Capability
 
 from .models import Database, JoinKey, Nomenclature, NomenclatureValue, Table, Variable
 from .search import catalogue_search
@@ -18,7 +19,7 @@ from .services.curation import (
     catalogue_object_update,
 )
 
-CURATE = HasCapabilityOrReadOnly("catalogue.curate")
+CURATE = HasCapabilityOrReadOnly(Capability.CATALOGUE_CURATE)
 
 
 class DatabaseSerializer(serializers.ModelSerializer):

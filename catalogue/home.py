@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.home import Card, CardItem
-from portal.roles import can
+from portal.roles import Capability, can
 
 from . import selectors
 from .models import JoinKey
@@ -10,7 +10,7 @@ from .models import JoinKey
 
 def cards(user) -> list[Card]:
     """For curators: tables to describe, unresolved join keys, the last imports."""
-    if not can(user, "catalogue.curate"):
+    if not can(user, Capability.CATALOGUE_CURATE):
         return []
     manage = reverse("catalogue:manage")
     items = [

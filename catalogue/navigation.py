@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from portal.navigation import NavEntry
-from portal.roles import can
+from portal.roles import Capability, can
 
 ORDER = 10
 MENU = [NavEntry(_("Catalogue"), "catalogue:home")]
@@ -14,7 +14,9 @@ SITEMAP = (
         NavEntry(_("Recherche dans le catalogue"), "catalogue:search"),
         NavEntry(_("Nomenclatures"), "catalogue:nomenclatures"),
         NavEntry(
-            _("Gestion du catalogue"), "catalogue:manage", lambda u: can(u, "catalogue.curate")
+            _("Gestion du catalogue"),
+            "catalogue:manage",
+            lambda u: can(u, Capability.CATALOGUE_CURATE),
         ),
     ],
 )

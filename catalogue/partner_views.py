@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.permissions import capability_required
+from portal.roles import Capability
 
 from . import selectors
 from .forms import PartnerCatalogueForm
@@ -44,7 +45,7 @@ def partner_dataset(request, slug, pk):
     )
 
 
-@capability_required("catalogue.curate")
+@capability_required(Capability.CATALOGUE_CURATE)
 def partner_manage(request):
     form = PartnerCatalogueForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +64,7 @@ def partner_manage(request):
     )
 
 
-@capability_required("catalogue.curate")
+@capability_required(Capability.CATALOGUE_CURATE)
 @require_POST
 def partner_harvest_now(request, pk):
     partner = get_object_or_404(PartnerCatalogue, pk=pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.permissions import capability_required
+from portal.roles import Capability
 from portal.uploads import upload_limit
 
 from .resources import RESOURCES
@@ -34,7 +35,7 @@ def _load(path: Path, fmt: str) -> tablib.Dataset:
         return tablib.Dataset().load(fh.read(), format=fmt)
 
 
-@capability_required("catalogue.curate")
+@capability_required(Capability.CATALOGUE_CURATE)
 @upload_limit("CATALOGUE_UPLOAD_MAX_BYTES")
 def file_import(request, model):
     if model not in RESOURCES:

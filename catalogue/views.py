@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from portal.pagination import page_numbers
 from portal.params import MAX_PAGE, bounded_int
 from portal.permissions import capability_required
-from portal.roles import can
+from portal.roles import Capability, can
 from portal.uploads import upload_limit
 
 from . import exports, selectors
@@ -41,7 +41,7 @@ def home(request):
         "catalogue/home.html",
         {
             "databases": selectors.databases_with_counts(),
-            "can_curate": can(request.user, "catalogue.curate"),
+            "can_curate": can(request.user, Capability.CATALOGUE_CURATE),
         },
     )
 
@@ -412,7 +412,7 @@ def schema_download(request, acronym, product):
 # --- Curation -----------------------------------------------------------------------
 
 
-@capability_required("catalogue.curate")
+@capability_required(Capability.CATALOGUE_CURATE)
 @upload_limit("CATALOGUE_UPLOAD_MAX_BYTES")
 def manage(request):
     form = TableSchemaImportForm(request.POST or None, request.FILES or None)
@@ -444,7 +444,7 @@ def manage(request):
     )
 
 
-@capability_required("catalogue.curate")
+@capability_required(Capability.CATALOGUE_CURATE)
 def import_detail(request, pk):
     run = get_object_or_404(ImportRun.objects.select_related("database", "created_by"), pk=pk)
     return render(request, "catalogue/import_detail.html", {"run": run})

@@ -15,6 +15,7 @@ from portal.api import JobText
 from portal.models import Job
 from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability
+from portal.roles import Capability
 
 from . import services
 from .models import SEED_MAX, EtlJob
@@ -93,7 +94,7 @@ class EtlJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """OMOP conversions (``data`` role and admins). Creating one dispatches it to a worker."""
 
     serializer_class = EtlJobSerializer
-    permission_classes = [HasCapability("omop.run")]
+    permission_classes = [HasCapability(Capability.OMOP_RUN)]
     parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     filter_backends: list = []
 

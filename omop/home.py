@@ -4,13 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.home import Card, CardItem
-from portal.roles import can
+from portal.roles import Capability, can
 
 from .selectors import etl_jobs_running, etl_jobs_succeeded, etl_jobs_to_look_at
 
 
 def cards(user) -> list[Card]:
-    if not can(user, "omop.run"):
+    if not can(user, Capability.OMOP_RUN):
         return []
     home = reverse("omop:home")
     items = [

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from portal.models import Job
-from portal.roles import can
+from portal.roles import Capability, can
 
 from .models import EtlJob
 
 
 def etl_jobs_visible_to(user) -> QuerySet[EtlJob]:
     """Conversions are shared by everyone who may run them (the ``data`` role and admins)."""
-    if not can(user, "omop.run"):
+    if not can(user, Capability.OMOP_RUN):
         return EtlJob.objects.none()
     return EtlJob.objects.select_related("job", "job__created_by")
 

@@ -27,6 +27,7 @@ from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_ro
 from portal.errors import PortalError
 from portal.jobs import JobError, job_cancel, job_enqueue
 from portal.models import Job
+from portal.roles import Capability
 
 from .etl.config import EngineConfig, release_date_from_epoch
 from .models import SEED_MAX, EtlJob
@@ -34,7 +35,7 @@ from .results import table_row_counts
 
 TASK = "omop.run_etl"
 KIND = "omop.etl"
-CAPABILITY = "omop.run"
+CAPABILITY = Capability.OMOP_RUN
 UPLOAD_SUFFIXES = (".csv", ".parquet", ".txt")
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.jobs import JobError
 from portal.models import Job
 from portal.permissions import capability_required
+from portal.roles import Capability
 from portal.uploads import upload_limit
 
 from . import services
@@ -19,7 +20,7 @@ from .forms import EtlJobForm, JobFilterForm
 from .models import EtlJob
 from .selectors import etl_job_search, etl_jobs_visible_to
 
-CAPABILITY = "omop.run"
+CAPABILITY = Capability.OMOP_RUN
 
 
 def _get(request, pk) -> EtlJob:

@@ -7,13 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from .roles import can
+from .roles import Capability, can
 
 
 class CapabilityRequiredMixin(AccessMixin):
     """Anonymous → login page; logged in without the capability → 403."""
 
-    capability: str = ""
+    capability: Capability | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -23,7 +23,7 @@ class CapabilityRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def capability_required(capability: str):
+def capability_required(capability: Capability):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -38,8 +38,9 @@ def capability_required(capability: str):
     return decorator
 
 
-def HasCapability(capability: str) -> type[BasePermission]:  # noqa: N802 - reads like a class
-    """DRF permission class factory: ``permission_classes = [HasCapability("omop.run")]``."""
+def HasCapability(capability: Capability) -> type[BasePermission]:  # noqa: N802 - reads like a class
+    """DRF permission class factory:
+    ``permission_classes = [HasCapability(Capability.OMOP_RUN)]``."""
 
     class _HasCapability(BasePermission):
         def has_permission(self, request, view):
@@ -49,7 +50,7 @@ def HasCapability(capability: str) -> type[BasePermission]:  # noqa: N802 - read
     return _HasCapability
 
 
-def HasCapabilityOrReadOnly(capability: str) -> type[BasePermission]:  # noqa: N802
+def HasCapabilityOrReadOnly(capability: Capability) -> type[BasePermission]:  # noqa: N802
     """Public read, writes for the capability (the catalogue's rule)."""
 
     class _Perm(BasePermission):

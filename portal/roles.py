@@ -1,8 +1,10 @@
 """The one declaration of the portal's roles and of what each may do.
 
-Roles are Django groups (created by a data migration from ``ROLES``). Views, the API and
-the admin all ask :func:`can` or :func:`has_role`; nothing else decides who may do what.
-Superusers are admins: every capability is theirs.
+Roles are Django groups (created by a data migration from ``ROLES``). Each role declares
+its :class:`Capability` set once, in its :class:`RoleSpec`. Views, the API and the admin
+ask :func:`can` with a capability; :func:`has_role` is kept for the few places where
+belonging to the role is itself the fact (e.g. rapporteurs are chosen among the CESREES
+members). Superusers are admins: every capability is theirs.
 """
 
 from __future__ import annotations
@@ -23,11 +25,30 @@ class Role(StrEnum):
     PORTEUR = "porteur"
 
 
+class Capability(StrEnum):
+    """What a user may do. A closed list: :func:`can` refuses anything else."""
+
+    CATALOGUE_CURATE = "catalogue.curate"
+    PROFILING_RUN = "profiling.run"
+    OMOP_RUN = "omop.run"
+    OMOP_VOCABULARY = "omop.vocabulary"
+    BIBLIOMETRICS_CURATE = "bibliometrics.curate"
+    DOSSIER_CREATE = "dossier.create"
+    DOSSIER_INSTRUCT = "dossier.instruct"
+    DOSSIER_REVIEW = "dossier.review"
+    DOSSIER_FOLLOW = "dossier.follow"
+    AUDIT_VIEW = "audit.view"  # admins only (no role holds it)
+
+
+C = Capability
+
+
 @dataclass(frozen=True)
 class RoleSpec:
     label: str
     description: str
     staff: bool  # HDH staff: short idle sessions, internal pages
+    capabilities: frozenset[Capability] = frozenset()
 
 
 ROLES: dict[Role, RoleSpec] = {
@@ -37,41 +58,46 @@ ROLES: dict[Role, RoleSpec] = {
             "Tient le catalogue, profile les tables, lance les conversions OMOP, cure les publications."
         ),
         staff=True,
+        capabilities=frozenset(
+            {
+                C.CATALOGUE_CURATE,
+                C.PROFILING_RUN,
+                C.OMOP_RUN,
+                C.OMOP_VOCABULARY,
+                C.BIBLIOMETRICS_CURATE,
+            }
+        ),
     ),
     Role.GUICHET: RoleSpec(
         _("Guichet — Direction Accès aux données"),
         _("Instruit les dossiers : complétude, CESREES, avis et décisions de la CNIL."),
         staff=True,
+        capabilities=frozenset({C.DOSSIER_INSTRUCT}),
     ),
     Role.CESREES: RoleSpec(
         _("Rapporteur CESREES"),
         _("Lit les dossiers qui lui sont attribués et dépose son rapport et son avis."),
         staff=False,
+        capabilities=frozenset({C.DOSSIER_REVIEW}),
     ),
     Role.PROJETS: RoleSpec(
         _("Direction projets et services utilisateurs"),
         _("Suit les projets autorisés : convention, mise à disposition des données, clôture."),
         staff=True,
+        capabilities=frozenset({C.DOSSIER_FOLLOW}),
     ),
     Role.PORTEUR: RoleSpec(
         _("Porteur de projet"),
         _("Crée, dépose, complète et suit ses propres dossiers."),
         staff=False,
+        capabilities=frozenset({C.DOSSIER_CREATE}),
     ),
 }
 
-# capability -> roles that hold it (superusers hold all)
-CAPABILITIES: dict[str, frozenset[Role]] = {
-    "catalogue.curate": frozenset({Role.DATA}),
-    "profiling.run": frozenset({Role.DATA}),
-    "omop.run": frozenset({Role.DATA}),
-    "omop.vocabulary": frozenset({Role.DATA}),
-    "bibliometrics.curate": frozenset({Role.DATA}),
-    "dossier.create": frozenset({Role.PORTEUR}),
-    "dossier.instruct": frozenset({Role.GUICHET}),
-    "dossier.review": frozenset({Role.CESREES}),
-    "dossier.follow": frozenset({Role.PROJETS}),
-    "audit.view": frozenset(),
+# capability -> roles that hold it (superusers hold all), derived from ``ROLES``
+CAPABILITIES: dict[Capability, frozenset[Role]] = {
+    capability: frozenset(role for role, spec in ROLES.items() if capability in spec.capabilities)
+    for capability in Capability
 }
 
 
@@ -96,15 +122,31 @@ def has_role(user, *roles: Role | str) -> bool:
     return bool(user_roles(user) & {Role(r) for r in roles})
 
 
-def can(user, capability: str) -> bool:
+def as_capability(value: Capability | str) -> Capability:
+    """``value`` as a declared :class:`Capability` (a job stores it as text)."""
+    try:
+        return Capability(value)
+    except ValueError:
+        raise KeyError(f"Unknown capability {value!r}: declare it in portal/roles.py") from None
+
+
+def can(user, capability: Capability) -> bool:
     """The one permission question of the portal."""
-    if capability not in CAPABILITIES:
-        raise KeyError(f"Unknown capability {capability!r}: declare it in portal/roles.py")
+    wanted = as_capability(capability)
     if not is_signed_in(user):
         return False
     if user.is_superuser:
         return True
-    return bool(user_roles(user) & CAPABILITIES[capability])
+    return bool(user_roles(user) & CAPABILITIES[wanted])
+
+
+def holders_of(capability: Capability):
+    """The active users whose role holds ``capability`` (superusers not included: they
+    hold every capability but are not the team a notification is for)."""
+    from django.contrib.auth import get_user_model
+
+    roles = [role.value for role in CAPABILITIES[as_capability(capability)]]
+    return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
 
 
 def is_staff_member(user) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from portal.actors import is_signed_in
-from portal.roles import can
+from portal.roles import Capability, can
 
 from .models import CodeList, CodeListVersion, ReferentialCode
 from .referentials import System, fold, may_have_children
@@ -146,7 +146,7 @@ def code_lists_visible_to(user) -> QuerySet[CodeList]:
     if not is_signed_in(user):
         return CodeList.objects.none()
     qs = CodeList.objects.select_related("author", "dossier")
-    if can(user, "dossier.instruct") or can(user, "catalogue.curate"):
+    if can(user, Capability.DOSSIER_INSTRUCT) or can(user, Capability.CATALOGUE_CURATE):
         return qs
     from access_requests.selectors import dossiers_visible_to
 

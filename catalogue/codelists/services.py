@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.roles import Capability
 
 from . import referentials
 from .models import CodeList, CodeListItem, CodeListVersion, ReferentialCode
@@ -221,7 +222,7 @@ def referential_import_start(*, source: str, files: dict, by):
         task="codelists.import_referential",
         kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
         by=by,
-        capability="catalogue.curate",
+        capability=Capability.CATALOGUE_CURATE,
     )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from access_requests.selectors import dossiers_visible_to
 from portal.permissions import capability_required
-from portal.roles import can
+from portal.roles import Capability, can
 from portal.uploads import upload_limit
 
 from . import selectors, services
@@ -40,7 +40,7 @@ def code_search(request):
             "hits": hits,
             "facets": [(v, label, facets[v]) for v, label in SYSTEM_CHOICES if facets.get(v)],
             "my_lists": selectors.code_lists_to_add_to(request.user)[:100],
-            "can_import": can(request.user, "catalogue.curate"),
+            "can_import": can(request.user, Capability.CATALOGUE_CURATE),
         },  # fmt: skip
     )
 
@@ -214,7 +214,7 @@ def list_count(request, pk):
     )  # fmt: skip
 
 
-@capability_required("catalogue.curate")
+@capability_required(Capability.CATALOGUE_CURATE)
 @upload_limit("CODELISTS_UPLOAD_MAX_BYTES")
 def referential_import(request):
     """The data team uploads IR_PHA_R or the BDPM; the import runs as a job."""

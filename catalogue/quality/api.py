@@ -13,6 +13,7 @@ from catalogue.models import Database, Table, Variable
 from portal.params import bounded_int
 from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability, HasCapabilityOrReadOnly
+from portal.roles import Capability
 
 from . import selectors, services
 from .serializers import (
@@ -26,7 +27,7 @@ from .serializers import (
     VariableQualitySerializer,
 )
 
-CAPABILITY = "profiling.run"
+CAPABILITY = Capability.PROFILING_RUN
 DATABASE_PARAM = OpenApiParameter("database", str, description="Sigle de la base")
 TABLE_PARAM = OpenApiParameter("table", int, description="Identifiant de la table")
 

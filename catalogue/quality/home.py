@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.home import Card, CardItem
-from portal.roles import can
+from portal.roles import Capability, can
 
 from . import selectors
 
 
 def cards(user) -> list[Card]:
-    if not can(user, "profiling.run"):
+    if not can(user, Capability.PROFILING_RUN):
         return []
     url = reverse("quality:home")
     runs = selectors.runs_visible_to(user)

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from catalogue.models import Database, Table, Variable
 from catalogue.profiling import database_scores
-from portal.roles import can
+from portal.roles import Capability, can
 
 from .models import DataFile, ProfilingRun, VariableResult
 
@@ -14,13 +14,13 @@ from .models import DataFile, ProfilingRun, VariableResult
 def runs_visible_to(user) -> QuerySet[ProfilingRun]:
     """Every run for the data team (failed ones too); published runs for everyone else."""
     qs = ProfilingRun.objects.select_related("table__database", "job", "data_file", "created_by")
-    if can(user, "profiling.run"):
+    if can(user, Capability.PROFILING_RUN):
         return qs
     return qs.filter(published_at__isnull=False)
 
 
 def data_files_visible_to(user) -> QuerySet[DataFile]:
-    if not can(user, "profiling.run"):
+    if not can(user, Capability.PROFILING_RUN):
         return DataFile.objects.none()
     return DataFile.objects.select_related("table__database", "created_by")
 

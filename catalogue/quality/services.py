@@ -27,12 +27,13 @@ from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_ro
 from portal.disclosure import share_value
 from portal.jobs import job_enqueue, run_job
 from portal.models import Job
+from portal.roles import Capability
 
 from .models import CuratorRule, DataFile, ProfilingRun, VariableResult
 
 TASK = "quality.profile_table"
 KIND = "quality.profile_table"
-CAPABILITY = "profiling.run"
+CAPABILITY = Capability.PROFILING_RUN
 HEAD_BYTES = 64 * 1024
 PARQUET_MAGIC = b"PAR1"
 WHAT_TO_SEND = gettext_lazy(

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Database, Table, Variable
 from portal.permissions import capability_required
+from portal.roles import Capability
 from portal.uploads import upload_limit
 
 from . import selectors, services
 from .forms import CuratorRuleForm, ProfileForm
 from .models import CuratorRule
 
-CAPABILITY = "profiling.run"
+CAPABILITY = Capability.PROFILING_RUN
 
 
 def _table(acronym: str, name: str) -> Table:

@@ -21,13 +21,14 @@ from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.jobs import job_enqueue
 from portal.outbound import OutboundRefused, fetch_public, public_address_check
+from portal.roles import Capability
 
 from ..harvest import HarvestError, Record, guess_format, parse_catalogue
 from ..models import HarvestedDataset, PartnerCatalogue
 from ..tableschema import normalize
 
 KIND = TASK = "catalogue.partner_harvest"
-CAPABILITY = "catalogue.curate"
+CAPABILITY = Capability.CATALOGUE_CURATE
 MAX_BYTES = 50 * 1024**2
 FETCH_TIMEOUT_S = 60
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.archives import ArchiveError, Limits, SafeZip, archive_error_message
 from portal.jobs import job_enqueue
+from portal.roles import Capability
 
 from ..tableschema import SchemaError, SchemaErrors
 from .imports import tableschema_import
@@ -127,5 +128,5 @@ def tableschema_upload_import(*, files, database: str, strict: bool, by):
         kwargs={"upload_dir": str(folder), "database": database, "strict": strict}
         | {"user_id": by.pk},
         by=by,
-        capability="catalogue.curate",
+        capability=Capability.CATALOGUE_CURATE,
     )

@@ -24,6 +24,7 @@ from omop.etl import athena
 from omop.etl.athena import VocabularyError
 from portal.actors import actor_user
 from portal.audit import audit_record
+from portal.roles import Capability
 
 from . import store
 from .models import MappingDecision, MappingSetVersion, SourceToConceptMap, VocabularyRelease
@@ -396,7 +397,7 @@ def vocabulary_load_enqueue(*, by, source_path: str = "", upload=None):
         task="omop.load_vocabulary",
         kwargs={"path": str(path), "user_id": by.pk, "cleanup": cleanup},
         by=by,
-        capability="omop.vocabulary",
+        capability=Capability.OMOP_VOCABULARY,
     )
 
 

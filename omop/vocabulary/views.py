@@ -16,13 +16,14 @@ from omop.etl import alignment as alignment_engine
 from omop.etl.athena import VocabularyError
 from omop.selectors import etl_jobs_visible_to
 from portal.permissions import capability_required
+from portal.roles import Capability
 
 from . import selectors, services
 from .forms import MappingDecisionForm, VocabularyLoadForm
 from .messages import error_message
 from .models import MappingSetVersion
 
-CAPABILITY = "omop.vocabulary"
+CAPABILITY = Capability.OMOP_VOCABULARY
 
 
 @capability_required(CAPABILITY)

@@ -2,6 +2,7 @@ import factory
 
 from bibliometrics.models import Affiliation, Author, Authorship, ImportRun, Publication, Topic
 from portal.models import Job
+from portal.roles import Capability
 
 
 class PublicationFactory(factory.django.DjangoModelFactory):
@@ -63,7 +64,7 @@ class JobFactory(factory.django.DjangoModelFactory):
     kind = "bibliometrics.import"
     title = "Import de publications"
     task_name = "bibliometrics.import_publications"
-    capability = "bibliometrics.curate"
+    capability = Capability.BIBLIOMETRICS_CURATE
     status = Job.Status.SUCCEEDED
 
 

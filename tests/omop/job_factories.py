@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from omop.models import EtlJob
 from portal.models import Job
+from portal.roles import Capability
 
 REPORT = {
     "engine": "duckdb",
@@ -53,7 +54,7 @@ class JobFactory(factory.django.DjangoModelFactory):
     kind = "omop.etl"
     title = "Conversion OMOP — test"
     task_name = "omop.run_etl"
-    capability = "omop.run"
+    capability = Capability.OMOP_RUN
     status = Job.Status.QUEUED
 
 

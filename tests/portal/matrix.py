@@ -1,3 +1,4 @@
+from portal.roles import Capability
 from tests.access import LOGIN, Case
 
 
@@ -9,7 +10,7 @@ def _job_of_data(cast):
         title="Diagnostic",
         task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
+        capability=Capability.OMOP_RUN,
     )
     return {"job": job}
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal.jobs import JobError, job_cancel, job_enqueue, job_retry, jobs_fail_stale, run_job
 from portal.models import AuditEntry, Job
+from portal.roles import Capability
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def _job(cast, **kwargs):
         title="Un test",
         task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
+        capability=Capability.OMOP_RUN,
         **kwargs,
     )
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from portal.roles import Capability
 from portal.views import INFO_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def _diagnostics_job(cast):
         title="Diagnostic",
         task="portal.worker_diagnostics",
         by=cast.data,
-        capability="omop.run",
+        capability=Capability.OMOP_RUN,
     )
 
 

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 
 from portal.disclosure import marker, resolve_threshold
-from portal.roles import can
+from portal.roles import Capability, can
 
 from .. import charts, selectors
 
@@ -37,7 +37,7 @@ def table_quality(context, table):
     out = {
         "table": table,
         "run": run,
-        "can_run": can(user, "profiling.run"),
+        "can_run": can(user, Capability.PROFILING_RUN),
         "threshold": resolve_threshold(),
         "marker": marker(),
     }
@@ -67,7 +67,7 @@ def variable_stats(context, variable):
     out = {
         "variable": variable,
         "latest": latest,
-        "can_run": can(user, "profiling.run"),
+        "can_run": can(user, Capability.PROFILING_RUN),
         "threshold": resolve_threshold(),
     }
     if latest is None:
@@ -94,7 +94,7 @@ def database_quality(context, database):
     rollup = selectors.database_rollup(database)
     return {
         **rollup,
-        "can_run": can(_user(context), "profiling.run"),
+        "can_run": can(_user(context), Capability.PROFILING_RUN),
         "figures": _figures(f"qd{database.pk}", ("scores", charts.database_figure(rollup["runs"]))),
     }
 

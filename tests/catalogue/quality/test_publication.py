@@ -6,6 +6,7 @@ import pytest
 
 from catalogue.profiling.suppression import assert_no_small_cells
 from catalogue.quality.services import data_file_attach, profiling_run_inline
+from portal.roles import Capability
 
 from .factories import RARE_DPT, write_data
 
@@ -105,7 +106,7 @@ def test_the_data_team_attaches_and_starts_from_the_page_and_the_api(
         response.status_code == 302
         and response["Location"] == f"/catalogue/qualite/profilages/{run.pk}/"
     )
-    assert run.job.status == "queued" and run.job.capability == "profiling.run"
+    assert run.job.status == "queued" and run.job.capability == Capability.PROFILING_RUN
     with django_capture_on_commit_callbacks(execute=False):
         created = client.post(
             "/api/catalogue/quality/runs/",
