@@ -86,7 +86,8 @@ class DossierAdmin(LegalRecordAdminMixin, ImportExportModelAdmin):
 
     @admin.action(description=_("Archiver les dossiers sélectionnés (avec un motif)"))
     def archive(self, request, queryset):
-        from .services import DossierError, dossier_archive
+        from .services.dossiers import dossier_archive
+        from .services.errors import DossierError
 
         form = ArchiveForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():

@@ -11,16 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from portal.roles import Role
 
 from .models import ConflictOfInterest, Dossier, Opinion, Route, TeamMember
-from .services import (
-    document_add,
-    dossier_create,
-    dossier_transition,
-    message_post,
-    rapporteur_assign,
-    rapporteur_report_file,
-    requested_data_add,
-    team_member_add,
-)
+from .services.documents import document_add
+from .services.dossiers import dossier_create
+from .services.messages import message_post
+from .services.rapporteurs import rapporteur_assign, rapporteur_report_file
+from .services.requested_data import requested_data_add
+from .services.team import team_member_add
+from .services.transitions import dossier_transition
 
 # A minimal valid PDF, so that the demo needs no file from outside the project.
 DEMO_PDF = (

@@ -10,7 +10,8 @@ from catalogue.models import Database, Table, Variable
 
 from .calendar import add_months
 from .models import SIMPLIFIED_ROUTES, Document, Dossier, Message, Opinion, Route, TeamMember
-from .services import DOSSIER_FIELDS, NO_SUCH_PORTEUR, team_candidate
+from .services.dossiers import DOSSIER_FIELDS
+from .services.team import NO_SUCH_PORTEUR, team_candidate
 
 # The sections of the dossier form: (anchor, title, fields). "Données", "Équipe" (members)
 # and "Pièces" also list what is attached to the dossier once it exists.

@@ -142,7 +142,7 @@ class _PorteurField(serializers.SlugRelatedField):
     """A porteur by user name; one error whether the name is unknown, inactive or staff."""
 
     def to_internal_value(self, data):
-        from .services import NO_SUCH_PORTEUR, team_candidate
+        from .services.team import NO_SUCH_PORTEUR, team_candidate
 
         user = team_candidate(str(data))
         if user is None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import calendar as workdays
 from .models import Dossier, Route, Status
 from .selectors import dossiers_overdue, rapporteur_workload
-from .services import rapporteur_monthly_limit
+from .services.limits import rapporteur_monthly_limit
 
 STEPS = [
     ("completeness", "submitted_on", "admissible_on"),

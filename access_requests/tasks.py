@@ -26,7 +26,7 @@ def send_dossier_email(*, subject: str, body: str, recipients: list[str]) -> int
 @shared_task(name="access_requests.daily_deadlines")
 def daily_deadlines() -> dict:
     """Every morning: apply the tacit CESREES opinions, remind the guichet of what is due."""
-    from .services import deadlines_remind, dossiers_apply_tacit_opinions
+    from .services.deadlines import deadlines_remind, dossiers_apply_tacit_opinions
 
     tacit = dossiers_apply_tacit_opinions()
     reminded = deadlines_remind()
@@ -37,6 +37,6 @@ def daily_deadlines() -> dict:
 def follow_up_reminders() -> list[str]:
     """Every morning: tell the team and the projects directorate, once, that an
     authorisation expires or results are due within ACCESS_FOLLOW_UP_REMINDER_DAYS days."""
-    from .services import follow_up_remind
+    from .services.deadlines import follow_up_remind
 
     return follow_up_remind()
