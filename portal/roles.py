@@ -44,11 +44,22 @@ C = Capability
 
 
 @dataclass(frozen=True)
+class DemoUser:
+    """A member of the cast the demo (``seed_demo``) and the tests (``cast``) both log in as."""
+
+    username: str
+    first_name: str
+    last_name: str
+
+
+@dataclass(frozen=True)
 class RoleSpec:
     label: str
     description: str
     staff: bool  # HDH staff: short idle sessions, internal pages
     capabilities: frozenset[Capability] = frozenset()
+    # Who plays the role in the demo and in the tests (the first one is "the" user of it).
+    demo_users: tuple[DemoUser, ...] = ()
 
 
 ROLES: dict[Role, RoleSpec] = {
@@ -67,32 +78,51 @@ ROLES: dict[Role, RoleSpec] = {
                 C.BIBLIOMETRICS_CURATE,
             }
         ),
+        demo_users=(DemoUser("data", "Dana", "Données"),),
     ),
     Role.GUICHET: RoleSpec(
         _("Guichet — Direction Accès aux données"),
         _("Instruit les dossiers : complétude, CESREES, avis et décisions de la CNIL."),
         staff=True,
         capabilities=frozenset({C.DOSSIER_INSTRUCT}),
+        demo_users=(DemoUser("guichet", "Gaëlle", "Guichet"),),
     ),
     Role.CESREES: RoleSpec(
         _("Rapporteur CESREES"),
         _("Lit les dossiers qui lui sont attribués et dépose son rapport et son avis."),
         staff=False,
         capabilities=frozenset({C.DOSSIER_REVIEW}),
+        demo_users=(DemoUser("cesrees", "Céline", "Rapporteure"),),
     ),
     Role.PROJETS: RoleSpec(
         _("Direction projets et services utilisateurs"),
         _("Suit les projets autorisés : convention, mise à disposition des données, clôture."),
         staff=True,
         capabilities=frozenset({C.DOSSIER_FOLLOW}),
+        demo_users=(DemoUser("projets", "Paul", "Projets"),),
     ),
     Role.PORTEUR: RoleSpec(
         _("Porteur de projet"),
         _("Crée, dépose, complète et suit ses propres dossiers."),
         staff=False,
         capabilities=frozenset({C.DOSSIER_CREATE}),
+        demo_users=(
+            DemoUser("alice", "Alice", "Martin"),  # leads a dossier
+            DemoUser("bob", "Bob", "Durand"),  # a member of alice's team
+            DemoUser("charlie", "Charlie", "Petit"),  # another leader, no access to alice's
+        ),
     ),
 }
+
+# The admin of the cast: a superuser, who holds every role.
+DEMO_ADMIN = DemoUser("admin", "Ada", "Admin")
+
+
+def demo_cast() -> list[tuple[DemoUser, Role | None]]:
+    """Every demo/test user with their role (None: the superuser), roles in declared order."""
+    cast = [(user, role) for role, spec in ROLES.items() for user in spec.demo_users]
+    return [*cast, (DEMO_ADMIN, None)]
+
 
 # capability -> roles that hold it (superusers hold all), derived from ``ROLES``
 CAPABILITIES: dict[Capability, frozenset[Role]] = {

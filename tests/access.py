@@ -11,7 +11,14 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ACTORS = ["anonymous", "alice", "bob", "charlie", "data", "guichet", "cesrees", "projets", "admin"]
+from portal.roles import DEMO_ADMIN, demo_cast
+
+# anonymous, every user of the cast (one declaration with the roles), then the admin last
+ACTORS = [
+    "anonymous",
+    *(user.username for user, role in demo_cast() if role is not None),
+    DEMO_ADMIN.username,
+]
 LOGIN = "login"  # expected answer: a redirect to the login page
 MATRIX_MODULES = [
     "tests.portal.matrix",

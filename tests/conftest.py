@@ -9,46 +9,40 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import translation
 
-from portal.roles import Role, sync_role_groups
+from portal.roles import demo_cast, sync_role_groups
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 PASSWORD = "correct-horse-battery-staple"
 
-CAST = {
-    # username: (role, first name)
-    "alice": (Role.PORTEUR, "Alice"),  # project leader who owns a dossier
-    "bob": (Role.PORTEUR, "Bob"),  # team member on alice's dossier
-    "charlie": (Role.PORTEUR, "Charlie"),  # another project leader, no access
-    "data": (Role.DATA, "Dana"),
-    "guichet": (Role.GUICHET, "Gaëlle"),
-    "cesrees": (Role.CESREES, "Céline"),
-    "projets": (Role.PROJETS, "Paul"),
-    "admin": (None, "Ada"),
-}
+# username: (role, first name), from the one declaration of the roles (the demo's cast too):
+# alice leads a dossier, bob is on her team, charlie is another leader with no access, one
+# user per staff role, and admin, a superuser.
+CAST = {user.username: (role, user.first_name) for user, role in demo_cast()}
 
 
-@dataclass
 class Cast:
-    alice: User
-    bob: User
-    charlie: User
-    data: User
-    guichet: User
-    cesrees: User
-    projets: User
-    admin: User
-    password: str = PASSWORD
+    """The users of ``CAST`` by name: ``cast.alice``, ``cast["guichet"]``."""
+
+    password = PASSWORD
+
+    def __init__(self, **users: User):
+        self._users = users
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["_users"][name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def __getitem__(self, name: str) -> User:
-        return getattr(self, name)
+        return self._users[name]
 
 
 def make_cast() -> Cast:

@@ -10,6 +10,7 @@ from portal.roles import (
     has_role,
     holders_of,
     is_staff_member,
+    user_roles,
 )
 
 
@@ -69,3 +70,13 @@ def test_notifications_go_to_the_active_holders_of_a_capability(cast):
     cast.projets.save()
     assert list(holders_of(Capability.DOSSIER_INSTRUCT)) == [cast.guichet]
     assert not holders_of(Capability.DOSSIER_FOLLOW).exists()
+
+
+@pytest.mark.django_db
+def test_every_role_is_played_by_its_declared_users_in_the_test_cast(cast):
+    for role, spec in ROLES.items():
+        assert spec.demo_users, f"{role} has no demo user"
+        for demo_user in spec.demo_users:
+            user = cast[demo_user.username]
+            assert user_roles(user) == {role} and not user.is_superuser
+    assert cast.admin.is_superuser

@@ -7,19 +7,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.registry import demo_seeders
-from portal.roles import Role
+from portal.roles import demo_cast
 
-DEMO_USERS = [
-    # username, role, first name, last name
-    ("alice", Role.PORTEUR, "Alice", "Martin"),
-    ("bob", Role.PORTEUR, "Bob", "Durand"),
-    ("charlie", Role.PORTEUR, "Charlie", "Petit"),
-    ("data", Role.DATA, "Dana", "Données"),
-    ("guichet", Role.GUICHET, "Gaëlle", "Guichet"),
-    ("cesrees", Role.CESREES, "Céline", "Rapporteure"),
-    ("projets", Role.PROJETS, "Paul", "Projets"),
-    ("admin", None, "Ada", "Admin"),
-]
+# The same cast as the tests': declared with the roles in portal/roles.py.
+DEMO_USERS = [(u.username, role, u.first_name, u.last_name) for u, role in demo_cast()]
 
 
 class Command(BaseCommand):
