@@ -11,14 +11,10 @@ from portal.roles import Capability, can
 
 from .models import FOLLOWED_STATES, Status, TeamMember
 from .selectors import dossiers_visible_to, guichet_queue, unread_messages
+from .services import workflow
 
 # States where the next move belongs to the porteur.
-PORTEUR_TURN = [
-    Status.DRAFT,
-    Status.COMPLEMENTS_REQUESTED,
-    Status.CESREES_OPINION,
-    Status.IN_CORRECTION,
-]
+PORTEUR_TURN = workflow.turn_of(workflow.PORTEUR)
 
 
 def _list_url(**params) -> str:

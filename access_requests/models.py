@@ -284,7 +284,8 @@ class Dossier(FSMModelMixin, models.Model):
         today = today or timezone.localdate()
         return bool(self.due_on and self.due_on < today)
 
-    # --- transitions (who may call them is decided in services.TRANSITIONS) -------------
+    # --- transitions: declared in services/workflow.py (who, conditions, effects); a test
+    # checks these django-fsm guards of the status field agree with the declarations.
     # The bodies only move the state; the dates and deadlines are set by the services.
     @transition(field=status, source=[S.DRAFT, S.IN_CORRECTION], target=S.SUBMITTED)
     def submit(self):

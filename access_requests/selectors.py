@@ -23,6 +23,7 @@ from .models import (
     TeamMember,
 )
 from .rules import is_hdh_staff
+from .services import workflow
 
 REQUESTED_PREFETCH = ("requested_data__database", "requested_data__table__database")
 
@@ -155,13 +156,7 @@ def unread_counts(user) -> dict[int, int]:
 
 # --- The guichet's work queue ----------------------------------------------------------
 # The states where the next move is the guichet's, and what that move is.
-GUICHET_TURN = [
-    Status.SUBMITTED,
-    Status.COMPLETENESS_CHECK,
-    Status.ADMISSIBLE,
-    Status.SENT_TO_CESREES,
-    Status.CNIL_REVIEW,
-]
+GUICHET_TURN = workflow.turn_of(workflow.GUICHET)
 
 
 def guichet_queue(user) -> QuerySet[Dossier]:

@@ -321,7 +321,7 @@ def dossier_action(request, reference, name):
     spec = services.TRANSITIONS.get(name)
     if spec is None:
         raise Http404
-    if not services.ACTORS[spec.actor](request.user, dossier):
+    if not spec.actor.may(request.user, dossier):
         raise PermissionDenied
     form = TransitionForm(request.POST or None, transition=name)
     status = 200

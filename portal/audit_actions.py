@@ -111,7 +111,7 @@ class AuditAction(models.TextChoices):
     DOSSIER_RESULTS_PUBLISH = "dossier.results_publish", _("Résultats publiés")
     DOSSIER_FOLLOW_UP_REMIND = "dossier.follow_up_remind", _("Relance de suivi envoyée")
     DOSSIER_CNIL_RENEW = "dossier.cnil_renew", _("Délai CNIL prolongé")
-    # one per transition of the procedure (access_requests.services.TRANSITIONS)
+    # one per transition of the procedure (access_requests.services.workflow)
     DOSSIER_SUBMIT = "dossier.submit", _("Dossier soumis")
     DOSSIER_START_CHECK = "dossier.start_check", _("Examen de complétude commencé")
     DOSSIER_REQUEST_COMPLEMENTS = "dossier.request_complements", _("Compléments demandés")

@@ -61,13 +61,9 @@ from .team import (
 )
 from .transitions import (
     ACTORS,
-    BLOCKABLE,
-    CONDITION_MESSAGES,
     PORTEUR_TRANSITIONS,
     RAPPORTEURS_REQUIRED,
-    SYSTEM_TRANSITIONS,
     TRANSITIONS,
-    TransitionSpec,
     available_transitions,
     blocked_transitions,
     dossier_complements_answer,
@@ -79,12 +75,13 @@ from .transitions import (
     may_act,
     transition_blocker,
 )
+from .workflow import WORKFLOW, Transition
 
 __all__ = [
+    "WORKFLOW",
+    "Transition",
     "ACTORS",
     "ActionForbidden",
-    "BLOCKABLE",
-    "CONDITION_MESSAGES",
     "DOSSIER_FIELDS",
     "DossierError",
     "FOLLOW_UP_REMINDERS",
@@ -92,9 +89,7 @@ __all__ = [
     "NO_SUCH_PORTEUR",
     "PORTEUR_TRANSITIONS",
     "RAPPORTEURS_REQUIRED",
-    "SYSTEM_TRANSITIONS",
     "TRANSITIONS",
-    "TransitionSpec",
     "authorisation_default_months",
     "available_transitions",
     "blocked_transitions",

@@ -33,7 +33,7 @@ from .limits import (
 )
 
 
-def _effect_submit(dossier: Dossier, *, today, **kwargs):
+def submit(dossier: Dossier, *, today, **kwargs):
     missing = missing_for_submission(dossier)
     if missing:
         raise DossierError(
@@ -46,7 +46,7 @@ def _effect_submit(dossier: Dossier, *, today, **kwargs):
     return {"due_on": dossier.due_on}
 
 
-def _effect_request_complements(dossier: Dossier, *, by, items: str = "", **kwargs):
+def request_complements(dossier: Dossier, *, by, items: str = "", **kwargs):
     items = require_text(items, _("Indiquez les éléments à compléter, un par ligne."))
     today = kwargs.get("today") or timezone.localdate()
     ComplementRequest.objects.create(
@@ -59,9 +59,7 @@ def _effect_request_complements(dossier: Dossier, *, by, items: str = "", **kwar
     return {"complements": items}
 
 
-def _effect_answer_complements(
-    dossier: Dossier, *, by, today, answer: str = "", comment="", **kwargs
-):
+def answer_complements(dossier: Dossier, *, by, today, answer: str = "", comment="", **kwargs):
     answer = require_text(answer or comment, _("Répondez aux compléments demandés."))
     pending = dossier.complements.filter(answered_at__isnull=True).last()
     if pending:
@@ -73,13 +71,13 @@ def _effect_answer_complements(
     return {"due_on": dossier.due_on}
 
 
-def _effect_admissible(dossier: Dossier, *, today, **kwargs):
+def admissible(dossier: Dossier, *, today, **kwargs):
     dossier.admissible_on = today
     dossier.due_on = None
     return {}
 
 
-def _effect_send_to_cesrees(dossier: Dossier, *, today, **kwargs):
+def send_to_cesrees(dossier: Dossier, *, today, **kwargs):
     dossier.cesrees_sent_on = today
     dossier.due_on = workdays.add_months(today, cesrees_months())
     return {"due_on": dossier.due_on}
@@ -88,7 +86,7 @@ def _effect_send_to_cesrees(dossier: Dossier, *, today, **kwargs):
 OPINIONS_NEEDING_REASONS = frozenset({Opinion.RESERVED, Opinion.UNFAVOURABLE})
 
 
-def _effect_file_opinion(
+def file_opinion(
     dossier: Dossier,
     *,
     by,
@@ -115,19 +113,19 @@ def _effect_file_opinion(
     return {"opinion": opinion}
 
 
-def _effect_go_to_cnil(dossier: Dossier, *, today, **kwargs):
+def go_to_cnil(dossier: Dossier, *, today, **kwargs):
     dossier.cnil_sent_on = today
     dossier.cnil_renewals = 0
     dossier.due_on = workdays.add_months(today, cnil_months())
     return {"due_on": dossier.due_on}
 
 
-def _effect_clear_due(dossier: Dossier, **kwargs):
+def clear_due(dossier: Dossier, **kwargs):
     dossier.due_on = None
     return {}
 
 
-def _cnil_effect(decision: str):
+def cnil_decision(decision: str):
     def effect(dossier: Dossier, *, today, expires_on: date | None = None, **kwargs):
         dossier.cnil_decision = decision
         dossier.cnil_decision_on = today
@@ -148,7 +146,7 @@ def _cnil_effect(decision: str):
     return effect
 
 
-def _effect_sign_agreement(
+def sign_agreement(
     dossier: Dossier, *, today, signed_on: date | None = None, results_due_on=None, **kwargs
 ):
     signed_on = signed_on or today
@@ -161,30 +159,30 @@ def _effect_sign_agreement(
     return {"agreement_signed_on": signed_on, "results_due_on": dossier.results_due_on}
 
 
-def _effect_make_data_available(dossier: Dossier, *, today, workspace: str = "", **kwargs):
+def make_data_available(dossier: Dossier, *, today, workspace: str = "", **kwargs):
     dossier.workspace = require_text(workspace, _("Indiquez l'espace projet où sont les données."))
     dossier.data_delivered_on = today
     return {"workspace": dossier.workspace, "data_delivered_on": today}
 
 
-def _effect_close(dossier: Dossier, *, today, **kwargs):
+def close(dossier: Dossier, *, today, **kwargs):
     dossier.closed_on = today
     dossier.due_on = None
     return {}
 
 
-def _effect_close_project(dossier: Dossier, *, today, results_url: str = "", **kwargs):
+def close_project(dossier: Dossier, *, today, results_url: str = "", **kwargs):
     results_url = require_text(
         results_url, _("Indiquez le lien vers les résultats (publié au répertoire).")
     )
     if not results_url.startswith(("https://", "http://")):
         raise DossierError(_("Le lien vers les résultats doit commencer par https://."))
     dossier.results_url = results_url
-    _effect_close(dossier, today=today)
+    close(dossier, today=today)
     return {"results_url": results_url}
 
 
-def _effect_redirect(dossier: Dossier, *, by, today, route: str = "", **kwargs):
+def redirect(dossier: Dossier, *, by, today, route: str = "", **kwargs):
     if route not in SIMPLIFIED_ROUTES:
         raise DossierError(_("Choisissez la procédure simplifiée vers laquelle réorienter."))
     dossier.redirected_to = route
@@ -231,22 +229,5 @@ def _redirected_copy(dossier: Dossier, *, route: str, by, year: int) -> Dossier:
     return successor
 
 
-EFFECTS = {
-    "submit": _effect_submit,
-    "request_complements": _effect_request_complements,
-    "answer_complements": _effect_answer_complements,
-    "declare_admissible": _effect_admissible,
-    "register": _effect_admissible,
-    "send_to_cesrees": _effect_send_to_cesrees,
-    "file_opinion": _effect_file_opinion,
-    "go_to_cnil": _effect_go_to_cnil,
-    "correct": _effect_clear_due,
-    "authorise": _cnil_effect(Status.AUTHORISED),
-    "refuse": _cnil_effect(Status.REFUSED),
-    "close_without_action": _cnil_effect(Status.CLOSED_WITHOUT_ACTION),
-    "sign_agreement": _effect_sign_agreement,
-    "make_data_available": _effect_make_data_available,
-    "close": _effect_close_project,
-    "withdraw": _effect_close,
-    "redirect": _effect_redirect,
-}
+def no_effect(dossier: Dossier, **kwargs) -> dict:
+    return {}
