@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.audit_actions import AuditAction
-from portal.jobs import JobError, job_enqueue, run_job
+from portal.jobs import JobError, job_enqueue, job_run_inline
 from portal.models import Job
-from portal.roles import Capability
 
 from . import enrichment, indicators
 from .models import (
@@ -57,9 +56,10 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_REJECTS_KEPT = 500
-IMPORT_TASK = "bibliometrics.import_publications"
-TOPICS_TASK = "bibliometrics.recompute_topics"
-REFRESH_TASK = "bibliometrics.refresh_indicators"
+# Job kinds, declared with their tasks in tasks.py.
+IMPORT_KIND = "bibliometrics.import"
+TOPICS_KIND = "bibliometrics.topics"
+REFRESH_KIND = "bibliometrics.indicators"
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -111,31 +111,12 @@ def import_start(
     names = ", ".join(Path(f).name for f in files)
     title = f"Import de publications : {names}"[:255]
     with transaction.atomic():
-        if background:
-            job = job_enqueue(
-                kind="bibliometrics.import",
-                title=title,
-                task=IMPORT_TASK,
-                kwargs={},
-                by=by,
-                capability=Capability.BIBLIOMETRICS_CURATE,
-            )
-        else:
-            job = Job.objects.create(
-                kind="bibliometrics.import",
-                title=title,
-                task_name=IMPORT_TASK,
-                created_by=actor_user(by),
-                capability=Capability.BIBLIOMETRICS_CURATE,
-            )
-            audit_record(actor=by, action="job.enqueue", target=job, changes={"task": IMPORT_TASK})
+        job = job_enqueue(kind=IMPORT_KIND, title=title, by=by, inline=not background)
         run = ImportRun.objects.create(job=job, files=files, format=fmt, created_by=job.created_by)
         job.task_kwargs = {"import_id": run.pk}
         job.save(update_fields=["task_kwargs"])
     if not background:
-        from .tasks import import_publications
-
-        run_job(import_publications.run_inline, str(job.pk), {"import_id": run.pk})
+        job_run_inline(job=job)
         run.refresh_from_db()
         run.job.refresh_from_db()
     return run
@@ -912,12 +893,10 @@ def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
 
 def topics_recompute_enqueue(*, by, n_topics: int = 10) -> Job:
     return job_enqueue(
-        kind="bibliometrics.topics",
+        kind=TOPICS_KIND,
         title="Recalcul des thèmes des publications",
-        task=TOPICS_TASK,
         kwargs={"n_topics": n_topics},
         by=by,
-        capability=Capability.BIBLIOMETRICS_CURATE,
     )
 
 
@@ -1030,18 +1009,16 @@ def indicators_refresh(*, relevant_only: bool = True) -> IndicatorSnapshot:
 
 def indicators_refresh_enqueue(*, by=None) -> Job:
     return job_enqueue(
-        kind="bibliometrics.indicators",
+        kind=REFRESH_KIND,
         title="Recalcul des indicateurs bibliométriques",
-        task=REFRESH_TASK,
         kwargs={},
         by=by,
-        capability=Capability.BIBLIOMETRICS_CURATE,
     )
 
 
 # --- Saved queries at literature sources ---------------------------------------------------------
 
-QUERY_TASK = "bibliometrics.refresh_saved_query"
+QUERY_KIND = "bibliometrics.query"
 DUE_TASK = "bibliometrics.refresh_due_queries"
 
 
@@ -1134,12 +1111,10 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
     """A refresh of ``query`` as a job with progress (on demand or from the schedule)."""
     with transaction.atomic():
         job = job_enqueue(
-            kind="bibliometrics.query",
+            kind=QUERY_KIND,
             title=f"Requête {query.get_source_display()} : {query.name}",
-            task=QUERY_TASK,
             kwargs={},
             by=by,
-            capability=Capability.BIBLIOMETRICS_CURATE,
         )
         run = ImportRun.objects.create(
             job=job, files=[], format=query.source, saved_query=query, created_by=job.created_by
@@ -1308,7 +1283,7 @@ def saved_queries_refresh_due(*, now=None) -> list[ImportRun]:
 
 # --- The relevance model and the curation queue --------------------------------------------------
 
-MODEL_TASK = "bibliometrics.train_relevance_model"
+MODEL_KIND = "bibliometrics.model"
 
 
 def _model_records(pubs: list[Publication]) -> list[dict[str, Any]]:
@@ -1402,12 +1377,10 @@ def relevance_scores_refresh(*, model: RelevanceModel | None = None, only_missin
 
 def relevance_model_train_enqueue(*, by) -> Job:
     return job_enqueue(
-        kind="bibliometrics.model",
+        kind=MODEL_KIND,
         title="Entraînement du modèle de pertinence",
-        task=MODEL_TASK,
         kwargs={},
         by=by,
-        capability=Capability.BIBLIOMETRICS_CURATE,
     )
 
 
@@ -1439,7 +1412,7 @@ def publications_set_relevance_bulk(
 
 # --- Citations from OpenAlex -------------------------------------------------------------------
 
-CITATIONS_TASK = "bibliometrics.refresh_citations"
+CITATIONS_KIND = "bibliometrics.citations"
 CITATIONS_STALE_DAYS = 30
 
 
@@ -1491,10 +1464,8 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
 
 def citations_refresh_enqueue(*, by=None) -> Job:
     return job_enqueue(
-        kind="bibliometrics.citations",
+        kind=CITATIONS_KIND,
         title="Citations et références (OpenAlex)",
-        task=CITATIONS_TASK,
         kwargs={},
         by=by,
-        capability=Capability.BIBLIOMETRICS_CURATE,
     )

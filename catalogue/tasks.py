@@ -4,13 +4,14 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
+from portal.roles import Capability
 
-from .services import tableschema_import
-from .services.uploads import tableschema_stored_import
+from .services import partners, tableschema_import
+from .services.uploads import IMPORT_KIND, tableschema_stored_import
 from .tableschema import SchemaErrors
 
 
-@job_task("catalogue.import_tableschema")
+@job_task(IMPORT_KIND, task="catalogue.import_tableschema", capability=Capability.CATALOGUE_CURATE)
 def import_tableschema(ctx: JobContext, *, user_id=None, **kwargs) -> dict:
     """Background import of uploaded Table Schema files (see services.uploads)."""
     user = get_user_model().objects.filter(pk=user_id).first()
@@ -28,7 +29,7 @@ def import_tableschema(ctx: JobContext, *, user_id=None, **kwargs) -> dict:
     return {"import_run": run.pk, **run.summary}
 
 
-@job_task("catalogue.partner_harvest")
+@job_task(partners.KIND, task="catalogue.partner_harvest", capability=partners.CAPABILITY)
 def partner_harvest(ctx: JobContext, *, partner_id: int) -> dict:
     """Harvest one partner catalogue (a failure keeps the previous copy and says why)."""
     from .models import PartnerCatalogue

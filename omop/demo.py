@@ -7,7 +7,7 @@ import uuid
 from django.db import transaction
 
 from portal.audit import audit_record
-from portal.jobs import run_job
+from portal.jobs import job_enqueue, job_run_inline
 from portal.models import Job
 
 from . import services
@@ -44,21 +44,17 @@ def _seed_conversion(*, users: dict, stdout) -> None:
         )
         etl_job.extract_label = f"synthétique {PERSONS} personnes, graine {SEED}"
         # Created as the worker would find it, then run here: the demo needs no broker.
-        job = Job.objects.create(
+        job = job_enqueue(
             kind=services.KIND,
             title=f"Conversion OMOP — {etl_job.extract_label}",
-            task_name=services.TASK,
-            task_kwargs={"etl_job_id": str(etl_job.pk)},
-            created_by=by,
-            capability=services.CAPABILITY,
+            kwargs={"etl_job_id": str(etl_job.pk)},
+            by=by,
+            inline=True,
         )
         etl_job.job = job
         etl_job.save(force_insert=True)
         audit_record(actor=by, action="omop.etl_job.create", target=etl_job)
-    from .tasks import run_etl
-
-    run_job(run_etl.run_inline, str(job.pk), {"etl_job_id": str(etl_job.pk)})
-    job.refresh_from_db()
+    job = job_run_inline(job=job)
     if job.status != Job.Status.SUCCEEDED:
         stdout.write(f"omop: la conversion de démonstration a échoué : {job.error}")
         return

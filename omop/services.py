@@ -25,7 +25,7 @@ from portal.archives import ArchiveError, Limits, SafeZip, archive_error_message
 from portal.audit import audit_record
 from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.errors import PortalError
-from portal.jobs import JobError, job_cancel, job_enqueue
+from portal.jobs import job_cancel, job_enqueue, job_retry
 from portal.models import Job
 from portal.roles import Capability
 
@@ -33,8 +33,7 @@ from .etl.config import EngineConfig, release_date_from_epoch
 from .models import SEED_MAX, EtlJob
 from .results import table_row_counts
 
-TASK = "omop.run_etl"
-KIND = "omop.etl"
+KIND = "omop.etl"  # declared with its task in omop/tasks.py
 CAPABILITY = Capability.OMOP_RUN
 UPLOAD_SUFFIXES = (".csv", ".parquet", ".txt")
 
@@ -274,18 +273,17 @@ def _title(etl_job: EtlJob) -> str:
     return _("Conversion OMOP — %(extract)s") % {"extract": etl_job.extract_label}
 
 
-def _enqueue(etl_job: EtlJob, *, by, retry_of: Job | None = None) -> EtlJob:
+def _enqueue(etl_job: EtlJob, *, by) -> EtlJob:
     """Create the Job and save ``etl_job`` bound to it, in the caller's transaction."""
-    _release_stale_targets(etl_job.target)
     job = job_enqueue(
-        kind=KIND,
-        title=_title(etl_job),
-        task=TASK,
-        kwargs={"etl_job_id": str(etl_job.pk)},
-        by=by,
-        capability=CAPABILITY,
-        retry_of=retry_of,
+        kind=KIND, title=_title(etl_job), kwargs={"etl_job_id": str(etl_job.pk)}, by=by
     )
+    return _bind(etl_job, job)
+
+
+def _bind(etl_job: EtlJob, job: Job) -> EtlJob:
+    """Save ``etl_job`` as the conversion of ``job``, holding its target."""
+    _release_stale_targets(etl_job.target)
     etl_job.job = job
     etl_job.active = True
     try:
@@ -436,41 +434,20 @@ def etl_job_retry(*, etl_job: EtlJob, by) -> EtlJob:
     """Run a failed or cancelled conversion again, as a new job writing the same target."""
     if etl_job.job.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
         raise EtlStateError(_("Seule une conversion échouée ou annulée peut être relancée."))
-    with transaction.atomic():
-        new = _enqueue(_copy(etl_job), by=by, retry_of=etl_job.job)
-        audit_record(
-            actor=by,
-            action="omop.etl_job.retry",
-            target=new,
-            changes={"retry_of": str(etl_job.pk)},
-        )
-    return new
+    job = job_retry(job=etl_job.job, by=by)
+    return EtlJob.objects.get(job=job)
 
 
-def etl_job_adopt(*, job: Job, original: EtlJob) -> EtlJob:
-    """The EtlJob of a job retried through the generic job pages (``portal:job-retry``).
-
-    That retry copies the Celery task, not the conversion record: the worker calls this to
-    give the new job its own EtlJob, a copy of the original.
-    """
-    with transaction.atomic():
-        _release_stale_targets(original.target)
-        new = _copy(original)
-        new.job = job
-        try:
-            with transaction.atomic():
-                new.save(force_insert=True)
-        except IntegrityError as exc:
-            raise JobError(
-                _("Une autre conversion écrit déjà la sortie « %(target)s ».")
-                % {"target": original.target}
-            ) from exc
-        audit_record(
-            actor=None,
-            action="omop.etl_job.retry",
-            target=new,
-            changes={"retry_of": str(original.pk)},
-        )
+def etl_job_retry_copy(*, original: Job, job: Job, by) -> EtlJob:
+    """Retry hook of the conversion kind (``omop/tasks.py``), whichever page retried it:
+    the new job gets its own conversion, a copy of the original writing the same target."""
+    source = EtlJob.objects.get(job=original)
+    new = _bind(_copy(source), job)
+    job.task_kwargs = {"etl_job_id": str(new.pk)}
+    job.save(update_fields=["task_kwargs"])
+    audit_record(
+        actor=by, action="omop.etl_job.retry", target=new, changes={"retry_of": str(source.pk)}
+    )
     return new
 
 

@@ -124,14 +124,11 @@ class StepProgress:
             services.etl_job_steps_save(etl_job=self.etl_job, steps=self.steps)
 
 
-def _etl_job_for(ctx: JobContext, etl_job_id: str) -> EtlJob:
+def _etl_job_for(ctx: JobContext) -> EtlJob:
     etl_job = EtlJob.objects.filter(job=ctx.job).first()
-    if etl_job:
-        return etl_job
-    original = EtlJob.objects.filter(pk=etl_job_id).first()
-    if original is None:
+    if etl_job is None:
         raise JobError(_("La conversion de cette tâche n'existe plus."))
-    return services.etl_job_adopt(job=ctx.job, original=original)
+    return etl_job
 
 
 def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
@@ -228,10 +225,15 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     }
 
 
-@job_task("omop.run_etl")
+@job_task(
+    services.KIND,
+    task="omop.run_etl",
+    capability=services.CAPABILITY,
+    on_retry=services.etl_job_retry_copy,
+)
 def run_etl(ctx: JobContext, etl_job_id: str = "", **_kwargs) -> dict:
-    """Convert the extract of an :class:`EtlJob` (``etl_job_id``) to OMOP CDM v5.4."""
-    etl_job = _etl_job_for(ctx, etl_job_id)
+    """Convert the extract of the job's :class:`EtlJob` (``etl_job_id``) to OMOP CDM v5.4."""
+    etl_job = _etl_job_for(ctx)
     try:
         return execute(ctx, etl_job)
     finally:

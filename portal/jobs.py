@@ -2,10 +2,17 @@
 
 A :class:`~portal.models.Job` row is the truth about a job; Celery only carries it out.
 
-* :func:`job_enqueue` creates the row (audited) and dispatches the task on commit.
-* :func:`job_task` turns ``def run(ctx, **kwargs)`` into a Celery task that moves the row
-  through running → succeeded / failed / cancelled, with progress, a log tail and a
-  heartbeat that lets :func:`jobs_fail_stale` notice a dead worker.
+* :func:`job_task` declares a job kind, once, in its app's ``tasks.py``: the kind stored on
+  the row, the Celery task name, the capability that lets others see it, and the hook that
+  gives a retried job its own domain row. It turns ``def run(ctx, **kwargs)`` into a
+  Celery task that moves the row through running → succeeded / failed / cancelled, with
+  progress, a log tail and a heartbeat that lets :func:`jobs_fail_stale` notice a dead
+  worker.
+* :func:`job_enqueue` creates the row of a kind (audited) and dispatches it on commit;
+  ``inline=True`` creates it for :func:`job_run_inline`, which runs the same task body in
+  this process (demo seeders, small files, tests): no broker needed.
+* :func:`job_retry` creates the new job and calls the kind's retry hook in the same
+  transaction, so the worker finds the job complete.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import time
 import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +32,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from .actors import actor_user
@@ -74,37 +83,81 @@ def _stoppable():
         signal.signal(signal.SIGTERM, previous)
 
 
+RetryHook = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of background job, declared once with :func:`job_task`.
+
+    ``on_retry(original=, job=, by=)`` runs in the transaction that creates the retry
+    ``job`` of ``original``: the app copies its domain row (the conversion, the profiling
+    run) onto the new job, and may update ``job.task_kwargs`` (saved) before dispatch.
+    """
+
+    kind: str
+    task: str
+    capability: str
+    body: Callable[..., Any]
+    on_retry: RetryHook | None = None
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(kind: str) -> JobKind:
+    """The declaration of ``kind``; the apps' ``tasks`` modules are imported on first use
+    (the web process does not import them otherwise)."""
+    if kind not in _KINDS:
+        autodiscover_modules("tasks")
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise LookupError(f"unknown job kind {kind!r}: declare it with @job_task") from None
+
+
 def job_enqueue(
     *,
     kind: str,
     title: str,
-    task: str,
     kwargs: dict[str, Any] | None = None,
     by=None,
-    capability: str = "",
     retry_of: Job | None = None,
+    inline: bool = False,
 ) -> Job:
-    """Create a queued job and dispatch ``task`` to a worker once the transaction commits."""
+    """Create a queued job of ``kind`` and dispatch it to a worker once the transaction
+    commits; with ``inline``, nothing is dispatched: the caller runs it with
+    :func:`job_run_inline` after its transaction."""
+    declared = job_kind(kind)
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,
             title=title[:255],
-            task_name=task,
+            task_name=declared.task,
             task_kwargs=kwargs or {},
             created_by=actor_user(by),
-            capability=capability,
+            capability=declared.capability,
             retry_of=retry_of,
         )
-        audit_record(
-            actor=by, action="job.enqueue", target=job, changes={"task": task, "kind": kind}
-        )
-        transaction.on_commit(lambda: _dispatch(job))
+        changes = {"task": declared.task, "kind": kind} | ({"inline": True} if inline else {})
+        audit_record(actor=by, action="job.enqueue", target=job, changes=changes)
+        if not inline:
+            transaction.on_commit(lambda: _dispatch(job))
+    return job
+
+
+def job_run_inline(*, job: Job) -> Job:
+    """Run a queued job in this process, with the same body, states and audit as a worker
+    (the demo and the no-broker paths). Call it outside the transaction that created it."""
+    run_job(job_kind(job.kind).body, str(job.pk), dict(job.task_kwargs))
+    job.refresh_from_db()
     return job
 
 
 def _dispatch(job: Job) -> None:
     from .celery import app
 
+    job.refresh_from_db(fields=["task_kwargs"])  # as the creating transaction left them
     app.send_task(job.task_name, kwargs={**job.task_kwargs, "job_id": str(job.pk)})
 
 
@@ -130,18 +183,18 @@ def job_cancel(*, job: Job, by) -> Job:
 
 
 def job_retry(*, job: Job, by) -> Job:
-    """Start the same task again, as a new job linked to the failed or cancelled one."""
+    """Start the same task again, as a new job linked to the failed or cancelled one; the
+    kind's retry hook gives it its own domain row in the same transaction."""
     if job.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
         raise JobError(_("Seule une tâche échouée ou annulée peut être relancée."))
-    return job_enqueue(
-        kind=job.kind,
-        title=job.title,
-        task=job.task_name,
-        kwargs=job.task_kwargs,
-        by=by,
-        capability=job.capability,
-        retry_of=job,
-    )
+    declared = job_kind(job.kind)
+    with transaction.atomic():
+        new = job_enqueue(
+            kind=job.kind, title=job.title, kwargs=job.task_kwargs, by=by, retry_of=job
+        )
+        if declared.on_retry:
+            declared.on_retry(original=job, job=new, by=by)
+    return new
 
 
 def jobs_fail_stale(*, timeout: timedelta | None = None) -> int:
@@ -301,15 +354,28 @@ def run_job(fn: Callable[..., Any], job_id: str, kwargs: dict[str, Any]) -> None
         beat.join(timeout=5)
 
 
-def job_task(name: str, **options):
-    """Decorator: ``@job_task("omop.run_etl")`` on ``def run(ctx: JobContext, **kwargs)``."""
+def job_task(
+    kind: str, *, task: str, capability: str = "", on_retry: RetryHook | None = None, **options
+):
+    """Declare a job kind on its body ``def run(ctx: JobContext, **kwargs)``::
+
+        @job_task(KIND, task="omop.run_etl", capability=Capability.OMOP_RUN, on_retry=copy_hook)
+
+    ``task`` is the Celery task name (stable: queued messages and past rows carry it)."""
 
     def decorator(fn):
-        @shared_task(name=name, acks_late=True, **options)
-        def task(job_id: str, **kwargs):
+        known = _KINDS.get(kind)
+        if known and (known.body.__module__, known.body.__qualname__) != (
+            fn.__module__,
+            fn.__qualname__,
+        ):
+            raise ValueError(f"job kind {kind!r} declared twice")
+        _KINDS[kind] = JobKind(kind, task, capability, fn, on_retry)
+
+        @shared_task(name=task, acks_late=True, **options)
+        def celery_task(job_id: str, **kwargs):
             run_job(fn, job_id, kwargs)
 
-        task.run_inline = fn
-        return task
+        return celery_task
 
     return decorator

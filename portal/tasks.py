@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from .jobs import JobContext, job_task, jobs_fail_stale
+from .roles import Capability
 
 
 @shared_task(name="portal.fail_stale_jobs")
@@ -33,7 +34,8 @@ def audit_retention() -> int:
     return audit_retention_apply()["deleted"]
 
 
-@job_task("portal.worker_diagnostics")
+# The data team runs the conversions this checks the workers for (Java for Spark, disk).
+@job_task("portal.diagnostics", task="portal.worker_diagnostics", capability=Capability.OMOP_RUN)
 def worker_diagnostics(ctx: JobContext) -> dict:
     """Check, from inside a worker, what jobs need: database, disk, Java for Spark."""
     report: dict = {"python": platform.python_version(), "host": platform.node()}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .errors import PortalError
 from .health import current_health
 from .home import cards_for
 from .jobs import JobError, job_cancel, job_retry
@@ -87,7 +88,7 @@ def job_retry_view(request, pk):
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
     try:
         new_job = job_retry(job=job, by=request.user)
-    except JobError as exc:
+    except PortalError as exc:  # a JobError, or the app's refusal from its retry hook
         messages.error(request, str(exc))
         return redirect(job)
     messages.success(request, _("Tâche relancée."))

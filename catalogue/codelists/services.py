@@ -13,7 +13,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.roles import Capability
 
 from . import referentials
 from .models import CodeList, CodeListItem, CodeListVersion, ReferentialCode
@@ -219,10 +218,8 @@ def referential_import_start(*, source: str, files: dict, by):
     return job_enqueue(
         kind=JOB_KIND,
         title=_("Référentiel %(source)s") % {"source": source},
-        task="codelists.import_referential",
         kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
         by=by,
-        capability=Capability.CATALOGUE_CURATE,
     )
 
 

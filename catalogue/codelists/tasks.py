@@ -7,13 +7,14 @@ import shutil
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
+from portal.roles import Capability
 
 from .messages import error_message
 from .referentials import ReferentialError
-from .services import referential_import_stored
+from .services import JOB_KIND, referential_import_stored
 
 
-@job_task("codelists.import_referential")
+@job_task(JOB_KIND, task="codelists.import_referential", capability=Capability.CATALOGUE_CURATE)
 def import_referential(ctx: JobContext, *, source: str, folder: str, user_id=None) -> dict:
     user = get_user_model().objects.filter(pk=user_id).first()
     ctx.progress(2, source, force=True)

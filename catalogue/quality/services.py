@@ -25,14 +25,13 @@ from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.disclosure import share_value
-from portal.jobs import job_enqueue, run_job
+from portal.jobs import job_enqueue, job_run_inline
 from portal.models import Job
 from portal.roles import Capability
 
 from .models import CuratorRule, DataFile, ProfilingRun, VariableResult
 
-TASK = "quality.profile_table"
-KIND = "quality.profile_table"
+KIND = "quality.profile_table"  # declared with its task in tasks.py
 CAPABILITY = Capability.PROFILING_RUN
 HEAD_BYTES = 64 * 1024
 PARQUET_MAGIC = b"PAR1"
@@ -327,10 +326,8 @@ def profiling_start(*, data_file: DataFile, by) -> ProfilingRun:
         job = job_enqueue(
             kind=KIND,
             title=_job_title(table),
-            task=TASK,
             kwargs={"table_id": table.pk, "data_file_id": data_file.pk},
             by=by,
-            capability=CAPABILITY,
         )
         run = ProfilingRun.objects.create(
             table=table,
@@ -350,41 +347,30 @@ def profiling_start(*, data_file: DataFile, by) -> ProfilingRun:
 def profiling_run_inline(*, data_file: DataFile, by) -> ProfilingRun:
     """Profile ``data_file`` now, in this process (demo, tests, small files): the same job
     row and task body as a worker would run, without the broker."""
-    from . import tasks
-
     table = data_file.table
     with transaction.atomic():
-        job = Job.objects.create(
+        job = job_enqueue(
             kind=KIND,
             title=_job_title(table),
-            task_name=TASK,
-            task_kwargs={"table_id": table.pk, "data_file_id": data_file.pk},
-            created_by=actor_user(by),
-            capability=CAPABILITY,
-        )
-        audit_record(
-            actor=by, action="job.enqueue", target=job, changes={"task": TASK, "inline": True}
+            kwargs={"table_id": table.pk, "data_file_id": data_file.pk},
+            by=by,
+            inline=True,
         )
         run = ProfilingRun.objects.create(
             table=table, data_file=data_file, job=job, created_by=job.created_by
         )
-    run_job(tasks.profile_table.run_inline, str(job.pk), dict(job.task_kwargs))
+    job_run_inline(job=job)
     run.refresh_from_db()
     run.job.refresh_from_db()
     return run
 
 
-def profiling_run_for_job(*, job: Job, table_id: int, data_file_id: int | None) -> ProfilingRun:
-    """The run a job carries out (a retried job gets a new run of the same file)."""
-    run = ProfilingRun.objects.filter(job=job).select_related("table__database").first()
-    if run is None:
-        run = ProfilingRun.objects.create(
-            table_id=table_id,
-            data_file=DataFile.objects.filter(pk=data_file_id).first(),
-            job=job,
-            created_by=job.created_by,
-        )
-    return run
+def profiling_run_retry_copy(*, original: Job, job: Job, by) -> ProfilingRun:
+    """Retry hook of the profiling kind (``tasks.py``): a new run of the same file."""
+    previous = ProfilingRun.objects.get(job=original)
+    return ProfilingRun.objects.create(
+        table=previous.table, data_file=previous.data_file, job=job, created_by=job.created_by
+    )
 
 
 def _variable_score(var: dict) -> float | None:

@@ -8,14 +8,22 @@ from catalogue.profiling import ProfilingError
 from portal.jobs import JobContext, JobError, job_task
 
 from . import services
+from .models import ProfilingRun
 from .specs import foreign_key_checks_for, table_profile_compute
 
 
-@job_task("quality.profile_table")
+@job_task(
+    services.KIND,
+    task="quality.profile_table",
+    capability=services.CAPABILITY,
+    on_retry=services.profiling_run_retry_copy,
+)
 def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = None) -> dict:
     """Profile a table's data file; only ``publishable()`` output is stored, and only when
     the whole run succeeded (a failed run keeps nothing but the job's error)."""
-    run = services.profiling_run_for_job(job=ctx.job, table_id=table_id, data_file_id=data_file_id)
+    run = ProfilingRun.objects.select_related("table__database").filter(job=ctx.job).first()
+    if run is None:
+        raise JobError(_("Ce profilage n'existe plus."))
     table = run.table
     if run.data_file is None:
         raise JobError(

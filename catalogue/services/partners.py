@@ -27,7 +27,7 @@ from ..harvest import HarvestError, Record, guess_format, parse_catalogue
 from ..models import HarvestedDataset, PartnerCatalogue
 from ..tableschema import normalize
 
-KIND = TASK = "catalogue.partner_harvest"
+KIND = "catalogue.partner_harvest"  # declared with its task in catalogue/tasks.py
 CAPABILITY = Capability.CATALOGUE_CURATE
 MAX_BYTES = 50 * 1024**2
 FETCH_TIMEOUT_S = 60
@@ -252,10 +252,8 @@ def partner_harvest_start(*, partner: PartnerCatalogue, by=None):
     return job_enqueue(
         kind=KIND,
         title=_("Collecte du catalogue partenaire %(name)s") % {"name": partner.name},
-        task=TASK,
         kwargs={"partner_id": partner.pk},
         by=by,
-        capability=CAPABILITY,
     )
 
 

@@ -24,7 +24,6 @@ from omop.etl import athena
 from omop.etl.athena import VocabularyError
 from portal.actors import actor_user
 from portal.audit import audit_record
-from portal.roles import Capability
 
 from . import store
 from .models import MappingDecision, MappingSetVersion, SourceToConceptMap, VocabularyRelease
@@ -37,6 +36,7 @@ USAGI_COLUMNS = ("sourceCode", "sourceName", "sourceFrequency", "sourceAutoAssig
                  "conceptId", "conceptName", "domainId", "mappingType", "comment", "createdBy",
                  "createdOn", "assignedReviewer")  # fmt: skip
 FAR_FUTURE = dt.date(2099, 12, 31)
+LOAD_KIND = "omop.vocabulary"  # declared with its task in tasks.py
 
 
 def vocabulary_root() -> Path:
@@ -392,12 +392,10 @@ def vocabulary_load_enqueue(*, by, source_path: str = "", upload=None):
             raise VocabularyError("bundle_not_found", path=source_path) from exc
         cleanup = False
     return job_enqueue(
-        kind="omop.vocabulary",
+        kind=LOAD_KIND,
         title=f"Vocabulaires OMOP ← {Path(source_path or upload.name).name}",
-        task="omop.load_vocabulary",
         kwargs={"path": str(path), "user_id": by.pk, "cleanup": cleanup},
         by=by,
-        capability=Capability.OMOP_VOCABULARY,
     )
 
 

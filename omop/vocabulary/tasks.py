@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 
 from omop.etl.athena import ORDER, VocabularyError
 from portal.jobs import JobContext, JobError, job_task
+from portal.roles import Capability
 
 from .messages import error_message
-from .services import vocabulary_load
+from .services import LOAD_KIND, vocabulary_load
 
 
-@job_task("omop.load_vocabulary")
+@job_task(LOAD_KIND, task="omop.load_vocabulary", capability=Capability.OMOP_VOCABULARY)
 def load_vocabulary(ctx: JobContext, *, path: str, user_id=None, cleanup: bool = False) -> dict:
     user = get_user_model().objects.filter(pk=user_id).first()
     seen: list[str] = []

@@ -169,12 +169,11 @@ def test_reclassify_applies_edited_rules_but_not_to_curated_affiliations():
 def test_a_vanished_upload_fails_the_job_with_what_to_do(tmp_path):
     target = tmp_path / "gone.ris"
     target.write_text((DATA / "sample.ris").read_text())
-    from bibliometrics.tasks import import_publications
-    from portal.jobs import run_job
+    from portal.jobs import job_run_inline
 
     run = services.import_start(paths=[target], background=True)
     target.unlink()
-    run_job(import_publications.run_inline, str(run.job.pk), {"import_id": run.pk})
+    job_run_inline(job=run.job)
     run.job.refresh_from_db()
     assert run.job.status == Job.Status.FAILED
     assert "Déposez-le à nouveau" in run.job.error

@@ -8,8 +8,7 @@ from django.utils import timezone
 from bibliometrics import connectors, services
 from bibliometrics.connectors import pubmed
 from bibliometrics.models import ImportRun, Publication, SavedQuery
-from bibliometrics.tasks import refresh_saved_query
-from portal.jobs import run_job
+from portal.jobs import job_run_inline
 from portal.models import AuditEntry, Job
 from tests.bibliometrics.pages import part
 from tests.bibliometrics.recorded import FakeTime, Recorded
@@ -27,7 +26,7 @@ def recorded(monkeypatch):
 def refresh(query, by=None, confirm=False) -> ImportRun:
     """The job a curator or beat starts, run here through the same job machinery."""
     run = services.saved_query_refresh_enqueue(query=query, by=by, confirm=confirm)
-    run_job(refresh_saved_query.run_inline, str(run.job.pk), run.job.task_kwargs)
+    job_run_inline(job=run.job)
     run.refresh_from_db()
     run.job.refresh_from_db()
     query.refresh_from_db()
@@ -82,7 +81,7 @@ def test_an_answer_cut_short_stops_the_refresh_naming_the_query_and_keeps_what_c
     recorded.replace["pubmed_efetch_2.xml"] = recorded.body("pubmed_efetch_2.xml")[:900]
     query = pubmed_query(cast)
     run = services.saved_query_refresh_enqueue(query=query, by=cast.data)
-    run_job(refresh_saved_query.run_inline, str(run.job.pk), {"import_id": run.pk})
+    job_run_inline(job=run.job)
     run.refresh_from_db()
     run.job.refresh_from_db()
     query.refresh_from_db()
@@ -104,7 +103,7 @@ def test_a_result_over_the_limit_waits_for_a_curator_to_confirm(cast, recorded):
     assert not Publication.objects.exists()
 
     confirmed = services.saved_query_confirm(query=query, by=cast.data)
-    run_job(refresh_saved_query.run_inline, str(confirmed.job.pk), confirmed.job.task_kwargs)
+    job_run_inline(job=confirmed.job)
     confirmed.refresh_from_db()
     assert confirmed.stats["new"] == 3
     assert AuditEntry.objects.filter(action="saved_query.confirm", actor=cast.data).exists()
@@ -150,7 +149,7 @@ def test_the_query_page_asks_a_curator_to_confirm_a_result_over_the_limit(cast, 
     response = client.post(f"/publications/requetes/{query.pk}/confirmer/")
     run = ImportRun.objects.filter(saved_query=query).latest("created_at")
     assert response.status_code == 302 and response["Location"] == run.job.get_absolute_url()
-    run_job(refresh_saved_query.run_inline, str(run.job.pk), run.job.task_kwargs)
+    job_run_inline(job=run.job)
     assert Publication.objects.count() == 3
     page = client.get(f"/publications/requetes/{query.pk}/").content.decode()
     assert 'data-testid="pending"' not in page

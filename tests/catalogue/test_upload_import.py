@@ -12,8 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from catalogue.models import Database, ImportRun
 from catalogue.services.uploads import tableschema_upload_import
 from catalogue.tableschema import SchemaErrors
-from catalogue.tasks import import_tableschema
-from portal.jobs import run_job
+from portal.jobs import job_run_inline
 from tests.portal.zipbombs import bomb_entry, entry, zip_of
 
 SUBSET = Path(__file__).resolve().parents[2] / "catalogue" / "fixtures" / "snds-subset"
@@ -48,7 +47,7 @@ def test_a_job_import_removes_the_uploads_once_imported(cast, settings, monkeypa
     upload = SimpleUploadedFile("snds.zip", _subset_zip())
     job = tableschema_upload_import(files=[upload], database="SNDS", strict=False, by=cast.data)
     assert _leftovers(settings)  # kept for the worker
-    run_job(import_tableschema.run_inline, str(job.pk), job.task_kwargs)
+    job_run_inline(job=job)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert ImportRun.objects.filter(database__acronym="SNDS").exists()

@@ -76,6 +76,31 @@ def test_retry_writes_the_same_target_and_links_the_jobs(cast):
     assert retry.job.status == Job.Status.QUEUED
 
 
+def test_a_retry_from_the_shared_job_page_gets_its_own_conversion_at_once(client, cast):
+    failed = finished(Job.Status.FAILED, target="encore")
+    client.force_login(cast.data)
+
+    response = client.post(f"/jobs/{failed.job.pk}/retry/")
+
+    new_job = Job.objects.get(retry_of=failed.job)
+    assert response.status_code == 302 and response.url == new_job.get_absolute_url()
+    retry = EtlJob.objects.get(job=new_job)  # before any worker ran it
+    assert retry.pk != failed.pk and retry.target == "encore" and retry.active
+    assert new_job.task_kwargs == {"etl_job_id": str(retry.pk)}
+    assert AuditEntry.objects.filter(action="omop.etl_job.retry", actor=cast.data).exists()
+
+
+def test_a_retry_refused_because_the_target_is_busy_says_so(client, cast):
+    failed = finished(Job.Status.FAILED, target="occupee")
+    services.etl_job_create(source="generated", persons=5, target="occupee", by=cast.data)
+    client.force_login(cast.data)
+
+    page = client.post(f"/jobs/{failed.job.pk}/retry/", follow=True).content.decode()
+
+    assert "occupee" in page and "attendez sa fin" in page
+    assert not Job.objects.filter(retry_of=failed.job).exists()
+
+
 def test_it_refuses_to_retry_a_succeeded_job(cast):
     with pytest.raises(services.EtlInputError):
         services.etl_job_retry(etl_job=finished(), by=cast.data)

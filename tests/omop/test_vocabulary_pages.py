@@ -148,8 +148,7 @@ def test_a_curator_loads_an_uploaded_bundle_as_a_job_with_progress(
     import io
     import zipfile
 
-    from omop.vocabulary.tasks import load_vocabulary
-    from portal.jobs import run_job
+    from portal.jobs import job_run_inline
     from portal.models import Job
 
     settings.DATA_ROOT = tmp_path / "data"
@@ -165,7 +164,7 @@ def test_a_curator_loads_an_uploaded_bundle_as_a_job_with_progress(
     answer = client.post("/omop/vocabulaires/", {"upload": archive})
     job = Job.objects.get(kind="omop.vocabulary")
     assert answer.status_code == 302 and answer["Location"] == job.get_absolute_url()
-    run_job(load_vocabulary.run_inline, str(job.pk), job.task_kwargs)
+    job_run_inline(job=job)
     job.refresh_from_db()
     assert job.status == "succeeded" and job.progress == 100, job.error
     assert "CONCEPT_RELATIONSHIP" in job.log

@@ -1,4 +1,3 @@
-from portal.roles import Capability
 from tests.access import LOGIN, Case
 
 
@@ -8,9 +7,7 @@ def _job_of_data(cast):
     job = job_enqueue(
         kind="portal.diagnostics",
         title="Diagnostic",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability=Capability.OMOP_RUN,
     )
     return {"job": job}
 

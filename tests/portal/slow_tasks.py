@@ -6,7 +6,7 @@ import time
 from portal.jobs import JobContext, job_task
 
 
-@job_task("tests.slow_job")
+@job_task("tests.slow", task="tests.slow_job")
 def slow_job(ctx: JobContext, *, seconds: float = 120) -> dict:
     ctx.progress(1, "running", force=True)
     deadline = time.monotonic() + seconds

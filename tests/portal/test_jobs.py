@@ -5,20 +5,25 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.jobs import JobError, job_cancel, job_enqueue, job_retry, jobs_fail_stale, run_job
+from portal.jobs import (
+    JobError,
+    job_cancel,
+    job_enqueue,
+    job_retry,
+    job_run_inline,
+    jobs_fail_stale,
+    run_job,
+)
 from portal.models import AuditEntry, Job
-from portal.roles import Capability
 
 pytestmark = pytest.mark.django_db
 
 
 def _job(cast, **kwargs):
     return job_enqueue(
-        kind="test",
+        kind="portal.diagnostics",
         title="Un test",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability=Capability.OMOP_RUN,
         **kwargs,
     )
 
@@ -31,6 +36,23 @@ def test_enqueue_dispatches_only_after_commit(cast, django_capture_on_commit_cal
     assert AuditEntry.objects.filter(
         action="job.enqueue", target_id=str(job.pk), actor=cast.data
     ).exists()
+
+
+def test_a_job_takes_its_task_and_who_sees_it_from_its_declared_kind(cast):
+    job = _job(cast)
+    assert job.task_name == "portal.worker_diagnostics" and job.capability == "omop.run"
+    with pytest.raises(LookupError):
+        job_enqueue(kind="portal.nothing", title="?", by=cast.data)
+
+
+def test_an_inline_job_runs_the_worker_body_here_without_dispatch(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = job_enqueue(kind="portal.diagnostics", title="Ici", by=cast.data, inline=True)
+    assert callbacks == []
+    job = job_run_inline(job=job)
+    assert job.status == Job.Status.SUCCEEDED and job.result["database"] == "postgresql"
 
 
 def test_a_successful_job_ends_succeeded_with_progress_log_and_result(cast):

@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from portal.roles import Capability
 from portal.views import INFO_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +15,7 @@ def _diagnostics_job(cast):
     return job_enqueue(
         kind="portal.diagnostics",
         title="Diagnostic",
-        task="portal.worker_diagnostics",
         by=cast.data,
-        capability=Capability.OMOP_RUN,
     )
 
 

@@ -15,7 +15,6 @@ def test_a_dispatched_job_runs_in_the_worker_and_updates_its_record(celery_worke
         job = job_enqueue(
             kind="portal.diagnostics",
             title="Diagnostic du worker",
-            task="portal.worker_diagnostics",
             by=cast.data,
         )
     job = wait_for(

@@ -20,6 +20,7 @@ from django.conf import settings
 from portal.jobs import job_enqueue
 from portal.models import Job
 from tests.conftest import REPO, broker, wait_for
+from tests.portal import slow_tasks  # noqa: F401 - declares the "tests.slow" job kind
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -103,7 +104,7 @@ def test_a_sigterm_stops_the_worker_and_its_beat_and_hands_the_running_job_back(
     )  # fmt: skip
     try:
         with broker(broker_url, queue):
-            job = job_enqueue(kind="test", title="slow", task="tests.slow_job", by=cast.data)
+            job = job_enqueue(kind="tests.slow", title="slow", by=cast.data)
             wait_for(
                 lambda: Job.objects.get(pk=job.pk).status == Job.Status.RUNNING,
                 timeout=90,

@@ -6,8 +6,7 @@ import pytest
 
 from catalogue.codelists import demo
 from catalogue.codelists.models import ReferentialCode
-from catalogue.codelists.tasks import import_referential
-from portal.jobs import run_job
+from portal.jobs import job_run_inline
 from portal.models import AuditEntry, Job
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,7 @@ def test_the_data_team_imports_ir_pha_r_as_a_job_with_progress(cast, client, tmp
     job = Job.objects.get(kind="codelists.referential_import")
     assert answer.status_code == 302 and answer["Location"] == job.get_absolute_url()
     assert AuditEntry.objects.filter(action="job.enqueue", actor=cast.data).exists()
-    run_job(import_referential.run_inline, str(job.pk), job.task_kwargs)
+    job_run_inline(job=job)
     job.refresh_from_db()
     assert job.status == "succeeded" and job.progress == 100, job.error
     assert "IR_PHA_R" in job.log and job.result["codes"] > 600
@@ -54,7 +53,7 @@ def test_the_bdpm_comes_as_its_three_files(cast, client, tmp_path, private):
         {"source": "BDPM", "cis": _upload(cis), "cis_cip": _upload(cip), "compo": _upload(compo)},
     )
     job = Job.objects.get(kind="codelists.referential_import")
-    run_job(import_referential.run_inline, str(job.pk), job.task_kwargs)
+    job_run_inline(job=job)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     box = ReferentialCode.objects.get(system="CIP13", code="3400930027905")
@@ -110,7 +109,7 @@ def test_the_loaded_omop_vocabulary_feeds_the_search(cast, client, tmp_path, pri
     vocabulary_load(path=write_demo_bundle(tmp_path / "athena"))
     client.post("/catalogue/referentiels/importer/", {"source": "OMOP"})
     job = Job.objects.get(kind="codelists.referential_import")
-    run_job(import_referential.run_inline, str(job.pk), job.task_kwargs)
+    job_run_inline(job=job)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     found = {(h.system, h.code, h.source) for h in codes_search("M54.5")[0]}

@@ -182,3 +182,17 @@ def test_the_database_rolls_up_the_latest_run_of_each_table(profiled, cast):
     assert rollup["scores"].grade is not None
     expected = round((profiled.completeness + run.completeness) / 2, 2)
     assert rollup["scores"].completeness == pytest.approx(expected, abs=0.1)
+
+
+def test_a_retried_profiling_job_profiles_the_same_file_again(profiled, cast):
+    from portal.jobs import job_retry, job_run_inline
+    from portal.models import Job
+
+    Job.objects.filter(pk=profiled.job_id).update(status=Job.Status.FAILED)
+    profiled.job.refresh_from_db()
+
+    new_job = job_run_inline(job=job_retry(job=profiled.job, by=cast.data))
+
+    assert new_job.status == "succeeded", new_job.error
+    rerun = ProfilingRun.objects.get(job=new_job)
+    assert rerun.pk != profiled.pk and rerun.data_file_id == profiled.data_file_id
