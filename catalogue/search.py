@@ -97,7 +97,11 @@ def stem(word: str) -> str:
     """Strip the plural and feminine endings of an accent-free French word so that, matched
     as a prefix, it finds every form: "hospitalisations" → "hospitalisation", "hopitaux" →
     "hopita" (hôpital), "dates" → "date", "decedees" → "decede", "deces" → "dece". Short words,
-    codes and acronyms (≤ 4 characters, or with a digit) are kept whole."""
+    codes and acronyms (≤ 4 characters, or with a digit) are kept whole.
+
+    Kept over Snowball's French stemmer (PyStemmer), measured by ``bench/search_stemmer.py``:
+    matched as a prefix of unstemmed words, Snowball's stems are too short ("medicaments" →
+    "medic", "deces" → "dec") or leave the word family ("hopitaux" → "hopital")."""
     if len(word) <= 4 or not word.isalpha():
         return word
     if word.endswith("aux"):
