@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -128,25 +127,15 @@ def main() -> int:
     if not corpus.exists():
         print(f"corpus not found: {corpus} (skipped)")
         return 0
-    tmp = Path(tempfile.mkdtemp(prefix="bench-biblio-"))
-    os.environ["HDH_VAR_DIR"] = str(tmp)
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    import django
+    from django_bench import django_setup
 
-    django.setup()
-    from django.core.management import call_command
+    django_setup("bench-biblio-", database_url=os.environ.get("BENCH_DATABASE_URL"))
     from django.db import connection
     from django.test import Client
 
     from bibliometrics import enrichment, indicators, services
     from bibliometrics.models import Publication
 
-    call_command("migrate", verbosity=0)
     if "BENCH_DATABASE_URL" in os.environ:  # start from an empty corpus
         Publication.objects.all().delete()
     print(f"database: {connection.vendor}; corpus: {corpus.name}")

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,25 +35,15 @@ def main() -> int:
     if not SCHEMA.exists():
         print(f"schema not found: {SCHEMA} (skipped)")
         return 0
-    tmp = Path(tempfile.mkdtemp(prefix="bench-catalogue-"))
-    os.environ["HDH_VAR_DIR"] = str(tmp)
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    import django
+    from django_bench import django_setup
 
-    django.setup()
-    from django.core.management import call_command
+    django_setup("bench-catalogue-", database_url=os.environ.get("BENCH_DATABASE_URL"))
     from django.db import connection
 
     from catalogue.models import NomenclatureValue, Variable
     from catalogue.search import catalogue_search
     from catalogue.services import tableschema_import
 
-    call_command("migrate", verbosity=0)
     schemas, noms = SCHEMA / "schemas", SCHEMA / "nomenclatures"
     print(f"database: {connection.vendor}")
 

@@ -25,7 +25,6 @@ import csv
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -102,20 +101,11 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-codelists-"))
-    os.environ["HDH_VAR_DIR"] = str(tmp)
-    if args.database == "postgres":
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    import django
+    from django_bench import django_setup
 
-    django.setup()
+    database_url = os.environ["BENCH_DATABASE_URL"] if args.database == "postgres" else None
+    tmp = django_setup("bench-codelists-", database_url=database_url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from catalogue.codelists import feasibility, services
     from catalogue.codelists.models import CodeListVersion, ReferentialCode
@@ -123,7 +113,6 @@ def main() -> int:
     from catalogue.codelists.selectors import codes_search, version_count, version_expand
     from catalogue.codelists.snippets import by_system
 
-    call_command("migrate", verbosity=0)
     ReferentialCode.objects.all().delete()
     t = time.perf_counter()
     shipped = services.referentials_load_shipped()

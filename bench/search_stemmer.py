@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,21 +95,13 @@ def main() -> int:
     if not source.exists():
         print(f"schema not found: {source} (skipped)")
         return 0
-    tmp = Path(tempfile.mkdtemp(prefix="bench-stemmer-"))
-    os.environ["HDH_VAR_DIR"] = str(tmp)
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    import django
+    from django_bench import django_setup
 
-    django.setup()
-    from django.core.management import call_command
+    django_setup("bench-stemmer-")
 
     from catalogue import search
     from catalogue.services import tableschema_import
 
-    call_command("migrate", verbosity=0)
     tableschema_import(
         paths=[source / "schemas"], database="SNDS", nomenclatures=source / "nomenclatures"
     )

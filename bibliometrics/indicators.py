@@ -399,7 +399,6 @@ def compute_all(
     """
     references = references or {}
     terms = terms or {r["id"]: r.get("keywords") or [] for r in rows if "id" in r}
-    production = annual_production(r.get("year") for r in rows)
     author_pubs: Counter[str] = Counter()
     author_cites: dict[str, list[int | None]] = {}
     inst_cites: dict[str, list[int | None]] = {}
@@ -415,15 +414,7 @@ def compute_all(
     coauthor_summary = network_summary(coauthor_graph)
     bradford = bradford_zones(r.get("journal") for r in rows)
     return {
-        "publications": len(rows),
-        "production": production,
-        "cagr": cagr(production),
-        "by_actor_type": production_by(rows, "actor_types"),
-        "by_component": production_by(rows, "components"),
-        "by_area": production_by(rows, "areas"),
-        "by_country": totals_by(rows, "countries"),
-        "by_city": totals_by(rows, "cities"),
-        "top_journals": top_journals((r.get("journal") for r in rows), n=15),
+        **_overview(rows),
         "bradford": {k: v for k, v in bradford.items() if k != "journal_zone"},
         "lotka": lotka(author_pubs.values()),
         "h_index_authors": h_index_by(author_cites, n=20),
@@ -501,21 +492,9 @@ def filter_rows(
     return out
 
 
-def dashboard(
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    components: Sequence[str],
-    themes: Sequence[str],
-    network_nodes: int = 60,
-) -> dict[str, Any]:
-    """What the public dashboard shows for a (filtered) set of rows: fast enough per request."""
+def _overview(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The production figures the full indicators and the dashboard both start with."""
     production = annual_production(r.get("year") for r in rows)
-    # only the busiest institutions are drawn: build the graph on them alone
-    counts = Counter(i for r in rows for i in set(r.get("institutions") or []))
-    shown = {i for i, _n in counts.most_common(network_nodes)}
-    inst_graph = collaboration_network(
-        [i for i in (r.get("institutions") or []) if i in shown] for r in rows
-    )
     return {
         "publications": len(rows),
         "production": production,
@@ -526,6 +505,25 @@ def dashboard(
         "by_country": totals_by(rows, "countries"),
         "by_city": totals_by(rows, "cities"),
         "top_journals": top_journals((r.get("journal") for r in rows), n=15),
+    }
+
+
+def dashboard(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    components: Sequence[str],
+    themes: Sequence[str],
+    network_nodes: int = 60,
+) -> dict[str, Any]:
+    """What the public dashboard shows for a (filtered) set of rows: fast enough per request."""
+    # only the busiest institutions are drawn: build the graph on them alone
+    counts = Counter(i for r in rows for i in set(r.get("institutions") or []))
+    shown = {i for i, _n in counts.most_common(network_nodes)}
+    inst_graph = collaboration_network(
+        [i for i in (r.get("institutions") or []) if i in shown] for r in rows
+    )
+    return {
+        **_overview(rows),
         "topic_trends": topic_trends([r.get("year") for r in rows], [r.get("topic") for r in rows]),
         "collaboration": collaboration(len(r.get("authors") or []) for r in rows),
         "international_share": international_share(r.get("countries") or [] for r in rows),

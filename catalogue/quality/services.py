@@ -319,8 +319,9 @@ def _job_title(table: Table) -> str:
     }
 
 
-def profiling_start(*, data_file: DataFile, by) -> ProfilingRun:
-    """Start profiling ``data_file`` as its table's data, as a background job."""
+def profiling_start(*, data_file: DataFile, by, inline: bool = False) -> ProfilingRun:
+    """Start profiling ``data_file`` as its table's data, as a background job (``inline``:
+    for :func:`profiling_run_inline`, not dispatched)."""
     table = data_file.table
     with transaction.atomic():
         job = job_enqueue(
@@ -328,12 +329,10 @@ def profiling_start(*, data_file: DataFile, by) -> ProfilingRun:
             title=_job_title(table),
             kwargs={"table_id": table.pk, "data_file_id": data_file.pk},
             by=by,
+            inline=inline,
         )
         run = ProfilingRun.objects.create(
-            table=table,
-            data_file=data_file,
-            job=job,
-            created_by=job.created_by,
+            table=table, data_file=data_file, job=job, created_by=job.created_by
         )
         audit_record(
             actor=by,
@@ -347,19 +346,8 @@ def profiling_start(*, data_file: DataFile, by) -> ProfilingRun:
 def profiling_run_inline(*, data_file: DataFile, by) -> ProfilingRun:
     """Profile ``data_file`` now, in this process (demo, tests, small files): the same job
     row and task body as a worker would run, without the broker."""
-    table = data_file.table
-    with transaction.atomic():
-        job = job_enqueue(
-            kind=KIND,
-            title=_job_title(table),
-            kwargs={"table_id": table.pk, "data_file_id": data_file.pk},
-            by=by,
-            inline=True,
-        )
-        run = ProfilingRun.objects.create(
-            table=table, data_file=data_file, job=job, created_by=job.created_by
-        )
-    job_run_inline(job=job)
+    run = profiling_start(data_file=data_file, by=by, inline=True)
+    job_run_inline(job=run.job)
     run.refresh_from_db()
     run.job.refresh_from_db()
     return run
