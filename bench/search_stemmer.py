@@ -78,7 +78,7 @@ def evaluate(search, stem) -> dict[str, tuple[float, ...]]:
         qs, _terms = search._matches(query)
         ranked = list(
             qs.annotate(kind_order=search._kind_order())
-            .order_by("-score", "kind_order", "-boost", "name", "id")
+            .order_by(*search.RELEVANCE_ORDER)
             .values_list("pk", flat=True)
         )
         precision = [

@@ -80,6 +80,8 @@ VECTOR_SQL = (
 )
 WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A (PostgreSQL's order)
 EXACT_NAME_BONUS = 10.0
+# How hits are ranked (``kind_order`` is annotated by :func:`_kind_order`).
+RELEVANCE_ORDER = ("-score", "kind_order", "-boost", "name", "id")
 BATCH = 5000
 
 
@@ -634,7 +636,7 @@ def catalogue_search(
             )
             results.facets[key] = list(rows)
     results.total = filtered.count()
-    order = ("-score", "kind_order", "-boost", "name", "id")
+    order = RELEVANCE_ORDER
     if sort == "name":
         order = ("name_norm", "kind_order", "-score", "id")
     rows = filtered.annotate(kind_order=_kind_order()).order_by(*order)[offset : offset + limit]
