@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import MultipleFileField
+
 from .enrichment import AREA_LABELS, COMPONENTS
 from .models import ActorType, QuerySource, Topic
 from .parsers import FORMATS
@@ -53,21 +55,10 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "fr-upload"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)]
-
-
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Fichiers"),
+        widget=MultipleFileInput(attrs={"class": "fr-upload"}),
         help_text=_(
             "PubMed XML (.xml, .xml.gz), MEDLINE, RIS, BibTeX, CSV Scopus, Web of Science."
         ),

@@ -2,23 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from portal.widgets import DsfrMultipleUploadInput
-
-
-class MultipleFileInput(DsfrMultipleUploadInput):
-    pass
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)]
+from portal.forms import MultipleFileField
 
 
 class TableSchemaImportForm(DsfrBaseForm):

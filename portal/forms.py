@@ -5,6 +5,22 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from .widgets import DsfrMultipleUploadInput
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (DSFR upload widget by default); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DsfrMultipleUploadInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
 
 class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
     pass
