@@ -891,6 +891,22 @@ def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
     return {"topics": [t.label for t in topics], "publications": len(pubs)}
 
 
+def import_run_retry_copy(*, original: Job, job: Job, by) -> ImportRun:
+    """Retry hook of the import and saved-query kinds (``tasks.py``): the new job gets its
+    own run of the same files or query, so each job page keeps its own report."""
+    previous = ImportRun.objects.get(job=original)
+    run = ImportRun.objects.create(
+        job=job,
+        files=previous.files,
+        format=previous.format,
+        saved_query=previous.saved_query,
+        created_by=job.created_by,
+    )
+    job.task_kwargs = {**job.task_kwargs, "import_id": run.pk}
+    job.save(update_fields=["task_kwargs"])
+    return run
+
+
 def topics_recompute_enqueue(*, by, n_topics: int = 10) -> Job:
     return job_enqueue(
         kind=TOPICS_KIND,

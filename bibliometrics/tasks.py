@@ -13,7 +13,12 @@ from .models import ImportRun
 CURATE = Capability.BIBLIOMETRICS_CURATE  # who sees the jobs of this app, besides who ran them
 
 
-@job_task(services.IMPORT_KIND, task="bibliometrics.import_publications", capability=CURATE)
+@job_task(
+    services.IMPORT_KIND,
+    task="bibliometrics.import_publications",
+    capability=CURATE,
+    on_retry=services.import_run_retry_copy,
+)
 def import_publications(ctx: JobContext, *, import_id: int) -> dict:
     try:
         run = ImportRun.objects.get(pk=import_id)
@@ -35,7 +40,12 @@ def refresh_indicators(ctx: JobContext) -> dict:
     return {"publications": snapshot.publications, "seconds": round(snapshot.seconds, 3)}
 
 
-@job_task(services.QUERY_KIND, task="bibliometrics.refresh_saved_query", capability=CURATE)
+@job_task(
+    services.QUERY_KIND,
+    task="bibliometrics.refresh_saved_query",
+    capability=CURATE,
+    on_retry=services.import_run_retry_copy,
+)
 def refresh_saved_query(ctx: JobContext, *, import_id: int, confirm: bool = False) -> dict:
     try:
         run = ImportRun.objects.select_related("saved_query").get(pk=import_id)

@@ -10,6 +10,7 @@ from bibliometrics import services
 from bibliometrics.models import (
     Affiliation,
     Authorship,
+    ImportRun,
     IndicatorSnapshot,
     Publication,
     PublicationMerge,
@@ -177,3 +178,21 @@ def test_a_vanished_upload_fails_the_job_with_what_to_do(tmp_path):
     run.job.refresh_from_db()
     assert run.job.status == Job.Status.FAILED
     assert "Déposez-le à nouveau" in run.job.error
+
+
+@pytest.mark.django_db
+def test_a_retried_import_gets_its_own_run_and_imports_the_file(tmp_path, cast):
+    from portal.jobs import job_retry, job_run_inline
+
+    target = tmp_path / "sample.ris"
+    target.write_text((DATA / "sample.ris").read_text())
+    run = services.import_start(paths=[target], background=True)
+    Job.objects.filter(pk=run.job.pk).update(status=Job.Status.FAILED)  # e.g. a worker died
+    run.job.refresh_from_db()
+
+    new_job = job_run_inline(job=job_retry(job=run.job, by=cast.data))
+
+    assert new_job.status == Job.Status.SUCCEEDED, new_job.error
+    rerun = ImportRun.objects.get(job=new_job)
+    assert rerun.pk != run.pk and rerun.files == run.files
+    assert rerun.stats and not ImportRun.objects.get(pk=run.pk).stats
