@@ -42,3 +42,32 @@ def test_fail_on_dq_exits_non_zero_when_a_check_fails(extract, tmp_path, monkeyp
         call_command("omop_etl", input=str(extract), output=str(tmp_path / "b"), tables="person",
                      fail_on_dq=True)  # fmt: skip
     assert json.loads((tmp_path / "b" / "etl_report.json").read_text())["dq_passed"] is False
+
+
+def test_without_a_portal_database_it_converts_without_vocabulary(extract, tmp_path):
+    """On a cluster node or a bare checkout, where the portal's database is not set up, the
+    conversion still runs (no vocabulary), and says so; asking for a vocabulary folder
+    there, whose curated map lives in that database, is refused with what to do."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()  # a database without the portal's tables
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{empty}"}
+
+    def omop_etl(*extra):
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "omop_etl", "--input", str(extract), "--tables",
+             "person", *extra],
+            cwd=repo, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    done = omop_etl("--output", str(tmp_path / "cdm"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "no vocabulary is applied" in done.stderr
+    assert (tmp_path / "cdm" / "person.csv").exists()
+    refused = omop_etl("--output", str(tmp_path / "again"), "--vocabulary", str(tmp_path))
+    assert refused.returncode != 0 and "--vocabulary none" in refused.stderr

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from omop import services
 from omop.etl import InputError, run_conversion
@@ -57,9 +58,23 @@ class Command(BaseCommand):
         choice = opts["vocabulary"]
         if choice and choice != "none" and not Path(choice).is_dir():
             raise CommandError(f"--vocabulary: {choice} is not a folder")
-        config = services.engine_config(
-            vocabulary=choice != "none", vocabulary_dir=choice if choice != "none" else None
-        )
+        try:
+            config = services.engine_config(
+                vocabulary=choice != "none", vocabulary_dir=choice if choice != "none" else None
+            )
+        except DatabaseError as exc:
+            if choice:  # a folder's curated map comes from the portal: it must be there
+                raise CommandError(
+                    f"--vocabulary: the portal's database cannot be read ({exc}); "
+                    "give --vocabulary none, or run `manage.py migrate` first"
+                ) from exc
+            # no portal database on this machine (a cluster node, a bare checkout): the
+            # conversion runs without vocabulary, as with --vocabulary none
+            self.stderr.write(
+                "The portal's database cannot be read, so no vocabulary is applied "
+                "(--vocabulary DIR to map with a vocabulary folder)."
+            )
+            config = services.engine_config(vocabulary=False)
         try:
             report = run_conversion(
                 opts["input"], opts["output"], engine=opts["engine"], fmt=opts["format"],
