@@ -136,7 +136,10 @@ def main() -> None:
     last = [time.perf_counter()]
 
     def progress(name, rows):
-        # the DuckDB pass (check + engines' Parquet) calls it once per file
+        # the DuckDB pass (check + engines' Parquet) calls it once per file; the database
+        # side too, from its own thread, but it logs its phases (below)
+        if threading.current_thread() is not threading.main_thread():
+            return
         now = time.perf_counter()
         phases[f"check+parquet {name}"] = now - last[0]
         last[0] = now
