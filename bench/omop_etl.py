@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/omop_etl.py [--persons 10000] [--workdir var/bench/omop]
                                        [--engines duckdb,spark] [--output-format parquet]
+                                       [--vocabulary DIR|demo]
 
 1. generates a synthetic extract of ``--persons`` persons as Parquet (reused when present);
 2. for each engine, in a child process: a plain read of every input file with that engine;
@@ -10,7 +11,12 @@
    id recipe, ``dialect.render("stable_id(…)")``), the flux-key join, two Parquet writes;
    then the conversion (``run_conversion``, Parquet in and out);
 3. prints ER_PRS_F rows/s (and per core), the ratio conversion / floor, and the peak memory
-   of the process tree (JVM included).
+   of the process tree (JVM included);
+4. with ``--vocabulary``, converts the same extract again in a child of its own, mapping the
+   events with that vocabulary (OMOP_MAPPING.md Part 2), and prints both conversion times side
+   by side. ``DIR`` is a vocabulary's Parquet copy (what ``omop_etl --vocabulary`` takes) or an
+   Athena bundle (folder or zip, converted once under ``--workdir``); ``demo`` is the
+   project's demo bundle (``omop.etl.demo_vocabulary``, local concepts, not Athena's).
 
 An engine that would leave less than 1 GB of RAM free is stopped and reported "out of
 memory" with its peak.
@@ -108,13 +114,36 @@ def least_work(engine: str, extract: Path, output: Path) -> float:
     return elapsed
 
 
-def child(engine: str, extract: Path, output: Path, fmt: str) -> None:
-    from omop.etl import run_conversion
+def vocabulary_parquet(choice: str, work: Path) -> Path:
+    """The Parquet copy the engines read for ``--vocabulary`` (made once under ``work``)."""
+    from omop.etl.athena import open_bundle, to_parquet
 
-    read_s = plain_read(engine, extract)
-    least_s = least_work(engine, extract, output)
+    source = Path(choice)
+    if (source / "concept.parquet").exists():
+        return source
+    folder = work / ("vocabulary_demo" if choice == "demo" else f"vocabulary_{source.stem}")
+    if not (folder / "parquet" / "concept.parquet").exists():
+        if choice == "demo":
+            from omop.etl.demo_vocabulary import write_demo_bundle
+
+            source = write_demo_bundle(folder / "bundle")
+        shutil.rmtree(folder / "parquet", ignore_errors=True)
+        to_parquet(open_bundle(source, folder / "work"), folder / "parquet")
+    return folder / "parquet"
+
+
+def child(engine: str, extract: Path, output: Path, fmt: str, vocabulary: str) -> None:
+    """One conversion; without a vocabulary, also the plain read and the floor."""
+    from omop.etl import run_conversion
+    from omop.etl.config import EngineConfig
+
+    read_s = least_s = None
+    if not vocabulary:
+        read_s = plain_read(engine, extract)
+        least_s = least_work(engine, extract, output)
+    config = EngineConfig(vocabulary_dir=vocabulary or None)
     t0 = time.perf_counter()
-    report = run_conversion(extract, output, engine=engine, fmt=fmt)
+    report = run_conversion(extract, output, engine=engine, fmt=fmt, config=config)
     conv_s = time.perf_counter() - t0
     import resource
 
@@ -153,11 +182,15 @@ def main() -> None:
     parser.add_argument("--workdir", default=str(REPO / "var" / "bench" / "omop"))
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--output-format", default="parquet", choices=["parquet", "csv"])
+    parser.add_argument("--vocabulary", default="",
+                        help="also convert with this vocabulary (Parquet copy, Athena bundle, or "
+                        "'demo') and print both times")  # fmt: skip
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-vocabulary", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         engine, extract, output = args.child
-        child(engine, Path(extract), Path(output), args.output_format)
+        child(engine, Path(extract), Path(output), args.output_format, args.child_vocabulary)
         return
 
     work = Path(args.workdir)
@@ -171,30 +204,15 @@ def main() -> None:
         print(f"generated {args.persons} persons in {gen_s:.1f} s: {rows}")
     size = sum(p.stat().st_size for p in extract.iterdir()) / 1e6
     print(f"extract: {extract} ({size:.0f} MB Parquet)")
+    vocabulary = str(vocabulary_parquet(args.vocabulary, work)) if args.vocabulary else ""
+    if vocabulary:
+        print(f"vocabulary: {vocabulary}")
     cores = os.cpu_count() or 1
-    results = {}
+    results, mapped = {}, {}
     for engine in args.engines.split(","):
-        out = work / f"omop_{engine}"
-        cmd = [sys.executable, __file__, "--output-format", args.output_format,
-               "--child", engine, str(extract), str(out)]  # fmt: skip
-        proc = subprocess.Popen(  # noqa: S603
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
-        )
-        stop, peak, oom = threading.Event(), [0], threading.Event()
-        watcher = threading.Thread(
-            target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak, oom), daemon=True
-        )
-        watcher.start()
-        stdout, stderr = proc.communicate()
-        stop.set()
-        if oom.is_set():
-            total = psutil.virtual_memory().total / 1e9
-            print(f"{engine}: stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})")
+        data = _run_child(engine, extract, work / f"omop_{engine}", args.output_format, "")
+        if data is None:
             continue
-        if proc.returncode:
-            print(f"{engine}: failed (exit {proc.returncode})\n{(stderr or '')[-3000:]}")
-            continue
-        data = json.loads(stdout.strip().splitlines()[-1])
         prs = data["report"]["rows_read"]["ER_PRS_F"]
         rate = prs / data["conversion_s"]
         results[engine] = {
@@ -207,18 +225,28 @@ def main() -> None:
             "least_work_rows_per_s_per_core": round(prs / data["least_work_s"] / cores),
             "er_prs_f_rows_per_s": round(rate),
             "er_prs_f_rows_per_s_per_core": round(rate / cores),
-            "peak_memory_mb": round(peak[0] / 1e6),
+            "peak_memory_mb": data["peak_mb"],
             "python_process_peak_mb": round(data["python_peak_mb"]),
             "load_average": os.getloadavg(),
             "steps_s": data["report"]["durations"],
-            # per output table: its own SQL step (views count where they are read) + writing
-            "tables_s": {
-                t: round(data["report"]["sql_durations"].get(t, 0.0) + w, 2)
-                for t, w in data["report"]["write_durations"].items()
-            },
+            "tables_s": _tables_s(data["report"]),
             "dq_passed": data["report"]["dq_passed"],
         }
         print(engine, json.dumps(results[engine], indent=1))
+        if vocabulary:
+            out = work / f"omop_{engine}_vocabulary"
+            data = _run_child(engine, extract, out, args.output_format, vocabulary)
+            if data is not None:
+                mapped[engine] = {
+                    "conversion_s": round(data["conversion_s"], 1),
+                    "peak_memory_mb": data["peak_mb"],
+                    "load_average": os.getloadavg(),
+                    "steps_s": data["report"]["durations"],
+                    "tables_s": _tables_s(data["report"]),
+                    "rows_with_standard_concept": _mapped_share(data["report"]),
+                    "dq_passed": data["report"]["dq_passed"],
+                }
+                print(f"{engine} with vocabulary", json.dumps(mapped[engine], indent=1))
     print(f"\n{'engine':8} {'ER_PRS_F rows':>14} {'conv s':>8} {'floor s':>8} {'ratio':>6} "
           f"{'read s':>7} {'rows/s/core':>12} {'peak MB':>8}")  # fmt: skip
     for engine, r in results.items():
@@ -231,6 +259,66 @@ def main() -> None:
         slowest = sorted(r["tables_s"].items(), key=lambda kv: -kv[1])
         print(f"{engine} per output table (SQL step + write, s): "
               + ", ".join(f"{t} {sec}" for t, sec in slowest))  # fmt: skip
+    if mapped:
+        print(f"\n{'engine':8} {'without vocabulary s':>21} {'with s':>7} {'ratio':>6} "
+              f"{'peak MB without':>16} {'with':>6}  rows with a standard concept")  # fmt: skip
+        for engine, w in mapped.items():
+            r = results[engine]
+            shares = ", ".join(f"{t} {v}%" for t, v in w["rows_with_standard_concept"].items())
+            print(f"{engine:8} {r['conversion_s']:>21} {w['conversion_s']:>7} "
+                  f"{w['conversion_s'] / r['conversion_s']:>6.2f} {r['peak_memory_mb']:>16} "
+                  f"{w['peak_memory_mb']:>6}  {shares}")  # fmt: skip
+            steps = [k for k in w["steps_s"] if k != "total"]
+            extra = {k: round(w["steps_s"][k] - r["steps_s"].get(k, 0.0), 1) for k in steps}
+            print(f"{engine} with - without vocabulary, per step (s): "
+                  + ", ".join(f"{k} {sec:+}" for k, sec in extra.items()))  # fmt: skip
+
+
+def _tables_s(report: dict) -> dict[str, float]:
+    """Per output table: its own SQL step (views count where they are read) + writing."""
+    return {
+        t: round(report["sql_durations"].get(t, 0.0) + w, 2)
+        for t, w in report["write_durations"].items()
+    }
+
+
+def _mapped_share(report: dict) -> dict[str, float]:
+    """Per output table: the share of rows (all source vocabularies) with a standard concept."""
+    shares = {}
+    for table, by_vocabulary in report.get("vocabulary_mapping", {}).items():
+        rows = sum(v.get("rows", 0) for v in by_vocabulary.values())
+        if rows:
+            done = sum(v.get("rows_mapped", 0) for v in by_vocabulary.values())
+            shares[table] = round(100 * done / rows, 1)
+    return shares
+
+
+def _run_child(engine: str, extract: Path, out: Path, fmt: str, vocabulary: str) -> dict | None:
+    """One conversion in a child process, watched for its peak memory (None when it failed
+    or was stopped, after saying so)."""
+    cmd = [sys.executable, __file__, "--output-format", fmt, "--child-vocabulary", vocabulary,
+           "--child", engine, str(extract), str(out)]  # fmt: skip
+    proc = subprocess.Popen(  # noqa: S603
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+    )
+    stop, peak, oom = threading.Event(), [0], threading.Event()
+    watcher = threading.Thread(
+        target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak, oom), daemon=True
+    )
+    watcher.start()
+    stdout, stderr = proc.communicate()
+    stop.set()
+    label = f"{engine}{' with vocabulary' if vocabulary else ''}"
+    if oom.is_set():
+        total = psutil.virtual_memory().total / 1e9
+        print(f"{label}: stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})")
+        return None
+    if proc.returncode:
+        print(f"{label}: failed (exit {proc.returncode})\n{(stderr or '')[-3000:]}")
+        return None
+    data = json.loads(stdout.strip().splitlines()[-1])
+    data["peak_mb"] = round(peak[0] / 1e6)
+    return data
 
 
 if __name__ == "__main__":

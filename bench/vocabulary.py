@@ -16,6 +16,7 @@ Aim (issue 14): ≥ 300,000 rows/s with a peak under 1 GB.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import threading
@@ -86,6 +87,19 @@ def copy_floor(bundle: Path) -> float:
     return elapsed
 
 
+class PhaseLog(logging.Handler):
+    """The per-file phases the store logs: COPY, indexes, ANALYZE, then the swap."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+        self.total = 0.0
+
+    def emit(self, record):
+        self.lines.append(record.getMessage().removeprefix("vocabulary "))
+        self.total += sum(float(x) for x in record.args if isinstance(x, float))
+
+
 class PeakMemory(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
@@ -116,17 +130,26 @@ def main() -> None:
     t0 = time.perf_counter()
     bundle = make_bundle(args.workdir / "bundle", args.concepts, args.relationships)
     print(f"bundle ready in {time.perf_counter() - t0:.1f} s ({bundle})")
-    print(f"database: {connection.vendor}")
+    print(f"database: {connection.vendor}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     phases: dict[str, float] = {}
     last = [time.perf_counter()]
 
     def progress(name, rows):
-        # called once per file by the check + Parquet pass, then once per file by the load
+        # the DuckDB pass (check + engines' Parquet) calls it once per file; the database
+        # side too, from its own thread, but it logs its phases (below)
+        if threading.current_thread() is not threading.main_thread():
+            return
         now = time.perf_counter()
-        phase = ("database " if name in phases else "check+parquet ") + name
-        phases[name] = now - last[0]
-        phases[phase] = now - last[0]
+        phases[f"check+parquet {name}"] = now - last[0]
         last[0] = now
+
+    # the database side (its own thread beside the DuckDB pass on PostgreSQL) logs its phases
+    database = PhaseLog()
+    store_log = logging.getLogger("omop.vocabulary.store")
+    store_log.addHandler(database)
+    store_log.setLevel(logging.INFO)
+    store_log.propagate = False  # printed below, once
 
     VocabularyRelease.objects.update(is_current=False)  # force a fresh load
     monitor = PeakMemory()
@@ -139,8 +162,11 @@ def main() -> None:
     for name in ("CONCEPT", "CONCEPT_RELATIONSHIP"):
         print(f"  {name}: {release.row_counts[name]:,} rows")
     for phase, seconds in phases.items():
-        if " " in phase and seconds >= 0.5:
-            print(f"  {phase}: {seconds:.1f} s")
+        print(f"  {phase}: {seconds:.1f} s")
+    print(f"  check+parquet, all files: {sum(phases.values()):.1f} s")
+    for line in database.lines:
+        print(f"  database {line}")
+    print(f"  database, all files: {database.total:.1f} s (beside the check+parquet pass)")
     print(f"checked + Parquet + database load: {elapsed:.1f} s for {total:,} rows "
           f"= {total / elapsed:,.0f} rows/s; peak memory of this process "
           f"{monitor.peak / 1024**2:,.0f} MiB")  # fmt: skip
@@ -149,6 +175,7 @@ def main() -> None:
         print(f"floor, the same two big files COPYed into bare tables (no check, no index, "
               f"no Parquet): {floor:.1f} s = {(release.row_counts['CONCEPT'] + release.row_counts['CONCEPT_RELATIONSHIP']) / floor:,.0f} rows/s; "
               f"the load takes {elapsed / floor:.2f}× its floor")  # fmt: skip
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     t0 = time.perf_counter()
     again = vocabulary_load(path=bundle)
     assert again.pk == release.pk

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from omop.etl.dialect import expand
+
 from .referentials import System
 
-# Where each system's codes sit in the OMOP output: (table, person, date, source value SQL)
+# Where each system's codes sit in the OMOP output: (table, person, date, source value SQL);
+# an NGAP act is written ``NGAP:<PRS_NAT_REF>``, read back by the conversion's own rule
 OMOP_SOURCES = {
     System.CIM10: ("condition_occurrence", "condition_start_date", "condition_source_value"),
     System.CIP13: ("drug_exposure", "drug_exposure_start_date", "drug_source_value"),
     System.CCAM: ("procedure_occurrence", "procedure_date", "procedure_source_value"),
     System.NGAP: ("procedure_occurrence", "procedure_date",
-                  "replace(procedure_source_value, 'NGAP:', '')"),
+                  expand("concept_code('NGAP', procedure_source_value)", "duckdb")),
     System.NABM: ("measurement", "measurement_date", "measurement_source_value"),
     System.LPP: ("device_exposure", "device_exposure_start_date", "device_source_value"),
 }  # fmt: skip

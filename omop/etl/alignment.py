@@ -16,43 +16,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dialect import expand, literal
+
 
 @dataclass(frozen=True)
 class SourceField:
-    """Where a source vocabulary's codes sit in the output and how they read in Athena."""
+    """Where a source vocabulary's codes sit in the output."""
 
     table: str
     column: str
-    vocabulary: str  # SQL giving the vocabulary_id of a value ``v``
-    code: str  # SQL giving the vocabulary's concept_code of a value ``v``
+    vocabulary: str  # the vocabulary_id of its values, unless a prefix names another
 
 
-# One declaration of every source vocabulary of the conversion.
-CIP13_TO_CIP7 = "CASE WHEN length(v) = 13 AND v LIKE '34009%' THEN substr(v, 6, 7) ELSE v END"
+# One declaration of every source vocabulary of the conversion. How a value reads in Athena
+# (its vocabulary when prefixed, its concept_code) is the conversion's own rule:
+# ``source_vocabulary`` and ``concept_code`` of ``dialect``, which ``code_map.sql`` uses.
 SOURCE_FIELDS = (
-    SourceField("drug_exposure", "drug_source_value", "'BDPM'", CIP13_TO_CIP7),
-    SourceField(
-        "procedure_occurrence",
-        "procedure_source_value",
-        "CASE WHEN v LIKE 'NGAP:%' THEN 'NGAP' ELSE 'CCAM' END",
-        "CASE WHEN v LIKE 'NGAP:%' THEN substr(v, 6) ELSE v END",
-    ),
-    SourceField(
-        "condition_occurrence",
-        "condition_source_value",
-        "'CIM10'",
-        # the SNDS writes CIM-10 without its dot (M545), Athena with it (M54.5)
-        "CASE WHEN length(v) > 3 AND v NOT LIKE '%.%' THEN substr(v, 1, 3) || '.' || "
-        "substr(v, 4) ELSE v END",
-    ),
-    SourceField("measurement", "measurement_source_value", "'NABM'", "v"),
-    SourceField("device_exposure", "device_source_value", "'LPP'", "v"),
-    SourceField(
-        "provider",
-        "provider_source_value",
-        "CASE WHEN v LIKE 'ACT:%' THEN 'IR_ACT_V' ELSE 'IR_SPE_V' END",
-        "substr(v, 5)",
-    ),
+    SourceField("drug_exposure", "drug_source_value", "BDPM"),
+    SourceField("procedure_occurrence", "procedure_source_value", "CCAM"),  # or NGAP:…
+    SourceField("condition_occurrence", "condition_source_value", "CIM10"),
+    SourceField("measurement", "measurement_source_value", "NABM"),
+    SourceField("device_exposure", "device_source_value", "LPP"),
+    SourceField("provider", "provider_source_value", "IR_SPE_V"),  # SPE:… or ACT:…
 )
 UNMAPPED_LIMIT = 200
 
@@ -116,15 +101,17 @@ def measure(
             continue
         has_persons = "person_id" in columns
         person = "person_id" if has_persons else "NULL"
+        vocabulary = expand(f"source_vocabulary(v, {literal(field.vocabulary)})", "duckdb")
+        code = expand("concept_code(vocabulary_id, v)", "duckdb")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE codes AS
             WITH v AS (
                 SELECT CAST({field.column} AS VARCHAR) AS v, {person} AS person_id
                 FROM {source} WHERE {field.column} IS NOT NULL AND {field.column} <> ''
-            )
-            SELECT {field.vocabulary} AS vocabulary_id, {field.code} AS code, v AS source_value,
+            ), voc AS (SELECT {vocabulary} AS vocabulary_id, v, person_id FROM v)
+            SELECT vocabulary_id, {code} AS code, v AS source_value,
                    count(*) AS rows, count(DISTINCT person_id) AS persons
-            FROM v GROUP BY ALL""")  # noqa: S608 (identifiers from SOURCE_FIELDS)
+            FROM voc GROUP BY ALL""")  # noqa: S608 (identifiers from SOURCE_FIELDS)
         stats = con.execute("""
             SELECT c.vocabulary_id, count(*) AS codes,
                    count(*) FILTER (WHERE m.targets > 0 OR s.target > 0) AS codes_mapped,

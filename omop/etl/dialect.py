@@ -13,7 +13,13 @@ own functions, and prints the query for the engine with SQLGlot:
 * ``round_half_even(x)`` — numpy's (and Spark's ``bround``) rounding;
 * ``flux_key(alias)`` — the nine flux keys as one text join key;
 * ``clean_code(x)`` — a code as vocabularies write it without punctuation: upper case, only
-  letters and digits (``m54.5 `` → ``M545``), empty → NULL.
+  letters and digits (``m54.5 `` → ``M545``), empty → NULL;
+* ``source_vocabulary(value, vocabulary)`` — the vocabulary a prefixed source value names
+  (``NGAP:3125`` → NGAP, ``SPE:1`` → IR_SPE_V, ``ACT:26`` → IR_ACT_V), else ``vocabulary``;
+* ``concept_code(vocabulary, value)`` — a source value as ``vocabulary`` writes it in Athena
+  (OMOP_MAPPING.md Part 2): CIM-10 with its dot (``M545`` → ``M54.5``), a prefixed value
+  without its prefix (``NGAP:3125`` → ``3125``), a CIP13 (34009 + CIP7 + check digit) as its
+  CIP7 in BDPM. The conversion (``code_map``) and the alignment report both read codes so.
 
 Regular expressions are written with ``regexp_matches`` (a search, anchored with ``^…$``
 where a whole value must match), which SQLGlot turns into Spark's ``RLIKE``.
@@ -87,8 +93,14 @@ def step(name: str, dialect: str, params: dict[str, object] | None = None) -> st
 
 
 # --- the project's functions ------------------------------------------------------------
+_FUNCTIONS = frozenset({
+    "stable_id", "add_days", "days_between", "round_half_even", "clean_code", "flux_key",
+    "source_vocabulary", "concept_code",
+})  # fmt: skip
+
+
 def _expand(node: exp.Expression, dialect: str) -> exp.Expression:
-    if not isinstance(node, exp.Anonymous):
+    if not isinstance(node, exp.Anonymous) or node.name.lower() not in _FUNCTIONS:
         return node
     name = node.name.lower()
     args = node.expressions
@@ -116,7 +128,21 @@ def _expand(node: exp.Expression, dialect: str) -> exp.Expression:
     if name == "flux_key":
         alias = args[0].name if args else ""
         return _parse(flux_key_sql(alias))
-    return node
+    # written in DuckDB's spelling, their arguments may call the project's functions too
+    # (a replaced node is not visited again): expand the replacement
+    text = [a.sql("duckdb") for a in args]
+    if name == "source_vocabulary":
+        return _expanded(source_vocabulary_sql(*text), dialect)
+    return _expanded(concept_code_sql(*text), dialect)
+
+
+def _expanded(sql: str, dialect: str) -> exp.Expression:
+    return _parse(sql).transform(functools.partial(_expand, dialect=dialect))
+
+
+def expand(sql: str, dialect: str) -> str:
+    """One SQL expression with the project's functions expanded, for ``dialect``."""
+    return _expanded(sql, dialect).sql(dialect=dialect)
 
 
 def _parse(sql: str) -> exp.Expression:
@@ -144,6 +170,34 @@ def flux_key_sql(alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     parts = ", ".join(f"COALESCE(CAST({prefix}{k} AS VARCHAR), '')" for k in m.FLUX_KEYS)
     return f"CONCAT_WS('|', {parts})"
+
+
+def source_vocabulary_sql(value: str, vocabulary: str) -> str:
+    """``source_vocabulary(value, vocabulary)`` (see the module docstring)."""
+    cases = " ".join(
+        f"WHEN {value} LIKE {literal(prefix + '%')} THEN {literal(name)}"
+        for prefix, name in m.PREFIXED_VOCABULARIES.items()
+    )
+    return f"CASE {cases} ELSE {vocabulary} END"
+
+
+def concept_code_sql(vocabulary: str, value: str) -> str:
+    """``concept_code(vocabulary, value)`` (see the module docstring)."""
+    prefixed = " ".join(
+        f"WHEN {vocabulary} = {literal(name)} AND {value} LIKE {literal(prefix + '%')} "
+        f"THEN SUBSTRING({value}, {len(prefix) + 1})"
+        for prefix, name in m.PREFIXED_VOCABULARIES.items()
+    )
+    cip7_start = len(m.CIP13_PREFIX) + 1
+    return (
+        f"CASE WHEN {vocabulary} = 'CIM10' AND LENGTH({value}) > 3 AND {value} NOT LIKE '%.%' "
+        f"THEN SUBSTRING({value}, 1, 3) || '.' || SUBSTRING({value}, 4) "
+        f"{prefixed} "
+        f"WHEN {vocabulary} = 'BDPM' AND LENGTH({value}) = 13 "
+        f"AND {value} LIKE {literal(m.CIP13_PREFIX + '%')} "
+        f"THEN SUBSTRING({value}, {cip7_start}, 7) "
+        f"ELSE {value} END"
+    )
 
 
 # --- input normalisation (the SQL twin of values.numeric_code / clean_text) --------------

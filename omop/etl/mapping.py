@@ -43,6 +43,7 @@ PMSI_ACT_PHASES = ("0", "1")  # T_MCOaaA.PHA_ACT kept
 # travel allowances or transport of the same professions.
 NGAP_ACT_CODES = ("3111", "3112", "3113", "3121", "3122", "3125", "3132")
 NGAP_PREFIX = "NGAP:"
+CIP13_PREFIX = "34009"  # a French CIP13 is 34009 + the drug's CIP7 + a check digit
 ERA_PERSISTENCE_DAYS = 30  # OHDSI's drug and condition era persistence window
 # well-formed source codes; others are counted as unknown (kept, concept 0)
 CODE_PATTERNS = {
@@ -343,6 +344,11 @@ def care_site_departements(finess: set[str]) -> set[str]:
 
 # --- provider -------------------------------------------------------------------------
 SPECIALTY_VOCABULARIES = {"SPE": "IR_SPE_V", "ACT": "IR_ACT_V"}
+# source values that carry their vocabulary as a prefix (procedure and provider source
+# values); the vocabulary's own concept_code is the value without it
+PREFIXED_VOCABULARIES = {NGAP_PREFIX: "NGAP"} | {
+    f"{kind}:": vocabulary for kind, vocabulary in SPECIALTY_VOCABULARIES.items()
+}
 
 
 def provider_rows(

@@ -72,8 +72,9 @@ def vocabulary_load(
         )
         if store.is_postgresql() and not connection.in_atomic_block:
             # two processes, two cores: PostgreSQL COPYs the files while DuckDB checks them
-            # and writes the engines' Parquet; the swap waits for both
-            counts = _beside(convert, lambda: store.stage_postgresql(bundle))
+            # and writes the engines' Parquet; the swap waits for both. Both report progress
+            # (a job's share of files, its cancellation), the copy from its own thread.
+            counts = _beside(convert, lambda: store.stage_postgresql(bundle, progress))
             store.swap_postgresql()
         else:
             counts = convert()

@@ -59,3 +59,29 @@ def test_sql_normalises_codes_like_python():
     con.executemany("INSERT INTO codes VALUES (?, ?)", list(enumerate(raw)))
     sql = render("SELECT " + numeric_code_sql("v") + " FROM codes ORDER BY i", "duckdb")  # noqa: S608
     assert [r[0] for r in con.execute(sql).fetchall()] == [numeric_code(v) for v in raw]
+
+
+@pytest.mark.parametrize(
+    ("value", "default", "vocabulary", "code"),
+    [
+        ("M545", "CIM10", "CIM10", "M54.5"),  # Athena writes CIM-10 with its dot
+        ("M54.5", "CIM10", "CIM10", "M54.5"),
+        ("E11", "CIM10", "CIM10", "E11"),
+        ("NGAP:3125", "CCAM", "NGAP", "3125"),
+        ("LFQK002", "CCAM", "CCAM", "LFQK002"),
+        ("3400930027905", "BDPM", "BDPM", "3002790"),  # CIP13 → its CIP7
+        ("3002790", "BDPM", "BDPM", "3002790"),
+        ("SPE:1", "IR_SPE_V", "IR_SPE_V", "1"),
+        ("ACT:26", "IR_SPE_V", "IR_ACT_V", "26"),
+    ],
+)
+def test_a_source_value_reads_in_athena_by_one_rule(value, default, vocabulary, code):
+    """The conversion (code_map.sql) and the alignment report share these two functions."""
+    import duckdb
+
+    from omop.etl.dialect import expand, literal
+
+    found = expand(f"source_vocabulary({literal(value)}, {literal(default)})", "duckdb")
+    assert duckdb.sql(f"SELECT {found}").fetchall()[0][0] == vocabulary  # noqa: S608
+    read = expand(f"concept_code({literal(vocabulary)}, {literal(value)})", "duckdb")
+    assert duckdb.sql(f"SELECT {read}").fetchall()[0][0] == code  # noqa: S608

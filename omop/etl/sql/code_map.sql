@@ -1,7 +1,8 @@
 -- The concepts of each source code ({{ codes }}: vocabulary, source_value), one row per
 -- standard target (OMOP_MAPPING.md Part 2, "Vocabularies"):
--- * the code as the vocabulary writes it: CIM-10 with its dot (E110 → E11.0), NGAP without
---   its prefix, a CIP13 (34009 + CIP7 + check digit) as its CIP7 in BDPM;
+-- * the code as the vocabulary writes it (``concept_code``, dialect.py: CIM-10 with its dot,
+--   E110 → E11.0; NGAP without its prefix; a CIP13 as its CIP7 in BDPM), the same rule the
+--   alignment report reads the output with;
 -- * source_concept_id: the concept of (vocabulary_id, concept_code), else 0;
 -- * concept_id: each valid "Maps to" to a valid standard concept, else the curated
 --   SOURCE_TO_CONCEPT_MAP (stcm) target, else 0; domain_id: the standard concept's domain;
@@ -11,15 +12,7 @@
 WITH keyed AS (
   SELECT
     c.vocabulary, c.source_value,
-    CASE
-      WHEN c.vocabulary = 'CIM10' AND LENGTH(c.source_value) > 3
-        THEN SUBSTRING(c.source_value, 1, 3) || '.' || SUBSTRING(c.source_value, 4)
-      WHEN c.vocabulary = 'NGAP' AND c.source_value LIKE {{ NGAP_PREFIX }} || '%'
-        THEN SUBSTRING(c.source_value, LENGTH({{ NGAP_PREFIX }}) + 1)
-      WHEN c.vocabulary = 'BDPM' AND LENGTH(c.source_value) = 13 AND c.source_value LIKE '34009%'
-        THEN SUBSTRING(c.source_value, 6, 7)
-      ELSE c.source_value
-    END AS concept_code
+    concept_code(c.vocabulary, c.source_value) AS concept_code
   FROM (SELECT DISTINCT vocabulary, source_value FROM {{ codes }} WHERE source_value IS NOT NULL) AS c
 ),
 sourced AS (

@@ -168,3 +168,18 @@ def test_a_porteur_cannot_count_on_outputs_they_are_not_given(
         client.post(f"/catalogue/listes/{pk}/compter/", {"output": conversion.pk}).status_code
         == 404
     )
+
+
+def test_an_ngap_act_is_counted_by_its_prestation_code(referentials, cast, client, conversion):
+    import pandas as pd
+
+    acts = pd.read_csv(conversion.output_path / "procedure_occurrence.csv", dtype=str)
+    ngap = acts[acts["procedure_source_value"].str.startswith("NGAP:")]
+    persons = ngap.groupby("procedure_source_value")["person_id"].nunique()
+    value = persons.idxmax()  # written NGAP:<PRS_NAT_REF> in the output
+    client.force_login(cast.data)
+    client.post("/catalogue/listes/nouvelle/", {"name": "actes", "items": f"NGAP {value[5:]}"})
+    code_list = CodeList.objects.get()
+    page = client.post(f"/catalogue/listes/{code_list.pk}/compter/", {"output": conversion.pk})
+    total = int(persons[value])
+    assert page.context["counts"]["total"] == (total if total >= 10 else "< 10")
