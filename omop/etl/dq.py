@@ -99,6 +99,8 @@ VALUE_BOUNDS = {
     ("procedure_occurrence", "quantity"): (">= 1", None),
     ("device_exposure", "quantity"): (">= 1", None),
 }
+# checks on the tables' columns, not their rows (their counts are of columns)
+SCHEMA_CHECKS = ("cdmField", "cdmDatatype")
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
                  "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")  # fmt: skip
 
