@@ -162,9 +162,9 @@ def _schema_checks(table: str) -> list[Check]:
     """cdmField (the field is there) and cdmDatatype (integers and dates stored as such)."""
     out = []
     for f in fields(table):
-        col = (
-            f"information_schema.columns WHERE table_name = '{table}' AND column_name = '{f.name}'"
-        )
+        # DuckDB's catalog of one table: four times faster than information_schema.columns
+        # over the ~400 fields of a full output
+        col = f"pragma_table_info('{table}') WHERE name = '{f.name}'"
         out.append(_count("cdmField", table, f.name, f"SELECT 1 - COUNT(*) FROM {col}", "1"))
         if f.kind == "int":
             types = ", ".join(f"'{t}'" for t in INTEGER_TYPES)
@@ -174,7 +174,7 @@ def _schema_checks(table: str) -> list[Check]:
             continue
         out.append(
             _count("cdmDatatype", table, f.name,
-                   f"SELECT COUNT(*) FROM {col} AND data_type NOT IN ({types})", "1")
+                   f"SELECT COUNT(*) FROM {col} AND type NOT IN ({types})", "1")
         )  # fmt: skip
     return out
 
