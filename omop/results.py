@@ -341,8 +341,11 @@ class _Publication:
             if check.get("check") in SCHEMA_CHECKS:
                 continue  # a column missing or mistyped: nothing about people
             if rows is not None and (total not in f or f.raw(total) != int(rows)):
-                # a denominator of its own (persons, distinct values, filled rows)
-                total = f.add(("dq rows", i), int(rows))
+                # a denominator of its own (filled rows, persons, distinct values): the
+                # table's rows less it must not give a small count away either
+                table_rows, total = total, f.add(("dq rows", i), int(rows))
+                if table_rows in f and f.raw(total) <= f.raw(table_rows):
+                    f.contains(table_rows, total)
             if total in f and f.raw(failed) <= f.raw(total) and f.raw(failed) > 0:
                 f.contains(total, failed)
 
