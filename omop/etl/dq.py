@@ -114,10 +114,12 @@ def _birth(p: str = "p") -> str:
     )
 
 
-def _type_concepts() -> dict[str, tuple[int, ...]]:
-    """The concepts the mapping writes in each fixed concept field (fkDomain)."""
+def _fixed_concepts() -> dict[str, tuple[int, ...]]:
+    """The concepts the mapping writes in each concept field it fills with constants: the
+    fkDomain check without a vocabulary (their domains are known), beside ``*_type_concept_id``
+    = Claim."""
     visits = tuple(sorted({*visit_concepts().values(), INPATIENT, OUTPATIENT, ER_INPATIENT}))
-    out: dict[str, tuple[int, ...]] = {
+    return {
         "gender_concept_id": (MALE, FEMALE),
         "condition_status_concept_id": (PRIMARY_DIAGNOSIS, SECONDARY_DIAGNOSIS),
         "visit_concept_id": visits,
@@ -125,7 +127,6 @@ def _type_concepts() -> dict[str, tuple[int, ...]]:
         "currency_concept_id": (EUR,),
         "period_type_concept_id": (OBSERVATION_PERIOD_TYPE,),
     }
-    return out
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def _domain_checks(tables: set[str], vocabulary: bool) -> list[Check]:
     """fkDomain: fixed concept fields hold what the mapping writes (or 0); with a
     vocabulary, a mapped concept belongs to its table's domain."""
     out = []
-    fixed = _type_concepts()
+    fixed = _fixed_concepts()
     for table in sorted(tables):
         for f in fields(table):
             if f.fk_table != "concept":
