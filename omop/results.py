@@ -31,6 +31,7 @@ from portal import disclosure
 from portal.disclosure import Figures, assert_no_small_cells
 
 from .etl import reference
+from .etl.dq import SCHEMA_CHECKS
 from .etl.spec import TABLES
 
 __all__ = [
@@ -336,6 +337,15 @@ class _Publication:
         for i, check in enumerate(r.get("dq") or []):
             failed = f.add(("dq", i), int(check.get("failed_rows", 0) or 0))
             total = self.rows_key(check.get("table", ""), "report")
+            rows = check.get("rows")
+            if check.get("check") in SCHEMA_CHECKS:
+                continue  # a column missing or mistyped: nothing about people
+            if rows is not None and (total not in f or f.raw(total) != int(rows)):
+                # a denominator of its own (filled rows, persons, distinct values): the
+                # table's rows less it must not give a small count away either
+                table_rows, total = total, f.add(("dq rows", i), int(rows))
+                if table_rows in f and f.raw(total) <= f.raw(table_rows):
+                    f.contains(table_rows, total)
             if total in f and f.raw(failed) <= f.raw(total) and f.raw(failed) > 0:
                 f.contains(total, failed)
 
@@ -405,16 +415,7 @@ class _Publication:
                     "share": cov.get("share") if exact else None,
                 }
             )
-        dq = [
-            {
-                "check": c.get("check", ""),
-                "table": c.get("table", ""),
-                "field": c.get("field", ""),
-                "failed_count": f.value(("dq", i)),
-                "passed": bool(c.get("passed")),
-            }
-            for i, c in enumerate(r.get("dq") or [])
-        ]
+        dq = [self._dq_check(i, c) for i, c in enumerate(r.get("dq") or [])]
         return {
             "engine": r.get("engine", ""),
             "format": r.get("format", ""),
@@ -446,6 +447,29 @@ class _Publication:
                 for t in targets
             ],
             "persons_without_events_count": self._persons_without_events(),
+        }
+
+    def _dq_check(self, i: int, c: dict) -> dict[str, Any]:
+        """One DQ check: its failed rows, their denominator and share (shown only when
+        both counts are, or the share would give a hidden one away) and its threshold."""
+        f = self.f
+        failed = ("dq", i)
+        total = (
+            ("dq rows", i) if ("dq rows", i) in f else self.rows_key(c.get("table", ""), "report")
+        )
+        # the denominator as declared (never for a check on columns, or an old report's)
+        known = c.get("rows") is not None and total in f and f.raw(total) == int(c["rows"])
+        rows = f.raw(total) if known and c.get("check") not in SCHEMA_CHECKS else None
+        exact = bool(rows) and f.is_exact(failed) and f.is_exact(total)
+        return {
+            "check": c.get("check", ""),
+            "table": c.get("table", ""),
+            "field": c.get("field", ""),
+            "failed_count": f.value(failed),
+            "rows_count": f.value(total) if rows is not None else None,
+            "share": round(f.raw(failed) / rows, 4) if exact else None,
+            "threshold": c.get("threshold", 0),
+            "passed": bool(c.get("passed")),
         }
 
     def _persons_without_events(self) -> int | str:

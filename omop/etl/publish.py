@@ -59,8 +59,15 @@ def publish(converted: Converted, plan: Plan, run: Run, target: Target,
                 run.report.coverage[table] = coverage(col, int(mapped or 0), int(n))
             run.progress(72 + 20 * (i + 1) // len(plan.tables), n, f"wrote {table}")
         run.step("dq", "data-quality checks")
+        if plan.vocabulary_dir:  # the vocabulary checks read the applied concepts
+            con.read_parquet(str(Path(plan.vocabulary_dir) / "concept.parquet")).create_view(
+                "concept"
+            )
         run.report.dq = run_checks(
-            set(plan.tables), lambda sql: con.execute(sql).fetchall(), plan.release
+            set(plan.tables),
+            lambda sql: con.execute(sql).fetchall(),
+            plan.release,
+            vocabulary=bool(plan.vocabulary_dir),
         )
         run.done()
     finally:

@@ -18,3 +18,9 @@ def notice_label_filter(notice: dict) -> str:
 @register.filter(name="reason_label")
 def reason_label_filter(code: str) -> str:
     return reason_label(code)
+
+
+@register.filter(name="percent")
+def percent_filter(share: float | None) -> float | None:
+    """A share (0–1) in percent, to format with ``floatformat``."""
+    return None if share is None else share * 100

@@ -137,8 +137,14 @@ def omop_model(report: dict, summary: dict):
     for cov in report["coverage"]:
         m.subset(f"rows.{cov['table']}", m.qty(f"mapped.{cov['table']}", cov["mapped_count"]))
     for i, check in enumerate(report["dq"]):
-        if f"rows.{check['table']}" in m.values and check["failed_count"] != 0:
-            m.subset(f"rows.{check['table']}", m.qty(f"dq.{i}", check["failed_count"]))
+        rows = f"rows.{check['table']}"
+        if rows not in m.values:
+            continue
+        if check.get("rows_count") not in (None, m.values[rows]):  # filled rows, persons…
+            m.subset(rows, m.qty(f"dq rows.{i}", check["rows_count"]))
+            rows = f"dq rows.{i}"
+        if check["failed_count"] != 0:
+            m.subset(rows, m.qty(f"dq.{i}", check["failed_count"]))
     return m
 
 

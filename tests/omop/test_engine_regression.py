@@ -83,7 +83,10 @@ def assert_same_as_today(engine, extracts, case, tmp_path, monkeypatch):
             got = got[~new].reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want, obj=f"{case}: {table}")
     for name in REPORT_FIELDS:
-        assert _known(report, name, ngap) == getattr(expected, name), f"{case}: report {name}"
+        want = getattr(expected, name)
+        if name == "dq":
+            want = _comparable(want)
+        assert _known(report, name, ngap) == want, f"{case}: report {name}"
     assert report.dq_passed, [c for c in report.dq if not c["passed"]]
     return expected
 
@@ -102,9 +105,21 @@ def _known(report, name, ngap):
     if name == "notices":
         value = [n for n in value if n["code"] in ORACLE_NOTICES]
     if name == "dq":
-        value = [c for c in value if c["table"] in TABLES and not (
-            c["check"] == "isForeignKey" and c["field"] == "visit_detail_id")]  # fmt: skip
+        value = [c for c in value if c["table"] in TABLES and c["check"] != "cdmDatatype"
+                 and not (c["check"] == "isForeignKey" and c["field"] == "visit_detail_id")]  # fmt: skip
+        # the checks of procedure rows count the NGAP ones too (cdmField counts a column)
+        value = _comparable([{**c, "rows": c["rows"] - ngap}
+                             if c["table"] == "procedure_occurrence" and c["check"] != "cdmField"
+                             else c for c in value])  # fmt: skip
     return value
+
+
+def _comparable(dq):
+    """The checks both engines count alike: NGAP acts (newborns' nursing, say) can date
+    before birth or after death, and come without quantity when PRS_ACT_QTE is absent, so
+    those checks of procedures are left out."""
+    return [c for c in dq if not (c["table"] == "procedure_occurrence" and c["check"] in (
+        "plausibleAfterBirth", "plausibleDuringLife", "plausibleValueLow"))]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -28,6 +28,18 @@ def test_the_job_page_shows_the_report_with_small_cells_masked(cast, client):
     assert "Résultats" in page and "Télécharger la sortie" in page
 
 
+def test_the_job_page_shows_each_checks_share_against_its_threshold(cast, client):
+    etl_job = finished()
+    client.force_login(cast.data)
+
+    page = client.get(etl_job.get_absolute_url()).content.decode()
+
+    assert "1 contrôle qualité en échec" in page
+    assert "<td>plausibleAfterBirth</td>" in page  # the DQD's name, untranslated
+    assert "<td>12 / 120</td><td>10 %</td><td>1 %</td>" in page
+    assert "Part en échec" in page and "Seuil" in page
+
+
 def test_a_running_job_page_polls_its_steps(cast, client):
     etl_job = EtlJobFactory(steps={"read": {"status": "running", "percent": 40, "rows": 1200,
                                             "message": "read ER_PRS_F", "seconds": None}})  # fmt: skip

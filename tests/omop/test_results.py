@@ -111,3 +111,33 @@ def test_diagnoses_are_shown_by_chapter_and_every_top_code_with_its_label(output
     physio = [i for i in data["procedure_source_values"]["items"] if i["value"] == "NGAP:3125"]
     assert not physio or "KINESITHERAPIE" in physio[0]["label"]
     assert_no_small_cells(data, 10)
+
+
+def test_a_dq_checks_share_is_shown_only_beside_counts_that_are():
+    def check(name, failed, rows, threshold=0):
+        return {"check": name, "table": "person", "field": "year_of_birth",
+                "failed_rows": failed, "rows": rows, "threshold": threshold,
+                "passed": failed * 100 <= threshold * rows}  # fmt: skip
+
+    report = {
+        "rows_written": {"person": 200},
+        "dq": [check("plausibleAfterBirth", 20, 200, 1), check("plausibleValueLow", 3, 200),
+               check("plausibleValueHigh", 0, 150), check("cdmField", 0, 1),
+               check("fkDomain", 0, 195)],
+    }  # fmt: skip
+
+    published = suppress_report(report, 10)
+
+    assert_no_small_cells(published, 10)
+    after_birth, low, high, field, domain = published["dq"]
+    assert (after_birth["failed_count"], after_birth["rows_count"]) == (20, 200)
+    assert (after_birth["share"], after_birth["threshold"], after_birth["passed"]) == (
+        0.1,
+        1,
+        False,
+    )
+    assert low["failed_count"] == "< 10" and low["share"] is None  # 3 / 200 would tell the 3
+    assert (high["rows_count"], high["share"]) == (150, 0.0)  # its own denominator
+    assert field["rows_count"] is None  # a column, not rows of people
+    # 195 filled rows beside the 200 of person would tell the 5 without gender
+    assert domain["rows_count"] == "n.d." and domain["share"] is None

@@ -271,3 +271,17 @@ def test_the_report_counts_codes_and_rows_reaching_a_standard_concept(converted)
         "codes": 1, "codes_mapped": 1, "rows": 1, "rows_mapped": 1,
     }  # fmt: skip
     assert mapping["measurement"]["NABM"]["rows_mapped"] == 1
+
+
+def test_with_a_vocabulary_at_least_20_dqd_checks_run(converted, tmp_path):
+    _, report = converted
+    names = {c["check"] for c in report.dq}
+    assert len(names) >= 20, sorted(names)
+    assert {"isStandardValidConcept", "sourceValueCompleteness",
+            "measureConditionEraCompleteness"} <= names  # fmt: skip
+    failed = {(c["check"], c["table"], c["field"]) for c in report.dq if not c["passed"]}
+    # the unmapped box and the XYZ diagnosis are what a vocabulary check must see
+    assert ("standardConceptRecordCompleteness", "drug_exposure", "drug_concept_id") in failed
+    without = run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), tmp_path / "out")
+    assert len({c["check"] for c in without.dq}) >= 16
+    assert without.dq_passed, [c for c in without.dq if not c["passed"]]
