@@ -442,6 +442,9 @@ class _Conversion:
             if table in STEM_TABLES
         )
         self.sql("event_routes", domain_cases=Raw(cases))
+        self.params["table_domains"] = Raw(" ".join(
+            f"WHEN '{table}' THEN '{domain}'" for domain, table in m.DOMAIN_TABLES.items()
+        ))  # fmt: skip
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
                       "device_exposure", "line_costs", "cost"):  # fmt: skip

@@ -2,6 +2,8 @@
 bundle (local concepts, Athena's format) and a curated SOURCE_TO_CONCEPT_MAP applied to a
 hand-written extract, each rule as a researcher reads it in the output."""
 
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -271,3 +273,45 @@ def test_the_report_counts_codes_and_rows_reaching_a_standard_concept(converted)
         "codes": 1, "codes_mapped": 1, "rows": 1, "rows_mapped": 1,
     }  # fmt: skip
     assert mapping["measurement"]["NABM"]["rows_mapped"] == 1
+
+
+def test_a_drug_with_two_targets_has_its_cost_once_on_its_first_row(
+    tmp_path, vocabulary, converted
+):
+    """A box whose BDPM code maps to two standard drugs gives two drug_exposure rows; its
+    cost is written once, on the row of the smaller concept, so cost totals do not double."""
+    two = tmp_path / "vocabulary"
+    shutil.copytree(vocabulary, two)
+    box, second = concept_of(vocabulary, "BDPM", A02_A), concept_of(vocabulary, "HDH Demo", "D-N02")
+    relationships = f"'{vocabulary}/concept_relationship.parquet'"
+    duckdb.sql(
+        f"COPY (SELECT * FROM {relationships} UNION ALL "  # noqa: S608
+        f"SELECT * REPLACE ({second} AS concept_id_2) FROM {relationships} "
+        f"WHERE concept_id_1 = {box} AND relationship_id = 'Maps to') "
+        f"TO '{two}/concept_relationship.parquet' (FORMAT parquet)"
+    )
+    out = tmp_path / "cdm"
+    run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), out,
+                   config=EngineConfig(vocabulary_dir=str(two)))  # fmt: skip
+    drugs = read(out, "drug_exposure")
+    rows = drugs[drugs["drug_source_value"] == cip13(A02_A)]
+    first = concept_of(vocabulary, "HDH Demo", "D-A02")
+    assert sorted(int(c) for c in rows["drug_concept_id"]) == sorted([first, second])
+    cost = read(out, "cost").set_index(["cost_domain_id", "cost_event_id"])
+    drug_costs = cost.loc["Drug"]
+    costed = [i for i in rows["drug_exposure_id"] if i in drug_costs.index]
+    first_row = rows[rows["drug_concept_id"] == str(first)].iloc[0]
+    assert costed == [first_row["drug_exposure_id"]]
+    # the same amounts as the one-target conversion gives that box
+    one = read(converted[0], "drug_exposure").set_index("drug_source_value")
+    one_cost = read(converted[0], "cost").set_index(["cost_domain_id", "cost_event_id"])
+    assert tuple(drug_costs.loc[costed[0], ["total_charge", "paid_by_payer"]]) == tuple(
+        one_cost.loc[("Drug", one.loc[cip13(A02_A), "drug_exposure_id"]),
+                     ["total_charge", "paid_by_payer"]]
+    )  # fmt: skip
+    # every cost of an event points at a row of its table
+    for domain, table, key in (("Drug", "drug_exposure", "drug_exposure_id"),
+                               ("Procedure", "procedure_occurrence", "procedure_occurrence_id"),
+                               ("Device", "device_exposure", "device_exposure_id")):  # fmt: skip
+        if domain in cost.index.get_level_values(0):
+            assert set(cost.loc[domain].index) <= set(read(out, table)[key])
