@@ -4,13 +4,14 @@
                                        [--engines duckdb,spark] [--output-format parquet]
 
 1. generates a synthetic extract of ``--persons`` persons as Parquet (reused when present);
-2. for each engine, in a child process: a plain read of every input file with that engine;
-   the **least-work floor** — the least any conversion of this extract does, and nothing
-   else: read ER_PRS_F and ER_PHA_F, one MD5 id per line and per drug row (the project's
-   id recipe, ``dialect.render("stable_id(…)")``), the flux-key join, two Parquet writes;
-   then the conversion (``run_conversion``, Parquet in and out);
+2. for each engine, each in its own child process (so each peak of memory is its own): a
+   plain read of every input file with that engine; the **least-work floor** — the least any
+   conversion of this extract does, and nothing else: read ER_PRS_F and ER_PHA_F, one MD5 id
+   per line and per drug row (the project's id recipe, ``dialect.render("stable_id(…)")``),
+   the flux-key join, two Parquet writes; then the conversion (``run_conversion``, Parquet
+   in and out);
 3. prints ER_PRS_F rows/s (and per core), the ratio conversion / floor, and the peak memory
-   of the process tree (JVM included).
+   of the conversion's process tree (JVM included), the floor's beside it.
 
 An engine that would leave less than 1 GB of RAM free is stopped and reported "out of
 memory" with its peak.
@@ -108,19 +109,23 @@ def least_work(engine: str, extract: Path, output: Path) -> float:
     return elapsed
 
 
-def child(engine: str, extract: Path, output: Path, fmt: str) -> None:
-    from omop.etl import run_conversion
-
-    read_s = plain_read(engine, extract)
-    least_s = least_work(engine, extract, output)
-    t0 = time.perf_counter()
-    report = run_conversion(extract, output, engine=engine, fmt=fmt)
-    conv_s = time.perf_counter() - t0
+def child(phase: str, engine: str, extract: Path, output: Path, fmt: str) -> None:
+    """One phase in its own process, so that each peak of memory is its own (a plain read
+    to Arrow would otherwise count in the conversion's peak)."""
     import resource
 
-    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"read_s": read_s, "least_work_s": least_s, "conversion_s": conv_s,
-                      "python_peak_mb": own_mb, "report": report.to_dict()}))  # fmt: skip
+    if phase == "read":
+        data = {"seconds": plain_read(engine, extract)}
+    elif phase == "floor":
+        data = {"seconds": least_work(engine, extract, output)}
+    else:
+        from omop.etl import run_conversion
+
+        t0 = time.perf_counter()
+        report = run_conversion(extract, output, engine=engine, fmt=fmt)
+        data = {"seconds": time.perf_counter() - t0, "report": report.to_dict()}
+    data["python_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(data))
 
 
 # A run that leaves less than this much RAM free is stopped: pandas holds the whole extract
@@ -146,6 +151,28 @@ def _peak_rss(
         stop.wait(0.2)
 
 
+def _run_child(phase: str, engine: str, extract: Path, out: Path, fmt: str):
+    """``(result, peak bytes of its process tree)``, or what went wrong as text."""
+    cmd = [sys.executable, __file__, "--output-format", fmt,
+           "--child", phase, engine, str(extract), str(out)]  # fmt: skip
+    proc = subprocess.Popen(  # noqa: S603
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+    )
+    stop, peak, oom = threading.Event(), [0], threading.Event()
+    watcher = threading.Thread(
+        target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak, oom), daemon=True
+    )
+    watcher.start()
+    stdout, stderr = proc.communicate()
+    stop.set()
+    if oom.is_set():
+        total = psutil.virtual_memory().total / 1e9
+        return f"stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})"
+    if proc.returncode:
+        return f"failed (exit {proc.returncode})\n{(stderr or '')[-3000:]}"
+    return json.loads(stdout.strip().splitlines()[-1]), peak[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=10_000)
@@ -153,11 +180,11 @@ def main() -> None:
     parser.add_argument("--workdir", default=str(REPO / "var" / "bench" / "omop"))
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--output-format", default="parquet", choices=["parquet", "csv"])
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        engine, extract, output = args.child
-        child(engine, Path(extract), Path(output), args.output_format)
+        phase, engine, extract, output = args.child
+        child(phase, engine, Path(extract), Path(output), args.output_format)
         return
 
     work = Path(args.workdir)
@@ -175,26 +202,17 @@ def main() -> None:
     results = {}
     for engine in args.engines.split(","):
         out = work / f"omop_{engine}"
-        cmd = [sys.executable, __file__, "--output-format", args.output_format,
-               "--child", engine, str(extract), str(out)]  # fmt: skip
-        proc = subprocess.Popen(  # noqa: S603
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
-        )
-        stop, peak, oom = threading.Event(), [0], threading.Event()
-        watcher = threading.Thread(
-            target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak, oom), daemon=True
-        )
-        watcher.start()
-        stdout, stderr = proc.communicate()
-        stop.set()
-        if oom.is_set():
-            total = psutil.virtual_memory().total / 1e9
-            print(f"{engine}: stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})")
+        phases = {}
+        for phase in ("read", "floor", "convert"):
+            phases[phase] = _run_child(phase, engine, extract, out, args.output_format)
+            if isinstance(phases[phase], str):
+                print(f"{engine} {phase}: {phases[phase]}")
+                break
+        if any(isinstance(p, str) for p in phases.values()):
             continue
-        if proc.returncode:
-            print(f"{engine}: failed (exit {proc.returncode})\n{(stderr or '')[-3000:]}")
-            continue
-        data = json.loads(stdout.strip().splitlines()[-1])
+        read, floor, (data, peak) = phases["read"][0], phases["floor"][0], phases["convert"]
+        data.update(read_s=read["seconds"], least_work_s=floor["seconds"],
+                    conversion_s=data["seconds"])  # fmt: skip
         prs = data["report"]["rows_read"]["ER_PRS_F"]
         rate = prs / data["conversion_s"]
         results[engine] = {
@@ -207,7 +225,9 @@ def main() -> None:
             "least_work_rows_per_s_per_core": round(prs / data["least_work_s"] / cores),
             "er_prs_f_rows_per_s": round(rate),
             "er_prs_f_rows_per_s_per_core": round(rate / cores),
-            "peak_memory_mb": round(peak[0] / 1e6),
+            "peak_memory_mb": round(peak / 1e6),  # the conversion's process tree alone
+            "floor_peak_memory_mb": round(phases["floor"][1] / 1e6),
+            "read_peak_memory_mb": round(phases["read"][1] / 1e6),
             "python_process_peak_mb": round(data["python_peak_mb"]),
             "load_average": os.getloadavg(),
             "steps_s": data["report"]["durations"],
@@ -220,12 +240,13 @@ def main() -> None:
         }
         print(engine, json.dumps(results[engine], indent=1))
     print(f"\n{'engine':8} {'ER_PRS_F rows':>14} {'conv s':>8} {'floor s':>8} {'ratio':>6} "
-          f"{'read s':>7} {'rows/s/core':>12} {'peak MB':>8}")  # fmt: skip
+          f"{'read s':>7} {'rows/s/core':>12} {'peak MB':>8} {'floor peak MB':>14}")  # fmt: skip
     for engine, r in results.items():
         print(
             f"{engine:8} {r['er_prs_f_rows']:>14} {r['conversion_s']:>8} {r['least_work_s']:>8} "
             f"{r['ratio_to_floor']:>6} {r['plain_read_s']:>7} "
-            f"{r['er_prs_f_rows_per_s_per_core']:>12} {r['peak_memory_mb']:>8}"
+            f"{r['er_prs_f_rows_per_s_per_core']:>12} {r['peak_memory_mb']:>8} "
+            f"{r['floor_peak_memory_mb']:>14}"
         )
     for engine, r in results.items():
         slowest = sorted(r["tables_s"].items(), key=lambda kv: -kv[1])
