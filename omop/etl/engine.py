@@ -32,8 +32,9 @@ from .values import parse_date
 
 SMALL_TABLES = ("location", "care_site", "provider", "cdm_source")
 # the tables written from the stem: an event whose standard concept's domain has another
-# table (Drug, Observation) stays in its natural table
-STEM_TABLES = ("condition_occurrence", "procedure_occurrence", "measurement", "device_exposure")
+# table (Drug) stays in its natural table
+STEM_TABLES = ("condition_occurrence", "procedure_occurrence", "measurement", "device_exposure",
+               "observation")  # fmt: skip
 # the vocabulary tables the engines read (views voc_<table>) and the columns they use
 VOCABULARY_TABLES = {
     "concept": ("concept_id", "domain_id", "vocabulary_id", "concept_class_id",
@@ -447,7 +448,7 @@ class _Conversion:
         ))  # fmt: skip
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
-                      "device_exposure", "line_costs", "cost"):  # fmt: skip
+                      "device_exposure", "observation", "line_costs", "cost"):  # fmt: skip
             self.sql(table)
 
     def eras(self) -> None:
@@ -645,6 +646,9 @@ _FILLED = {
     "measurement": ("measurement_id", "person_id", "measurement_concept_id", "measurement_date",
                     "measurement_type_concept_id", "provider_id", "visit_occurrence_id",
                     "visit_detail_id", "measurement_source_value"),
+    "observation": ("observation_id", "person_id", "observation_concept_id", "observation_date",
+                    "observation_type_concept_id", "provider_id", "visit_occurrence_id",
+                    "visit_detail_id", "observation_source_value"),
     "cost": ("cost_id", "cost_event_id", "cost_domain_id", "cost_type_concept_id",
              "currency_concept_id", "total_charge", "paid_by_payer", "amount_allowed"),
     "device_exposure": ("device_exposure_id", "person_id", "device_concept_id",
@@ -664,7 +668,7 @@ _FILLED = {
 
 _SOURCE_CONCEPTS = {"drug_source_concept_id", "procedure_source_concept_id",
                     "condition_source_concept_id", "measurement_source_concept_id",
-                    "device_source_concept_id"}  # fmt: skip
+                    "device_source_concept_id", "observation_source_concept_id"}  # fmt: skip
 
 
 def _fills(table: str, column: str) -> bool:

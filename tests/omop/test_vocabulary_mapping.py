@@ -39,6 +39,8 @@ WITH_DRUGS = EXTRACT | {
     f"{cip13(UNMAPPED_CIP7)};1;{_flux(3)}\n",
     # an ECG during Bob's stay (the one of test_clinical_events is dated after it)
     "t_mcoaaa.csv": EXTRACT["t_mcoaaa.csv"].replace("DEQP003;9;", "DEQP003;2;"),
+    # and his tobacco use, an associated diagnosis whose standard concept is an observation
+    "t_mcoaad.csv": EXTRACT["t_mcoaad.csv"] + "750300015;1;Z720\n",
 }
 
 
@@ -158,6 +160,20 @@ def test_an_event_goes_to_the_table_of_its_standard_concepts_domain(converted, v
     procedures = read(out, "procedure_occurrence")
     assert "DEQP003" not in set(procedures["procedure_source_value"])
     assert report.routed["T_MCOaaA"] == {"measurement": 1, "procedure_occurrence": 1}
+
+
+def test_a_diagnosis_whose_concept_is_an_observation_goes_to_observation(converted, vocabulary):
+    out, report = converted
+    tobacco = read(out, "observation")
+    assert len(tobacco) == 1
+    row = tobacco.iloc[0]
+    assert row["observation_source_value"] == "Z720"
+    assert int(row["observation_concept_id"]) == concept_of(vocabulary, "HDH Demo", "O-Z72.0")
+    assert int(row["observation_source_concept_id"]) == concept_of(vocabulary, "CIM10", "Z72.0")
+    assert (row["person_id"], row["visit_occurrence_id"]) == (str(BOB), str(STAY))
+    assert row["observation_date"] == "2014-01-10"
+    assert "Z720" not in set(read(out, "condition_occurrence")["condition_source_value"])
+    assert report.routed["T_MCOaaD"] == {"condition_occurrence": 2, "observation": 1}
 
 
 def test_cdm_source_names_the_vocabulary_applied(converted, vocabulary):
