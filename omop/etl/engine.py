@@ -115,7 +115,16 @@ class _Conversion:
             "window_end": dt.date.fromisoformat(w.end) if w.end else Raw("CAST(NULL AS DATE)"),
             "release_date": plan.release,
             "max_birth_year": m.max_birth_year(plan.release),
-        }
+            # an event's table from its standard concept's domain, and back
+            "domain_cases": Raw(" ".join(
+                f"WHEN '{domain}' THEN '{table}'"
+                for domain, table in m.DOMAIN_TABLES.items()
+                if table in STEM_TABLES
+            )),
+            "table_domains": Raw(" ".join(
+                f"WHEN '{table}' THEN '{domain}'" for domain, table in m.DOMAIN_TABLES.items()
+            )),
+        }  # fmt: skip
 
     # --- helpers ---------------------------------------------------------------------
     def sql(self, name: str, *, as_: str | None = None, materialize: bool = True,
@@ -172,7 +181,8 @@ class _Conversion:
         self.tally("drug_groups", "drug_exposure", "SUM(_rows)")
         drugs = "(SELECT 'BDPM' AS vocabulary, drug_source_value AS source_value FROM drug_groups)"
         self.sql("code_map", as_="drug_codes", codes=Raw(drugs))
-        self.sql("drug_exposure")
+        self.sql("drug_events")
+        self.sql("drug_exposure", materialize=False)
         run.done(self.count("drug_exposure"))
 
         run.step("procedure_occurrence")
@@ -437,15 +447,8 @@ class _Conversion:
             "WHERE _reason IS NOT NULL GROUP BY natural_table, _reason"
         ):
             self.report.reject(table, reason, int(rows or 0))
-        cases = " ".join(
-            f"WHEN '{domain}' THEN '{table}'"
-            for domain, table in m.DOMAIN_TABLES.items()
-            if table in STEM_TABLES
-        )
-        self.sql("event_routes", domain_cases=Raw(cases))
-        self.params["table_domains"] = Raw(" ".join(
-            f"WHEN '{table}' THEN '{domain}'" for domain, table in m.DOMAIN_TABLES.items()
-        ))  # fmt: skip
+        self.sql("dcir_acts")
+        self.sql("event_routes")
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
                       "device_exposure", "observation", "line_costs", "cost"):  # fmt: skip
@@ -501,13 +504,14 @@ class _Conversion:
             if unknown:
                 codes = self.report.unknown_codes.setdefault(target, {})
                 codes[vocabulary] = codes.get(vocabulary, 0) + int(unknown)
-        routed["ER_PHA_F"] = {"drug_exposure": self.count("drug_exposure")}
-        routed["ER_CAM_F"] = {"procedure_occurrence": int(self.b.query(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT visit_occurrence_id, code, visit_start_date "
-            "FROM procedure_rows WHERE _reason IS NULL) AS p"
-        )[0][0])}  # fmt: skip
+        drugs = routed.setdefault("ER_PHA_F", {})  # those sent to another table are routes
+        drugs["drug_exposure"] = self.count("drug_exposure")
+        acts = routed.setdefault("ER_CAM_F", {})
+        acts["procedure_occurrence"] = int(self.b.query(
+            "SELECT COUNT(*) FROM dcir_acts WHERE target_table = 'procedure_occurrence'"
+        )[0][0])  # fmt: skip
         self.report.routed = {
-            source: dict(sorted(targets.items()))
+            source: {target: n for target, n in sorted(targets.items()) if n}
             for source, targets in sorted(routed.items())
             if any(targets.values())
         }

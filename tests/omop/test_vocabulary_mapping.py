@@ -331,3 +331,64 @@ def test_a_drug_with_two_targets_has_its_cost_once_on_its_first_row(
                                ("Device", "device_exposure", "device_exposure_id")):  # fmt: skip
         if domain in cost.index.get_level_values(0):
             assert set(cost.loc[domain].index) <= set(read(out, table)[key])
+
+
+def test_a_drug_whose_concept_is_a_device_is_written_as_a_device(tmp_path, vocabulary):
+    """Test strips and needles are sold in pharmacies with a CIP13: their standard concept
+    is a device, and so is their row, with its cost in the Device domain."""
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(vocabulary, folder)
+    concepts = f"'{vocabulary}/concept.parquet'"
+    strips = duckdb.sql(f"SELECT MAX(concept_id) + 1 FROM {concepts}").fetchall()[0][0]  # noqa: S608
+    duckdb.sql(
+        f"COPY (SELECT * FROM {concepts} UNION ALL SELECT * REPLACE ({strips} AS concept_id, "  # noqa: S608
+        "'Blood glucose test strips' AS concept_name, 'Device' AS domain_id, "
+        "'DV-STRIPS' AS concept_code) FROM {concepts} "
+        "WHERE vocabulary_id = 'HDH Demo' AND concept_code = 'D-A02') "
+        f"TO '{folder}/concept.parquet' (FORMAT parquet)".replace("{concepts}", concepts)
+    )
+    box = concept_of(vocabulary, "BDPM", UNMAPPED_CIP7)
+    relationships = f"'{vocabulary}/concept_relationship.parquet'"
+    duckdb.sql(
+        f"COPY (SELECT * FROM {relationships} UNION ALL "  # noqa: S608
+        f"(SELECT * REPLACE ({box} AS concept_id_1, {strips} AS concept_id_2) "
+        f"FROM {relationships} WHERE relationship_id = 'Maps to' LIMIT 1)) "
+        f"TO '{folder}/concept_relationship.parquet' (FORMAT parquet)"
+    )
+    out = tmp_path / "cdm"
+    report = run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), out,
+                            config=EngineConfig(vocabulary_dir=str(folder)))  # fmt: skip
+    assert cip13(UNMAPPED_CIP7) not in set(read(out, "drug_exposure")["drug_source_value"])
+    devices = read(out, "device_exposure").set_index("device_source_value")
+    row = devices.loc[cip13(UNMAPPED_CIP7)]
+    assert int(row["device_concept_id"]) == strips
+    assert int(row["device_source_concept_id"]) == box
+    assert row["person_id"] == str(ALICE)
+    assert report.routed["ER_PHA_F"] == {"device_exposure": 1, "drug_exposure": 3}
+    cost = read(out, "cost").set_index("cost_event_id")
+    assert cost.loc[row["device_exposure_id"], "cost_domain_id"] == "Device"
+
+
+def test_a_dcir_act_whose_concept_is_a_measurement_is_written_as_a_measurement(
+    tmp_path, vocabulary
+):
+    """An ECG billed in town (ER_CAM_F) goes where the PMSI one goes: to measurement, with
+    its visit and its cost in the Measurement domain."""
+    extract = WITH_DRUGS | {"er_cam_f.csv": f"CAM_PRS_IDE;{FLUX}\nDEQP003;{_flux(1)}\n"}
+    out = tmp_path / "cdm"
+    report = run_conversion(write_extract(tmp_path / "in", extract), out,
+                            config=EngineConfig(vocabulary_dir=str(vocabulary)))  # fmt: skip
+    ecgs = read(out, "measurement")
+    ecg = ecgs[(ecgs["measurement_source_value"] == "DEQP003") & (ecgs["person_id"] == str(ALICE))]
+    assert len(ecg) == 1
+    row = ecg.iloc[0]
+    assert int(row["measurement_concept_id"]) == concept_of(vocabulary, "HDH Demo", "P-DEQP003")
+    assert row["measurement_date"] == "2013-03-04"  # the GP visit of flux 1
+    visits = read(out, "visit_occurrence").set_index("visit_occurrence_id")
+    assert visits.loc[row["visit_occurrence_id"], "visit_start_date"] == "2013-03-04"
+    procedures = read(out, "procedure_occurrence")
+    assert "DEQP003" not in set(procedures[procedures["person_id"] == str(ALICE)]
+                                ["procedure_source_value"])  # fmt: skip
+    assert report.routed["ER_CAM_F"] == {"measurement": 1}
+    cost = read(out, "cost").set_index("cost_event_id")
+    assert cost.loc[row["measurement_id"], "cost_domain_id"] == "Measurement"

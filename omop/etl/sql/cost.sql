@@ -14,7 +14,7 @@ WITH drug_lines AS (
   GROUP BY r.visit_occurrence_id, r.code
 ),
 act_lines AS (
-  SELECT r.code, stable_id(r.visit_occurrence_id, r.code, r.visit_start_date) AS event_id,
+  SELECT r.visit_occurrence_id, r.code, r.visit_start_date,
     SUM(l.charge) AS charge, SUM(l.paid) AS paid, SUM(l.allowed) AS allowed
   FROM (
     SELECT DISTINCT visit_occurrence_id, code, visit_start_date, line_key
@@ -64,22 +64,26 @@ FROM (
   FROM line_costs
   GROUP BY visit_occurrence_id
   UNION ALL
-  SELECT 'Drug',
-    CASE WHEN t.concept_id IS NOT NULL THEN stable_id(d.drug_exposure_id, t.concept_id)
-      ELSE d.drug_exposure_id END,
-    x.charge, x.paid, x.allowed
+  -- drugs, in the domain of the table their concept sent them to
+  SELECT
+    CASE d.target_table {{ table_domains }} END,
+    d.drug_exposure_id, x.charge, x.paid, x.allowed
   FROM drug_lines AS x
-  JOIN drug_groups AS d
-    ON d._reason IS NULL AND d.visit_occurrence_id = x.visit_occurrence_id
-    AND d.drug_source_value = x.code
+  JOIN drug_events AS d
+    ON d.visit_occurrence_id = x.visit_occurrence_id AND d.drug_source_value = x.code
   LEFT JOIN first_target AS t ON t.vocabulary = 'BDPM' AND t.source_value = x.code
+  WHERE t.concept_id IS NULL OR t.concept_id = d.drug_concept_id
   UNION ALL
-  SELECT 'Procedure',
-    CASE WHEN t.concept_id IS NOT NULL THEN stable_id(x.event_id, t.concept_id)
-      ELSE x.event_id END,
-    x.charge, x.paid, x.allowed
+  -- DCIR CCAM acts, in the domain of the table their concept sent them to
+  SELECT
+    CASE a.target_table {{ table_domains }} END,
+    a.procedure_occurrence_id, x.charge, x.paid, x.allowed
   FROM act_lines AS x
+  JOIN dcir_acts AS a
+    ON a.visit_occurrence_id = x.visit_occurrence_id AND a.procedure_source_value = x.code
+    AND a.procedure_date = x.visit_start_date
   LEFT JOIN first_target AS t ON t.vocabulary = 'CCAM' AND t.source_value = x.code
+  WHERE t.concept_id IS NULL OR t.concept_id = a.procedure_concept_id
   UNION ALL
   SELECT
     CASE e.target_table {{ table_domains }} END,
