@@ -5,13 +5,14 @@
                                        [--vocabulary DIR|demo]
 
 1. generates a synthetic extract of ``--persons`` persons as Parquet (reused when present);
-2. for each engine, in a child process: a plain read of every input file with that engine;
-   the **least-work floor** — the least any conversion of this extract does, and nothing
-   else: read ER_PRS_F and ER_PHA_F, one MD5 id per line and per drug row (the project's
-   id recipe, ``dialect.render("stable_id(…)")``), the flux-key join, two Parquet writes;
-   then the conversion (``run_conversion``, Parquet in and out);
+2. for each engine, each in its own child process (so each peak of memory is its own): a
+   plain read of every input file with that engine; the **least-work floor** — the least any
+   conversion of this extract does, and nothing else: read ER_PRS_F and ER_PHA_F, one MD5 id
+   per line and per drug row (the project's id recipe, ``dialect.render("stable_id(…)")``),
+   the flux-key join, two Parquet writes; then the conversion (``run_conversion``, Parquet
+   in and out);
 3. prints ER_PRS_F rows/s (and per core), the ratio conversion / floor, and the peak memory
-   of the process tree (JVM included);
+   of the conversion's process tree (JVM included), the floor's beside it;
 4. with ``--vocabulary``, converts the same extract again in a child of its own, mapping the
    events with that vocabulary (OMOP_MAPPING.md Part 2), and prints both conversion times side
    by side. ``DIR`` is a vocabulary's Parquet copy (what ``omop_etl --vocabulary`` takes) or an
@@ -132,24 +133,25 @@ def vocabulary_parquet(choice: str, work: Path) -> Path:
     return folder / "parquet"
 
 
-def child(engine: str, extract: Path, output: Path, fmt: str, vocabulary: str) -> None:
-    """One conversion; without a vocabulary, also the plain read and the floor."""
-    from omop.etl import run_conversion
-    from omop.etl.config import EngineConfig
-
-    read_s = least_s = None
-    if not vocabulary:
-        read_s = plain_read(engine, extract)
-        least_s = least_work(engine, extract, output)
-    config = EngineConfig(vocabulary_dir=vocabulary or None)
-    t0 = time.perf_counter()
-    report = run_conversion(extract, output, engine=engine, fmt=fmt, config=config)
-    conv_s = time.perf_counter() - t0
+def child(phase: str, engine: str, extract: Path, output: Path, fmt: str, vocabulary: str) -> None:
+    """One phase in its own process, so that each peak of memory is its own (the plain read
+    to Arrow peaks higher than the conversion, and used to count in its peak)."""
     import resource
 
-    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"read_s": read_s, "least_work_s": least_s, "conversion_s": conv_s,
-                      "python_peak_mb": own_mb, "report": report.to_dict()}))  # fmt: skip
+    if phase == "read":
+        data = {"seconds": plain_read(engine, extract)}
+    elif phase == "floor":
+        data = {"seconds": least_work(engine, extract, output)}
+    else:
+        from omop.etl import run_conversion
+        from omop.etl.config import EngineConfig
+
+        config = EngineConfig(vocabulary_dir=vocabulary or None)
+        t0 = time.perf_counter()
+        report = run_conversion(extract, output, engine=engine, fmt=fmt, config=config)
+        data = {"seconds": time.perf_counter() - t0, "report": report.to_dict()}
+    data["python_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(data))
 
 
 # A run that leaves less than this much RAM free is stopped: pandas holds the whole extract
@@ -185,12 +187,13 @@ def main() -> None:
     parser.add_argument("--vocabulary", default="",
                         help="also convert with this vocabulary (Parquet copy, Athena bundle, or "
                         "'demo') and print both times")  # fmt: skip
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--child-vocabulary", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        engine, extract, output = args.child
-        child(engine, Path(extract), Path(output), args.output_format, args.child_vocabulary)
+        phase, engine, extract, output = args.child
+        child(phase, engine, Path(extract), Path(output), args.output_format,
+              args.child_vocabulary)  # fmt: skip
         return
 
     work = Path(args.workdir)
@@ -210,9 +213,14 @@ def main() -> None:
     cores = os.cpu_count() or 1
     results, mapped = {}, {}
     for engine in args.engines.split(","):
-        data = _run_child(engine, extract, work / f"omop_{engine}", args.output_format, "")
+        out = work / f"omop_{engine}"
+        read = _run_child("read", engine, extract, out, args.output_format, "")
+        floor = read and _run_child("floor", engine, extract, out, args.output_format, "")
+        data = floor and _run_child("convert", engine, extract, out, args.output_format, "")
         if data is None:
             continue
+        data.update(read_s=read["seconds"], least_work_s=floor["seconds"],
+                    conversion_s=data["seconds"])  # fmt: skip
         prs = data["report"]["rows_read"]["ER_PRS_F"]
         rate = prs / data["conversion_s"]
         results[engine] = {
@@ -225,7 +233,9 @@ def main() -> None:
             "least_work_rows_per_s_per_core": round(prs / data["least_work_s"] / cores),
             "er_prs_f_rows_per_s": round(rate),
             "er_prs_f_rows_per_s_per_core": round(rate / cores),
-            "peak_memory_mb": data["peak_mb"],
+            "peak_memory_mb": data["peak_mb"],  # the conversion's process tree alone
+            "floor_peak_memory_mb": floor["peak_mb"],
+            "read_peak_memory_mb": read["peak_mb"],
             "python_process_peak_mb": round(data["python_peak_mb"]),
             "load_average": os.getloadavg(),
             "steps_s": data["report"]["durations"],
@@ -235,8 +245,9 @@ def main() -> None:
         print(engine, json.dumps(results[engine], indent=1))
         if vocabulary:
             out = work / f"omop_{engine}_vocabulary"
-            data = _run_child(engine, extract, out, args.output_format, vocabulary)
+            data = _run_child("convert", engine, extract, out, args.output_format, vocabulary)
             if data is not None:
+                data["conversion_s"] = data["seconds"]
                 mapped[engine] = {
                     "conversion_s": round(data["conversion_s"], 1),
                     "peak_memory_mb": data["peak_mb"],
@@ -248,12 +259,13 @@ def main() -> None:
                 }
                 print(f"{engine} with vocabulary", json.dumps(mapped[engine], indent=1))
     print(f"\n{'engine':8} {'ER_PRS_F rows':>14} {'conv s':>8} {'floor s':>8} {'ratio':>6} "
-          f"{'read s':>7} {'rows/s/core':>12} {'peak MB':>8}")  # fmt: skip
+          f"{'read s':>7} {'rows/s/core':>12} {'peak MB':>8} {'floor peak MB':>14}")  # fmt: skip
     for engine, r in results.items():
         print(
             f"{engine:8} {r['er_prs_f_rows']:>14} {r['conversion_s']:>8} {r['least_work_s']:>8} "
             f"{r['ratio_to_floor']:>6} {r['plain_read_s']:>7} "
-            f"{r['er_prs_f_rows_per_s_per_core']:>12} {r['peak_memory_mb']:>8}"
+            f"{r['er_prs_f_rows_per_s_per_core']:>12} {r['peak_memory_mb']:>8} "
+            f"{r['floor_peak_memory_mb']:>14}"
         )
     for engine, r in results.items():
         slowest = sorted(r["tables_s"].items(), key=lambda kv: -kv[1])
@@ -293,11 +305,13 @@ def _mapped_share(report: dict) -> dict[str, float]:
     return shares
 
 
-def _run_child(engine: str, extract: Path, out: Path, fmt: str, vocabulary: str) -> dict | None:
-    """One conversion in a child process, watched for its peak memory (None when it failed
-    or was stopped, after saying so)."""
+def _run_child(
+    phase: str, engine: str, extract: Path, out: Path, fmt: str, vocabulary: str
+) -> dict | None:
+    """One phase (read, floor, convert) in a child process, watched for its peak memory
+    (None when it failed or was stopped, after saying so)."""
     cmd = [sys.executable, __file__, "--output-format", fmt, "--child-vocabulary", vocabulary,
-           "--child", engine, str(extract), str(out)]  # fmt: skip
+           "--child", phase, engine, str(extract), str(out)]  # fmt: skip
     proc = subprocess.Popen(  # noqa: S603
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
     )
@@ -308,7 +322,7 @@ def _run_child(engine: str, extract: Path, out: Path, fmt: str, vocabulary: str)
     watcher.start()
     stdout, stderr = proc.communicate()
     stop.set()
-    label = f"{engine}{' with vocabulary' if vocabulary else ''}"
+    label = f"{engine} {phase}{' with vocabulary' if vocabulary else ''}"
     if oom.is_set():
         total = psutil.virtual_memory().total / 1e9
         print(f"{label}: stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})")

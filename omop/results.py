@@ -71,6 +71,7 @@ SOURCE_VALUE_BLOCKS = {
     "condition_source_values": ("condition_occurrence", "condition_source_value"),
     "measurement_source_values": ("measurement", "measurement_source_value"),
     "device_source_values": ("device_exposure", "device_source_value"),
+    "observation_source_values": ("observation", "observation_source_value"),
 }
 TOP_BLOCKS = ("visit_concepts", *SOURCE_VALUE_BLOCKS, "condition_chapters")
 

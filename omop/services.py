@@ -517,6 +517,11 @@ TABLE_DESCRIPTIONS = {
     ),
     "device_exposure": gettext_lazy("Dispositifs médicaux délivrés (LPP)."),
     "measurement": gettext_lazy("Actes de biologie (NABM), sans résultat dans le SNDS."),
+    "observation": gettext_lazy(
+        "Observations : les événements dont le concept standard est une observation (par "
+        "exemple les facteurs influant sur l'état de santé, codes Z de la CIM-10) ; vide sans "
+        "vocabulaire."
+    ),
     "cost": gettext_lazy("Montants en euros des visites, médicaments, actes et dispositifs."),
     "observation_period": gettext_lazy("Période d'observation de chaque patient."),
     "cdm_source": gettext_lazy("Description de la source et de la conversion."),

@@ -213,4 +213,5 @@ def _charts(results: dict) -> dict:
         "conditions": top("condition_source_values"),
         "measurements": top("measurement_source_values"),
         "devices": top("device_source_values"),
+        "observations": top("observation_source_values"),
     }

@@ -23,7 +23,51 @@ OMOP_SOURCES = {
     System.NABM: ("measurement", "measurement_date", "measurement_source_value"),
     System.LPP: ("device_exposure", "device_exposure_start_date", "device_source_value"),
 }  # fmt: skip
+# The SNDS tables each system's events come from: with a vocabulary, an event goes to the
+# table of its standard concept's domain (an ECG act to measurement, a CIM-10 Z code to
+# observation), and the conversion's report counts where they went (``routed``).
+SYSTEM_INPUTS = {
+    System.CIM10: ("T_MCOaaB", "T_MCOaaD", "IR_IMB_R"),
+    System.CCAM: ("T_MCOaaA",),
+    System.NGAP: ("ER_PRS_F",),
+    System.NABM: ("ER_BIO_F",),
+    System.LPP: ("ER_TIP_F",),
+}
+# where an event sent to another table keeps its date and source value
+ROUTED_COLUMNS = {
+    "condition_occurrence": ("condition_start_date", "condition_source_value"),
+    "procedure_occurrence": ("procedure_date", "procedure_source_value"),
+    "measurement": ("measurement_date", "measurement_source_value"),
+    "device_exposure": ("device_exposure_start_date", "device_source_value"),
+    "observation": ("observation_date", "observation_source_value"),
+}
 MALE, FEMALE = 8507, 8532
+
+
+def sources_of(system: str, routed: dict[str, dict[str, int]]) -> list[tuple[str, str, str]]:
+    """(table, date, source value SQL) of every table holding events of ``system``: its
+    natural table, then the tables the conversion routed some of them to."""
+    natural = OMOP_SOURCES[system]
+    targets = {t for source in SYSTEM_INPUTS.get(system, ()) for t in routed.get(source, {})}
+    out = [natural]
+    for table in sorted(targets - {natural[0]}):
+        if table in ROUTED_COLUMNS:
+            date, value = ROUTED_COLUMNS[table]
+            if system == System.NGAP:
+                value = expand(f"concept_code('NGAP', {value})", "duckdb")
+            out.append((table, date, value))
+    return out
+
+
+def _routed(output: Path) -> dict[str, dict[str, int]]:
+    import json
+
+    from omop.etl.writers import REPORT_NAME
+
+    try:
+        return json.loads((output / REPORT_NAME).read_text(encoding="utf-8")).get("routed") or {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _quoted(path: Path) -> str:
@@ -59,20 +103,23 @@ def count_persons(output: Path, codes: dict[str, list[str]], memory_limit: str =
         [systems, values],
     )
     selects, missing = [], []
+    routed = _routed(output)
     for system in sorted(codes):
         if system not in OMOP_SOURCES:
             continue
-        table, date, value = OMOP_SOURCES[system]
-        source = _reader(output, table)
-        if source is None:
+        if _reader(output, OMOP_SOURCES[system][0]) is None:
             missing.append(system)
             continue
-        selects.append(
-            f"SELECT CAST(e.person_id AS BIGINT) AS person_id, "  # noqa: S608 (tables and columns from OMOP_SOURCES)
-            f"year(CAST(e.{date} AS DATE)) AS year "
-            f"FROM {source} e JOIN wanted w ON w.system = '{system}' "
-            f"AND w.code = CAST({value} AS VARCHAR)"
-        )
+        for table, date, value in sources_of(system, routed):
+            source = _reader(output, table)
+            if source is None:
+                continue
+            selects.append(
+                f"SELECT CAST(e.person_id AS BIGINT) AS person_id, "  # noqa: S608 (tables and columns from OMOP_SOURCES)
+                f"year(CAST(e.{date} AS DATE)) AS year "
+                f"FROM {source} e JOIN wanted w ON w.system = '{system}' "
+                f"AND w.code = CAST({value} AS VARCHAR)"
+            )
     if not selects:
         return {"total": 0, "by_year": [], "by_sex": [], "by_age": [], "missing": missing}
     con.execute(f"CREATE TABLE events AS {' UNION ALL '.join(selects)}")  # noqa: S608

@@ -50,6 +50,9 @@ CURATED_TARGETS = (
     ("S-ACT26", "Physical therapist", "Provider", "Physician Specialty"),
     ("S-SPE1", "General practitioner", "Provider", "Physician Specialty"),
 )
+# CIM-10 codes whose standard concept is an observation, as Athena maps the factors
+# influencing health status (written after every other concept: the ids above stay)
+OBSERVATIONS = (("Z72.0", "Tobacco use", "Usage du tabac"),)
 ATC_NAMES = {  # the 15 ATC classes of the shipped CIP7 subset (WHO ATC level 2 names)
     "A02": "Drugs for acid related disorders", "A10": "Drugs used in diabetes",
     "B01": "Antithrombotic agents", "C07": "Beta blocking agents",
@@ -122,6 +125,13 @@ def write_demo_bundle(folder: str | Path) -> Path:
     for code, name, domain, klass in CURATED_TARGETS:
         target = concept(name, domain, "HDH Demo", klass, code, "S")
         ancestors.append((target, target, 0, 0))
+
+    for code, english, french in OBSERVATIONS:
+        source = concept(french, "Observation", "CIM10", "CIM10 code", code)
+        target = concept(english, "Observation", "HDH Demo", "Context-dependent", f"O-{code}", "S")
+        maps_to(source, target)
+        ancestors.append((target, target, 0, 0))
+        synonyms.append((target, french, FRENCH))
 
     vocabularies = [
         # the release as a whole (Athena's "None" row, what cdm_source.vocabulary_version

@@ -32,8 +32,9 @@ from .values import parse_date
 
 SMALL_TABLES = ("location", "care_site", "provider", "cdm_source")
 # the tables written from the stem: an event whose standard concept's domain has another
-# table (Drug, Observation) stays in its natural table
-STEM_TABLES = ("condition_occurrence", "procedure_occurrence", "measurement", "device_exposure")
+# table (Drug) stays in its natural table
+STEM_TABLES = ("condition_occurrence", "procedure_occurrence", "measurement", "device_exposure",
+               "observation")  # fmt: skip
 # the vocabulary tables the engines read (views voc_<table>) and the columns they use
 VOCABULARY_TABLES = {
     "concept": ("concept_id", "domain_id", "vocabulary_id", "concept_class_id",
@@ -114,7 +115,16 @@ class _Conversion:
             "window_end": dt.date.fromisoformat(w.end) if w.end else Raw("CAST(NULL AS DATE)"),
             "release_date": plan.release,
             "max_birth_year": m.max_birth_year(plan.release),
-        }
+            # an event's table from its standard concept's domain, and back
+            "domain_cases": Raw(" ".join(
+                f"WHEN '{domain}' THEN '{table}'"
+                for domain, table in m.DOMAIN_TABLES.items()
+                if table in STEM_TABLES
+            )),
+            "table_domains": Raw(" ".join(
+                f"WHEN '{table}' THEN '{domain}'" for domain, table in m.DOMAIN_TABLES.items()
+            )),
+        }  # fmt: skip
 
     # --- helpers ---------------------------------------------------------------------
     def sql(self, name: str, *, as_: str | None = None, materialize: bool = True,
@@ -171,7 +181,8 @@ class _Conversion:
         self.tally("drug_groups", "drug_exposure", "SUM(_rows)")
         drugs = "(SELECT 'BDPM' AS vocabulary, drug_source_value AS source_value FROM drug_groups)"
         self.sql("code_map", as_="drug_codes", codes=Raw(drugs))
-        self.sql("drug_exposure")
+        self.sql("drug_events")
+        self.sql("drug_exposure", materialize=False)
         run.done(self.count("drug_exposure"))
 
         run.step("procedure_occurrence")
@@ -436,15 +447,11 @@ class _Conversion:
             "WHERE _reason IS NOT NULL GROUP BY natural_table, _reason"
         ):
             self.report.reject(table, reason, int(rows or 0))
-        cases = " ".join(
-            f"WHEN '{domain}' THEN '{table}'"
-            for domain, table in m.DOMAIN_TABLES.items()
-            if table in STEM_TABLES
-        )
-        self.sql("event_routes", domain_cases=Raw(cases))
+        self.sql("dcir_acts")
+        self.sql("event_routes")
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
-                      "device_exposure", "line_costs", "cost"):  # fmt: skip
+                      "device_exposure", "observation", "line_costs", "cost"):  # fmt: skip
             self.sql(table)
 
     def eras(self) -> None:
@@ -497,13 +504,14 @@ class _Conversion:
             if unknown:
                 codes = self.report.unknown_codes.setdefault(target, {})
                 codes[vocabulary] = codes.get(vocabulary, 0) + int(unknown)
-        routed["ER_PHA_F"] = {"drug_exposure": self.count("drug_exposure")}
-        routed["ER_CAM_F"] = {"procedure_occurrence": int(self.b.query(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT visit_occurrence_id, code, visit_start_date "
-            "FROM procedure_rows WHERE _reason IS NULL) AS p"
-        )[0][0])}  # fmt: skip
+        drugs = routed.setdefault("ER_PHA_F", {})  # those sent to another table are routes
+        drugs["drug_exposure"] = self.count("drug_exposure")
+        acts = routed.setdefault("ER_CAM_F", {})
+        acts["procedure_occurrence"] = int(self.b.query(
+            "SELECT COUNT(*) FROM dcir_acts WHERE target_table = 'procedure_occurrence'"
+        )[0][0])  # fmt: skip
         self.report.routed = {
-            source: dict(sorted(targets.items()))
+            source: {target: n for target, n in sorted(targets.items()) if n}
             for source, targets in sorted(routed.items())
             if any(targets.values())
         }
@@ -642,6 +650,9 @@ _FILLED = {
     "measurement": ("measurement_id", "person_id", "measurement_concept_id", "measurement_date",
                     "measurement_type_concept_id", "provider_id", "visit_occurrence_id",
                     "visit_detail_id", "measurement_source_value"),
+    "observation": ("observation_id", "person_id", "observation_concept_id", "observation_date",
+                    "observation_type_concept_id", "provider_id", "visit_occurrence_id",
+                    "visit_detail_id", "observation_source_value"),
     "cost": ("cost_id", "cost_event_id", "cost_domain_id", "cost_type_concept_id",
              "currency_concept_id", "total_charge", "paid_by_payer", "amount_allowed"),
     "device_exposure": ("device_exposure_id", "person_id", "device_concept_id",
@@ -661,7 +672,7 @@ _FILLED = {
 
 _SOURCE_CONCEPTS = {"drug_source_concept_id", "procedure_source_concept_id",
                     "condition_source_concept_id", "measurement_source_concept_id",
-                    "device_source_concept_id"}  # fmt: skip
+                    "device_source_concept_id", "observation_source_concept_id"}  # fmt: skip
 
 
 def _fills(table: str, column: str) -> bool:

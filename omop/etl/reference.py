@@ -85,7 +85,8 @@ def _labels(name: str, code: str, label: str) -> dict[str, str]:
 def source_labels(table: str) -> dict[str, str]:
     """Labels of the source values of an OMOP event table, from the shipped SNDS
     nomenclatures: CIM-10 (conditions), CCAM and NGAP natures (procedures), NABM
-    (measurements), LPP (devices), and the ATC class of a drug's CIP13."""
+    (measurements), LPP (devices), the ATC class of a drug's CIP13, and for observations
+    (events routed there by their concept's domain) those of the diagnoses, acts and biology."""
     if table == "condition_occurrence":
         return _labels("IR_CIM_V", "CIM_COD", "CIM_LIB")
     if table == "procedure_occurrence":
@@ -96,6 +97,12 @@ def source_labels(table: str) -> dict[str, str]:
         return {**_labels("IR_CCAM_V54", "CAM_PRS_IDE_COD", "CAM_PRS_IDE_LIB"), **ngap}
     if table == "measurement":
         return _labels("IR_BIO_R", "BIO_PRS_IDE", "BIO_INF_LIB")
+    if table == "observation":  # events of any of these whose standard concept observes
+        return {
+            **source_labels("measurement"),
+            **source_labels("procedure_occurrence"),
+            **source_labels("condition_occurrence"),
+        }
     if table == "device_exposure":
         return _labels("NT_LPP", "LPP_PRS_IDE", "LPP_RED_LIB")
     if table == "drug_exposure":

@@ -31,6 +31,7 @@ TABLES = (
     "procedure_occurrence",
     "device_exposure",
     "measurement",
+    "observation",
     "observation_period",
     "cost",
     "drug_era",

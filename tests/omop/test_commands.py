@@ -32,7 +32,7 @@ def test_it_explains_a_missing_ir_ben_r(tmp_path):
 
 def test_fail_on_dq_exits_non_zero_when_a_check_fails(extract, tmp_path, monkeypatch):
     # a correct conversion passes every check: simulate a failing one
-    def failing(tables, query, release=None):
+    def failing(tables, query, release=None, **_options):
         return [{"check": "isRequired", "table": "person", "field": "year_of_birth",
                  "failed_rows": 3, "passed": False}]  # fmt: skip
 

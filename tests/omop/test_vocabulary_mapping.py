@@ -2,6 +2,8 @@
 bundle (local concepts, Athena's format) and a curated SOURCE_TO_CONCEPT_MAP applied to a
 hand-written extract, each rule as a researcher reads it in the output."""
 
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -37,6 +39,8 @@ WITH_DRUGS = EXTRACT | {
     f"{cip13(UNMAPPED_CIP7)};1;{_flux(3)}\n",
     # an ECG during Bob's stay (the one of test_clinical_events is dated after it)
     "t_mcoaaa.csv": EXTRACT["t_mcoaaa.csv"].replace("DEQP003;9;", "DEQP003;2;"),
+    # and his tobacco use, an associated diagnosis whose standard concept is an observation
+    "t_mcoaad.csv": EXTRACT["t_mcoaad.csv"] + "750300015;1;Z720\n",
 }
 
 
@@ -156,6 +160,20 @@ def test_an_event_goes_to_the_table_of_its_standard_concepts_domain(converted, v
     procedures = read(out, "procedure_occurrence")
     assert "DEQP003" not in set(procedures["procedure_source_value"])
     assert report.routed["T_MCOaaA"] == {"measurement": 1, "procedure_occurrence": 1}
+
+
+def test_a_diagnosis_whose_concept_is_an_observation_goes_to_observation(converted, vocabulary):
+    out, report = converted
+    tobacco = read(out, "observation")
+    assert len(tobacco) == 1
+    row = tobacco.iloc[0]
+    assert row["observation_source_value"] == "Z720"
+    assert int(row["observation_concept_id"]) == concept_of(vocabulary, "HDH Demo", "O-Z72.0")
+    assert int(row["observation_source_concept_id"]) == concept_of(vocabulary, "CIM10", "Z72.0")
+    assert (row["person_id"], row["visit_occurrence_id"]) == (str(BOB), str(STAY))
+    assert row["observation_date"] == "2014-01-10"
+    assert "Z720" not in set(read(out, "condition_occurrence")["condition_source_value"])
+    assert report.routed["T_MCOaaD"] == {"condition_occurrence": 2, "observation": 1}
 
 
 def test_cdm_source_names_the_vocabulary_applied(converted, vocabulary):
@@ -285,3 +303,106 @@ def test_with_a_vocabulary_at_least_20_dqd_checks_run(converted, tmp_path):
     without = run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), tmp_path / "out")
     assert len({c["check"] for c in without.dq}) >= 16
     assert without.dq_passed, [c for c in without.dq if not c["passed"]]
+
+
+def test_a_drug_with_two_targets_has_its_cost_once_on_its_first_row(
+    tmp_path, vocabulary, converted
+):
+    """A box whose BDPM code maps to two standard drugs gives two drug_exposure rows; its
+    cost is written once, on the row of the smaller concept, so cost totals do not double."""
+    two = tmp_path / "vocabulary"
+    shutil.copytree(vocabulary, two)
+    box, second = concept_of(vocabulary, "BDPM", A02_A), concept_of(vocabulary, "HDH Demo", "D-N02")
+    relationships = f"'{vocabulary}/concept_relationship.parquet'"
+    duckdb.sql(
+        f"COPY (SELECT * FROM {relationships} UNION ALL "  # noqa: S608
+        f"SELECT * REPLACE ({second} AS concept_id_2) FROM {relationships} "
+        f"WHERE concept_id_1 = {box} AND relationship_id = 'Maps to') "
+        f"TO '{two}/concept_relationship.parquet' (FORMAT parquet)"
+    )
+    out = tmp_path / "cdm"
+    run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), out,
+                   config=EngineConfig(vocabulary_dir=str(two)))  # fmt: skip
+    drugs = read(out, "drug_exposure")
+    rows = drugs[drugs["drug_source_value"] == cip13(A02_A)]
+    first = concept_of(vocabulary, "HDH Demo", "D-A02")
+    assert sorted(int(c) for c in rows["drug_concept_id"]) == sorted([first, second])
+    cost = read(out, "cost").set_index(["cost_domain_id", "cost_event_id"])
+    drug_costs = cost.loc["Drug"]
+    costed = [i for i in rows["drug_exposure_id"] if i in drug_costs.index]
+    first_row = rows[rows["drug_concept_id"] == str(first)].iloc[0]
+    assert costed == [first_row["drug_exposure_id"]]
+    # the same amounts as the one-target conversion gives that box
+    one = read(converted[0], "drug_exposure").set_index("drug_source_value")
+    one_cost = read(converted[0], "cost").set_index(["cost_domain_id", "cost_event_id"])
+    assert tuple(drug_costs.loc[costed[0], ["total_charge", "paid_by_payer"]]) == tuple(
+        one_cost.loc[("Drug", one.loc[cip13(A02_A), "drug_exposure_id"]),
+                     ["total_charge", "paid_by_payer"]]
+    )  # fmt: skip
+    # every cost of an event points at a row of its table
+    for domain, table, key in (("Drug", "drug_exposure", "drug_exposure_id"),
+                               ("Procedure", "procedure_occurrence", "procedure_occurrence_id"),
+                               ("Device", "device_exposure", "device_exposure_id")):  # fmt: skip
+        if domain in cost.index.get_level_values(0):
+            assert set(cost.loc[domain].index) <= set(read(out, table)[key])
+
+
+def test_a_drug_whose_concept_is_a_device_is_written_as_a_device(tmp_path, vocabulary):
+    """Test strips and needles are sold in pharmacies with a CIP13: their standard concept
+    is a device, and so is their row, with its cost in the Device domain."""
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(vocabulary, folder)
+    concepts = f"'{vocabulary}/concept.parquet'"
+    strips = duckdb.sql(f"SELECT MAX(concept_id) + 1 FROM {concepts}").fetchall()[0][0]  # noqa: S608
+    duckdb.sql(
+        f"COPY (SELECT * FROM {concepts} UNION ALL SELECT * REPLACE ({strips} AS concept_id, "  # noqa: S608
+        "'Blood glucose test strips' AS concept_name, 'Device' AS domain_id, "
+        "'DV-STRIPS' AS concept_code) FROM {concepts} "
+        "WHERE vocabulary_id = 'HDH Demo' AND concept_code = 'D-A02') "
+        f"TO '{folder}/concept.parquet' (FORMAT parquet)".replace("{concepts}", concepts)
+    )
+    box = concept_of(vocabulary, "BDPM", UNMAPPED_CIP7)
+    relationships = f"'{vocabulary}/concept_relationship.parquet'"
+    duckdb.sql(
+        f"COPY (SELECT * FROM {relationships} UNION ALL "  # noqa: S608
+        f"(SELECT * REPLACE ({box} AS concept_id_1, {strips} AS concept_id_2) "
+        f"FROM {relationships} WHERE relationship_id = 'Maps to' LIMIT 1)) "
+        f"TO '{folder}/concept_relationship.parquet' (FORMAT parquet)"
+    )
+    out = tmp_path / "cdm"
+    report = run_conversion(write_extract(tmp_path / "in", WITH_DRUGS), out,
+                            config=EngineConfig(vocabulary_dir=str(folder)))  # fmt: skip
+    assert cip13(UNMAPPED_CIP7) not in set(read(out, "drug_exposure")["drug_source_value"])
+    devices = read(out, "device_exposure").set_index("device_source_value")
+    row = devices.loc[cip13(UNMAPPED_CIP7)]
+    assert int(row["device_concept_id"]) == strips
+    assert int(row["device_source_concept_id"]) == box
+    assert row["person_id"] == str(ALICE)
+    assert report.routed["ER_PHA_F"] == {"device_exposure": 1, "drug_exposure": 3}
+    cost = read(out, "cost").set_index("cost_event_id")
+    assert cost.loc[row["device_exposure_id"], "cost_domain_id"] == "Device"
+
+
+def test_a_dcir_act_whose_concept_is_a_measurement_is_written_as_a_measurement(
+    tmp_path, vocabulary
+):
+    """An ECG billed in town (ER_CAM_F) goes where the PMSI one goes: to measurement, with
+    its visit and its cost in the Measurement domain."""
+    extract = WITH_DRUGS | {"er_cam_f.csv": f"CAM_PRS_IDE;{FLUX}\nDEQP003;{_flux(1)}\n"}
+    out = tmp_path / "cdm"
+    report = run_conversion(write_extract(tmp_path / "in", extract), out,
+                            config=EngineConfig(vocabulary_dir=str(vocabulary)))  # fmt: skip
+    ecgs = read(out, "measurement")
+    ecg = ecgs[(ecgs["measurement_source_value"] == "DEQP003") & (ecgs["person_id"] == str(ALICE))]
+    assert len(ecg) == 1
+    row = ecg.iloc[0]
+    assert int(row["measurement_concept_id"]) == concept_of(vocabulary, "HDH Demo", "P-DEQP003")
+    assert row["measurement_date"] == "2013-03-04"  # the GP visit of flux 1
+    visits = read(out, "visit_occurrence").set_index("visit_occurrence_id")
+    assert visits.loc[row["visit_occurrence_id"], "visit_start_date"] == "2013-03-04"
+    procedures = read(out, "procedure_occurrence")
+    assert "DEQP003" not in set(procedures[procedures["person_id"] == str(ALICE)]
+                                ["procedure_source_value"])  # fmt: skip
+    assert report.routed["ER_CAM_F"] == {"measurement": 1}
+    cost = read(out, "cost").set_index("cost_event_id")
+    assert cost.loc[row["measurement_id"], "cost_domain_id"] == "Measurement"

@@ -1,6 +1,7 @@
 -- Per output table and source vocabulary: distinct source codes, those with a standard
 -- concept, rows, and rows with a standard concept (the report's vocabulary_mapping). The
--- stem's events by their routes, the drugs, and the DCIR acts (procedures not from the stem).
+-- stem's events by their routes (with the drugs and DCIR acts sent to another table), the
+-- drugs and the DCIR acts that stay in their own tables.
 SELECT
   target_table, vocabulary,
   COUNT(DISTINCT source_value) AS codes,
@@ -12,10 +13,8 @@ FROM (
   UNION ALL
   SELECT 'drug_exposure', 'BDPM', drug_source_value, drug_concept_id FROM drug_exposure
   UNION ALL
-  SELECT 'procedure_occurrence', 'CCAM', p.procedure_source_value, p.procedure_concept_id
-  FROM procedure_occurrence AS p
-  LEFT JOIN event_routes AS e
-    ON e.target_table = 'procedure_occurrence' AND e.event_id = p.procedure_occurrence_id
-  WHERE e.event_id IS NULL
+  SELECT 'procedure_occurrence', 'CCAM', procedure_source_value, procedure_concept_id
+  FROM dcir_acts
+  WHERE target_table = 'procedure_occurrence'
 ) AS r
 GROUP BY target_table, vocabulary
