@@ -33,6 +33,19 @@ def step_message(code: str) -> str:
 
 MESSAGE_LABELS = {step_message(code): label for code, label in STEP_LABELS.items()}
 
+# What a conversion job says besides its step names (codes, see portal.messages.coded).
+MESSAGE_LABELS.update(
+    {
+        "omop.unpacking": _("décompression de %(name)s"),
+        "omop.unpacked": _("archive décompressée"),
+        "omop.generated": _("%(done)s / %(total)s personnes"),
+        "omop.done": _("Conversion terminée."),
+        "omop.job_gone": _("La conversion de cette tâche n'existe plus."),
+        "omop.upload_gone": _("L'archive déposée n'est plus disponible : déposez-la à nouveau."),
+        "omop.unreadable": _("Un fichier de l'extrait est illisible ou corrompu : %(error)s"),
+    }
+)
+
 # The engine's notices (a code and its parameters) in words.
 NOTICE_LABELS = {
     "input_absent": _(

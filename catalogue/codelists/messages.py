@@ -26,6 +26,13 @@ MESSAGES = {
 }
 
 
+# What the referential imports report while they run (codes, see portal.messages).
+MESSAGE_LABELS = {
+    "codelists.read": _("%(source)s : %(n)s codes lus"),
+    "codelists.stored": _("%(source)s : %(n)s codes sur %(total)s"),
+}
+
+
 def error_message(exc: ReferentialError) -> str:
     params = dict(exc.params)
     if exc.code == "unknown_codes":

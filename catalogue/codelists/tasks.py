@@ -7,6 +7,7 @@ import shutil
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
+from portal.messages import message_text
 from portal.roles import Capability
 
 from .messages import error_message
@@ -20,8 +21,8 @@ def import_referential(ctx: JobContext, *, source: str, folder: str, user_id=Non
     ctx.progress(2, source, force=True)
 
     def progress(percent: float, message: str) -> None:
-        ctx.progress(percent, message)
-        ctx.log(message)
+        ctx.progress(percent, message)  # a code: the job page words it
+        ctx.log(message_text(message))
         ctx.check_cancelled()
 
     try:
