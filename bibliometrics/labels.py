@@ -18,4 +18,11 @@ MESSAGE_LABELS = {
     "bibliometrics.topics_saving": _("Enregistrement des thèmes…"),
     "bibliometrics.model_trained": _("Modèle entraîné sur %(n)s décisions."),
     "bibliometrics.scored": _("%(n)s scorées"),
+    # job titles
+    "bibliometrics.import_title": _("Import de publications : %(names)s"),
+    "bibliometrics.query_title": _("Requête %(source)s : %(name)s"),
+    "bibliometrics.topics_title": _("Recalcul des thèmes des publications"),
+    "bibliometrics.indicators_title": _("Recalcul des indicateurs bibliométriques"),
+    "bibliometrics.model_title": _("Entraînement du modèle de pertinence"),
+    "bibliometrics.citations_title": _("Citations et références (OpenAlex)"),
 }

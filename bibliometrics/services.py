@@ -110,7 +110,7 @@ def import_start(
             raise JobError(f"Fichier introuvable : {f}")
     _check_size(sum(Path(f).stat().st_size for f in files))
     names = ", ".join(Path(f).name for f in files)
-    title = f"Import de publications : {names}"[:255]
+    title = coded("bibliometrics.import_title", names=names[:200])
     with transaction.atomic():
         job = job_enqueue(kind=IMPORT_KIND, title=title, by=by, inline=not background)
         run = ImportRun.objects.create(job=job, files=files, format=fmt, created_by=job.created_by)
@@ -911,7 +911,7 @@ def import_run_retry_copy(*, original: Job, job: Job, by) -> ImportRun:
 def topics_recompute_enqueue(*, by, n_topics: int = 10) -> Job:
     return job_enqueue(
         kind=TOPICS_KIND,
-        title="Recalcul des thèmes des publications",
+        title="bibliometrics.topics_title",
         kwargs={"n_topics": n_topics},
         by=by,
     )
@@ -1027,7 +1027,7 @@ def indicators_refresh(*, relevant_only: bool = True) -> IndicatorSnapshot:
 def indicators_refresh_enqueue(*, by=None) -> Job:
     return job_enqueue(
         kind=REFRESH_KIND,
-        title="Recalcul des indicateurs bibliométriques",
+        title="bibliometrics.indicators_title",
         kwargs={},
         by=by,
     )
@@ -1129,7 +1129,11 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
     with transaction.atomic():
         job = job_enqueue(
             kind=QUERY_KIND,
-            title=f"Requête {query.get_source_display()} : {query.name}",
+            title=coded(
+                "bibliometrics.query_title",
+                source=str(query.get_source_display()),
+                name=query.name[:150],
+            ),
             kwargs={},
             by=by,
         )
@@ -1402,7 +1406,7 @@ def relevance_scores_refresh(*, model: RelevanceModel | None = None, only_missin
 def relevance_model_train_enqueue(*, by) -> Job:
     return job_enqueue(
         kind=MODEL_KIND,
-        title="Entraînement du modèle de pertinence",
+        title="bibliometrics.model_title",
         kwargs={},
         by=by,
     )
@@ -1489,7 +1493,7 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
 def citations_refresh_enqueue(*, by=None) -> Job:
     return job_enqueue(
         kind=CITATIONS_KIND,
-        title="Citations et références (OpenAlex)",
+        title="bibliometrics.citations_title",
         kwargs={},
         by=by,
     )

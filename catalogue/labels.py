@@ -36,5 +36,6 @@ MESSAGE_LABELS = {
     "catalogue.import_refused": _("Import refusé, rien n'a été modifié :\n%(errors)s"),
     "catalogue.partner_gone": _("Catalogue partenaire supprimé."),
     "catalogue.harvesting": _("Collecte de %(name)s"),
+    "catalogue.harvest_title": _("Collecte du catalogue partenaire %(name)s"),
     "catalogue.harvest_failed": _("%(error)s (copie précédente conservée)"),
 }

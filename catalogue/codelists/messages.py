@@ -30,6 +30,7 @@ MESSAGES = {
 MESSAGE_LABELS = {
     "codelists.read": _("%(source)s : %(n)s codes lus"),
     "codelists.stored": _("%(source)s : %(n)s codes sur %(total)s"),
+    "codelists.title": _("Référentiel %(source)s"),
 }
 
 

@@ -218,7 +218,7 @@ def referential_import_start(*, source: str, files: dict, by):
         raise
     return job_enqueue(
         kind=JOB_KIND,
-        title=_("Référentiel %(source)s") % {"source": source},
+        title=coded("codelists.title", source=source),
         kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
         by=by,
     )

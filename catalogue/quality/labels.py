@@ -19,6 +19,7 @@ MESSAGE_LABELS = {
     **{f"profiling.{code}": label for code, label in PROFILING_STEPS.items()},
     "quality.publishing": _("Publication des résultats (secret statistique)"),
     "quality.done": _("Profilage terminé : note %(grade)s"),
+    "quality.title": _("Profilage de %(db)s / %(table)s"),
 }
 
 
