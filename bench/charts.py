@@ -12,6 +12,8 @@ by URL name) is opened ``--runs`` times, each time in a new headless Chromium wi
 profile: nothing cached. A load is timed from navigation start (Navigation Timing) to the
 moment every chart container holds a drawn Plotly figure (``.main-svg``) or its empty state
 (``.hdh-chart-empty``); charts.js records when each figure is drawn (``hdhPlot.drawnAt``).
+Each page is visited once before the measured rounds, so the figures are those of a first
+visitor (cold browser) on a server that has already served the page once (warm processes).
 
 The floor is measured in the same run: ``/bench/floor/`` (``bench/charts_floor.py``), the
 base template with one three-bar chart through the same bundle and helper. Also printed: the
