@@ -394,7 +394,7 @@ def vocabulary_load_enqueue(*, by, source_path: str = "", upload=None):
         cleanup = False
     return job_enqueue(
         kind=LOAD_KIND,
-        title=coded("omop.vocabulary_title", name=Path(source_path or upload.name).name),
+        title=coded("omop.vocabulary_title", name=Path(source_path or upload.name).name[:200]),
         kwargs={"path": str(path), "user_id": by.pk, "cleanup": cleanup},
         by=by,
     )
