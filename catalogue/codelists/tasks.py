@@ -10,7 +10,7 @@ from portal.jobs import JobContext, JobError, job_task
 from portal.messages import message_text
 from portal.roles import Capability
 
-from .messages import error_message
+from .messages import error_job_message
 from .referentials import ReferentialError
 from .services import JOB_KIND, referential_import_stored
 
@@ -28,7 +28,7 @@ def import_referential(ctx: JobContext, *, source: str, folder: str, user_id=Non
     try:
         n = referential_import_stored(source=source, folder=folder, by=user, progress=progress)
     except ReferentialError as exc:
-        raise JobError(str(error_message(exc))) from exc
+        raise JobError(error_job_message(exc)) from exc
     # imported: the uploads are no longer needed (a failed import keeps them for a retry)
     shutil.rmtree(folder, ignore_errors=True)
     return {"source": source, "codes": n}
