@@ -27,6 +27,7 @@ from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.audit_actions import AuditAction
 from portal.jobs import JobError, job_enqueue, job_run_inline
+from portal.messages import coded
 from portal.models import Job
 
 from . import enrichment, indicators
@@ -109,7 +110,7 @@ def import_start(
             raise JobError(f"Fichier introuvable : {f}")
     _check_size(sum(Path(f).stat().st_size for f in files))
     names = ", ".join(Path(f).name for f in files)
-    title = f"Import de publications : {names}"[:255]
+    title = coded("bibliometrics.import_title", names=names[:200])
     with transaction.atomic():
         job = job_enqueue(kind=IMPORT_KIND, title=title, by=by, inline=not background)
         run = ImportRun.objects.create(job=job, files=files, format=fmt, created_by=job.created_by)
@@ -204,7 +205,7 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
             "nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons {duplicate}, "
             "rejetées {rejected}, supprimées {deleted}".format(**stats)
         )
-        ctx.progress(92, "Calcul des indicateurs…", force=True)
+        ctx.progress(92, "bibliometrics.indicators", force=True)
     relevance_scores_refresh(only_missing=True)
     indicators_refresh()
     return result
@@ -235,7 +236,7 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
                             ctx.check_cancelled()
                             ctx.progress(
                                 0.9 * progress.percent(index, raw),
-                                f"{state.stats['read']} notices lues",
+                                coded("bibliometrics.records_read", n=state.stats["read"]),
                             )
                 elif isinstance(event, Rejected):
                     state.reject(Path(path).name, event.position, event.reason, event.ref)
@@ -860,11 +861,11 @@ def topics_recompute(*, n_topics: int = 10, ctx=None) -> dict[str, Any]:
         Publication.objects.filter(relevant=True).values_list("pk", "title", "abstract", "keywords")
     )
     if ctx:
-        ctx.progress(5, f"{len(pubs)} publications")
+        ctx.progress(5, coded("bibliometrics.topics_publications", n=len(pubs)))
     docs = [f"{t} {a} {' '.join(k or [])}" for _pk, t, a, k in pubs]
     model = fit_topics(docs, n_topics=n_topics)
     if ctx:
-        ctx.progress(70, "Enregistrement des thèmes…")
+        ctx.progress(70, "bibliometrics.topics_saving")
     with transaction.atomic():
         Publication.objects.filter(topic__isnull=False).update(topic=None)
         Topic.objects.all().delete()
@@ -910,7 +911,7 @@ def import_run_retry_copy(*, original: Job, job: Job, by) -> ImportRun:
 def topics_recompute_enqueue(*, by, n_topics: int = 10) -> Job:
     return job_enqueue(
         kind=TOPICS_KIND,
-        title="Recalcul des thèmes des publications",
+        title="bibliometrics.topics_title",
         kwargs={"n_topics": n_topics},
         by=by,
     )
@@ -1026,7 +1027,7 @@ def indicators_refresh(*, relevant_only: bool = True) -> IndicatorSnapshot:
 def indicators_refresh_enqueue(*, by=None) -> Job:
     return job_enqueue(
         kind=REFRESH_KIND,
-        title="Recalcul des indicateurs bibliométriques",
+        title="bibliometrics.indicators_title",
         kwargs={},
         by=by,
     )
@@ -1128,7 +1129,11 @@ def saved_query_refresh_enqueue(*, query: SavedQuery, by=None, confirm: bool = F
     with transaction.atomic():
         job = job_enqueue(
             kind=QUERY_KIND,
-            title=f"Requête {query.get_source_display()} : {query.name}",
+            title=coded(
+                "bibliometrics.query_title",
+                source=str(query.get_source_display()),
+                name=query.name[:150],
+            ),
             kwargs={},
             by=by,
         )
@@ -1197,11 +1202,11 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
                     if ctx:
                         ctx.progress(
                             100,
-                            _(
-                                "%(total)s notices, au-delà de la limite de %(limit)s : "
-                                "l'import attend la confirmation d'un curateur."
-                            )
-                            % {"total": total, "limit": query.max_records},
+                            coded(
+                                "bibliometrics.records_over_limit",
+                                total=total,
+                                limit=query.max_records,
+                            ),
                             force=True,
                         )
                     return result
@@ -1218,8 +1223,12 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
                 ctx.check_cancelled()
                 ctx.progress(
                     90 * position / max(total, 1),
-                    _("%(position)s / %(total)s notices de %(name)s")
-                    % {"position": position, "total": total, "name": query.name},
+                    coded(
+                        "bibliometrics.query_records",
+                        position=position,
+                        total=total,
+                        name=query.name,
+                    ),
                 )
         if query.source == QuerySource.PUBMED:
             vanished = sorted(set(query.seen_ids) - set(seen))
@@ -1263,7 +1272,7 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
                 name=query.name, **stats
             )
         )
-        ctx.progress(92, "Calcul des indicateurs…", force=True)
+        ctx.progress(92, "bibliometrics.indicators", force=True)
     relevance_scores_refresh(only_missing=True)
     indicators_refresh()
     return stats
@@ -1336,7 +1345,7 @@ def relevance_model_train(*, by=None, ctx=None) -> RelevanceModel:
             f"et {negatives} écartées ; il en faut au moins 5 de chaque."
         ) from exc
     if ctx:
-        ctx.progress(40, f"Modèle entraîné sur {len(decided)} décisions.")
+        ctx.progress(40, coded("bibliometrics.model_trained", n=len(decided)))
     with transaction.atomic():
         saved = RelevanceModel.objects.create(
             positives=model.positives,
@@ -1387,14 +1396,17 @@ def relevance_scores_refresh(*, model: RelevanceModel | None = None, only_missin
             pub.model_explanation = why
         Publication.objects.bulk_update(pubs, ["model_probability", "model_explanation"])
         if ctx:
-            ctx.progress(40 + 55 * (start + len(pubs)) / len(pks), f"{start + len(pubs)} scorées")
+            ctx.progress(
+                40 + 55 * (start + len(pubs)) / len(pks),
+                coded("bibliometrics.scored", n=start + len(pubs)),
+            )
     return len(pks)
 
 
 def relevance_model_train_enqueue(*, by) -> Job:
     return job_enqueue(
         kind=MODEL_KIND,
-        title="Entraînement du modèle de pertinence",
+        title="bibliometrics.model_title",
         kwargs={},
         by=by,
     )
@@ -1481,7 +1493,7 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
 def citations_refresh_enqueue(*, by=None) -> Job:
     return job_enqueue(
         kind=CITATIONS_KIND,
-        title="Citations et références (OpenAlex)",
+        title="bibliometrics.citations_title",
         kwargs={},
         by=by,
     )

@@ -23,9 +23,9 @@ def import_publications(ctx: JobContext, *, import_id: int) -> dict:
     try:
         run = ImportRun.objects.get(pk=import_id)
     except ImportRun.DoesNotExist as exc:
-        raise JobError("Cet import n'existe plus.") from exc
+        raise JobError("bibliometrics.import_gone") from exc
     result = services.import_run(run=run, ctx=ctx)
-    ctx.progress(100, "Import terminé.", force=True)
+    ctx.progress(100, "bibliometrics.import_done", force=True)
     return result
 
 
@@ -50,9 +50,9 @@ def refresh_saved_query(ctx: JobContext, *, import_id: int, confirm: bool = Fals
     try:
         run = ImportRun.objects.select_related("saved_query").get(pk=import_id)
     except ImportRun.DoesNotExist as exc:
-        raise JobError("Cet import n'existe plus.") from exc
+        raise JobError("bibliometrics.import_gone") from exc
     result = services.saved_query_refresh(run=run, ctx=ctx, confirm=confirm)
-    ctx.progress(100, "Requête rafraîchie.", force=True)
+    ctx.progress(100, "bibliometrics.query_refreshed", force=True)
     return result
 
 

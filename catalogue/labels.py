@@ -28,3 +28,14 @@ TYPE_LABELS = {
 def type_label(code: str) -> str:
     """The words for a field type; an unknown code is shown as it is."""
     return str(TYPE_LABELS.get(code, code or ""))
+
+
+# What the catalogue's jobs store as their messages (codes, see portal.messages).
+MESSAGE_LABELS = {
+    "catalogue.reading_schemas": _("Lecture des schémas"),
+    "catalogue.import_refused": _("Import refusé, rien n'a été modifié :\n%(errors)s"),
+    "catalogue.partner_gone": _("Catalogue partenaire supprimé."),
+    "catalogue.harvesting": _("Collecte de %(name)s"),
+    "catalogue.harvest_title": _("Collecte du catalogue partenaire %(name)s"),
+    "catalogue.harvest_failed": _("%(error)s (copie précédente conservée)"),
+}

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
+from portal.messages import coded
 from portal.roles import Capability
 
 from .services import partners, tableschema_import
@@ -15,14 +16,14 @@ from .tableschema import SchemaErrors
 def import_tableschema(ctx: JobContext, *, user_id=None, **kwargs) -> dict:
     """Background import of uploaded Table Schema files (see services.uploads)."""
     user = get_user_model().objects.filter(pk=user_id).first()
-    ctx.progress(5, "Lecture des schémas")
+    ctx.progress(5, "catalogue.reading_schemas")
     try:
         if "upload_dir" in kwargs:
             run = tableschema_stored_import(**kwargs, by=user)
         else:  # a job queued before uploads were kept as sent
             run = tableschema_import(**kwargs, by=user)
     except SchemaErrors as exc:
-        raise JobError(f"Import refusé, rien n'a été modifié :\n{exc}") from exc
+        raise JobError(coded("catalogue.import_refused", errors=str(exc))) from exc
     if "upload_dir" in kwargs:
         # Imported: the uploads are no longer needed (a failed import keeps them for a retry).
         shutil.rmtree(kwargs["upload_dir"], ignore_errors=True)
@@ -37,11 +38,11 @@ def partner_harvest(ctx: JobContext, *, partner_id: int) -> dict:
 
     partner = PartnerCatalogue.objects.filter(pk=partner_id).first()
     if partner is None:
-        raise JobError("Catalogue partenaire supprimé.")
-    ctx.progress(10, f"Collecte de {partner.name}")
+        raise JobError("catalogue.partner_gone")
+    ctx.progress(10, coded("catalogue.harvesting", name=partner.name))
     partner = harvest(partner=partner, by=ctx.job.created_by)
     if partner.last_error:
-        raise JobError(f"{partner.last_error} (copie précédente conservée)")
+        raise JobError(coded("catalogue.harvest_failed", error=partner.last_error))
     return {"partner": partner.pk, "datasets": partner.dataset_count}
 
 

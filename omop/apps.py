@@ -10,5 +10,7 @@ class OmopConfig(AppConfig):
         from portal.messages import register_message_labels
 
         from .labels import MESSAGE_LABELS
+        from .vocabulary.messages import MESSAGE_LABELS as VOCABULARY_LABELS
 
         register_message_labels(MESSAGE_LABELS)
+        register_message_labels(VOCABULARY_LABELS)

@@ -46,7 +46,7 @@ def _seed_conversion(*, users: dict, stdout) -> None:
         # Created as the worker would find it, then run here: the demo needs no broker.
         job = job_enqueue(
             kind=services.KIND,
-            title=f"Conversion OMOP — {etl_job.extract_label}",
+            title=services.etl_job_title(etl_job),
             kwargs={"etl_job_id": str(etl_job.pk)},
             by=by,
             inline=True,

@@ -22,6 +22,14 @@ STEP_LABELS = {
 }
 
 
+def generated_extract_label(persons, seed) -> str:
+    """A synthetic extract in the active language (see EtlJob.display_label)."""
+    return _("synthétique %(persons)s personnes, graine %(seed)s") % {
+        "persons": persons,
+        "seed": seed,
+    }
+
+
 def step_label(code: str) -> str:
     return str(STEP_LABELS.get(code, code))
 
@@ -32,6 +40,24 @@ def step_message(code: str) -> str:
 
 
 MESSAGE_LABELS = {step_message(code): label for code, label in STEP_LABELS.items()}
+
+# What a conversion job says besides its step names (codes, see portal.messages.coded).
+MESSAGE_LABELS.update(
+    {
+        "omop.unpacking": _("décompression de %(name)s"),
+        "omop.unpacked": _("archive décompressée"),
+        "omop.generated": _("%(done)s / %(total)s personnes"),
+        "omop.done": _("Conversion terminée."),
+        "omop.title": _("Conversion OMOP — %(extract)s"),
+        "omop.title_generated": _(
+            "Conversion OMOP — extrait synthétique de %(persons)s personnes, graine %(seed)s"
+        ),
+        "omop.vocabulary_title": _("Vocabulaires OMOP ← %(name)s"),
+        "omop.job_gone": _("La conversion de cette tâche n'existe plus."),
+        "omop.upload_gone": _("L'archive déposée n'est plus disponible : déposez-la à nouveau."),
+        "omop.unreadable": _("Un fichier de l'extrait est illisible ou corrompu : %(error)s"),
+    }
+)
 
 # The engine's notices (a code and its parameters) in words.
 NOTICE_LABELS = {

@@ -91,6 +91,16 @@ class EtlJob(models.Model):
         return reverse("omop:job-detail", args=[self.pk])
 
     @property
+    def display_label(self) -> str:
+        """The extract in the page's language: a generated one is worded when shown (its
+        stored ``extract_label`` is in the language it was created in)."""
+        if self.source == self.Source.GENERATED and self.persons is not None:
+            from .labels import generated_extract_label
+
+            return str(generated_extract_label(self.persons, self.seed))
+        return self.extract_label
+
+    @property
     def status(self) -> str:
         return self.job.status
 

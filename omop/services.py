@@ -26,10 +26,12 @@ from portal.audit import audit_record
 from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.errors import PortalError
 from portal.jobs import job_cancel, job_enqueue, job_retry
+from portal.messages import coded
 from portal.models import Job
 from portal.roles import Capability
 
 from .etl.config import EngineConfig, release_date_from_epoch
+from .labels import generated_extract_label
 from .models import SEED_MAX, EtlJob
 from .results import table_row_counts
 
@@ -269,14 +271,17 @@ def _release_stale_targets(target: str) -> None:
     ).update(active=False)
 
 
-def _title(etl_job: EtlJob) -> str:
-    return _("Conversion OMOP — %(extract)s") % {"extract": etl_job.extract_label}
+def etl_job_title(etl_job: EtlJob) -> str:
+    """The job's title, as a code the pages word in their language (portal.messages)."""
+    if etl_job.source == EtlJob.Source.GENERATED:
+        return coded("omop.title_generated", persons=etl_job.persons, seed=etl_job.seed)
+    return coded("omop.title", extract=etl_job.extract_label)
 
 
 def _enqueue(etl_job: EtlJob, *, by) -> EtlJob:
     """Create the Job and save ``etl_job`` bound to it, in the caller's transaction."""
     job = job_enqueue(
-        kind=KIND, title=_title(etl_job), kwargs={"etl_job_id": str(etl_job.pk)}, by=by
+        kind=KIND, title=etl_job_title(etl_job), kwargs={"etl_job_id": str(etl_job.pk)}, by=by
     )
     return _bind(etl_job, job)
 
@@ -307,10 +312,7 @@ def _label(
         return source_path
     if source == EtlJob.Source.UPLOAD:
         return upload_name
-    return _("synthétique %(persons)s personnes, graine %(seed)s") % {
-        "persons": persons,
-        "seed": seed,
-    }
+    return generated_extract_label(persons, seed)
 
 
 def etl_job_create(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pyarrow.lib import ArrowException
 
 from portal.jobs import JobCancelled, JobContext, JobError, job_task
+from portal.messages import coded, message_text
 
 from . import results, services
 from .etl.api import run_conversion
@@ -60,12 +61,13 @@ class StepProgress:
         self._last_save = 0.0
 
     def start(self, step: str, message: str = "") -> None:
+        """``message``: a code (portal.messages.coded) the job page words in its language."""
         if step == self.current:
             return
         self._close()
         self.current, self.started = step, time.monotonic()
         self.steps[step].update(status="running", message=message)
-        self.ctx.log(f"[{step}] {message or _('démarrage')}")
+        self.ctx.log(f"[{step}] {message_text(message) if message else _('démarrage')}")
         self.save(force=True)
 
     def _close(self) -> None:
@@ -78,7 +80,7 @@ class StepProgress:
         step = step or "read"
         if step not in self.steps:
             self.steps[step] = {"status": "pending", "percent": 0, "rows": 0, "message": ""}
-        self.start(step, message)
+        self.start(step)
         state = self.steps[step]
         lo, hi = self.bounds.get(step, (0, 100))
         if hi > lo:
@@ -89,7 +91,6 @@ class StepProgress:
             state["rows"] = max(state["rows"], int(rows))
         # The engine's message is English detail for the technical log; the page shows the
         # step's words in its own language (omop/labels.py).
-        state["message"] = ""
         if message and rows:
             self.ctx.log(f"[{step}] {message} — {rows} lignes")
         elif message:
@@ -98,8 +99,9 @@ class StepProgress:
         self.ctx.progress(self.overall, step_message(step))
         self.save()
 
-    def sub(self, step: str, done: int, total: int, message: str) -> None:
-        """Progress of a step outside the engine (generation, unpacking)."""
+    def sub(self, step: str, done: int, total: int, message: str = "") -> None:
+        """Progress of a step outside the engine (generation, unpacking); ``message`` is a
+        code, as in :meth:`start`."""
         self.start(step, message)
         state = self.steps[step]
         state["percent"] = int(100 * done / total) if total else 100
@@ -127,7 +129,7 @@ class StepProgress:
 def _etl_job_for(ctx: JobContext) -> EtlJob:
     etl_job = EtlJob.objects.filter(job=ctx.job).first()
     if etl_job is None:
-        raise JobError(_("La conversion de cette tâche n'existe plus."))
+        raise JobError("omop.job_gone")
     return etl_job
 
 
@@ -140,24 +142,23 @@ def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
     folder = etl_job.workdir / "extract"
     shutil.rmtree(folder, ignore_errors=True)
     if etl_job.source == EtlJob.Source.UPLOAD:
-        progress.sub("unpack", 0, 1, _("décompression de %(name)s") % {"name": etl_job.upload_name})
+        progress.sub("unpack", 0, 1, coded("omop.unpacking", name=etl_job.upload_name))
         zip_path = Path(etl_job.upload_file)
         if not zip_path.is_file():
-            raise JobError(_("L'archive déposée n'est plus disponible : déposez-la à nouveau."))
+            raise JobError("omop.upload_gone")
         try:
             path = services.upload_unpack(zip_path, folder)
         except services.EtlInputError as exc:
             raise JobError(str(exc)) from exc
-        progress.sub("unpack", 1, 1, _("archive décompressée"))
+        progress.sub("unpack", 1, 1, "omop.unpacked")
         return path
     persons = etl_job.persons or 0
 
     def generated(done: int, total: int) -> None:
         progress.ctx.check_cancelled()
-        progress.sub("generate", done, total, _("%(done)s / %(total)s personnes") % {
-            "done": done, "total": total})  # fmt: skip
+        progress.sub("generate", done, total, coded("omop.generated", done=done, total=total))
 
-    progress.sub("generate", 0, persons, _("génération de l'extrait synthétique"))
+    progress.sub("generate", 0, persons)
     try:
         generate_extract(folder, persons=persons, seed=etl_job.seed or 0, progress=generated)
     except InputError as exc:
@@ -198,11 +199,10 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     except (ArrowException, StopIteration, UnicodeDecodeError) as exc:
         # The engine lets some unreadable files through as library errors (see the report).
         raise JobError(
-            _("Un fichier de l'extrait est illisible ou corrompu : %(error)s")
-            % {"error": f"{type(exc).__name__} {exc}".strip()}
+            coded("omop.unreadable", error=f"{type(exc).__name__} {exc}".strip())
         ) from exc
     threshold = settings.SMALL_CELL_THRESHOLD
-    progress.start("results", _("résumé des résultats"))
+    progress.start("results")
     published, summary = results.publish(
         report.to_dict(), etl_job.output_path, etl_job.output_format, threshold=threshold
     )
@@ -216,7 +216,7 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
         _("%(tables)s tables écrites, contrôles qualité : %(dq)s")
         % {"tables": len(report.rows_written), "dq": "OK" if report.dq_passed else "KO"}
     )
-    ctx.progress(100, _("Conversion terminée."), force=True)
+    ctx.progress(100, "omop.done", force=True)
     return {
         "etl_job": str(etl_job.pk),
         "output": etl_job.target,

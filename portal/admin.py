@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
@@ -40,7 +41,7 @@ class AuditEntryAdmin(LegalRecordAdminMixin, ExportMixin, admin.ModelAdmin):
 @admin.register(Job)
 class JobAdmin(ExportMixin, admin.ModelAdmin):
     list_display = [
-        "title",
+        "title_words",
         "kind",
         "status",
         "progress",
@@ -51,6 +52,10 @@ class JobAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["title", "kind", "error"]
     readonly_fields = [f.name for f in Job._meta.fields]
+
+    @admin.display(description=_("titre"), ordering="title")
+    def title_words(self, obj: Job) -> str:
+        return obj.display_title
 
     def has_add_permission(self, request):
         return False

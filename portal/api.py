@@ -25,6 +25,7 @@ class JobText(serializers.CharField):
 
 class JobSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    title = JobText(read_only=True)
     message = JobText(read_only=True)
     error = JobText(read_only=True)
     url = serializers.SerializerMethodField()

@@ -49,4 +49,13 @@ def message_text(message: str) -> str:
     return gettext(message)
 
 
-register_message_labels({"portal.started": _("démarrage")})
+register_message_labels(
+    {
+        "portal.started": _("démarrage"),
+        # the worker diagnostics job (portal/tasks.py)
+        "portal.check_database": _("Base de données…"),
+        "portal.check_disk": _("Espace disque…"),
+        "portal.check_java": _("Java (Spark)…"),
+        "portal.check_done": _("Diagnostic terminé."),
+    }
+)

@@ -106,12 +106,19 @@ class Job(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.get_status_display()})"
+        return f"{self.display_title} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("portal:job-detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (titles are stored as message codes too)."""
+        from .messages import message_text
+
+        return message_text(self.title)
 
     @property
     def is_finished(self) -> bool:

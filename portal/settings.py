@@ -448,6 +448,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
+# django-dsfr's integrity hashes are those of its files as shipped; collectstatic's manifest
+# storage rewrites the url()s inside the CSS to hashed names, so the browser blocked the
+# collected DSFR stylesheets (unstyled pages in production). The files come from our own
+# origin under hashed names, which is what integrity would protect for a CDN.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # --- Import / export ------------------------------------------------------------------
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -7,7 +7,6 @@ import subprocess
 from celery import shared_task
 from django.conf import settings
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from .jobs import JobContext, job_task, jobs_fail_stale
 from .roles import Capability
@@ -39,19 +38,19 @@ def audit_retention() -> int:
 def worker_diagnostics(ctx: JobContext) -> dict:
     """Check, from inside a worker, what jobs need: database, disk, Java for Spark."""
     report: dict = {"python": platform.python_version(), "host": platform.node()}
-    ctx.progress(10, _("Base de données…"), force=True)
+    ctx.progress(10, "portal.check_database", force=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     report["database"] = connection.vendor
-    ctx.progress(40, _("Espace disque…"), force=True)
+    ctx.progress(40, "portal.check_disk", force=True)
     usage = shutil.disk_usage(settings.MEDIA_ROOT if _exists(settings.MEDIA_ROOT) else ".")
     report["disk_free_gb"] = round(usage.free / 1e9, 1)
     ctx.check_cancelled()
-    ctx.progress(70, _("Java (Spark)…"), force=True)
+    ctx.progress(70, "portal.check_java", force=True)
     java = shutil.which("java")
     report["java"] = _java_version(java) if java else None
     ctx.log(f"java: {report['java'] or 'absent'}")
-    ctx.progress(100, _("Diagnostic terminé."), force=True)
+    ctx.progress(100, "portal.check_done", force=True)
     return report
 
 

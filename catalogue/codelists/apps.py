@@ -8,3 +8,10 @@ class CodeListsConfig(AppConfig):
     name = "catalogue.codelists"
     label = "codelists"
     verbose_name = _("Listes de codes")
+
+    def ready(self):
+        from portal.messages import register_message_labels
+
+        from .messages import MESSAGE_LABELS
+
+        register_message_labels(MESSAGE_LABELS)

@@ -4,33 +4,59 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.messages import coded, words
+
 from .referentials import ReferentialError
 
 MESSAGES = {
-    "empty_file": _("Le fichier {file} est vide."),
+    "empty_file": _("Le fichier %(file)s est vide."),
     "missing_columns": _(
-        "Le fichier {file} n'a pas les colonnes {columns} : attendu {expected}. Rien n'a été importé."
+        "Le fichier %(file)s n'a pas les colonnes %(columns)s : attendu %(expected)s. Rien n'a été importé."
     ),
-    "bad_cip13": _("{file}, ligne {line} : « {value} » n'est pas un code CIP13 (13 chiffres)."),
+    "bad_cip13": _(
+        "%(file)s, ligne %(line)s : « %(value)s » n'est pas un code CIP13 (13 chiffres)."
+    ),
     "bdpm_wrong_format": _(
-        "{file}, ligne {line} : {found} champs séparés par des tabulations, {expected} attendus "
+        "%(file)s, ligne %(line)s : %(found)s champs séparés par des tabulations, %(expected)s attendus "
         "(fichier BDPM de l'ANSM, sans ligne d'en-tête). Rien n'a été importé."
     ),
     "not_text": _(
-        "Le fichier {file} n'est pas un fichier texte : attendu {expected}. Rien n'a été importé."
+        "Le fichier %(file)s n'est pas un fichier texte : attendu %(expected)s. Rien n'a été importé."
     ),
-    "upload_too_large": _("Le fichier {file} dépasse la limite de {limit}."),
-    "missing_file": _("Fichier manquant : {file}."),
+    "upload_too_large": _("Le fichier %(file)s dépasse la limite de %(limit)s."),
+    "missing_file": _("Fichier manquant : %(file)s."),
     "no_vocabulary": _("Aucun vocabulaire OMOP n'est chargé : chargez-en un d'abord."),
-    "unknown_codes": _("Codes inconnus des référentiels : {codes}."),
+    "unknown_codes": _("Codes inconnus des référentiels : %(codes)s."),
 }
 
 
-def error_message(exc: ReferentialError) -> str:
+# What the referential imports report while they run (codes, see portal.messages).
+MESSAGE_LABELS = {
+    "codelists.read": _("%(source)s : %(n)s codes lus"),
+    "codelists.stored": _("%(source)s : %(n)s codes sur %(total)s"),
+    "codelists.title": _("Référentiel %(source)s"),
+}
+
+
+def _params(exc: ReferentialError) -> dict:
     params = dict(exc.params)
     if exc.code == "unknown_codes":
         params["codes"] = ", ".join(
             f"{c['system']} {c['code']} (ligne {c['line']})" for c in params["codes"]
         )
+    return params
+
+
+def error_message(exc: ReferentialError) -> str:
     template = MESSAGES.get(exc.code)
-    return str(template).format(**params) if template else str(exc)
+    return words(template, _params(exc)) if template is not None else str(exc)
+
+
+def error_job_message(exc: ReferentialError) -> str:
+    """The error of a failed import job, stored as a code the job page words (portal.messages)."""
+    if exc.code not in MESSAGES:
+        return str(exc)
+    return coded(f"codelists.error:{exc.code}", **_params(exc))
+
+
+MESSAGE_LABELS.update({f"codelists.error:{code}": label for code, label in MESSAGES.items()})

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.messages import coded
 
 from . import referentials
 from .models import CodeList, CodeListItem, CodeListVersion, ReferentialCode
@@ -25,7 +26,7 @@ Progress = Callable[[float, str], None]
 
 
 def _read(source: str, n: int) -> str:
-    return _("%(source)s : %(n)s codes lus") % {"source": source, "n": n}
+    return coded("codelists.read", source=source, n=n)
 
 
 def _store(
@@ -60,8 +61,8 @@ def _store(
                 n += len(batch)
                 batch = []
                 if progress and total:
-                    progress(10 + 85 * n / total, _("%(source)s : %(n)s codes sur %(total)s")
-                             % {"source": source, "n": n, "total": total})  # fmt: skip
+                    progress(10 + 85 * n / total,
+                             coded("codelists.stored", source=source, n=n, total=total))  # fmt: skip
         flush(batch)
         n += len(batch)
     return n
@@ -217,7 +218,7 @@ def referential_import_start(*, source: str, files: dict, by):
         raise
     return job_enqueue(
         kind=JOB_KIND,
-        title=_("Référentiel %(source)s") % {"source": source},
+        title=coded("codelists.title", source=source),
         kwargs={"source": source, "folder": str(folder), "user_id": by.pk},
         by=by,
     )

@@ -7,9 +7,10 @@ import shutil
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
+from portal.messages import message_text
 from portal.roles import Capability
 
-from .messages import error_message
+from .messages import error_job_message
 from .referentials import ReferentialError
 from .services import JOB_KIND, referential_import_stored
 
@@ -20,14 +21,14 @@ def import_referential(ctx: JobContext, *, source: str, folder: str, user_id=Non
     ctx.progress(2, source, force=True)
 
     def progress(percent: float, message: str) -> None:
-        ctx.progress(percent, message)
-        ctx.log(message)
+        ctx.progress(percent, message)  # a code: the job page words it
+        ctx.log(message_text(message))
         ctx.check_cancelled()
 
     try:
         n = referential_import_stored(source=source, folder=folder, by=user, progress=progress)
     except ReferentialError as exc:
-        raise JobError(str(error_message(exc))) from exc
+        raise JobError(error_job_message(exc)) from exc
     # imported: the uploads are no longer needed (a failed import keeps them for a retry)
     shutil.rmtree(folder, ignore_errors=True)
     return {"source": source, "codes": n}

@@ -70,7 +70,9 @@ from .specs import (
     completeness_score,
 )
 
-Progress = Callable[[int, str], None]
+# ``progress(pct, step, subject)``: a step code (``read``, ``variable``…) and what it is about
+# (a column or table name, or ""); the Django layer words it (catalogue/quality/labels.py).
+Progress = Callable[[int, str, str], None]
 
 DEFAULT_MEMORY_LIMIT = "1GB"
 TOP_N = 10
@@ -100,7 +102,7 @@ def _connect(memory_limit: str, temp_dir: str, threads: int | None):
     return con
 
 
-def _run(con, sql: str, progress: Progress | None, lo: int, hi: int, message: str) -> None:
+def _run(con, sql: str, progress: Progress | None, lo: int, hi: int, step: str) -> None:
     """Execute ``sql``, reporting DuckDB's own progress scaled into ``lo``–``hi``."""
     if progress is None:
         con.execute(sql)
@@ -125,7 +127,7 @@ def _run(con, sql: str, progress: Progress | None, lo: int, hi: int, message: st
         if pct is not None and pct >= 0:
             scaled = lo + int((hi - lo) * min(pct, 100) / 100)
             if scaled != last:
-                progress(scaled, message)
+                progress(scaled, step, "")
                 last = scaled
     if error:
         raise error[0]
@@ -161,7 +163,7 @@ def profile_file(
     """Profile the CSV or Parquet file ``path`` against its declared ``columns``.
 
     ``rules`` adds curator rules by variable name (on top of ``ColumnSpec.rules``);
-    ``progress(pct, message)`` is called as the work advances (0–100);
+    ``progress(pct, step, subject)`` is called as the work advances (0–100; see ``Progress``);
     ``memory_limit`` bounds DuckDB's memory (spilling to a private temporary directory
     under ``temp_directory``); ``reference_date`` is the date ages are computed at for the
     pyramid: the end of the data's coverage (``reference_year`` gives its 31 December;
@@ -184,7 +186,7 @@ def profile_file(
     if reference_date is None:
         reference_date, reference_basis = today, "today"
     reference_year = reference_date.year
-    report = progress or (lambda pct, message: None)
+    report = progress or (lambda pct, step, subject: None)
     if not columns:
         raise ProfilingError(
             "La table n'a aucune variable déclarée : importez son schéma avant de la profiler.",
@@ -195,7 +197,7 @@ def profile_file(
     try:
         con = _connect(memory_limit, temp_dir, threads)
         try:
-            report(2, "Lecture de l'en-tête du fichier")
+            report(2, "header", "")
             source = open_source(
                 con,
                 path,
@@ -243,10 +245,7 @@ def profile_file(
             rows = _rows(con, aliases, cols[0].alias)
             variables = []
             for i, col in enumerate(cols):
-                report(
-                    70 + int(20 * i / len(cols)),
-                    f"Statistiques de {col.spec.name}",
-                )
+                report(70 + int(20 * i / len(cols)), "variable", col.spec.name)
                 var = _profile_variable(con, col, aliases, rows, today, top_n)
                 expected, basis = col.spec.expected
                 var.declared = col.spec.declared
@@ -266,7 +265,7 @@ def profile_file(
                         f"{', '.join(fk.columns)} → {fk.referenced_table or fk.referenced_path}"
                     )
                     continue
-                report(92, f"Clé étrangère vers {fk.referenced_table or fk.referenced_path}")
+                report(92, "foreign_key", str(fk.referenced_table or fk.referenced_path))
                 orphans.append(_orphans(con, source, fk))
         except duckdb.Error as exc:
             raise translate_duckdb_error(exc, source if "source" in locals() else None) from exc
@@ -274,7 +273,7 @@ def profile_file(
             con.close()
     finally:
         shutil.rmtree(temp_dir, ignore_errors=True)
-    report(100, "Profilage terminé")
+    report(100, "done", "")
     return TableProfile(
         rows=rows,
         columns=variables,
@@ -333,14 +332,14 @@ def _build_value_counts(con, source: Source, cols, sets, pk_set, report: Progres
             f"GROUP BY GROUPING SETS ({grouping})) WHERE {keep}"
         )
 
-    report(5, "Lecture du fichier")
+    report(5, "read", "")
     try:
-        _run(con, sql(), report, 5, 70, "Lecture du fichier")
+        _run(con, sql(), report, 5, 70, "read")
     except duckdb.Error as exc:
         # The head looked like UTF-8 but a later line is not: the file is Latin-1.
         if source.format == "csv" and source.encoding == "utf-8" and "unicode" in str(exc).lower():
             source.encoding = "latin-1"
-            _run(con, sql(), report, 5, 70, "Lecture du fichier (Latin-1)")
+            _run(con, sql(), report, 5, 70, "read_latin1")
         else:
             raise
 

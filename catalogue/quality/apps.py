@@ -8,3 +8,10 @@ class QualityConfig(AppConfig):
     name = "catalogue.quality"
     label = "quality"
     verbose_name = _("Profils et qualité des données")
+
+    def ready(self):
+        from portal.messages import register_message_labels
+
+        from .labels import MESSAGE_LABELS
+
+        register_message_labels(MESSAGE_LABELS)

@@ -26,6 +26,7 @@ from portal.audit import audit_record
 from portal.datapaths import DataPathError, PathKind, data_path_resolve, data_root
 from portal.disclosure import share_value
 from portal.jobs import job_enqueue, job_run_inline
+from portal.messages import coded
 from portal.models import Job
 from portal.roles import Capability
 
@@ -313,10 +314,7 @@ def curator_rule_set(
 
 
 def _job_title(table: Table) -> str:
-    return _("Profilage de %(db)s / %(table)s") % {
-        "db": table.database.acronym,
-        "table": table.name,
-    }
+    return coded("quality.title", db=table.database.acronym, table=table.name)
 
 
 def profiling_start(*, data_file: DataFile, by, inline: bool = False) -> ProfilingRun:

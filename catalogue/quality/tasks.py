@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from catalogue.profiling import ProfilingError
 from portal.jobs import JobContext, JobError, job_task
+from portal.messages import coded
 
 from . import services
+from .labels import profiling_message
 from .models import ProfilingRun
 from .specs import foreign_key_checks_for, table_profile_compute
 
@@ -46,7 +48,9 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
         profile = table_profile_compute(
             table=table,
             path=path,
-            progress=lambda pct, message: ctx.progress(pct * 0.95, message),
+            progress=lambda pct, step, subject: ctx.progress(
+                pct * 0.95, profiling_message(step, subject)
+            ),
             reference_date=run.data_file.reference_date,
         )
     except ProfilingError as exc:
@@ -62,7 +66,7 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
             % {"columns": ", ".join(profile.undeclared_columns)}
         )
     ctx.check_cancelled()
-    ctx.progress(97, _("Publication des résultats (secret statistique)"), force=True)
+    ctx.progress(97, "quality.publishing", force=True)
     run = services.profiling_run_store(run=run, profile=profile)
-    ctx.progress(100, _("Profilage terminé : note %(grade)s") % {"grade": run.grade or "—"})
+    ctx.progress(100, coded("quality.done", grade=run.grade or "—"))
     return {"run": run.pk, "grade": run.grade, "rows_count": run.result["rows_count"]}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from portal.actors import actor_user
 from portal.audit import audit_record
 from portal.jobs import job_enqueue
+from portal.messages import coded
 from portal.outbound import OutboundRefused, fetch_public, public_address_check
 from portal.roles import Capability
 
@@ -251,7 +252,7 @@ def partner_harvest_start(*, partner: PartnerCatalogue, by=None):
     """Harvest ``partner`` as a background job."""
     return job_enqueue(
         kind=KIND,
-        title=_("Collecte du catalogue partenaire %(name)s") % {"name": partner.name},
+        title=coded("catalogue.harvest_title", name=partner.name),
         kwargs={"partner_id": partner.pk},
         by=by,
     )

@@ -24,6 +24,7 @@ from omop.etl import athena
 from omop.etl.athena import VocabularyError
 from portal.actors import actor_user
 from portal.audit import audit_record
+from portal.messages import coded
 
 from . import store
 from .models import MappingDecision, MappingSetVersion, SourceToConceptMap, VocabularyRelease
@@ -394,7 +395,7 @@ def vocabulary_load_enqueue(*, by, source_path: str = "", upload=None):
         cleanup = False
     return job_enqueue(
         kind=LOAD_KIND,
-        title=f"Vocabulaires OMOP ← {Path(source_path or upload.name).name}",
+        title=coded("omop.vocabulary_title", name=Path(source_path or upload.name).name[:200]),
         kwargs={"path": str(path), "user_id": by.pk, "cleanup": cleanup},
         by=by,
     )

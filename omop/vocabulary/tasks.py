@@ -11,7 +11,7 @@ from omop.etl.athena import ORDER, VocabularyError
 from portal.jobs import JobContext, JobError, job_task
 from portal.roles import Capability
 
-from .messages import error_message
+from .messages import error_job_message
 from .services import LOAD_KIND, vocabulary_load
 
 
@@ -30,7 +30,7 @@ def load_vocabulary(ctx: JobContext, *, path: str, user_id=None, cleanup: bool =
     try:
         release = vocabulary_load(path=path, by=user, progress=progress)
     except VocabularyError as exc:
-        raise JobError(str(error_message(exc))) from exc
+        raise JobError(error_job_message(exc)) from exc
     finally:
         if cleanup:
             shutil.rmtree(Path(path).parent, ignore_errors=True)

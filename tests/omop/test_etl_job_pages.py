@@ -63,8 +63,9 @@ def test_the_step_fragment_reloads_the_page_once_the_job_ends(cast, client):
 
 
 def test_the_list_filters_by_status(cast, client):
-    ok = finished(extract_label="réussie")
-    ko = finished(Job.Status.FAILED, extract_label="ratée")
+    # extracts named by their folder: a generated one is named from its size and seed
+    ok = finished(source="data_root", extract_label="reussie")
+    ko = finished(Job.Status.FAILED, source="data_root", extract_label="ratee")
     client.force_login(cast.data)
 
     page = client.get("/omop/", {"status": "failed"}).content.decode()

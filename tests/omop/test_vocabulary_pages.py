@@ -183,3 +183,23 @@ def test_an_upload_that_is_not_a_zip_is_refused_with_a_reason(cast, client, sett
     page = client.post("/omop/vocabulaires/", {"upload": fake})
     assert page.status_code == 200
     assert "ni un dossier ni une archive zip" in html.unescape(page.content.decode())
+
+
+def test_a_failed_load_reads_its_error_in_the_pages_language(cast, client, settings, tmp_path):
+    from omop.vocabulary.services import vocabulary_load_enqueue
+    from portal.jobs import job_run_inline
+
+    settings.DATA_ROOT = tmp_path / "data"
+    bundle = write_demo_bundle(settings.DATA_ROOT / "athena")
+    (bundle / "CONCEPT.csv").unlink()
+    job = vocabulary_load_enqueue(by=cast.data, source_path="athena")
+    job = job_run_inline(job=job)
+    assert job.status == "failed" and job.error.startswith("omop.vocabulary:missing_file|")
+    client.force_login(cast.data)
+
+    english = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "The file CONCEPT.csv is missing from the bundle" in english
+    assert "manque au paquet" not in english and "Vocabulaires OMOP" not in english
+    assert "Le fichier CONCEPT.csv manque au paquet" in french

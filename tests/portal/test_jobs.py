@@ -152,3 +152,19 @@ def test_the_api_cancels_and_retries(client, cast):
     response = client.post(f"/api/jobs/{job.pk}/retry/")
     assert response.status_code == 201 and response.json()["status"] == "queued"
     assert client.post(f"/api/jobs/{job.pk}/cancel/").status_code == 409
+
+
+def test_a_job_message_reads_in_the_language_of_the_page_not_the_worker(client, cast):
+    job = job_run_inline(
+        job=job_enqueue(kind="portal.diagnostics", title="Ici", by=cast.data, inline=True)
+    )
+    assert job.message == "portal.check_done"  # a code: no language at write time
+    client.force_login(cast.data)
+
+    english = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    api = client.get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert "Diagnostics finished." in english and "Diagnostic terminé" not in english
+    assert "Diagnostic terminé." in french
+    assert api["message"] == "Diagnostics finished."

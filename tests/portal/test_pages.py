@@ -174,3 +174,18 @@ def test_an_engine_error_with_parameters_reads_in_the_page_language(client, cast
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "ER_PRS_F.csv is empty: it needs at least a header line." in page
     assert "omop.input" not in page
+
+
+@pytest.mark.parametrize("url", ["/publications/", "/publications/indicateurs/", "/catalogue/"])
+def test_every_script_and_stylesheet_a_page_names_is_one_of_its_static_files(client, url):
+    """The indicators page once asked for a Plotly bundle that no longer existed: a 404 that
+    left its charts blank, which no test saw."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get(url).content.decode()
+    names = re.findall(r'(?:src|href)="/static/([^"]+\.(?:js|css))"', html)
+    assert any("plotly" in name for name in names) or url == "/catalogue/"
+    for name in names:
+        assert finders.find(name), name

@@ -1,25 +1,15 @@
-/* Charts of the indicators page (Plotly, served locally), in the dashboard's style:
+/* Charts of the indicators page (the partial Plotly bundle, served locally), in the dashboard's style:
    co-citation and coupling networks, Callon's thematic map, thematic evolution. */
 (function () {
   "use strict";
   const charts = JSON.parse(document.getElementById("biblio-charts").textContent);
   const cfg = window.BIBLIO;
-  const config = {
-    responsive: true,
-    displaylogo: false,
-    toImageButtonOptions: {format: "png", scale: 2},
-    modeBarButtonsToAdd: [{
-      name: cfg.labels.svg,
-      icon: Plotly.Icons.camera,
-      click: (gd) => Plotly.downloadImage(gd, {format: "svg", filename: gd.id}),
-    }],
-  };
-  const layoutBase = {margin: {t: 10, r: 10, b: 40, l: 50}, legend: {orientation: "h"}};
+  const layoutBase = {margin: {t: 10, r: 10, b: 40, l: 50}};
 
+  // Through the portal's helper (portal/static/portal/charts.js): the page's language, its
+  // short toolbar with one download button, and an empty state for a chart with no data.
   function plot(id, traces, layout) {
-    const el = document.getElementById(id);
-    if (!el) return;
-    Plotly.newPlot(el, traces, Object.assign({}, layoutBase, layout || {}), config);
+    window.hdhPlot.plot(id, traces, Object.assign({}, layoutBase, layout || {}), {filename: id});
   }
 
   function network(id, block) {

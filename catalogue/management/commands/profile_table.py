@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from catalogue.models import Table
 from catalogue.profiling import ProfilingError
 from catalogue.profiling.suppression import publishable
+from catalogue.quality.labels import profiling_message
 from catalogue.quality.specs import table_profile_compute
+from portal.messages import message_text
 
 
 class Command(BaseCommand):
@@ -45,9 +47,9 @@ class Command(BaseCommand):
                 f"Pas de table {table} dans la base {database} du catalogue."
             ) from None
 
-        def progress(pct, message):
+        def progress(pct, step, subject):
             if options.get("verbosity", 1) > 1:
-                self.stderr.write(f"{pct:3d} % {message}")
+                self.stderr.write(f"{pct:3d} % {message_text(profiling_message(step, subject))}")
 
         try:
             profile = table_profile_compute(table=table_obj, path=file, progress=progress)

@@ -50,7 +50,8 @@
   function pointCount(data) {
     var n = 0;
     (data || []).forEach(function (trace) {
-      var values = trace.values || trace.z || trace.locations || trace.x || trace.y || trace.lat || [];
+      var values = trace.values || trace.z || trace.locations || trace.x || trace.y || trace.lat ||
+        (trace.link && trace.link.value) || [];
       n += values.length || 0;
     });
     return n;

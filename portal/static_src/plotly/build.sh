@@ -18,7 +18,7 @@ npx esbuild entry.js --bundle --minify --format=iife --global-name=Plotly \
   --alias:stream=stream-browserify --loader:.css=empty --legal-comments=none \
   --outfile=plotly-hdh.min.js
 {
-  printf '/*! plotly.js v%s partial bundle for the HDH portal (core, bar, pie, heatmap, choropleth, scattergeo, locale fr) | (c) Plotly, Inc. | MIT license | built by portal/static_src/plotly/build.sh */\n' "$version"
+  printf '/*! plotly.js v%s partial bundle for the HDH portal (core, bar, pie, heatmap, choropleth, scattergeo, sankey, locale fr) | (c) Plotly, Inc. | MIT license | built by portal/static_src/plotly/build.sh */\n' "$version"
   cat plotly-hdh.min.js
 } >"$out/plotly-hdh.min.js"
 cp node_modules/plotly.js/LICENSE "$out/LICENSE"

@@ -6,6 +6,7 @@ Plotly.register([
     require('plotly.js/lib/heatmap'),
     require('plotly.js/lib/choropleth'),
     require('plotly.js/lib/scattergeo'),
+    require('plotly.js/lib/sankey'),
     require('plotly.js/lib/locales/fr'),
 ]);
 module.exports = Plotly;

@@ -59,6 +59,8 @@ def test_it_treats_coded_integers_as_categories(write_csv):
 
 def test_it_reports_progress_up_to_100(write_csv):
     seen = []
-    profile_file(write_csv("A\n1\n"), [ColumnSpec("A")], progress=lambda p, m: seen.append(p))
+    profile_file(
+        write_csv("A\n1\n"), [ColumnSpec("A")], progress=lambda p, step, subject: seen.append(p)
+    )
     assert seen[-1] == 100
     assert seen == sorted(seen)

@@ -1,0 +1,48 @@
+"""The title and messages of a conversion job (its progress, the steps table) are codes that
+the page words in its own language: an English page shows no French (omop/tasks.py)."""
+
+import re
+
+import pytest
+
+from omop import services
+from portal.jobs import job_run_inline
+
+from .job_factories import finished
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_generated_conversion_reads_in_english_on_an_english_page(client, cast):
+    etl_job = services.etl_job_create(source="generated", persons=20, seed=3, by=cast.data)
+    job = job_run_inline(job=etl_job.job)
+    assert job.status == "succeeded", job.error
+    etl_job.refresh_from_db()
+    assert etl_job.steps["generate"]["message"].startswith("omop.generated|")
+    client.force_login(cast.data)
+
+    english = client.get(f"/omop/jobs/{etl_job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # the technical log (under "Log") stays as the worker and the engine wrote it
+    english = re.sub(r'<pre class="hdh-log">.*?</pre>', "", english, flags=re.S)
+    french = client.get(f"/omop/jobs/{etl_job.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Conversion completed." in english and "20 / 20 persons" in english
+    assert "OMOP conversion — synthetic extract of 20 persons, seed 3" in english
+    for text in ("Conversion terminée", "personnes", "omop.generated", "omop.done", "omop.title"):
+        assert text not in english
+    assert "Conversion terminée." in french and "20 / 20 personnes" in french
+    assert "Conversion OMOP — extrait synthétique de 20 personnes, graine 3" in french
+    api = client.get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["title"] == "OMOP conversion — synthetic extract of 20 persons, seed 3"
+
+
+def test_a_generated_extract_is_named_in_the_pages_language(client, cast):
+    etl_job = finished(persons=50, seed=1)
+    client.force_login(cast.data)
+
+    english = client.get("/omop/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get("/omop/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "synthetic 50 persons, seed 1" in english and "personnes" not in english
+    assert "synthétique 50 personnes, graine 1" in french
+    assert etl_job.display_label in french
