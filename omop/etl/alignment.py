@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dialect import expand, literal
+from .mapping import CODE_PATTERNS
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,33 @@ SOURCE_FIELDS = (
     SourceField("condition_occurrence", "condition_source_value", "CIM10"),
     SourceField("measurement", "measurement_source_value", "NABM"),
     SourceField("device_exposure", "device_source_value", "LPP"),
+    SourceField("observation", "observation_source_value", "CIM10"),
     SourceField("provider", "provider_source_value", "IR_SPE_V"),  # SPE:… or ACT:…
 )
+# With a vocabulary, an event goes to the table of its concept's domain (an ECG act to
+# measurement, a CIM-10 Z code to observation, test strips bought with a CIP13 to
+# device_exposure): in an event table, a value that is not written like its table's own
+# vocabulary is read as the vocabulary its form names.
+ROUTED_FORMS = {**CODE_PATTERNS, "BDPM": "^[0-9]{13}$"}
+EVENT_TABLES = {"drug_exposure", "procedure_occurrence", "condition_occurrence", "measurement",
+                "device_exposure", "observation"}  # fmt: skip
+
+
+def _vocabulary_sql(field: SourceField) -> str:
+    """SQL giving the vocabulary of a value ``v`` of ``field`` (see ``ROUTED_FORMS``)."""
+    default = literal(field.vocabulary)
+    if field.table in EVENT_TABLES:
+        own = ROUTED_FORMS.get(field.vocabulary)
+        cases = "".join(
+            f" WHEN regexp_matches(v, {literal(pattern)}) THEN {literal(vocabulary)}"
+            for vocabulary, pattern in ROUTED_FORMS.items()
+            if vocabulary not in (field.vocabulary, "NGAP")  # NGAP: named by its prefix
+        )
+        if own and cases:
+            default = f"(CASE WHEN regexp_matches(v, {literal(own)}) THEN {default}{cases} ELSE {default} END)"
+    return expand(f"source_vocabulary(v, {default})", "duckdb")
+
+
 UNMAPPED_LIMIT = 200
 
 
@@ -101,7 +127,7 @@ def measure(
             continue
         has_persons = "person_id" in columns
         person = "person_id" if has_persons else "NULL"
-        vocabulary = expand(f"source_vocabulary(v, {literal(field.vocabulary)})", "duckdb")
+        vocabulary = _vocabulary_sql(field)
         code = expand("concept_code(vocabulary_id, v)", "duckdb")
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE codes AS
