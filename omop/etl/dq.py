@@ -44,6 +44,7 @@ EVENT_DATES = {
     "condition_occurrence": ("condition_start_date", "condition_end_date"),
     "measurement": ("measurement_date", "measurement_date"),
     "device_exposure": ("device_exposure_start_date", "device_exposure_end_date"),
+    "observation": ("observation_date", "observation_date"),
     "observation_period": ("observation_period_start_date", "observation_period_end_date"),
 }
 ERA_DATES = {
@@ -52,7 +53,7 @@ ERA_DATES = {
 }
 # the events recorded during a visit (withinVisitDates)
 VISIT_EVENTS = ("visit_detail", "condition_occurrence", "drug_exposure",
-                "procedure_occurrence", "device_exposure", "measurement")  # fmt: skip
+                "procedure_occurrence", "device_exposure", "measurement", "observation")  # fmt: skip
 # the tables whose concepts come from a vocabulary: (standard concept, source concept,
 # source value, the domain of the standard concept)
 MAPPED = {
@@ -65,6 +66,8 @@ MAPPED = {
                         "device_source_value", "Device"),
     "measurement": ("measurement_concept_id", "measurement_source_concept_id",
                     "measurement_source_value", "Measurement"),
+    "observation": ("observation_concept_id", "observation_source_concept_id",
+                    "observation_source_value", "Observation"),
 }  # fmt: skip
 ERA_DOMAINS = {"drug_era": ("drug_concept_id", "Drug"),
                "condition_era": ("condition_concept_id", "Condition")}  # fmt: skip

@@ -174,6 +174,11 @@ def test_a_diagnosis_whose_concept_is_an_observation_goes_to_observation(convert
     assert row["observation_date"] == "2014-01-10"
     assert "Z720" not in set(read(out, "condition_occurrence")["condition_source_value"])
     assert report.routed["T_MCOaaD"] == {"condition_occurrence": 2, "observation": 1}
+    # and the DQ checks of an event table run on it, its concept's domain included
+    checks = {(c["check"], c["field"]) for c in report.dq if c["table"] == "observation"}
+    assert {("fkDomain", "observation_concept_id"), ("plausibleAfterBirth", "observation_date"),
+            ("withinVisitDates", "observation_date")} <= checks  # fmt: skip
+    assert all(c["passed"] for c in report.dq if c["table"] == "observation")
 
 
 def test_cdm_source_names_the_vocabulary_applied(converted, vocabulary):
