@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from omop.etl.dialect import expand
+from omop.etl.dq import EVENT_DATES, MAPPED
 
 from .referentials import System
 
@@ -28,19 +29,15 @@ OMOP_SOURCES = {
 # observation), and the conversion's report counts where they went (``routed``).
 SYSTEM_INPUTS = {
     System.CIM10: ("T_MCOaaB", "T_MCOaaD", "IR_IMB_R"),
-    System.CCAM: ("T_MCOaaA",),
+    System.CIP13: ("ER_PHA_F",),
+    System.CCAM: ("T_MCOaaA", "ER_CAM_F"),
     System.NGAP: ("ER_PRS_F",),
     System.NABM: ("ER_BIO_F",),
     System.LPP: ("ER_TIP_F",),
 }
-# where an event sent to another table keeps its date and source value
-ROUTED_COLUMNS = {
-    "condition_occurrence": ("condition_start_date", "condition_source_value"),
-    "procedure_occurrence": ("procedure_date", "procedure_source_value"),
-    "measurement": ("measurement_date", "measurement_source_value"),
-    "device_exposure": ("device_exposure_start_date", "device_source_value"),
-    "observation": ("observation_date", "observation_source_value"),
-}
+# where an event sent to another table keeps its date and source value: the event tables'
+# own declaration (the data-quality checks read the same columns)
+ROUTED_COLUMNS = {table: (EVENT_DATES[table][0], mapped[2]) for table, mapped in MAPPED.items()}
 MALE, FEMALE = 8507, 8532
 
 

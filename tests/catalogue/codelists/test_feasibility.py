@@ -39,3 +39,13 @@ def test_without_routing_only_the_natural_table_is_read(tmp_path):
     out = _output(tmp_path / "cdm", {"T_MCOaaD": {"condition_occurrence": 1}})
     counted = count_persons(out, {System.CIM10: ["E119", "Z720"], System.CCAM: ["DEQP003"]})
     assert counted["total"] == 1
+
+
+def test_a_drug_routed_to_devices_is_counted_for_its_cip13(tmp_path):
+    out = _output(tmp_path / "cdm", {"ER_PHA_F": {"device_exposure": 1}})
+    (out / "drug_exposure.csv").write_text("person_id,drug_exposure_start_date,drug_source_value\n")
+    (out / "device_exposure.csv").write_text(
+        "person_id,device_exposure_start_date,device_source_value\n1,2015-06-01,3400930052808\n"
+    )
+    counted = count_persons(out, {System.CIP13: ["3400930052808"]})
+    assert counted["total"] == 1 and counted["by_year"] == [{"year": 2015, "count": 1}]
