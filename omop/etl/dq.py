@@ -78,7 +78,7 @@ VISIT_DATES_THRESHOLD = 5  # withinVisitDates
 CONDITION_ERA_THRESHOLD = 5  # measureConditionEraCompleteness
 AFTER_BIRTH_THRESHOLD = 1  # plausibleAfterBirth, plausibleDuringLife (DQD's default)
 # An ALD is kept with the start date the beneficiary referential gives, which can predate
-# the birth month (1.6 % of the observation periods of a generated extract): the DQD's 5 %.
+# the birth month in real extracts (the generator no longer writes any): the DQD's 5 %.
 PERIOD_AFTER_BIRTH_THRESHOLD = 5
 VISIT_DATES_DAYS = 7  # an event may fall a week before or after its visit
 AFTER_DEATH_DAYS = 60  # claims settled after a death (plausibleDuringLife)

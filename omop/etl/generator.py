@@ -226,7 +226,12 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
     com = np.array([c[2:] if c.startswith("97") else c[2:] for c in commune])
     death_p = np.clip(0.0004 * np.exp((age - 40) / 9.5), 0, 0.6) * ctx.days / 365
     dies = rng.random(n) < death_p
-    death_day = np.where(dies, rng.integers(0, ctx.days, n), ctx.days)
+    # no care before birth: days from the extract's start to the 1st of the birth month (the
+    # SNDS knows the month), negative for persons born before the extract
+    first_of_month = ((birth_year - 1970) * 12 + birth_month - 1).astype("datetime64[M]")
+    born = (first_of_month.astype("datetime64[D]") - np.datetime64(ctx.d0, "D")).astype(np.int64)
+    born_day = np.clip(born, 0, ctx.days - 1)
+    death_day = np.where(dies, np.maximum(rng.integers(0, ctx.days, n), born_day), ctx.days)
     sex_code = sex.astype(str).astype(object)
     sex_code[rng.random(n) < dirt] = rng.choice(["0", "9"])
     year_text = birth_year.astype(str).astype(object)
@@ -265,7 +270,7 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
     lines = rng.poisson(rate * alive_days / 365)
     owner = np.repeat(np.arange(n), lines)
     m = len(owner)
-    day = (rng.random(m) * alive_days[owner]).astype(np.int64)
+    day = born_day[owner] + (rng.random(m) * (alive_days - born_day)[owner]).astype(np.int64)
     nature_i = rng.choice(len(ctx.natures), size=m, p=ctx.nature_p)
     nature = ctx.natures[nature_i]
     concept = ctx.nature_concept[nature_i]
@@ -376,7 +381,7 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
     stays = rng.poisson(STAY_RATE * (1 + age / 40) * alive_days / 365)
     s_owner = np.repeat(np.arange(n), stays)
     k = len(s_owner)
-    s_day = (rng.random(k) * alive_days[s_owner]).astype(np.int64)
+    s_day = born_day[s_owner] + (rng.random(k) * (alive_days - born_day)[s_owner]).astype(np.int64)
     los = rng.geometric(0.3, k) - 1
     s_est = rng.integers(0, len(ctx.finess), k)
     ent = [ctx.d0 + dt.timedelta(days=int(d)) for d in s_day]
@@ -403,7 +408,7 @@ def _chunk(ctx: _Static, chunk: int, first: int, n: int, dirt: float) -> dict[st
     # --- diagnoses, hospital acts, ALD, biology, devices: a random stream of their own -----
     care = draw_care(
         seed=ctx.seed, chunk=chunk, d0=ctx.d0, d1=ctx.d1, dirt=dirt,
-        people=People(pseudo, rank, age, sex, alive_days),
+        people=People(pseudo, rank, age, sex, alive_days, born),
         lines=Lines(owner, nature.astype(str), dtd, amount, keys),
         stays=Stays(s_owner, ctx.finess[s_est], rsa, los), ccam=ctx.pmsi_ccam,
     )  # fmt: skip

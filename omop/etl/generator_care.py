@@ -135,6 +135,7 @@ class People:
     age: np.ndarray
     sex: np.ndarray  # 1 / 2 (the true sex, before dirt)
     alive_days: np.ndarray
+    born: np.ndarray  # days from the extract's start to the 1st of the birth month
 
 
 @dataclass
@@ -237,7 +238,7 @@ def _ald(rng, people: People, d0, d1, dirt, out):
     offset = np.where(
         rng.random(k) < 0.85, -rng.integers(30, 15 * 365, k), rng.integers(0, days, k)
     )
-    offset = np.minimum(offset, people.alive_days[owner])
+    offset = np.minimum(np.maximum(offset, people.born[owner]), people.alive_days[owner])
     start = np.datetime64(d0) + offset.astype("timedelta64[D]")
     ends = rng.random(k)
     end = np.where(ends < 0.55, np.datetime64(ALD_OPEN_END), start + np.timedelta64(5 * 365, "D"))
