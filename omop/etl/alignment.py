@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dialect import expand, literal
+from .dq import MAPPED
 from .mapping import CODE_PATTERNS
 
 
@@ -46,14 +47,12 @@ SOURCE_FIELDS = (
 # device_exposure): in an event table, a value that is not written like its table's own
 # vocabulary is read as the vocabulary its form names.
 ROUTED_FORMS = {**CODE_PATTERNS, "BDPM": "^[0-9]{13}$"}
-EVENT_TABLES = {"drug_exposure", "procedure_occurrence", "condition_occurrence", "measurement",
-                "device_exposure", "observation"}  # fmt: skip
 
 
 def _vocabulary_sql(field: SourceField) -> str:
     """SQL giving the vocabulary of a value ``v`` of ``field`` (see ``ROUTED_FORMS``)."""
     default = literal(field.vocabulary)
-    if field.table in EVENT_TABLES:
+    if field.table in MAPPED:  # the event tables, as the DQ checks declare them
         own = ROUTED_FORMS.get(field.vocabulary)
         cases = "".join(
             f" WHEN regexp_matches(v, {literal(pattern)}) THEN {literal(vocabulary)}"
