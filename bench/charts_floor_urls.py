@@ -1,4 +1,6 @@
-"""The portal's URLs plus the floor page of ``bench/charts.py`` (see ``bench/charts_floor.py``)."""
+"""The portal's URLs plus the floor pages of ``bench/charts.py`` (see ``bench/charts_floor.py``):
+``/bench/floor/<n>/`` is the base template with ``n`` trivial three-bar charts, the least work
+the same bundle and helper do to draw ``n`` figures."""
 
 from django.http import HttpResponse
 from django.template import engines
@@ -9,17 +11,21 @@ from portal.urls import urlpatterns as portal_urlpatterns
 FLOOR = """{% extends "base.html" %}
 {% block page_title %}Floor{% endblock page_title %}
 {% block content %}<h1>Floor</h1>
-<div id="chart-floor" class="hdh-chart" style="height:340px" data-empty="-"></div>
-{% endblock content %}
+{% for i in charts %}<div id="chart-floor-{{ i }}" class="hdh-chart" style="height:340px" data-empty="-"></div>
+{% endfor %}{% endblock content %}
 {% block page_js %}{% include "portal/_plotly.html" %}
 <script nonce="{{ request.csp_nonce }}">document.addEventListener("DOMContentLoaded", function () {
-  hdhPlot.plot("chart-floor", [{type: "bar", x: ["a", "b", "c"], y: [3, 1, 2]}], {});
+  for (const i of {{ count }}) {
+    hdhPlot.plot("chart-floor-" + i, [{type: "bar", x: ["a", "b", "c"], y: [3, 1, 2]}], {});
+  }
 });</script>
 {% endblock page_js %}"""
 
 
-def floor(request):
-    return HttpResponse(engines["django"].from_string(FLOOR).render({}, request))
+def floor(request, charts: int):
+    numbers = list(range(1, charts + 1))
+    context = {"charts": numbers, "count": str(numbers)}
+    return HttpResponse(engines["django"].from_string(FLOOR).render(context, request))
 
 
-urlpatterns = [path("bench/floor/", floor, name="bench-floor"), *portal_urlpatterns]
+urlpatterns = [path("bench/floor/<int:charts>/", floor, name="bench-floor"), *portal_urlpatterns]
