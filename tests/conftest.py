@@ -64,6 +64,15 @@ def make_cast() -> Cast:
     return Cast(**users)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``), every Spark test
+    runs in one worker: they share one Spark session (tests/omop/conftest.py), and a second
+    JVM on this machine's cores would slow both workers down instead of sharing the work."""
+    for item in items:
+        if item.get_closest_marker("spark"):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return make_cast()
