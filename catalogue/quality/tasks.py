@@ -9,7 +9,7 @@ from portal.jobs import JobContext, JobError, job_task
 from portal.messages import coded
 
 from . import services
-from .labels import profiling_message
+from .labels import error_job_message, profiling_message
 from .models import ProfilingRun
 from .specs import foreign_key_checks_for, table_profile_compute
 
@@ -54,7 +54,7 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
             reference_date=run.data_file.reference_date,
         )
     except ProfilingError as exc:
-        raise JobError(exc.message) from exc
+        raise JobError(error_job_message(exc)) from exc
     if profile.absent_columns:
         ctx.log(
             _("Colonnes déclarées absentes du fichier (extrait partiel) : %(columns)s")
