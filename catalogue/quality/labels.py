@@ -174,6 +174,9 @@ MESSAGE_LABELS = {
     "quality.publishing": _("Publication des résultats (secret statistique)"),
     "quality.done": _("Profilage terminé : note %(grade)s"),
     "quality.title": _("Profilage de %(db)s / %(table)s"),
+    "quality.data_file_gone": _(
+        "Le fichier « %(name)s » n'est plus sur le serveur : déposez-le à nouveau."
+    ),
     **{
         f"profiling.error:{code}": partial(profiling_error_text, code)
         for code in {key.partition(".")[0] for key in PROFILING_ERRORS}

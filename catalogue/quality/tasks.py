@@ -33,10 +33,7 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
         )
     path = run.data_file.absolute_path
     if not path.is_file():
-        raise JobError(
-            _("Le fichier « %(name)s » n'est plus sur le serveur : déposez-le à nouveau.")
-            % {"name": run.data_file.original_name}
-        )
+        raise JobError(coded("quality.data_file_gone", name=run.data_file.original_name))
     ctx.log(f"{table.database.acronym}/{table.name} ← {run.data_file.original_name}")
     _checks, skipped = foreign_key_checks_for(table)
     for label in skipped:

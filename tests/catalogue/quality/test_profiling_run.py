@@ -91,6 +91,18 @@ def test_a_failed_runs_error_reads_in_the_language_of_the_page(table, cast, clie
     assert api["error"].startswith("No declared column is recognised")
 
 
+def test_a_data_file_gone_from_the_server_is_named_in_the_language_of_the_page(table, cast, client):
+    write_data()
+    data_file = data_file_attach(table=table, by=cast.data, path="IR_BEN_R.csv")
+    data_file.absolute_path.unlink()
+    run = profiling_run_inline(data_file=data_file, by=cast.data)
+    assert run.job.status == "failed" and run.job.error.startswith("quality.data_file_gone|")
+    client.force_login(cast.data)
+    url = f"/catalogue/qualite/profilages/{run.pk}/"
+    english = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "The file “IR_BEN_R.csv” is no longer on the server" in english
+
+
 def test_a_latin1_comma_file_profiles(table, cast):
     write_data(
         "latin.csv",
