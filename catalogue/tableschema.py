@@ -9,9 +9,10 @@ Plain Python (no Django): the import service turns what this module returns into
   ``NAME.csv`` values, ``;``-separated) and checks each CSV against its schema.
 * :func:`check_foreign_keys` tells which foreign keys point at a table that is not there.
 
-Every problem is a :class:`SchemaError` naming the file and, when there is one, the field.
-All problems of a run are collected and raised together as :class:`SchemaErrors`, so a
-curator fixes a batch of files in one go.
+Every problem is a :class:`SchemaError` naming the file and, when there is one, the field,
+with a code and its parameters that the Django layer words (``catalogue.labels``). All
+problems of a run are collected and raised together as :class:`SchemaErrors`, so a curator
+fixes a batch of files in one go.
 """
 
 from __future__ import annotations
@@ -51,14 +52,21 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
 class SchemaError(ValueError):
-    """One problem in one file (and field, when it is about a field)."""
+    """One problem in one file (and field, when it is about a field): a stable ``code``
+    (``json_malformed``, ``unknown_type``, ``csv_bad_value``…) and its ``params``; this
+    module speaks no language, ``catalogue.labels`` words the code for the reader."""
 
-    def __init__(self, path: Path | str, message: str, *, field: str | None = None):
+    def __init__(self, path: Path | str, code: str, *, field: str | None = None, **params: Any):
         self.path = str(path)
         self.field = field
-        self.message = message
-        where = f"{self.path}" + (f", champ « {field} »" if field else "")
-        super().__init__(f"{where} : {message}")
+        self.code = code
+        self.params = params
+        where = f"{self.path}" + (f", {field}" if field else "")
+        super().__init__(f"{where}: {code} {params}" if params else f"{where}: {code}")
+
+    def as_dict(self) -> dict:
+        """What a job stores to word this error later (JSON)."""
+        return {"path": self.path, "field": self.field, "code": self.code, "params": self.params}
 
 
 class SchemaErrors(ValueError):
@@ -162,10 +170,10 @@ def _load_json(path: Path) -> Any:
             return json.load(fh)
     except json.JSONDecodeError as exc:
         raise SchemaError(
-            path, f"JSON mal formé (ligne {exc.lineno}, colonne {exc.colno}) : {exc.msg}"
+            path, "json_malformed", line=exc.lineno, column=exc.colno, detail=exc.msg
         ) from exc
     except UnicodeDecodeError as exc:
-        raise SchemaError(path, "le fichier n'est pas encodé en UTF-8") from exc
+        raise SchemaError(path, "not_utf8") from exc
 
 
 def iter_json_files(paths: Iterable[Path | str]) -> Iterator[Path]:
@@ -177,7 +185,7 @@ def iter_json_files(paths: Iterable[Path | str]) -> Iterator[Path]:
         elif path.is_file():
             yield path
         else:
-            raise SchemaError(path, "fichier ou dossier introuvable")
+            raise SchemaError(path, "not_found")
 
 
 _TABLE_TEXT = ("name", "title", "produit", "product", "description", "champ", "observation")
@@ -217,74 +225,74 @@ def _type_errors(data: dict, path: Path | str) -> list[SchemaError]:
     errors: list[SchemaError] = []
 
     def wrong(key: str, expected: str, field: str | None = None) -> None:
-        errors.append(SchemaError(path, f"« {key} » doit être {expected}", field=field or key))
+        # expected: text, names, list, object or foreign_keys
+        errors.append(
+            SchemaError(path, "wrong_type", field=field or key, key=key, expected=expected)
+        )
 
     for key in _TABLE_TEXT:
         if not _is_text(data.get(key)):
-            wrong(key, "un texte")
+            wrong(key, "text")
     if not _is_names(data.get("primaryKey")):
-        wrong("primaryKey", "un nom de champ ou une liste de noms de champs")
+        wrong("primaryKey", "names")
     if not isinstance(data.get("missingValues") or [], list):
-        wrong("missingValues", "une liste")
+        wrong("missingValues", "list")
     if not isinstance(data.get("history") or {}, dict):
-        wrong("history", "un objet")
+        wrong("history", "object")
     foreign_keys = data.get("foreignKeys") or []
     if not isinstance(foreign_keys, list):
-        wrong("foreignKeys", "une liste")
+        wrong("foreignKeys", "list")
         foreign_keys = []
     for raw in foreign_keys:
         if not isinstance(raw, dict):
-            continue  # reported by the parser: "clé étrangère sans « reference »"
+            continue  # reported by the parser: foreign_key_no_reference
         reference = raw.get("reference")
         if not _is_names(raw.get("fields")) or (
             isinstance(reference, dict)
             and not (_is_names(reference.get("fields")) and _is_text(reference.get("resource")))
         ):
-            wrong("foreignKeys", "une liste de { fields, reference: { resource, fields } }")
+            wrong("foreignKeys", "foreign_keys")
     for raw in data.get("fields") if isinstance(data.get("fields"), list) else []:
         if not isinstance(raw, dict):
             continue
         name = raw.get("name") if isinstance(raw.get("name"), str) else None
         for key in _FIELD_TEXT:
             if not _is_text(raw.get(key)):
-                wrong(key, "un texte", field=name)
+                wrong(key, "text", field=name)
         if not isinstance(raw.get("dateMissing") or [], list):
-            wrong("dateMissing", "une liste", field=name)
+            wrong("dateMissing", "list", field=name)
     return errors
 
 
 def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
     """A :class:`TableSpec` from the parsed JSON of one table schema."""
     if not isinstance(data, dict):
-        raise SchemaError(path, "un schéma de table doit être un objet JSON")
+        raise SchemaError(path, "not_an_object")
     if errors := _type_errors(data, path):
         raise SchemaErrors(errors)
     name = _text(data.get("name")) or Path(path).stem
     fields_data = data.get("fields")
     if not isinstance(fields_data, list) or not fields_data:
-        raise SchemaError(path, "la liste « fields » est absente ou vide", field="fields")
+        raise SchemaError(path, "no_fields", field="fields")
     errors: list[SchemaError] = []
     fields: list[FieldSpec] = []
     seen: set[str] = set()
     known_keys = {*_FIELD_TEXT, "dateMissing", "constraints"}
     for position, raw in enumerate(fields_data, start=1):
         if not isinstance(raw, dict) or not raw.get("name"):
-            errors.append(SchemaError(path, f"le champ n° {position} n'a pas de nom"))
+            errors.append(SchemaError(path, "unnamed_field", position=position))
             continue
         fname = str(raw["name"])
         ftype = _text(raw.get("type")) or "string"
         if ftype not in FIELD_TYPES:
             errors.append(
                 SchemaError(
-                    path,
-                    f"type « {ftype} » inconnu (types Table Schema : "
-                    f"{', '.join(sorted(FIELD_TYPES))})",
-                    field=fname,
+                    path, "unknown_type", field=fname, type=ftype, types=sorted(FIELD_TYPES)
                 )
             )
             continue
         if fname in seen:
-            errors.append(SchemaError(path, "champ déclaré deux fois", field=fname))
+            errors.append(SchemaError(path, "duplicate_field", field=fname))
             continue
         seen.add(fname)
         nomenclature_ref = _text(raw.get("nomenclature")).strip()
@@ -292,7 +300,9 @@ def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
             nomenclature_ref = ""
         constraints = raw.get("constraints") or {}
         if not isinstance(constraints, dict):
-            errors.append(SchemaError(path, "« constraints » doit être un objet", field=fname))
+            errors.append(
+                SchemaError(path, "wrong_type", field=fname, key="constraints", expected="object")
+            )
             constraints = {}
         fields.append(
             FieldSpec(
@@ -318,16 +328,12 @@ def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
     primary_key = _as_tuple(data.get("primaryKey"))
     for key in primary_key:
         if key not in names:
-            errors.append(
-                SchemaError(path, "la clé primaire cite un champ absent de la table", field=key)
-            )
+            errors.append(SchemaError(path, "primary_key_unknown_field", field=key))
     foreign_keys: list[ForeignKeySpec] = []
     for raw in data.get("foreignKeys") or []:
         reference = raw.get("reference") if isinstance(raw, dict) else None
         if not isinstance(reference, dict):
-            errors.append(
-                SchemaError(path, "clé étrangère sans « reference »", field="foreignKeys")
-            )
+            errors.append(SchemaError(path, "foreign_key_no_reference", field="foreignKeys"))
             continue
         fk = ForeignKeySpec(
             fields=_as_tuple(raw.get("fields")),
@@ -338,19 +344,17 @@ def parse_table_schema(data: Any, path: Path | str) -> TableSpec:
             errors.append(
                 SchemaError(
                     path,
-                    "clé étrangère : autant de champs d'un côté que de l'autre "
-                    f"({', '.join(fk.fields)} → {fk.resource}.{', '.join(fk.reference_fields)})",
+                    "foreign_key_mismatch",
                     field=", ".join(fk.fields) or "foreignKeys",
+                    fields=list(fk.fields),
+                    resource=fk.resource,
+                    reference_fields=list(fk.reference_fields),
                 )
             )
             continue
         for key in fk.fields:
             if key not in names:
-                errors.append(
-                    SchemaError(
-                        path, "la clé étrangère cite un champ absent de la table", field=key
-                    )
-                )
+                errors.append(SchemaError(path, "foreign_key_unknown_field", field=key))
         foreign_keys.append(fk)
     if errors:
         raise SchemaErrors(errors)
@@ -393,13 +397,13 @@ def read_table_schemas(paths: Iterable[Path | str]) -> list[TableSpec]:
             continue
         if spec.name in seen:
             errors.append(
-                SchemaError(path, f"la table {spec.name} est déjà décrite par {seen[spec.name]}")
+                SchemaError(path, "duplicate_table", table=spec.name, other=seen[spec.name])
             )
             continue
         seen[spec.name] = str(path)
         tables.append(spec)
     if not files:
-        errors.append(SchemaError(", ".join(map(str, paths)), "aucun schéma JSON trouvé"))
+        errors.append(SchemaError(", ".join(map(str, paths)), "no_schema"))
     if errors:
         raise SchemaErrors(errors)
     return tables
@@ -428,9 +432,10 @@ def check_foreign_keys(
                     errors.append(
                         SchemaError(
                             table.path,
-                            f"la clé étrangère vers {target} cite la colonne {key}, "
-                            f"absente de {target}",
+                            "foreign_key_unknown_column",
                             field=", ".join(fk.fields),
+                            table=target,
+                            column=key,
                         )
                     )
     return errors, unresolved
@@ -450,21 +455,25 @@ def parse_nomenclature(json_path: Path, csv_path: Path | None) -> NomenclatureSp
     """A nomenclature from its schema and ``;`` CSV, the CSV checked against the schema."""
     data = _load_json(json_path)
     if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
-        raise SchemaError(json_path, "la liste « fields » est absente", field="fields")
+        raise SchemaError(json_path, "no_fields", field="fields")
     fields = []
     for position, raw in enumerate(data["fields"], start=1):
         if not isinstance(raw, dict) or not raw.get("name"):
-            raise SchemaError(json_path, f"le champ n° {position} n'a pas de nom")
+            raise SchemaError(json_path, "unnamed_field", position=position)
         ftype = _text(raw.get("type")) or "string"
         if ftype not in FIELD_TYPES:
-            raise SchemaError(json_path, f"type « {ftype} » inconnu", field=str(raw["name"]))
+            raise SchemaError(
+                json_path,
+                "unknown_type",
+                field=str(raw["name"]),
+                type=ftype,
+                types=sorted(FIELD_TYPES),
+            )
         fields.append({k: raw[k] for k in ("name", "type", "format", "role") if k in raw})
     names = [f["name"] for f in fields]
     if not _is_names(data.get("primaryKey")):
         raise SchemaError(
-            json_path,
-            "« primaryKey » doit être un nom de champ ou une liste de noms de champs",
-            field="primaryKey",
+            json_path, "wrong_type", field="primaryKey", key="primaryKey", expected="names"
         )
     primary_key = _as_tuple(data.get("primaryKey"))
     roles = {f.get("role"): f["name"] for f in fields if f.get("role")}
@@ -490,17 +499,18 @@ def parse_nomenclature(json_path: Path, csv_path: Path | None) -> NomenclatureSp
             reader = csv.reader(fh, delimiter=";")
             header = next(reader, None)
             if header is None:
-                raise SchemaError(csv_path, "fichier CSV vide (il manque la ligne d'en-tête)")
+                raise SchemaError(csv_path, "csv_empty")
             header = [h.strip().lstrip("\ufeff") for h in header]
             missing = [n for n in names if n not in header]
             extra = [h for h in header if h not in names]
             if missing or extra:
-                what = []
-                if missing:
-                    what.append(f"colonnes du schéma absentes du CSV : {', '.join(missing)}")
-                if extra:
-                    what.append(f"colonnes du CSV absentes du schéma : {', '.join(extra)}")
-                raise SchemaError(csv_path, " ; ".join(what), field=(missing or extra)[0])
+                raise SchemaError(
+                    csv_path,
+                    "csv_columns",
+                    field=(missing or extra)[0],
+                    missing=missing,
+                    extra=extra,
+                )
             index = {h: i for i, h in enumerate(header)}
             code_i, label_i = index[code_field], index.get(label_field)
             checked = [(h, index[h], types[h]) for h in names if types[h] in ("integer", "number")]
@@ -509,15 +519,17 @@ def parse_nomenclature(json_path: Path, csv_path: Path | None) -> NomenclatureSp
             for line, row in enumerate(reader, start=2):
                 if len(row) != width:
                     raise SchemaError(
-                        csv_path,
-                        f"ligne {line} : {len(row)} colonnes au lieu de {width}",
+                        csv_path, "csv_row_width", line=line, found=len(row), expected=width
                     )
                 for name, i, ftype in checked:
                     if not _check_value(row[i], ftype):
                         raise SchemaError(
                             csv_path,
-                            f"ligne {line} : « {row[i]} » n'est pas de type {ftype}",
+                            "csv_bad_value",
                             field=name,
+                            line=line,
+                            value=row[i],
+                            type=ftype,
                         )
                 spec.values.append(
                     (
@@ -527,9 +539,9 @@ def parse_nomenclature(json_path: Path, csv_path: Path | None) -> NomenclatureSp
                     )
                 )
     except UnicodeDecodeError as exc:
-        raise SchemaError(csv_path, "le fichier n'est pas encodé en UTF-8") from exc
+        raise SchemaError(csv_path, "not_utf8") from exc
     except csv.Error as exc:
-        raise SchemaError(csv_path, f"CSV mal formé : {exc}") from exc
+        raise SchemaError(csv_path, "csv_malformed", detail=str(exc)) from exc
     return spec
 
 
@@ -537,7 +549,7 @@ def read_nomenclatures(folder: Path | str) -> list[NomenclatureSpec]:
     """Every nomenclature of ``folder`` (walked recursively); all problems raised together."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise SchemaErrors([SchemaError(folder, "dossier de nomenclatures introuvable")])
+        raise SchemaErrors([SchemaError(folder, "no_nomenclature_folder")])
     errors: list[SchemaError] = []
     specs: list[NomenclatureSpec] = []
     seen: dict[str, str] = {}
@@ -551,7 +563,7 @@ def read_nomenclatures(folder: Path | str) -> list[NomenclatureSpec]:
         if spec.name in seen:
             errors.append(
                 SchemaError(
-                    json_path, f"nomenclature {spec.name} déjà décrite par {seen[spec.name]}"
+                    json_path, "duplicate_nomenclature", name=spec.name, other=seen[spec.name]
                 )
             )
             continue
@@ -559,7 +571,7 @@ def read_nomenclatures(folder: Path | str) -> list[NomenclatureSpec]:
         specs.append(spec)
     for csv_path in sorted(folder.rglob("*.csv")):
         if not csv_path.with_suffix(".json").is_file():
-            errors.append(SchemaError(csv_path, "CSV sans schéma JSON du même nom"))
+            errors.append(SchemaError(csv_path, "csv_without_schema"))
     if errors:
         raise SchemaErrors(errors)
     return specs

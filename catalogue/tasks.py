@@ -23,7 +23,8 @@ def import_tableschema(ctx: JobContext, *, user_id=None, **kwargs) -> dict:
         else:  # a job queued before uploads were kept as sent
             run = tableschema_import(**kwargs, by=user)
     except SchemaErrors as exc:
-        raise JobError(coded("catalogue.import_refused", errors=str(exc))) from exc
+        errors = [error.as_dict() for error in exc.errors]
+        raise JobError(coded("catalogue.import_refused", errors=errors)) from exc
     if "upload_dir" in kwargs:
         # Imported: the uploads are no longer needed (a failed import keeps them for a retry).
         shutil.rmtree(kwargs["upload_dir"], ignore_errors=True)

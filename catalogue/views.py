@@ -22,7 +22,7 @@ from portal.uploads import upload_limit
 from . import exports, selectors
 from .forms import TableSchemaImportForm
 from .graph import Edge, join_figure
-from .labels import type_label
+from .labels import schema_error_text, type_label
 from .models import Database, ImportRun, SearchEntry
 from .search import catalogue_search, query_terms
 from .services.uploads import tableschema_upload_import
@@ -426,7 +426,7 @@ def manage(request):
             )
         except SchemaErrors as exc:
             for error in exc.errors[:20]:
-                form.add_error(None, str(error))
+                form.add_error(None, schema_error_text(error))
         else:
             if not isinstance(result, ImportRun):  # a background job
                 messages.info(request, _("Import lancé en tâche de fond."))

@@ -1,9 +1,16 @@
 """Job messages in the page's language: workers store a code ("omop.step:visit_occurrence",
 registered by the app at start-up in AppConfig.ready), a code with its parameters
-(:func:`coded`), or a French msgid; pages translate."""
+(:func:`coded`), or a French msgid; pages translate.
+
+A label is a lazy msgid with ``%(name)s`` placeholders, or a formatter: a function of the
+parameters that words them itself, for messages whose parameters are structured (a list of
+errors, each with its own code) or whose wording depends on them. Either way the words are
+chosen when the page renders, in its language, never when the worker stores the message.
+"""
 
 import json
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +31,10 @@ def coded(code: str, **params) -> str:
 
 
 def words(label, params: dict) -> str:
-    """``label`` with its ``%(name)s`` parameters filled in, lists joined by commas."""
+    """``label`` with its ``%(name)s`` parameters filled in, lists joined by commas; a
+    formatter label is called with the parameters instead."""
+    if callable(label) and not isinstance(label, (str, Promise)):
+        return label(params)
     return str(label) % {
         k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()
     }
@@ -38,7 +48,7 @@ def message_text(message: str) -> str:
         return ""
     label = MESSAGE_LABELS.get(message)
     if label is not None:
-        return str(label)
+        return str(label) if isinstance(label, (str, Promise)) else words(label, {})
     code, sep, raw = message.partition(_SEPARATOR)
     if sep and code in MESSAGE_LABELS:
         try:

@@ -8,6 +8,19 @@ from portal.messages import coded, words
 
 from .referentials import ReferentialError
 
+UNKNOWN_CODES = _("Codes inconnus des référentiels : %(codes)s.")
+UNKNOWN_CODE = _("%(system)s %(code)s (ligne %(line)s)")
+
+
+def _unknown_codes(params: dict) -> str:
+    """The unknown codes, each with its line, worded in the reader's language: the job
+    stores the list as it is (its worker runs in French), the page words it."""
+    codes = params.get("codes", "")
+    if isinstance(codes, list):  # else a job stored the words already, before this change
+        codes = ", ".join(str(UNKNOWN_CODE) % code for code in codes)
+    return str(UNKNOWN_CODES) % {"codes": codes}
+
+
 MESSAGES = {
     "empty_file": _("Le fichier %(file)s est vide."),
     "missing_columns": _(
@@ -26,7 +39,7 @@ MESSAGES = {
     "upload_too_large": _("Le fichier %(file)s dépasse la limite de %(limit)s."),
     "missing_file": _("Fichier manquant : %(file)s."),
     "no_vocabulary": _("Aucun vocabulaire OMOP n'est chargé : chargez-en un d'abord."),
-    "unknown_codes": _("Codes inconnus des référentiels : %(codes)s."),
+    "unknown_codes": _unknown_codes,
 }
 
 
@@ -38,25 +51,16 @@ MESSAGE_LABELS = {
 }
 
 
-def _params(exc: ReferentialError) -> dict:
-    params = dict(exc.params)
-    if exc.code == "unknown_codes":
-        params["codes"] = ", ".join(
-            f"{c['system']} {c['code']} (ligne {c['line']})" for c in params["codes"]
-        )
-    return params
-
-
 def error_message(exc: ReferentialError) -> str:
     template = MESSAGES.get(exc.code)
-    return words(template, _params(exc)) if template is not None else str(exc)
+    return words(template, exc.params) if template is not None else str(exc)
 
 
 def error_job_message(exc: ReferentialError) -> str:
     """The error of a failed import job, stored as a code the job page words (portal.messages)."""
     if exc.code not in MESSAGES:
         return str(exc)
-    return coded(f"codelists.error:{exc.code}", **_params(exc))
+    return coded(f"codelists.error:{exc.code}", **exc.params)
 
 
 MESSAGE_LABELS.update({f"codelists.error:{code}": label for code, label in MESSAGES.items()})

@@ -176,7 +176,7 @@ def profile_file(
 
     The returned profile holds exact counts: publish only
     :func:`catalogue.profiling.suppression.publishable` of it.
-    Raises :class:`ProfilingError` (message says what to fix) for bad input.
+    Raises :class:`ProfilingError` (a code and what to fix) for bad input.
     """
     started = time.monotonic()
     today = today or dt.date.today()
@@ -188,10 +188,7 @@ def profile_file(
     reference_year = reference_date.year
     report = progress or (lambda pct, step, subject: None)
     if not columns:
-        raise ProfilingError(
-            "La table n'a aucune variable déclarée : importez son schéma avant de la profiler.",
-            code="missing_columns",
-        )
+        raise ProfilingError("missing_columns", reason="no_variables")
     base_tmp = str(temp_directory) if temp_directory else None
     temp_dir = tempfile.mkdtemp(prefix="hdh-profiling-", dir=base_tmp)
     try:
@@ -226,13 +223,7 @@ def profile_file(
                 skipped_keys.append(", ".join(pk))
                 pk = []
             elif unknown_pk:
-                raise ProfilingError(
-                    "Colonnes de clé primaire absentes du fichier : "
-                    f"{', '.join(unknown_pk)}. Corrigez la clé primaire de la table "
-                    "ou ajoutez ces colonnes au fichier.",
-                    code="missing_columns",
-                    missing=unknown_pk,
-                )
+                raise ProfilingError("missing_columns", reason="primary_key", missing=unknown_pk)
             pyramid_cols = _pyramid_columns([c for c in cols if c.spec.declared])
             sets = [(c.alias,) for c in cols]
             if pyramid_cols:
@@ -914,29 +905,26 @@ def _orphans(con, source: Source, fk: ForeignKeyCheck) -> OrphanCheck:
     try:
         ref = open_source(con, fk.referenced_path, None)
     except ProfilingError as exc:
+        # the cause keeps its own code and parameters: the web layer words it after the table
         raise ProfilingError(
-            f"Table référencée {fk.referenced_table or ''} : {exc.message}",
-            code="referenced_file",
+            "referenced_file",
             **exc.params,
+            table=fk.referenced_table or "",
+            cause=exc.code,
         ) from exc
     ref_cols = {c.upper(): c for c in ref.columns}
     missing = [c for c in fk.referenced_columns if c.upper() not in ref_cols]
     if missing:
         raise ProfilingError(
-            f"Colonnes de clé absentes du fichier de la table référencée "
-            f"{fk.referenced_table or os.path.basename(fk.referenced_path)} : "
-            f"{', '.join(missing)}.",
-            code="referenced_file",
+            "referenced_file",
+            reason="missing_columns",
+            table=fk.referenced_table or os.path.basename(fk.referenced_path),
             missing=missing,
         )
     here_cols = {c.upper(): f for c, f in source.columns.items()}
     unknown = [c for c in fk.columns if c.upper() not in here_cols]
     if unknown:
-        raise ProfilingError(
-            f"Colonnes de clé étrangère absentes du fichier : {', '.join(unknown)}.",
-            code="missing_columns",
-            missing=unknown,
-        )
+        raise ProfilingError("missing_columns", reason="foreign_key", missing=unknown)
     here = _key_sql("s", fk.columns, {c: here_cols[c.upper()] for c in fk.columns})
     there = _key_sql(
         "r", fk.referenced_columns, {c: ref_cols[c.upper()] for c in fk.referenced_columns}

@@ -21,7 +21,6 @@ from .specs import ALIASES
 
 HEAD_BYTES = 1 << 20
 DELIMITERS = (";", ",", "\t", "|")
-_DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "tabulation", "|": "« | »"}
 
 
 @dataclass
@@ -90,32 +89,18 @@ def open_source(
     """Sniff ``path`` and map its columns to the ``declared`` names (case-insensitive,
     ``NUM_ENQ`` accepted for ``BEN_NIR_PSA``). ``declared=None`` accepts any columns.
 
-    Raises :class:`ProfilingError` with a message that says what to fix.
+    Raises :class:`ProfilingError` (a code and what to fix) for bad input.
     """
     path = str(path)
     name = os.path.basename(path)
     p = Path(path)
     if not p.exists():
-        raise ProfilingError(
-            f"Le fichier « {name} » est introuvable : vérifiez le chemin ou déposez-le à nouveau.",
-            code="file_not_found",
-            file=name,
-        )
+        raise ProfilingError("file_not_found", file=name)
     if not p.is_file() or not os.access(path, os.R_OK):
-        raise ProfilingError(
-            f"Le fichier « {name} » ne peut pas être lu (droits ou type de fichier) : "
-            "donnez un fichier CSV ou Parquet lisible.",
-            code="unreadable",
-            file=name,
-        )
+        raise ProfilingError("unreadable", reason="access", file=name)
     size = p.stat().st_size
     if size == 0:
-        raise ProfilingError(
-            f"Le fichier « {name} » est vide : exportez la table avec sa ligne d'en-tête "
-            "et ses données.",
-            code="empty_file",
-            file=name,
-        )
+        raise ProfilingError("empty_file", file=name)
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
     if head[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
@@ -135,20 +120,12 @@ def open_source(
 def _open_parquet(con, path: str, size: int, head: bytes) -> Source:
     name = os.path.basename(path)
     if head[:4] != b"PAR1":
-        raise ProfilingError(
-            f"Le fichier « {name} » porte l'extension Parquet mais n'en est pas un : "
-            "exportez-le à nouveau en Parquet, ou donnez un CSV (.csv).",
-            code="unreadable",
-            file=name,
-        )
+        raise ProfilingError("unreadable", reason="not_parquet", file=name)
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_sql_str(path)})").fetchall()
     except Exception as exc:  # DuckDB raises several error classes here
         raise ProfilingError(
-            f"Le fichier Parquet « {name} » est illisible ({_first_line(exc)}) : "
-            "il est peut-être tronqué ; exportez-le à nouveau.",
-            code="unreadable",
-            file=name,
+            "unreadable", reason="parquet", file=name, detail=_first_line(exc)
         ) from exc
     return Source(path=path, format="parquet", file_size=size, header=[r[0] for r in rows])
 
@@ -182,21 +159,10 @@ def _detect_encoding(head: bytes, name: str, at_eof: bool) -> str:
         detected = likely_encoding(head)
         if detected:
             raise ProfilingError(
-                f"L'encodage du fichier « {name} » ne peut pas être lu : il semble être en "
-                f"{detected.upper()}, que le profilage ne lit pas. Ré-enregistrez-le en CSV "
-                "UTF-8 (ou Latin-1).",
-                code="encoding",
-                file=name,
-                detected=detected,
-                suggested="utf-8",
+                "encoding", reason="unsupported", file=name, detected=detected, suggested="utf-8"
             )
         raise ProfilingError(
-            f"Le fichier « {name} » n'est pas un texte CSV en UTF-8 ou Latin-1 (octets nuls : "
-            "tableur ou fichier binaire ?) : enregistrez-le en CSV UTF-8 ou Latin-1.",
-            code="encoding",
-            file=name,
-            detected=None,
-            suggested="utf-8",
+            "encoding", reason="binary", file=name, detected=None, suggested="utf-8"
         )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
@@ -214,13 +180,7 @@ def _open_csv(
     text = text.removeprefix("\ufeff")
     first_line = text.splitlines()[0] if text.splitlines() else ""
     if not first_line.strip():
-        raise ProfilingError(
-            f"La première ligne du fichier « {name} » est vide : elle doit contenir les noms "
-            "des colonnes.",
-            code="malformed_csv",
-            file=name,
-            line=1,
-        )
+        raise ProfilingError("malformed_csv", reason="empty_header", file=name, line=1)
     wanted = {_normalise(d) for d in declared} if declared else set()
 
     def score(delim: str) -> tuple[int, int]:
@@ -230,19 +190,12 @@ def _open_csv(
     delimiter = max(DELIMITERS, key=score)
     header = [f.strip() for f in next(csv.reader([first_line], delimiter=delimiter))]
     if len(header) == 1 and (not declared or len(declared) > 1):
-        likely = likely_delimiter(text.splitlines()[:20])
-        hint = (
-            f" Il semble être {_delimiter_name(likely)} : ré-enregistrez le fichier avec "
-            "« ; » ou « , »."
-            if likely
-            else " Enregistrez le fichier en CSV séparé par « ; » ou « , »."
-        )
         raise ProfilingError(
-            f"Toutes les valeurs de « {name} » tombent dans une seule colonne "
-            f"(« {header[0][:60]} ») : le séparateur n'est pas reconnu.{hint}",
-            code="separator",
+            "separator",
+            reason="one_column",
             file=name,
-            detected=likely,
+            header=header[0][:60],
+            detected=likely_delimiter(text.splitlines()[:20]),
             suggested=";",
         )
     if header and header[0].startswith("\ufeff"):
@@ -255,10 +208,6 @@ def _open_csv(
         delimiter=delimiter,
         header=header,
     )
-
-
-def _delimiter_name(delimiter: str) -> str:
-    return _DELIMITER_NAMES.get(delimiter, f"« {delimiter} »" if delimiter.strip() else "l'espace")
 
 
 def likely_delimiter(lines: list[str]) -> str | None:
@@ -292,13 +241,7 @@ def _map_columns(
             duplicates.append(col)
         seen[key] = col
     if duplicates:
-        raise ProfilingError(
-            f"Colonnes en double dans « {name} » : {', '.join(duplicates)}. "
-            "Chaque colonne ne doit apparaître qu'une fois.",
-            code="duplicate_columns",
-            file=name,
-            columns=duplicates,
-        )
+        raise ProfilingError("duplicate_columns", file=name, columns=duplicates)
     if declared is None:
         source.columns = {col: col for col in source.header}
         return
@@ -310,44 +253,27 @@ def _map_columns(
             likely = (
                 likely_delimiter([",".join(source.header)]) if len(source.header) == 1 else None
             )
-            hint = f" Le séparateur semble être {_delimiter_name(likely)}." if likely else ""
             raise ProfilingError(
-                f"Aucune colonne déclarée n'est reconnue dans « {name} » (en-tête lu : "
-                f"{', '.join(source.header[:8])}) : vérifiez le séparateur (« ; » ou « , »), "
-                "l'encodage (UTF-8 ou Latin-1) et que la première ligne contient les noms "
-                f"des colonnes.{hint}",
-                code="separator",
+                "separator",
+                reason="no_column",
                 file=name,
+                header=source.header[:8],
                 missing=missing,
                 detected=likely,
                 suggested=";",
             )
         raise ProfilingError(
-            f"Aucune colonne déclarée n'est présente dans « {name} » (colonnes lues : "
-            f"{', '.join(source.header[:8])}) : est-ce bien le fichier de cette table ?",
-            code="missing_columns",
+            "missing_columns",
+            reason="none",
             file=name,
+            header=source.header[:8],
             missing=missing,
             unexpected=extra,
         )
     if missing and not allow_missing:
-        raise ProfilingError(
-            f"Colonnes déclarées absentes du fichier « {name} » : {', '.join(missing)}. "
-            "Ajoutez-les au fichier ou retirez-les de la table du catalogue.",
-            code="missing_columns",
-            file=name,
-            missing=missing,
-            unexpected=extra,
-        )
+        raise ProfilingError("missing_columns", file=name, missing=missing, unexpected=extra)
     if extra and not allow_extra:
-        raise ProfilingError(
-            f"Colonnes inattendues dans « {name} » : {', '.join(extra)}. "
-            "Retirez-les du fichier ou déclarez-les dans la table du catalogue.",
-            code="unexpected_columns",
-            file=name,
-            missing=missing,
-            unexpected=extra,
-        )
+        raise ProfilingError("unexpected_columns", file=name, missing=missing, unexpected=extra)
     source.columns = {d: seen[k] for k, d in by_decl.items() if k in seen}
     source.absent = missing
     if allow_extra:
@@ -364,27 +290,19 @@ def _first_line(exc: BaseException) -> str:
 
 
 def translate_duckdb_error(exc: BaseException, source: Source | None) -> ProfilingError:
-    """Turn a DuckDB read error into a message that says what to fix."""
+    """Turn a DuckDB read error into a :class:`ProfilingError` that says what to fix."""
     name = os.path.basename(source.path) if source else "?"
     text = str(exc)
     match = _LINE.search(text)
     line = int(match.group(1)) if match else None
-    where = f" (ligne {line})" if line else ""
     if "Out of Memory" in text or "could not allocate" in text.lower():
-        return ProfilingError(
-            "Mémoire insuffisante pour profiler ce fichier : augmentez la limite mémoire "
-            "du profilage ou l'espace disque temporaire.",
-            code="resources",
-            file=name,
-        )
+        return ProfilingError("resources", file=name)
     if "unicode" in text.lower():
         current = (source.encoding if source else None) or "utf-8"
         suggested = "latin-1" if current == "utf-8" else "utf-8"
         return ProfilingError(
-            f"Encodage invalide dans « {name} »{where} : le fichier n'est pas en "
-            f"{current.upper()} ; il est sans doute en {suggested.upper()}. Enregistrez-le en "
-            "UTF-8 ou en Latin-1 (ISO-8859-1).",
-            code="encoding",
+            "encoding",
+            reason="invalid",
             file=name,
             line=line,
             detected=current,
@@ -400,17 +318,12 @@ def translate_duckdb_error(exc: BaseException, source: Source | None) -> Profili
         )
     ):
         return ProfilingError(
-            f"Ligne mal formée dans « {name} »{where} : le nombre de champs ne correspond pas "
-            f"à l'en-tête ({len(source.header)} colonnes séparées par "
-            f"{_DELIMITER_NAMES.get(source.delimiter or ',', source.delimiter)}). Vérifiez le "
-            "séparateur et les guillemets de cette ligne.",
-            code="malformed_csv",
+            "malformed_csv",
             file=name,
             line=line,
+            fields=len(source.header),
+            delimiter=source.delimiter or ",",
         )
     return ProfilingError(
-        f"Le fichier « {name} » est illisible{where} : {_first_line(exc)}",
-        code="unreadable",
-        file=name,
-        line=line,
+        "unreadable", reason="read", file=name, line=line, detail=_first_line(exc)
     )

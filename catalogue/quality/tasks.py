@@ -9,7 +9,7 @@ from portal.jobs import JobContext, JobError, job_task
 from portal.messages import coded
 
 from . import services
-from .labels import profiling_message
+from .labels import error_job_message, profiling_message
 from .models import ProfilingRun
 from .specs import foreign_key_checks_for, table_profile_compute
 
@@ -33,10 +33,7 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
         )
     path = run.data_file.absolute_path
     if not path.is_file():
-        raise JobError(
-            _("Le fichier « %(name)s » n'est plus sur le serveur : déposez-le à nouveau.")
-            % {"name": run.data_file.original_name}
-        )
+        raise JobError(coded("quality.data_file_gone", name=run.data_file.original_name))
     ctx.log(f"{table.database.acronym}/{table.name} ← {run.data_file.original_name}")
     _checks, skipped = foreign_key_checks_for(table)
     for label in skipped:
@@ -54,7 +51,7 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
             reference_date=run.data_file.reference_date,
         )
     except ProfilingError as exc:
-        raise JobError(exc.message) from exc
+        raise JobError(error_job_message(exc)) from exc
     if profile.absent_columns:
         ctx.log(
             _("Colonnes déclarées absentes du fichier (extrait partiel) : %(columns)s")

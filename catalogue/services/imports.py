@@ -411,8 +411,9 @@ def tableschema_import(
             errors += [
                 SchemaError(
                     spec.path,
-                    f"clé étrangère vers la table {fk.resource}, absente du catalogue",
+                    "foreign_key_absent_table",
                     field=", ".join(fk.fields),
+                    table=fk.resource,
                 )
                 for spec, fk in unresolved_specs
             ]

@@ -11,10 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 
-from portal.archives import ArchiveError, Limits, SafeZip, archive_error_message
+from portal.archives import ArchiveError, Limits, SafeZip
 from portal.jobs import job_enqueue
 
 from ..tableschema import SchemaError, SchemaErrors
@@ -37,7 +35,8 @@ def _limits() -> Limits:
 
 
 def _refused(name: str, exc: ArchiveError) -> SchemaErrors:
-    return SchemaErrors([SchemaError(name, archive_error_message(exc))])
+    # the archive's code, worded when shown (catalogue.labels): a job stores no words
+    return SchemaErrors([SchemaError(name, "archive", reason=exc.code, **exc.params)])
 
 
 def _store(files, folder: Path) -> None:
@@ -101,11 +100,9 @@ def tableschema_upload_import(*, files, database: str, strict: bool, by):
             [
                 SchemaError(
                     ", ".join(Path(f.name).name for f in files),
-                    _("%(size)s envoyés ; la limite est de %(limit)s.")
-                    % {
-                        "size": filesizeformat(size),
-                        "limit": filesizeformat(settings.CATALOGUE_UPLOAD_MAX_BYTES),
-                    },
+                    "upload_too_large",
+                    size=size,
+                    limit=settings.CATALOGUE_UPLOAD_MAX_BYTES,
                 )
             ]
         )

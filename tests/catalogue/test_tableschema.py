@@ -36,7 +36,9 @@ def test_malformed_json_names_the_file(tmp_path):
     (tmp_path / "BAD.json").write_text('{"name": "BAD", "fields": [', encoding="utf-8")
     with pytest.raises(SchemaErrors) as exc:
         read_table_schemas([tmp_path])
-    assert "BAD.json" in str(exc.value) and "JSON mal formé" in str(exc.value)
+    [error] = exc.value.errors
+    assert error.path.endswith("BAD.json") and error.code == "json_malformed"
+    assert error.params["line"] == 1
 
 
 def test_unknown_type_names_the_file_and_the_field(tmp_path):
@@ -48,7 +50,7 @@ def test_unknown_type_names_the_file_and_the_field(tmp_path):
         read_table_schemas([path])
     [error] = exc.value.errors
     assert error.path.endswith("T_A.json") and error.field == "DAT"
-    assert "timestampz" in error.message
+    assert error.code == "unknown_type" and error.params["type"] == "timestampz"
 
 
 def test_nomenclature_csv_must_match_its_schema(tmp_path):
@@ -71,7 +73,7 @@ def test_nomenclature_csv_must_match_its_schema(tmp_path):
         read_nomenclatures(tmp_path)
     [error] = exc.value.errors
     assert error.path.endswith("IR_X_V.csv") and error.field == "X_COD"
-    assert "ligne 3" in error.message
+    assert error.code == "csv_bad_value" and error.params["line"] == 3
 
 
 def test_normalize_strips_accents_and_case():

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from catalogue.labels import schema_error_text
 from catalogue.services import tableschema_import
 from catalogue.tableschema import SchemaErrors
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
             )
         except SchemaErrors as exc:
             raise CommandError(
-                f"Import refusé, rien n'a été modifié ({len(exc.errors)} problème(s)) :\n{exc}"
+                f"Import refusé, rien n'a été modifié ({len(exc.errors)} problème(s)) :\n"
+                + "\n".join(schema_error_text(error) for error in exc.errors)
             ) from exc
         s = run.summary
         self.stdout.write(

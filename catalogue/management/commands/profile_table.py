@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from catalogue.models import Table
 from catalogue.profiling import ProfilingError
 from catalogue.profiling.suppression import publishable
-from catalogue.quality.labels import profiling_message
+from catalogue.quality.labels import error_text, profiling_message
 from catalogue.quality.specs import table_profile_compute
 from portal.messages import message_text
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         try:
             profile = table_profile_compute(table=table_obj, path=file, progress=progress)
         except ProfilingError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(error_text(exc)) from exc
         data = profile.to_dict() if raw else publishable(profile, settings.SMALL_CELL_THRESHOLD)
         if json or raw:
             self.stdout.write(_dumps(data))

@@ -46,6 +46,31 @@ def test_an_unknown_code_is_reported_with_its_line_and_kept_out_only_when_confir
     assert items == {("CIM10", "E11"), ("CCAM", "LFQK002")}
 
 
+def test_unknown_codes_read_in_the_language_of_the_page_and_of_the_job_page(
+    referentials, cast, client
+):
+    from django.utils import translation
+
+    from catalogue.codelists.messages import error_job_message
+    from catalogue.codelists.referentials import ReferentialError
+    from portal.messages import message_text
+
+    client.force_login(cast.alice)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = html.unescape(_create(client, items="CIM10 E11\nCIM10 ZZZ9\n").content.decode())
+    assert "Codes unknown to the referentials: CIM10 ZZZ9 (line 2)." in page
+    assert "ligne" not in page
+    # a job stores the codes, not words: its page words them in the reader's language
+    stored = error_job_message(
+        ReferentialError("unknown_codes", codes=[{"line": 2, "system": "CIM10", "code": "ZZZ9"}])
+    )
+    assert "ligne" not in stored
+    with translation.override("en"):
+        assert message_text(stored) == "Codes unknown to the referentials: CIM10 ZZZ9 (line 2)."
+    with translation.override("fr"):
+        assert message_text(stored) == "Codes inconnus des référentiels : CIM10 ZZZ9 (ligne 2)."
+
+
 def test_every_change_makes_a_version_and_old_ones_stay_readable(referentials, cast, client):
     client.force_login(cast.alice)
     _create(client, items="CIM10 E11 *")

@@ -163,19 +163,17 @@ def test_an_unknown_separator_is_named_and_the_likely_one_suggested(write_csv):
     err = error_of(write_csv("BEN_NIR_PSA:BEN_SEX_COD:BEN_NAI_ANN\nA:1:1950\nB:2:1960\n"))
     assert err.code == "separator"
     assert err.params["detected"] == ":"
-    assert "« : »" in err.message and "« ; »" in err.message
 
 
 def test_a_utf16_file_is_named_as_such_and_utf8_suggested(write_csv):
     err = error_of(write_csv("BEN_NIR_PSA;BEN_SEX_COD\nA;1\n", encoding="utf-16"))
     assert err.code == "encoding"
     assert err.params["detected"] == "utf-16-le" and err.params["suggested"] == "utf-8"
-    assert "UTF-16" in err.message and "UTF-8" in err.message
 
 
 def test_a_file_with_none_of_the_declared_columns_is_refused(write_csv):
     err = error_of(write_csv("FOO;BAR\n1;2\n"))
-    assert err.code == "separator" and "FOO" in err.message
+    assert err.code == "separator" and err.params["header"] == ["FOO", "BAR"]
 
 
 def test_a_small_number_of_filled_values_cannot_be_derived_from_the_missing_count(write_csv):

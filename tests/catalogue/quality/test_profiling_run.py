@@ -1,5 +1,7 @@
 """Attach a file, profile it, keep only published results; bad input keeps nothing."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -11,6 +13,7 @@ from catalogue.quality.services import (
     data_file_attach,
     profiling_run_inline,
 )
+from portal.messages import message_text
 
 from .factories import HEADER, ir_ben_r, ir_ben_r_rows, write_data
 
@@ -61,10 +64,43 @@ def test_bad_input_fails_the_job_with_what_to_fix_and_keeps_nothing(
     if expected is None:
         assert run.job.status == "succeeded"
         return
-    assert run.job.status == "failed"
-    assert expected in run.job.error, run.job.error
+    assert run.job.status == "failed" and run.job.error.startswith("profiling.error:separator|")
+    assert expected in message_text(run.job.error), run.job.error
     assert not run.is_published and run.result is None
     assert not VariableResult.objects.filter(run=run).exists()
+
+
+def test_a_failed_runs_error_reads_in_the_language_of_the_page(table, cast, client, settings):
+    path = settings.DATA_ROOT / "bad.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("FOO;BAR\n1;1\n")  # none of the declared columns
+    run = profiling_run_inline(
+        data_file=data_file_attach(table=table, by=cast.data, path="bad.csv"), by=cast.data
+    )
+    assert run.job.status == "failed" and "séparateur" not in run.job.error  # a code, no words
+    client.force_login(cast.data)
+    url = f"/catalogue/qualite/profilages/{run.pk}/"
+
+    english = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    french = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    api = client.get(f"/api/jobs/{run.job.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert "No declared column is recognised in “bad.csv” (header read: FOO, BAR)" in english
+    assert "séparateur" not in english and "Aucune colonne" not in english
+    assert "Aucune colonne déclarée n'est reconnue dans « bad.csv »" in french
+    assert api["error"].startswith("No declared column is recognised")
+
+
+def test_a_data_file_gone_from_the_server_is_named_in_the_language_of_the_page(table, cast, client):
+    write_data()
+    data_file = data_file_attach(table=table, by=cast.data, path="IR_BEN_R.csv")
+    data_file.absolute_path.unlink()
+    run = profiling_run_inline(data_file=data_file, by=cast.data)
+    assert run.job.status == "failed" and run.job.error.startswith("quality.data_file_gone|")
+    client.force_login(cast.data)
+    url = f"/catalogue/qualite/profilages/{run.pk}/"
+    english = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "The file “IR_BEN_R.csv” is no longer on the server" in english
 
 
 def test_a_latin1_comma_file_profiles(table, cast):
