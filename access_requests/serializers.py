@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from portal.serializers import ModelSerializer
+
 from .models import (
     CONTENT_FIELDS,
     DECISION_FIELDS,
@@ -71,7 +73,7 @@ OPINION_AND_FOLLOW_UP_FIELDS = [
 ]
 
 
-class RequestedDataSerializer(serializers.ModelSerializer):
+class RequestedDataSerializer(ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     catalogue_url = serializers.CharField(read_only=True)
     variables = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
@@ -99,7 +101,7 @@ class RequestedDataSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class PublicRequestedDataSerializer(serializers.ModelSerializer):
+class PublicRequestedDataSerializer(ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
     catalogue_url = serializers.CharField(read_only=True)
 
@@ -124,7 +126,7 @@ class BlankAsNullURLField(serializers.URLField):
         return super().to_internal_value(data) if data else ""
 
 
-class PublicDossierSerializer(serializers.ModelSerializer):
+class PublicDossierSerializer(ModelSerializer):
     requested_data = PublicRequestedDataSerializer(many=True, read_only=True)
     results_url = BlankAsNullURLField(read_only=True)
     cesrees_opinion = _blank_choice(Opinion.choices)
@@ -150,7 +152,7 @@ class _PorteurField(serializers.SlugRelatedField):
         return user
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(ModelSerializer):
     user = _PorteurField(
         slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
     )
@@ -161,7 +163,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         extra_kwargs = {"role": {"required": True}}  # a member without a role is a 400
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -187,7 +189,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class HistoryEntrySerializer(serializers.ModelSerializer):
+class HistoryEntrySerializer(ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -195,7 +197,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         fields = ["at", "actor", "transition", "from_status", "to_status", "comment"]
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -204,7 +206,7 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     results_url = BlankAsNullURLField(read_only=True)
     team = TeamMemberSerializer(many=True, read_only=True)

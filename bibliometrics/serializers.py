@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from portal.serializers import ModelSerializer
+
 from .models import Affiliation, Authorship, Publication, SndsComponent, TherapeuticArea, Topic
 
 
-class AffiliationSerializer(serializers.ModelSerializer):
+class AffiliationSerializer(ModelSerializer):
     class Meta:
         model = Affiliation
         fields = ["raw_text", "institution", "city", "country", "actor_type", "actor_types"]
 
 
-class AuthorshipSerializer(serializers.ModelSerializer):
+class AuthorshipSerializer(ModelSerializer):
     name = serializers.CharField(source="author.display_name")
     orcid = serializers.CharField(source="author.orcid")
     affiliations = AffiliationSerializer(many=True)
@@ -23,7 +25,7 @@ class AuthorshipSerializer(serializers.ModelSerializer):
         fields = ["order", "name", "orcid", "corresponding", "affiliations"]
 
 
-class PublicationListSerializer(serializers.ModelSerializer):
+class PublicationListSerializer(ModelSerializer):
     components = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     topic = serializers.SlugRelatedField(slug_field="label", read_only=True)
@@ -47,19 +49,19 @@ class PublicationSerializer(PublicationListSerializer):
         ]  # fmt: skip
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class ComponentSerializer(ModelSerializer):
     class Meta:
         model = SndsComponent
         fields = ["code", "label", "catalogue_code"]
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     class Meta:
         model = TherapeuticArea
         fields = ["code", "label"]
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(ModelSerializer):
     class Meta:
         model = Topic
         fields = ["index", "label", "terms"]

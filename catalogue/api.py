@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from portal.permissions import HasCapabilityOrReadOnly
 from portal.roles import Capability
+from portal.serializers import ModelSerializer
 
 from .models import Database, JoinKey, Nomenclature, NomenclatureValue, Table, Variable
 from .search import catalogue_search
@@ -22,7 +23,7 @@ from .services.curation import (
 CURATE = HasCapabilityOrReadOnly(Capability.CATALOGUE_CURATE)
 
 
-class DatabaseSerializer(serializers.ModelSerializer):
+class DatabaseSerializer(ModelSerializer):
     # Annotated by the viewset's queryset; an object just created has none yet (0).
     table_count = serializers.IntegerField(read_only=True, default=0)
     variable_count = serializers.IntegerField(read_only=True, default=0)
@@ -33,7 +34,7 @@ class DatabaseSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class TableSerializer(serializers.ModelSerializer):
+class TableSerializer(ModelSerializer):
     database = serializers.SlugRelatedField(slug_field="acronym", queryset=Database.objects.all())
     variable_count = serializers.IntegerField(read_only=True, default=0)
 
@@ -43,7 +44,7 @@ class TableSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class VariableSerializer(serializers.ModelSerializer):
+class VariableSerializer(ModelSerializer):
     nomenclature = serializers.SlugRelatedField(
         slug_field="name", queryset=Nomenclature.objects.all(), allow_null=True, required=False
     )
@@ -54,14 +55,14 @@ class VariableSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class NomenclatureSerializer(serializers.ModelSerializer):
+class NomenclatureSerializer(ModelSerializer):
     class Meta:
         model = Nomenclature
         exclude = ["values_digest"]
         read_only_fields = ["updated_at"]
 
 
-class NomenclatureValueSerializer(serializers.ModelSerializer):
+class NomenclatureValueSerializer(ModelSerializer):
     nomenclature = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
     class Meta:
@@ -69,7 +70,7 @@ class NomenclatureValueSerializer(serializers.ModelSerializer):
         fields = ["id", "nomenclature", "position", "code", "label", "extra"]
 
 
-class JoinKeySerializer(serializers.ModelSerializer):
+class JoinKeySerializer(ModelSerializer):
     from_table = serializers.SlugRelatedField(slug_field="name", read_only=True)
     # None while the referenced table is not in the catalogue yet (kept and reported).
     to_table = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)

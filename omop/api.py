@@ -16,13 +16,14 @@ from portal.models import Job
 from portal.parsers import StrictJSONParser
 from portal.permissions import HasCapability
 from portal.roles import Capability
+from portal.serializers import ModelSerializer
 
 from . import services
 from .models import SEED_MAX, EtlJob
 from .selectors import etl_job_search, etl_jobs_visible_to
 
 
-class EtlJobSerializer(serializers.ModelSerializer):
+class EtlJobSerializer(ModelSerializer):
     status = serializers.CharField(source="job.status", read_only=True)
     progress = serializers.IntegerField(source="job.progress", read_only=True)
     message = JobText(source="job.message", read_only=True)

@@ -11,6 +11,7 @@ from .jobs import job_cancel, job_retry
 from .messages import message_text
 from .models import ApiToken, Job
 from .selectors import jobs_visible_to
+from .serializers import ModelSerializer
 from .tokens import api_token_issue, api_token_revoke, api_tokens_of
 from .two_factor import otp_verify, second_factor_required
 
@@ -23,7 +24,7 @@ class JobText(serializers.CharField):
         return message_text(value)
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     title = JobText(read_only=True)
     message = JobText(read_only=True)
@@ -117,7 +118,7 @@ class TokenIssuedSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     active = serializers.SerializerMethodField()
     # "" while the token is not revoked (DRF drops allow_blank from read-only model fields).
     revoked_because = serializers.ChoiceField(

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from access_requests.selectors import dossiers_visible_to
+from portal.serializers import ModelSerializer
 
 from . import selectors, services
 from .messages import error_message
@@ -21,7 +22,7 @@ from .models import SYSTEM_CHOICES, CodeList, ReferentialCode
 from .referentials import ReferentialError, System
 
 
-class CodeSerializer(serializers.ModelSerializer):
+class CodeSerializer(ModelSerializer):
     class Meta:
         model = ReferentialCode
         fields = ["system", "code", "label", "parent", "level", "extra"]
@@ -34,7 +35,7 @@ class ItemSerializer(serializers.Serializer):
     excluded = serializers.BooleanField(default=False)
 
 
-class CodeListSerializer(serializers.ModelSerializer):
+class CodeListSerializer(ModelSerializer):
     items = ItemSerializer(many=True, write_only=True)
     version = serializers.SerializerMethodField()
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)

@@ -7,12 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalogue.models import Database, Table, Variable
+from portal.serializers import ModelSerializer
 
 from . import selectors
 from .models import DataFile, ProfilingRun
 
 
-class DataFileSerializer(serializers.ModelSerializer):
+class DataFileSerializer(ModelSerializer):
     class Meta:
         model = DataFile
         fields = ["id", "table", "origin", "original_name", "format", "size", "created_at"]
@@ -39,7 +40,7 @@ class ScoresSerializer(serializers.Serializer):
     grade = serializers.CharField(allow_null=True)
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(ModelSerializer):
     database = serializers.CharField(source="table.database.acronym", read_only=True)
     table_name = serializers.CharField(source="table.name", read_only=True)
     status = serializers.CharField(source="job.status", read_only=True)
@@ -87,7 +88,7 @@ class RunListSerializer(RunSerializer):
         read_only_fields = fields
 
 
-class TableQualitySerializer(serializers.ModelSerializer):
+class TableQualitySerializer(ModelSerializer):
     database = serializers.CharField(source="database.acronym", read_only=True)
     latest_run = serializers.SerializerMethodField()
 
@@ -119,7 +120,7 @@ class HistoryPointSerializer(serializers.Serializer):
     grade = serializers.CharField()
 
 
-class VariableQualitySerializer(serializers.ModelSerializer):
+class VariableQualitySerializer(ModelSerializer):
     table = serializers.CharField(source="table.name", read_only=True)
     database = serializers.CharField(source="table.database.acronym", read_only=True)
     latest = serializers.SerializerMethodField()
@@ -139,7 +140,7 @@ class VariableQualitySerializer(serializers.ModelSerializer):
         return HistoryPointSerializer(selectors.variable_history(variable), many=True).data
 
 
-class DatabaseQualitySerializer(serializers.ModelSerializer):
+class DatabaseQualitySerializer(ModelSerializer):
     scores = serializers.SerializerMethodField()
     tables = serializers.SerializerMethodField()
 

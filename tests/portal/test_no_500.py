@@ -131,3 +131,29 @@ def test_nul_characters_in_catalogue_api_fields_are_a_400(cast, client, url, pay
 def test_nul_characters_in_catalogue_api_filters_are_not_an_error(client, query):
     response = client.get("/api/catalogue/tables/", query)
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data"),
+    [
+        ("nomenclatures", {"name": "IR_TEST_V", "fields": "null", "primary_key": "null"}),
+        ("tables", {"database": "SNDS", "name": "T_TEST", "primary_key": "null"}),
+        ("tables", {"database": "SNDS", "name": "T_TEST", "missing_values": "3"}),
+        ("variables", {"name": "V", "constraints": "[]"}),
+    ],
+)
+def test_a_form_encoded_json_field_of_the_wrong_shape_is_a_400(cast, client, endpoint, data):
+    """Schemathesis found it: ``null`` form-encoded reached the NOT NULL constraint (a 500)."""
+    from catalogue.models import Nomenclature, Table
+    from tests.catalogue.factories import DatabaseFactory, TableFactory
+
+    DatabaseFactory(acronym="SNDS")
+    if endpoint == "variables":
+        data = {**data, "table": TableFactory().pk, "position": 1}
+    client.force_login(cast.data)
+    response = client.post(f"/api/catalogue/{endpoint}/", data)  # multipart, as a form sends
+    assert response.status_code == 400, response.content
+    field = next(k for k, v in data.items() if v in ("null", "3", "[]"))
+    assert field in response.json()
+    assert not Nomenclature.objects.filter(name="IR_TEST_V").exists()
+    assert not Table.objects.filter(name="T_TEST").exists()
