@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +70,33 @@ def test_the_english_catalogue_is_complete_and_compiled(tmp_path):
     with open(tmp_path / "fresh.mo", "rb") as fresh, open(po.with_suffix(".mo"), "rb") as shipped:
         expected = gettext.GNUTranslations(fresh)._catalog
         assert gettext.GNUTranslations(shipped)._catalog == expected, "run compilemessages"
+
+
+def test_every_string_of_the_code_is_in_the_english_catalogue(tmp_path, settings, monkeypatch):
+    """A gettext string added to the code but never extracted (makemessages not run) fails
+    here: the catalogue is extracted again into a copy, and every msgid must have its English."""
+    import shutil
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    repo = Path(__file__).resolve().parents[2]
+    # makemessages writes into ./locale: run it in a folder that links to the sources
+    for source in repo.iterdir():
+        if (source / "__init__.py").exists() or source.name == "templates":
+            (tmp_path / source.name).symlink_to(source)
+    messages = tmp_path / "locale/en/LC_MESSAGES"
+    messages.mkdir(parents=True)
+    shutil.copy(repo / "locale/en/LC_MESSAGES/django.po", messages)
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["en"], no_obsolete=True, symlinks=True, verbosity=0)
+    text = (messages / "django.po").read_text()
+    untranslated = re.findall(r'\nmsgid ("[^\n]*"(?:\n"[^\n]*")*)\nmsgstr ""\n\n', text)
+    fuzzy = re.findall(r"#, fuzzy.*\n(?:#.*\n)*msgid (.*)", text.split("\n\n", 1)[1])
+    assert not untranslated and not fuzzy, "run makemessages and translate: " + "; ".join(
+        untranslated + fuzzy
+    )
 
 
 @pytest.mark.parametrize(
