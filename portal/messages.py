@@ -80,6 +80,7 @@ def log_text(log: str) -> str:
 register_message_labels(
     {
         "portal.started": _("démarrage"),
+        "portal.unexpected_error": _("Erreur inattendue : %(error)s"),
         # the worker diagnostics job (portal/tasks.py)
         "portal.check_database": _("Base de données…"),
         "portal.check_disk": _("Espace disque…"),
