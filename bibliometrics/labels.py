@@ -1,7 +1,50 @@
 """Words for the codes the bibliometrics jobs store as their messages (see portal.messages):
 the job pages and the API word them in the reader's language."""
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from portal.messages import words
+
+# The connectors' errors (bibliometrics.connectors.http.ConnectorError), by code.
+CONNECTOR_ERRORS = {
+    "http_status": _("la source a répondu HTTP %(status)s."),
+    "retries_exhausted": _(
+        "la source a répondu HTTP %(status)s après %(attempts)s tentatives espacées."
+    ),
+    "network": _("la source est injoignable (%(error)s)."),
+    "not_json": _("la réponse n'est pas du JSON : elle est tronquée ou n'est pas celle de l'API."),
+    "unexpected_shape": _("la réponse n'a pas la forme documentée par l'API (%(what)s manquant)."),
+    "truncated": _("réponse tronquée : %(received)s notices reçues sur %(expected)s annoncées."),
+}
+QUERY_FAILED = _("Requête « %(name)s » : %(error)s")
+RECORDS_KEPT = _("Les %(count)s notices importées avant l'erreur sont conservées.")
+CITATIONS_FAILED = _("Citations OpenAlex : %(error)s")
+TOO_LARGE = _("%(size)s à importer : la limite est de %(limit)s. Découpez l'export.")
+
+
+def connector_error_words(params: dict) -> str:
+    """A connector's error, stored as its code (``connector``) and the connector's own
+    parameters (``detail``), in the reader's language."""
+    label = CONNECTOR_ERRORS.get(params.get("connector", ""))
+    detail = params.get("detail") or {}
+    return words(label, detail) if label is not None else str(params.get("connector", ""))
+
+
+def _query_failed(params: dict) -> str:
+    text = str(QUERY_FAILED) % {"name": params["name"], "error": connector_error_words(params)}
+    if "kept" in params:  # the job's error; the query's last error says no more than its cause
+        text += " " + str(RECORDS_KEPT) % {"count": params["kept"]}
+    return text
+
+
+def _too_large(params: dict) -> str:
+    # sizes in bytes, written with the reader's units ("Mo" / "MB")
+    return str(TOO_LARGE) % {
+        "size": filesizeformat(params["size"]),
+        "limit": filesizeformat(params["limit"]),
+    }
+
 
 MESSAGE_LABELS = {
     "bibliometrics.import_gone": _("Cet import n'existe plus."),
@@ -18,6 +61,41 @@ MESSAGE_LABELS = {
     "bibliometrics.topics_saving": _("Enregistrement des thèmes…"),
     "bibliometrics.model_trained": _("Modèle entraîné sur %(n)s décisions."),
     "bibliometrics.scored": _("%(n)s scorées"),
+    # job logs
+    "bibliometrics.file_format": _("%(file)s : format %(format)s"),
+    "bibliometrics.import_stats": _(
+        "nouvelles %(new)s, mises à jour %(updated)s, rapprochées %(merged)s, doublons "
+        "%(duplicate)s, rejetées %(rejected)s, supprimées %(deleted)s"
+    ),
+    "bibliometrics.query_stats": _(
+        "%(name)s : nouvelles %(new)s, mises à jour %(updated)s, rapprochées %(merged)s, "
+        "doublons %(duplicate)s, rejetées %(rejected)s, supprimées %(deleted)s"
+    ),
+    "bibliometrics.no_record_in_file": _(
+        "aucune notice reconnue dans ce fichier (format %(format)s)"
+    ),
+    # errors (job errors, and refusals of a request: the views word them with message_text)
+    "bibliometrics.unknown_format": _(
+        "Format inconnu « %(format)s » : choisissez parmi %(formats)s ou auto."
+    ),
+    "bibliometrics.file_not_found": _("Fichier introuvable : %(file)s"),
+    "bibliometrics.file_gone": _("Fichier introuvable : %(file)s. Déposez-le à nouveau."),
+    "bibliometrics.too_large": _too_large,
+    "bibliometrics.nothing_recognised": _(
+        "Aucune notice n'a été reconnue dans %(files)s : vérifiez le format choisi "
+        "et le contenu du fichier."
+    ),
+    "bibliometrics.merge_already_undone": _("Ce rapprochement a déjà été défait."),
+    "bibliometrics.actor_type_required": _("Choisissez au moins un type d'acteur."),
+    "bibliometrics.unknown_source": _("Source inconnue : %(source)s"),
+    "bibliometrics.query_failed": _query_failed,
+    "bibliometrics.citations_failed": lambda params: (
+        str(CITATIONS_FAILED) % {"error": connector_error_words(params)}
+    ),
+    "bibliometrics.not_enough_decisions": _(
+        "Pas assez de décisions pour entraîner un modèle : %(positives)s publications "
+        "retenues et %(negatives)s écartées ; il en faut au moins 5 de chaque."
+    ),
     # job titles
     "bibliometrics.import_title": _("Import de publications : %(names)s"),
     "bibliometrics.query_title": _("Requête %(source)s : %(name)s"),

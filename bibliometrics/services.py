@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_REJECTS_KEPT = 500
+# the counts of an import, in its stats and in its job log line
+STATS_COUNTED = ("new", "updated", "merged", "duplicate", "rejected", "deleted")
 # Job kinds, declared with their tasks in tasks.py.
 IMPORT_KIND = "bibliometrics.import"
 TOPICS_KIND = "bibliometrics.topics"
@@ -103,11 +104,11 @@ def import_start(
     job machinery (the Job row shows progress either way).
     """
     if fmt not in (*FORMATS, "auto"):
-        raise JobError(f"Format inconnu « {fmt} » : choisissez parmi {', '.join(FORMATS)} ou auto.")
+        raise JobError(coded("bibliometrics.unknown_format", format=fmt, formats=list(FORMATS)))
     files = [str(Path(p).resolve()) for p in paths]
     for f in files:
         if not Path(f).is_file():
-            raise JobError(f"Fichier introuvable : {f}")
+            raise JobError(coded("bibliometrics.file_not_found", file=f))
     _check_size(sum(Path(f).stat().st_size for f in files))
     names = ", ".join(Path(f).name for f in files)
     title = coded("bibliometrics.import_title", names=names[:200])
@@ -126,10 +127,7 @@ def import_start(
 def _check_size(size: int) -> None:
     limit = settings.PUBLICATION_IMPORT_MAX_BYTES
     if size > limit:
-        raise JobError(
-            _("%(size)s à importer : la limite est de %(limit)s. Découpez l'export.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
-        )
+        raise JobError(coded("bibliometrics.too_large", size=size, limit=limit))
 
 
 def import_upload(*, files: Iterable[UploadedFile], fmt: str, by) -> ImportRun:
@@ -175,7 +173,7 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     """
     for path in run.files:
         if not Path(path).is_file():
-            raise JobError(f"Fichier introuvable : {Path(path).name}. Déposez-le à nouveau.")
+            raise JobError(coded("bibliometrics.file_gone", file=Path(path).name))
     reference_data_ensure()
     state = _ImportState(rules=actor_rules_current())
     progress = _Progress(run.files)
@@ -185,26 +183,19 @@ def import_run(*, run: ImportRun, ctx=None) -> dict[str, Any]:
     finally:
         state.finish()
     stats = dict(state.stats)
-    for key in ("new", "updated", "merged", "duplicate", "rejected", "deleted"):
+    for key in STATS_COUNTED:
         stats.setdefault(key, 0)
     if not stats.get("read") and not stats["deleted"]:
         run.stats = {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
         run.save(update_fields=["stats"])
         raise JobError(
-            _(
-                "Aucune notice n'a été reconnue dans %(files)s : vérifiez le format choisi "
-                "et le contenu du fichier."
-            )
-            % {"files": ", ".join(Path(p).name for p in run.files)}
+            coded("bibliometrics.nothing_recognised", files=[Path(p).name for p in run.files])
         )
     result = {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
     run.stats = result
     run.save(update_fields=["stats"])
     if ctx:
-        ctx.log(
-            "nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons {duplicate}, "
-            "rejetées {rejected}, supprimées {deleted}".format(**stats)
-        )
+        ctx.log(coded("bibliometrics.import_stats", **_stats_counts(stats)))
         ctx.progress(92, "bibliometrics.indicators", force=True)
     relevance_scores_refresh(only_missing=True)
     indicators_refresh()
@@ -221,7 +212,7 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
             state.reject(Path(path).name, 0, str(exc))
             continue
         if ctx:
-            ctx.log(f"{Path(path).name}: format {fmt}")
+            ctx.log(coded("bibliometrics.file_format", file=Path(path).name, format=fmt))
         batch: list[tuple[dict, int]] = []
         events = 0
         with open(path, "rb") as raw:
@@ -251,7 +242,7 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
             state.reject(
                 Path(path).name,
                 0,
-                _("aucune notice reconnue dans ce fichier (format %(format)s)") % {"format": fmt},
+                coded("bibliometrics.no_record_in_file", format=fmt),
             )
 
 
@@ -756,7 +747,7 @@ def publication_merge_undo(*, merge: PublicationMerge, by) -> Publication:
     """Split a merged record out again: the publication gets back what the record filled,
     and the record becomes a publication of its own (later imports keep them apart)."""
     if merge.undone_at is not None:
-        raise JobError("Ce rapprochement a déjà été défait.")
+        raise JobError("bibliometrics.merge_already_undone")
     with transaction.atomic():
         merge = PublicationMerge.objects.select_for_update().get(pk=merge.pk)
         pub = merge.publication
@@ -813,7 +804,7 @@ def affiliation_correct(
     """A curator's reading of an affiliation, applied to every record with that affiliation
     (same text up to case, spacing and e-mail) and to those later imports bring."""
     if not actor_types:
-        raise JobError("Choisissez au moins un type d'acteur.")
+        raise JobError("bibliometrics.actor_type_required")
     key = affiliation_key(affiliation.raw_text)
     with transaction.atomic():
         correction, _created = AffiliationCorrection.objects.update_or_create(
@@ -1077,32 +1068,13 @@ def _connector(source: str):
         return _openalex()
     if source == QuerySource.HAL:
         return hal.Hal(hal.fetcher(**options), base_url=settings.BIBLIO_HAL_URL)
-    raise JobError(f"Source inconnue : {source}")
+    raise JobError(coded("bibliometrics.unknown_source", source=source))
 
 
-def connector_message(exc) -> str:
-    """A connector's error code as a sentence for the job page."""
-    from django.utils.translation import gettext as _
-
-    p = exc.params
-    messages = {
-        "http_status": _("la source a répondu HTTP %(status)s."),
-        "retries_exhausted": _(
-            "la source a répondu HTTP %(status)s après %(attempts)s tentatives espacées."
-        ),
-        "network": _("la source est injoignable (%(error)s)."),
-        "not_json": _(
-            "la réponse n'est pas du JSON : elle est tronquée ou n'est pas celle de l'API."
-        ),
-        "unexpected_shape": _(
-            "la réponse n'a pas la forme documentée par l'API (%(what)s manquant)."
-        ),
-        "truncated": _(
-            "réponse tronquée : %(received)s notices reçues sur %(expected)s annoncées."
-        ),
-    }
-    template = messages.get(exc.code)
-    return template % p if template else str(exc)
+def connector_error_params(exc) -> dict[str, Any]:
+    """A connector's error as parameters of a stored message (bibliometrics.labels words
+    them when the page renders)."""
+    return {"connector": exc.code, "detail": exc.params}
 
 
 def saved_query_create(
@@ -1235,10 +1207,8 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
             if vanished:
                 state.delete(connector.deleted(vanished))
     except ConnectorError as exc:
-        message = _("Requête « %(name)s » : %(error)s") % {
-            "name": query.name,
-            "error": connector_message(exc),
-        }
+        failure = {"name": query.name, **connector_error_params(exc)}
+        message = coded("bibliometrics.query_failed", **failure)
         stats = _run_stats(state)
         run.stats = {**stats, "error": message}
         run.save(update_fields=["stats"])
@@ -1247,11 +1217,7 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
         if stats["new"] or stats["updated"] or stats["merged"]:
             indicators_refresh()
         kept = stats["new"] + stats["updated"] + stats["merged"]
-        raise JobError(
-            message
-            + " "
-            + _("Les %(count)s notices importées avant l'erreur sont conservées.") % {"count": kept}
-        ) from exc
+        raise JobError(coded("bibliometrics.query_failed", **failure, kept=kept)) from exc
     finally:
         connector.fetch.close()
     stats = _run_stats(state)
@@ -1266,21 +1232,21 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
         update_fields=["seen_ids", "last_count", "last_refreshed_at", "last_error", "pending_count"]
     )
     if ctx:
-        ctx.log(
-            "{name}: nouvelles {new}, mises à jour {updated}, rapprochées {merged}, doublons "
-            "{duplicate}, rejetées {rejected}, supprimées {deleted}".format(
-                name=query.name, **stats
-            )
-        )
+        ctx.log(coded("bibliometrics.query_stats", name=query.name, **_stats_counts(stats)))
         ctx.progress(92, "bibliometrics.indicators", force=True)
     relevance_scores_refresh(only_missing=True)
     indicators_refresh()
     return stats
 
 
+def _stats_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The counts a job log line reports (bibliometrics.import_stats, query_stats)."""
+    return {key: stats.get(key, 0) for key in STATS_COUNTED}
+
+
 def _run_stats(state: _ImportState) -> dict[str, Any]:
     stats = dict(state.stats)
-    for key in ("new", "updated", "merged", "duplicate", "rejected", "deleted"):
+    for key in STATS_COUNTED:
         stats.setdefault(key, 0)
     stats.pop("read", None)
     return {**stats, "rejects": state.rejects[:MAX_REJECTS_KEPT]}
@@ -1341,8 +1307,7 @@ def relevance_model_train(*, by=None, ctx=None) -> RelevanceModel:
     except NotEnoughDecisions as exc:
         positives, negatives = exc.args
         raise JobError(
-            f"Pas assez de décisions pour entraîner un modèle : {positives} publications retenues "
-            f"et {negatives} écartées ; il en faut au moins 5 de chaque."
+            coded("bibliometrics.not_enough_decisions", positives=positives, negatives=negatives)
         ) from exc
     if ctx:
         ctx.progress(40, coded("bibliometrics.model_trained", n=len(decided)))
@@ -1483,7 +1448,9 @@ def citations_refresh(*, ctx=None, stale_days: int = CITATIONS_STALE_DAYS) -> di
                     90 * (start + len(chunk)) / len(pubs), f"{start + len(chunk)} / {len(pubs)}"
                 )
     except ConnectorError as exc:
-        raise JobError(f"Citations OpenAlex : {connector_message(exc)}") from exc
+        raise JobError(
+            coded("bibliometrics.citations_failed", **connector_error_params(exc))
+        ) from exc
     finally:
         source.fetch.close()
     indicators_refresh()

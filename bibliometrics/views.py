@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.countries import country_name
 from portal.jobs import JobError
+from portal.messages import message_text
 from portal.permissions import capability_required
 from portal.roles import Capability, can
 from portal.spreadsheets import csv_writer
@@ -255,7 +256,7 @@ def import_upload(request):
                 files=form.cleaned_data["files"], fmt=form.cleaned_data["format"], by=request.user
             )
         except JobError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, message_text(str(exc)))
         else:
             messages.success(request, _("Import lancé."))
             return redirect("bibliometrics:import-detail", pk=run.pk)
@@ -408,7 +409,7 @@ def merge_undo(request, pk: int):
     try:
         split = services.publication_merge_undo(merge=merge, by=request.user)
     except JobError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, message_text(str(exc)))
         return redirect(merge.publication)
     messages.success(
         request, _("Notices séparées : la notice rapprochée est devenue une publication.")
@@ -456,7 +457,7 @@ def query_confirm(request, pk: int):
     try:
         run = services.saved_query_confirm(query=query, by=request.user)
     except JobError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, message_text(str(exc)))
         return redirect(query)
     messages.success(request, _("Import confirmé et lancé."))
     return redirect(run.job)

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal.archives import ArchiveError, archive_error_message
-from portal.messages import words
+from portal.messages import message_text, words
 
 TYPE_LABELS = {
     "string": _("texte"),
@@ -125,6 +125,18 @@ def _import_refused(params: dict) -> str:
     return str(IMPORT_REFUSED) % {"errors": errors}
 
 
+HARVEST_FAILED = _("%(error)s (copie précédente conservée)")
+
+
+def _harvest_error(params: dict) -> str:
+    """A partner harvest's error (``last_error``), worded by the harvest's own words."""
+    from .harvest import HarvestError
+    from .services.partners import harvest_error_message  # services load after the labels
+
+    detail = {k: v for k, v in params.items() if k != "reason"}
+    return harvest_error_message(HarvestError(params.get("reason", ""), **detail))
+
+
 # What the catalogue's jobs store as their messages (codes, see portal.messages).
 MESSAGE_LABELS = {
     "catalogue.reading_schemas": _("Lecture des schémas"),
@@ -132,5 +144,8 @@ MESSAGE_LABELS = {
     "catalogue.partner_gone": _("Catalogue partenaire supprimé."),
     "catalogue.harvesting": _("Collecte de %(name)s"),
     "catalogue.harvest_title": _("Collecte du catalogue partenaire %(name)s"),
-    "catalogue.harvest_failed": _("%(error)s (copie précédente conservée)"),
+    "catalogue.harvest_error": _harvest_error,
+    "catalogue.harvest_failed": lambda params: (
+        str(HARVEST_FAILED) % {"error": message_text(params.get("error", ""))}
+    ),
 }

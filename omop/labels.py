@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.messages import coded, words
+from portal.archives import ArchiveError, archive_error_message
+from portal.datapaths import data_path_error_message
+from portal.messages import coded, message_text, words
 
 STEP_LABELS = {
     "generate": _("génération de l'extrait synthétique"),
@@ -39,6 +41,27 @@ def step_message(code: str) -> str:
     return f"omop.step:{code}"
 
 
+ARCHIVE_REFUSED = _("Archive de l'extrait refusée : %(reason)s")
+
+
+def _data_path_error(params: dict) -> str:
+    return data_path_error_message(
+        params["reason"], {k: v for k, v in params.items() if k != "reason"}
+    )
+
+
+def _archive_refused(params: dict) -> str:
+    detail = {k: v for k, v in params.items() if k != "reason"}
+    return str(ARCHIVE_REFUSED) % {
+        "reason": archive_error_message(ArchiveError(params["reason"], **detail))
+    }
+
+
+def _log_step(params: dict) -> str:
+    """A step starting, in the job log: ``[step] what it does``."""
+    return f"[{params['step']}] {message_text(params.get('message') or 'portal.started')}"
+
+
 MESSAGE_LABELS = {step_message(code): label for code, label in STEP_LABELS.items()}
 
 # What a conversion job says besides its step names (codes, see portal.messages.coded).
@@ -56,6 +79,18 @@ MESSAGE_LABELS.update(
         "omop.job_gone": _("La conversion de cette tâche n'existe plus."),
         "omop.upload_gone": _("L'archive déposée n'est plus disponible : déposez-la à nouveau."),
         "omop.unreadable": _("Un fichier de l'extrait est illisible ou corrompu : %(error)s"),
+        # an extract refused by the worker (omop.services.EtlInputError.job_message)
+        "omop.data_path": _data_path_error,
+        "omop.archive_refused": _archive_refused,
+        "omop.archive_file_type": _(
+            "L'archive ne doit contenir que des fichiers .csv, .parquet ou .txt "
+            "(trouvé : %(name)s)."
+        ),
+        # job log lines
+        "omop.log_step": _log_step,
+        "omop.log_rows": _("[%(step)s] %(message)s — %(rows)s lignes"),
+        "omop.vocabulary_rows": _("%(name)s : %(rows)s lignes"),
+        "omop.log_written": _("%(tables)s tables écrites, contrôles qualité : %(dq)s"),
     }
 )
 

@@ -41,7 +41,15 @@ UPLOAD_SUFFIXES = (".csv", ".parquet", ".txt")
 
 
 class EtlInputError(PortalError, ValueError):
-    """The request cannot start a conversion; the message says what to fix (400)."""
+    """The request cannot start a conversion; the message says what to fix (400).
+
+    ``job_message`` is the same error as a job stores it: a code with its parameters
+    (portal.messages) when the message has parameters, worded when the job page renders,
+    since the worker that meets it runs in French."""
+
+    def __init__(self, message: str, *, job_message: str = ""):
+        super().__init__(message)
+        self.job_message = job_message or message
 
 
 class EtlTargetBusy(EtlInputError):
@@ -136,7 +144,8 @@ def extract_dir_resolve(relative: str) -> Path:
     try:
         return data_path_resolve(relative, kind=PathKind.DIRECTORY)
     except DataPathError as exc:
-        raise EtlInputError(str(exc)) from exc
+        stored = coded("omop.data_path", reason=exc.code, **exc.params)
+        raise EtlInputError(str(exc), job_message=stored) from exc
 
 
 def data_root_extracts(*, depth: int = 2) -> list[str]:
@@ -185,14 +194,19 @@ def _is_table_file(name: PurePosixPath) -> bool:
     return not (name.name.startswith(".") or name.parts[0] == "__MACOSX")
 
 
+def _archive_refused(exc: ArchiveError) -> EtlInputError:
+    return EtlInputError(
+        _("Archive de l'extrait refusée : %(reason)s") % {"reason": archive_error_message(exc)},
+        job_message=coded("omop.archive_refused", reason=exc.code, **exc.params),
+    )
+
+
 def _open_upload(source) -> SafeZip:
     """The upload as a :class:`SafeZip` whose files are all tables, or :class:`EtlInputError`."""
     try:
         archive = SafeZip(source, _upload_limits())
     except ArchiveError as exc:
-        raise EtlInputError(
-            _("Archive de l'extrait refusée : %(reason)s") % {"reason": archive_error_message(exc)}
-        ) from exc
+        raise _archive_refused(exc) from exc
     files = [PurePosixPath(n.replace("\\", "/")) for n in archive.names()]
     if not files:
         archive.close()
@@ -205,7 +219,8 @@ def _open_upload(source) -> SafeZip:
                     "L'archive ne doit contenir que des fichiers .csv, .parquet ou .txt "
                     "(trouvé : %(name)s)."
                 )
-                % {"name": name}
+                % {"name": name},
+                job_message=coded("omop.archive_file_type", name=str(name)),
             )
     return archive
 
@@ -250,10 +265,7 @@ def upload_unpack(zip_path: Path, folder: Path) -> Path:
         try:
             archive.extract(folder, accept=_is_table_file)
         except ArchiveError as exc:
-            raise EtlInputError(
-                _("Archive de l'extrait refusée : %(reason)s")
-                % {"reason": archive_error_message(exc)}
-            ) from exc
+            raise _archive_refused(exc) from exc
     # Archives often hold one top folder ("extract/IR_BEN_R.csv"): convert that folder.
     entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
     if len(entries) == 1 and entries[0].is_dir():

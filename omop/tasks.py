@@ -14,11 +14,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from pyarrow.lib import ArrowException
 
 from portal.jobs import JobCancelled, JobContext, JobError, job_task
-from portal.messages import coded, message_text
+from portal.messages import coded
 
 from . import results, services
 from .etl.api import run_conversion
@@ -67,7 +66,7 @@ class StepProgress:
         self._close()
         self.current, self.started = step, time.monotonic()
         self.steps[step].update(status="running", message=message)
-        self.ctx.log(f"[{step}] {message_text(message) if message else _('démarrage')}")
+        self.ctx.log(coded("omop.log_step", step=step, message=message))
         self.save(force=True)
 
     def _close(self) -> None:
@@ -92,7 +91,7 @@ class StepProgress:
         # The engine's message is English detail for the technical log; the page shows the
         # step's words in its own language (omop/labels.py).
         if message and rows:
-            self.ctx.log(f"[{step}] {message} — {rows} lignes")
+            self.ctx.log(coded("omop.log_rows", step=step, message=message, rows=rows))
         elif message:
             self.ctx.log(f"[{step}] {message}")
         self.overall = max(self.overall, int(pct))
@@ -138,7 +137,7 @@ def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
         try:
             return services.extract_dir_resolve(etl_job.source_path)
         except services.EtlInputError as exc:
-            raise JobError(str(exc)) from exc
+            raise JobError(exc.job_message) from exc
     folder = etl_job.workdir / "extract"
     shutil.rmtree(folder, ignore_errors=True)
     if etl_job.source == EtlJob.Source.UPLOAD:
@@ -149,7 +148,7 @@ def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
         try:
             path = services.upload_unpack(zip_path, folder)
         except services.EtlInputError as exc:
-            raise JobError(str(exc)) from exc
+            raise JobError(exc.job_message) from exc
         progress.sub("unpack", 1, 1, "omop.unpacked")
         return path
     persons = etl_job.persons or 0
@@ -213,8 +212,11 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
         etl_job=etl_job, report=published, results=summary, output_bytes=output_bytes, steps=steps
     )
     ctx.log(
-        _("%(tables)s tables écrites, contrôles qualité : %(dq)s")
-        % {"tables": len(report.rows_written), "dq": "OK" if report.dq_passed else "KO"}
+        coded(
+            "omop.log_written",
+            tables=len(report.rows_written),
+            dq="OK" if report.dq_passed else "KO",
+        )
     )
     ctx.progress(100, "omop.done", force=True)
     return {

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from .jobs import job_cancel, job_retry
-from .messages import message_text
+from .messages import log_text, message_text
 from .models import ApiToken, Job
 from .selectors import jobs_visible_to
 from .serializers import ModelSerializer
@@ -24,11 +24,19 @@ class JobText(serializers.CharField):
         return message_text(value)
 
 
+class JobLog(serializers.CharField):
+    """A job's log tail in the request's language (see :func:`portal.messages.log_text`)."""
+
+    def to_representation(self, value) -> str:
+        return log_text(value)
+
+
 class JobSerializer(ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     title = JobText(read_only=True)
     message = JobText(read_only=True)
     error = JobText(read_only=True)
+    log = JobLog(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -14,6 +14,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .messages import message_text
+
 
 class PortalError(Exception):
     """A refusal whose message says what to do (shown as is). 400 in the API."""
@@ -42,7 +44,8 @@ class Conflict(PortalError):
 def api_exception_handler(exc, context):
     """``REST_FRAMEWORK["EXCEPTION_HANDLER"]``."""
     if isinstance(exc, PortalError):
-        return Response({"detail": str(exc)}, status=exc.status)
+        # a service may refuse with a message code (portal.messages): worded for the caller
+        return Response({"detail": message_text(str(exc))}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):  # per field, as DRF's own validation answers
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from .actors import actor_user
 from .audit import audit_record
 from .errors import Conflict
+from .messages import coded
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -347,7 +348,8 @@ def run_job(fn: Callable[..., Any], job_id: str, kwargs: dict[str, Any]) -> None
         _finish(
             job,
             Job.Status.FAILED,
-            error=_("Erreur inattendue : %(error)s") % {"error": f"{type(exc).__name__}: {exc}"},
+            # a code: the worker runs in French, the page words it (portal.messages)
+            error=coded("portal.unexpected_error", error=f"{type(exc).__name__}: {exc}"),
         )
     finally:
         beat.stopped.set()

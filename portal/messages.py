@@ -9,6 +9,7 @@ chosen when the page renders, in its language, never when the worker stores the 
 """
 
 import json
+import re
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -59,9 +60,27 @@ def message_text(message: str) -> str:
     return gettext(message)
 
 
+# a job log line as JobContext.log writes it: its time, "ERROR " when the job failed, the message
+_LOG_LINE = re.compile(r"^(\d\d:\d\d:\d\d )(ERROR )?(\S.*)$")
+
+
+def log_text(log: str) -> str:
+    """A job's log tail in the reader's language: each line's message is worded as
+    :func:`message_text` words a job message; continuation lines (a traceback) stay as
+    they are."""
+    lines = []
+    for line in (log or "").splitlines():
+        match = _LOG_LINE.match(line)
+        if match:
+            line = match[1] + (match[2] or "") + message_text(match[3])
+        lines.append(line)
+    return "\n".join(lines)
+
+
 register_message_labels(
     {
         "portal.started": _("démarrage"),
+        "portal.unexpected_error": _("Erreur inattendue : %(error)s"),
         # the worker diagnostics job (portal/tasks.py)
         "portal.check_database": _("Base de données…"),
         "portal.check_disk": _("Espace disque…"),

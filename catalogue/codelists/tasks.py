@@ -7,7 +7,6 @@ import shutil
 from django.contrib.auth import get_user_model
 
 from portal.jobs import JobContext, JobError, job_task
-from portal.messages import message_text
 from portal.roles import Capability
 
 from .messages import error_job_message
@@ -22,7 +21,7 @@ def import_referential(ctx: JobContext, *, source: str, folder: str, user_id=Non
 
     def progress(percent: float, message: str) -> None:
         ctx.progress(percent, message)  # a code: the job page words it
-        ctx.log(message_text(message))
+        ctx.log(message)  # worded when shown, like the job's message
         ctx.check_cancelled()
 
     try:

@@ -177,6 +177,14 @@ MESSAGE_LABELS = {
     "quality.data_file_gone": _(
         "Le fichier « %(name)s » n'est plus sur le serveur : déposez-le à nouveau."
     ),
+    # job log lines
+    "quality.foreign_key_unchecked": _(
+        "Clé étrangère vers %(key)s non vérifiée : table cible jamais profilée."
+    ),
+    "quality.absent_columns": _(
+        "Colonnes déclarées absentes du fichier (extrait partiel) : %(columns)s"
+    ),
+    "quality.undeclared_columns": _("Colonnes non déclarées, profilées et signalées : %(columns)s"),
     **{
         f"profiling.error:{code}": partial(profiling_error_text, code)
         for code in {key.partition(".")[0] for key in PROFILING_ERRORS}

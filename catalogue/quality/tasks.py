@@ -37,10 +37,7 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
     ctx.log(f"{table.database.acronym}/{table.name} ← {run.data_file.original_name}")
     _checks, skipped = foreign_key_checks_for(table)
     for label in skipped:
-        ctx.log(
-            _("Clé étrangère vers %(key)s non vérifiée : table cible jamais profilée.")
-            % {"key": label}
-        )
+        ctx.log(coded("quality.foreign_key_unchecked", key=label))
     try:
         profile = table_profile_compute(
             table=table,
@@ -53,15 +50,9 @@ def profile_table(ctx: JobContext, *, table_id: int, data_file_id: int | None = 
     except ProfilingError as exc:
         raise JobError(error_job_message(exc)) from exc
     if profile.absent_columns:
-        ctx.log(
-            _("Colonnes déclarées absentes du fichier (extrait partiel) : %(columns)s")
-            % {"columns": ", ".join(profile.absent_columns)}
-        )
+        ctx.log(coded("quality.absent_columns", columns=list(profile.absent_columns)))
     if profile.undeclared_columns:
-        ctx.log(
-            _("Colonnes non déclarées, profilées et signalées : %(columns)s")
-            % {"columns": ", ".join(profile.undeclared_columns)}
-        )
+        ctx.log(coded("quality.undeclared_columns", columns=list(profile.undeclared_columns)))
     ctx.check_cancelled()
     ctx.progress(97, "quality.publishing", force=True)
     run = services.profiling_run_store(run=run, profile=profile)

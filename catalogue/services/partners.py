@@ -35,7 +35,8 @@ FETCH_TIMEOUT_S = 60
 
 
 def harvest_error_message(exc: HarvestError) -> str:
-    """A harvest error in words (French source strings, translated)."""
+    """A harvest error in words, in the active language: a form's refusal words it at once,
+    a harvest stores it as a code (:func:`harvest_error_stored`) its page words."""
     p = exc.params
     if exc.code == "empty":
         return _("Le document du partenaire est vide.")
@@ -50,18 +51,31 @@ def harvest_error_message(exc: HarvestError) -> str:
         return _("Le document ne décrit aucun jeu de données (dcat:Dataset avec un dct:title).")
     if exc.code == "too_large":
         return _("Le document dépasse %(max)s Mo.") % {"max": MAX_BYTES // 1024**2}
-    if exc.code == "fetch":
+    if exc.code == "file_gone":
         return _("Le point d'accès n'a pas pu être lu : %(detail)s") % {
-            "detail": p.get("detail", "")
+            "detail": _("le fichier déposé n'est plus sur le serveur")
         }
+    if exc.code == "fetch":
+        detail = p.get("detail", "")
+        if "refused" in p:  # portal.outbound's refusal, by its code
+            refusal = {k: v for k, v in p.items() if k != "refused"}
+            detail = outbound_refusal_message(OutboundRefused(p["refused"], **refusal))
+        return _("Le point d'accès n'a pas pu être lu : %(detail)s") % {"detail": detail}
     return exc.code
+
+
+def harvest_error_stored(exc: HarvestError) -> str:
+    """A harvest error as ``last_error`` keeps it: its code and parameters (a library's
+    technical detail among them), worded by :func:`harvest_error_message` when a page shows
+    it — the worker that meets it runs in French."""
+    return coded("catalogue.harvest_error", reason=exc.code, **exc.params)
 
 
 def _read_source(partner: PartnerCatalogue) -> bytes:
     if partner.file_location:
         path = Path(settings.PRIVATE_ROOT) / partner.file_location
         if not path.is_file():
-            raise HarvestError("fetch", detail=_("le fichier déposé n'est plus sur le serveur"))
+            raise HarvestError("file_gone")
         return path.read_bytes()
     try:
         return fetch_public(
@@ -73,7 +87,7 @@ def _read_source(partner: PartnerCatalogue) -> bytes:
     except OutboundRefused as exc:
         if exc.code == "too_large":
             raise HarvestError("too_large") from exc
-        raise HarvestError("fetch", detail=outbound_refusal_message(exc)) from exc
+        raise HarvestError("fetch", refused=exc.code, **exc.params) from exc
 
 
 def outbound_refusal_message(exc: OutboundRefused) -> str:
@@ -200,7 +214,7 @@ def partner_harvest(*, partner: PartnerCatalogue, by=None) -> PartnerCatalogue:
         data = _read_source(partner)
         records = parse_catalogue(data, None if partner.format == "auto" else partner.format)
     except HarvestError as exc:
-        message = harvest_error_message(exc)
+        message = harvest_error_stored(exc)
         with transaction.atomic():
             PartnerCatalogue.objects.filter(pk=partner.pk).update(
                 last_harvest_at=now, last_error=message

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from omop.etl.athena import ORDER, VocabularyError
 from portal.jobs import JobContext, JobError, job_task
+from portal.messages import coded
 from portal.roles import Capability
 
 from .messages import error_job_message
@@ -24,7 +25,7 @@ def load_vocabulary(ctx: JobContext, *, path: str, user_id=None, cleanup: bool =
         seen.append(name)
         # each file is seen twice: checked and copied to Parquet, then loaded
         ctx.progress(min(99, 100 * len(seen) / (2 * len(ORDER))), name)
-        ctx.log(f"{name}: {rows} rows" if rows else name)
+        ctx.log(coded("omop.vocabulary_rows", name=name, rows=rows) if rows else name)
         ctx.check_cancelled()
 
     try:

@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from portal.messages import message_text
+from portal.messages import log_text, message_text
 from portal.pagination import page_numbers, page_url
 
 register = template.Library()
@@ -43,6 +43,12 @@ def duration(seconds) -> str:
 def job_message(message: str) -> str:
     """A job's message in the page's language (workers store codes, see portal.messages)."""
     return message_text(message)
+
+
+@register.filter
+def job_log(log: str) -> str:
+    """A job's log tail in the page's language (see portal.messages.log_text)."""
+    return log_text(log)
 
 
 @register.inclusion_tag("portal/_pagination.html")

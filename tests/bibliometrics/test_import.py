@@ -16,6 +16,7 @@ from bibliometrics.models import (
     PublicationMerge,
 )
 from portal.models import Job
+from tests.pages import api_in, page_in
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = sorted(str(p) for p in DATA.glob("sample.*"))
@@ -167,17 +168,39 @@ def test_reclassify_applies_edited_rules_but_not_to_curated_affiliations():
 
 
 @pytest.mark.django_db
-def test_a_vanished_upload_fails_the_job_with_what_to_do(tmp_path):
+def test_a_vanished_upload_fails_the_job_with_what_to_do_in_the_language_of_the_page(
+    tmp_path, cast, client
+):
     target = tmp_path / "gone.ris"
     target.write_text((DATA / "sample.ris").read_text())
     from portal.jobs import job_run_inline
 
-    run = services.import_start(paths=[target], background=True)
+    run = services.import_start(paths=[target], background=True, by=cast.data)
     target.unlink()
     job_run_inline(job=run.job)
     run.job.refresh_from_db()
     assert run.job.status == Job.Status.FAILED
-    assert "Déposez-le à nouveau" in run.job.error
+    assert "Déposez-le à nouveau" not in run.job.error  # a code: the page words it
+    client.force_login(cast.data)
+    url = f"/publications/imports/{run.pk}/"
+    assert "Fichier introuvable : gone.ris. Déposez-le à nouveau." in page_in(client, "fr", url)
+    assert "File not found: gone.ris. Upload it again." in page_in(client, "en", url)
+    api = api_in(client, "en", f"/api/jobs/{run.job.pk}/")
+    assert api["error"] == "File not found: gone.ris. Upload it again."
+    assert "ERROR File not found: gone.ris" in api["log"]
+
+
+@pytest.mark.django_db
+def test_the_import_log_reads_in_the_language_of_the_page(cast, client):
+    run = services.import_start(paths=[DATA / "sample.ris"], background=False, by=cast.data)
+    assert run.job.status == Job.Status.SUCCEEDED
+    client.force_login(cast.data)
+    english = page_in(client, "en", f"/jobs/{run.job.pk}/")
+    new = run.stats["new"]
+    assert "sample.ris: format ris" in english
+    assert f"new {new}, updated 0, merged 0" in english and "nouvelles" not in english
+    french = page_in(client, "fr", f"/jobs/{run.job.pk}/")
+    assert "sample.ris : format ris" in french and f"nouvelles {new}, mises à jour 0" in french
 
 
 @pytest.mark.django_db

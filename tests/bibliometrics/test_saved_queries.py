@@ -9,9 +9,11 @@ from bibliometrics import connectors, services
 from bibliometrics.connectors import pubmed
 from bibliometrics.models import ImportRun, Publication, SavedQuery
 from portal.jobs import job_run_inline
+from portal.messages import message_text
 from portal.models import AuditEntry, Job
 from tests.bibliometrics.pages import part
 from tests.bibliometrics.recorded import FakeTime, Recorded
+from tests.pages import page_in
 
 
 @pytest.fixture
@@ -86,11 +88,34 @@ def test_an_answer_cut_short_stops_the_refresh_naming_the_query_and_keeps_what_c
     run.job.refresh_from_db()
     query.refresh_from_db()
     assert run.job.status == Job.Status.FAILED
-    assert "AINS et SNDS" in run.job.error
-    assert "tronquée" in run.job.error
+    assert "AINS et SNDS" in message_text(run.job.error)
+    assert "tronquée" in message_text(run.job.error)
     assert Publication.objects.count() == 2  # the first page stays imported
     assert run.stats["new"] == 2
-    assert query.last_error.startswith("Requête « AINS et SNDS »")
+    assert message_text(query.last_error).startswith("Requête « AINS et SNDS »")
+
+
+@pytest.mark.django_db
+def test_a_failed_refresh_reads_in_the_language_of_the_page(cast, recorded, client):
+    recorded.replace["pubmed_efetch_2.xml"] = recorded.body("pubmed_efetch_2.xml")[:900]
+    query = pubmed_query(cast)
+    run = refresh(query)
+    assert run.job.status == Job.Status.FAILED and "tronquée" not in run.job.error
+    client.force_login(cast.data)
+
+    english = page_in(client, "en", f"/jobs/{run.job.pk}/")
+    assert (
+        "Query “AINS et SNDS”: truncated answer: 0 records received out of 1 announced. "
+        "The 2 records imported before the error are kept."
+    ) in english
+    assert "tronquée" not in english
+    assert "Requête « AINS et SNDS » : réponse tronquée" in page_in(
+        client, "fr", f"/jobs/{run.job.pk}/"
+    )
+    assert "Query “AINS et SNDS”: truncated answer" in page_in(
+        client, "en", query.get_absolute_url()
+    )
+    assert "Requête « AINS et SNDS » : réponse" in page_in(client, "fr", query.get_absolute_url())
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Dashboard, list, CSV, publication page, upload and curation as users see them."""
 
+import html
 import json
 from pathlib import Path
 
@@ -111,6 +112,18 @@ def test_upload_page_starts_an_import_job_for_data(
     assert Path(run.files[0]).read_bytes() == (DATA / "sample.ris").read_bytes()
     page = client.get(response["Location"])
     assert page.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_upload_over_the_limit_is_refused_in_the_language_of_the_page(client, cast, settings):
+    settings.PUBLICATION_IMPORT_MAX_BYTES = 1000
+    client.force_login(cast.data)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    upload = SimpleUploadedFile("big.ris", b"x" * 2000)
+    response = client.post("/publications/imports/", {"files": [upload], "format": "auto"})
+    page = html.unescape(response.content.decode())
+    assert "2.0\xa0KB to import: the limit is 1000\xa0bytes. Split the export." in page
+    assert not ImportRun.objects.exists()
 
 
 @pytest.mark.django_db

@@ -16,9 +16,17 @@ from django.utils import timezone
 
 from catalogue.harvest import HarvestError, parse_catalogue
 from catalogue.models import HarvestedDataset, PartnerCatalogue
-from catalogue.services.partners import partner_harvest, partner_register, partners_due
+from catalogue.services.partners import (
+    partner_harvest,
+    partner_harvest_start,
+    partner_register,
+    partners_due,
+)
 from catalogue.tasks import partners_refresh_due
+from portal.jobs import job_run_inline
+from portal.messages import message_text
 from portal.models import AuditEntry, Job
+from tests.pages import page_in
 
 DATA = Path(__file__).parent / "data" / "partners"
 
@@ -104,17 +112,39 @@ def test_an_endpoint_is_harvested_and_a_failure_keeps_the_previous_copy(db, cast
     # the partner's endpoint breaks: the copy stays, and the page says why
     (folder / "dcat.rdf").write_text("<rdf:RDF broken")
     partner = partner_harvest(partner=partner)
-    assert "RDF/XML" in partner.last_error
+    assert "RDF/XML" in message_text(partner.last_error)
     assert partner.dataset_count == 1 and HarvestedDataset.objects.count() == 1
     page = client.get(partner.get_absolute_url()).content.decode()
     assert "National Patient Register" in page
     assert "copie précédente est conservée" in page
     (folder / "dcat.rdf").unlink()
     partner = partner_harvest(partner=partner)
-    assert "HTTP 404" in partner.last_error and HarvestedDataset.objects.count() == 1
+    assert "HTTP 404" in message_text(partner.last_error) and HarvestedDataset.objects.count() == 1
     # back again: the error is cleared
     (folder / "dcat.rdf").write_bytes((DATA / "denmark.rdf").read_bytes())
     assert partner_harvest(partner=partner).last_error == ""
+
+
+def test_a_failed_harvest_reads_in_the_language_of_the_page(db, cast, server, client):
+    folder, base = server
+    (folder / "dcat.rdf").write_text("<rdf:RDF broken")
+    partner = partner_register(by=cast.data, name="Danemark", url=f"{base}/dcat.rdf")
+    job = job_run_inline(job=partner_harvest_start(partner=partner, by=cast.data))
+    partner.refresh_from_db()
+    assert job.status == Job.Status.FAILED and partner.last_error.startswith(
+        "catalogue.harvest_error|"
+    )  # a code: the parser's own detail is one of its parameters
+    client.force_login(cast.data)
+
+    english = page_in(client, "en", partner.get_absolute_url())
+    assert "The document is not readable RDF/XML: " in english
+    assert "n'est pas du" not in english
+    job_page = page_in(client, "en", job.get_absolute_url())
+    assert "The document is not readable RDF/XML: " in job_page
+    assert "(previous copy kept)" in job_page and "copie précédente" not in job_page
+    french = page_in(client, "fr", partner.get_absolute_url())
+    assert "Le document n'est pas du RDF/XML lisible : " in french
+    assert "(copie précédente conservée)" in page_in(client, "fr", job.get_absolute_url())
 
 
 def test_the_beat_task_starts_a_harvest_job_for_due_partners_only(
@@ -234,6 +264,9 @@ def test_a_redirect_to_a_private_address_is_not_followed(db, cast, server):
     partner = partner_harvest(
         partner=partner_register(by=cast.data, name="Redirigé", url=f"{base}/moved")
     )
-    assert "non publique (127.0.0.2)" in partner.last_error and partner.dataset_count == 0
+    assert (
+        "non publique (127.0.0.2)" in message_text(partner.last_error)
+        and partner.dataset_count == 0
+    )
     (folder / "location").write_text(f"{base}/dcat.rdf")  # an allowed hop is followed
     assert partner_harvest(partner=partner).dataset_count == 1

@@ -2,11 +2,13 @@
 the page words in its own language: an English page shows no French (omop/tasks.py)."""
 
 import re
+import shutil
 
 import pytest
 
 from omop import services
 from portal.jobs import job_run_inline
+from tests.pages import api_in, page_in
 
 from .job_factories import finished
 
@@ -46,3 +48,43 @@ def test_a_generated_extract_is_named_in_the_pages_language(client, cast):
     assert "synthetic 50 persons, seed 1" in english and "personnes" not in english
     assert "synthétique 50 personnes, graine 1" in french
     assert etl_job.display_label in french
+
+
+def test_a_folder_gone_before_the_worker_starts_is_named_in_the_language_of_the_page(
+    client, cast, settings
+):
+    folder = settings.DATA_ROOT / "projet" / "parti"
+    folder.mkdir(parents=True)
+    (folder / "IR_BEN_R.csv").write_text("BEN_NIR_PSA\n")
+    etl_job = services.etl_job_create(source="data_root", source_path="projet/parti", by=cast.data)
+    shutil.rmtree(folder)
+    job = job_run_inline(job=etl_job.job)
+    assert job.status == "failed" and job.error.startswith("omop.data_path|")
+    client.force_login(cast.data)
+    url = f"/omop/jobs/{etl_job.pk}/"
+
+    english = page_in(client, "en", url)
+    api = api_in(client, "en", f"/api/jobs/{job.pk}/")
+    french = page_in(client, "fr", url)
+
+    assert "The folder “projet/parti” does not exist in the data root" in english
+    assert "n'existe pas" not in english
+    assert api["error"].startswith("The folder “projet/parti” does not exist in the data root")
+    assert "Le dossier « projet/parti » n'existe pas dans la racine des données" in french
+
+
+def test_the_conversion_log_reads_in_the_language_of_the_page(client, cast):
+    etl_job = services.etl_job_create(source="generated", persons=20, seed=3, by=cast.data)
+    job = job_run_inline(job=etl_job.job)
+    assert job.status == "succeeded", job.error
+    assert "lignes" not in job.log  # codes: the page words them
+    client.force_login(cast.data)
+
+    english = client.get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["log"]
+    french = client.get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="fr").json()["log"]
+
+    assert "[generate] starting" in english and "[results] starting" in english
+    assert " rows" in english and "lignes" not in english and "démarrage" not in english
+    assert "tables written, quality checks: OK" in english
+    assert "[generate] démarrage" in french
+    assert " lignes" in french and "tables écrites, contrôles qualité : OK" in french

@@ -15,6 +15,7 @@ from portal.jobs import (
     run_job,
 )
 from portal.models import AuditEntry, Job
+from tests.pages import api_in, page_in
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,21 @@ def test_an_unexpected_exception_still_ends_the_job(cast):
     run_job(lambda ctx: 1 / 0, str(job.pk), {})
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and "ZeroDivisionError" in job.error
+
+
+def test_an_unexpected_error_reads_in_the_language_of_the_page(client, cast):
+    job = _job(cast)
+    run_job(lambda ctx: 1 / 0, str(job.pk), {})
+    client.force_login(cast.data)
+
+    english = page_in(client, "en", f"/jobs/{job.pk}/")
+    api = api_in(client, "en", f"/api/jobs/{job.pk}/")
+    french = page_in(client, "fr", f"/jobs/{job.pk}/")
+
+    assert "Unexpected error: ZeroDivisionError: division by zero" in english
+    assert "Erreur inattendue" not in english
+    assert api["error"] == "Unexpected error: ZeroDivisionError: division by zero"
+    assert "Erreur inattendue : ZeroDivisionError: division by zero" in french
 
 
 def test_a_running_job_stops_at_its_next_checkpoint_when_cancelled(cast):

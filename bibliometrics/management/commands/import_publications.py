@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.jobs import JobError
+from portal.messages import message_text
 
 from ...parsers import FORMATS
 from ...services import import_start
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         try:
             run = import_start(paths=files, fmt=format, background=background)
         except JobError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(message_text(str(exc))) from exc
         job = run.job
         if background:
             self.stdout.write(f"Job {job.pk} queued: follow it on /jobs/{job.pk}/")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from catalogue.models import Variable
 from catalogue.quality.models import CuratorRule
 from catalogue.quality.services import curator_rule_set, data_file_attach, profiling_run_inline
+from tests.pages import api_in, page_in
 
 from .factories import write_data
 
@@ -36,6 +37,32 @@ def test_an_extract_without_some_columns_and_with_an_extra_one_is_profiled(table
     assert 'data-testid="undeclared"' in page  # the extra column, flagged
     assert "date de décès : vide pour les personnes en vie" in page
     assert "31 décembre 2015" in page  # the date ages are computed at, shown
+
+
+def test_the_job_log_names_the_absent_and_undeclared_columns_in_the_language_of_the_page(
+    table, cast, client
+):
+    lines = [f"{i:017d};1;1950;x" for i in range(50)]
+    write_data(lines=lines, header="BEN_NIR_PSA;BEN_RNG_GEM;BEN_NAI_ANN;MA_COLONNE")
+    data_file = data_file_attach(table=table, by=cast.data, path="IR_BEN_R.csv")
+    run = profiling_run_inline(data_file=data_file, by=cast.data)
+    assert run.job.status == "succeeded", run.job.error
+    assert "Colonnes" not in run.job.log  # codes: the page words them
+    client.force_login(cast.data)
+    url = f"/jobs/{run.job.pk}/"
+
+    english = page_in(client, "en", url)
+    api = api_in(client, "en", f"/api/jobs/{run.job.pk}/")
+    french = page_in(client, "fr", url)
+
+    assert (
+        "Declared columns absent from the file (partial extract): BEN_SEX_COD, BEN_RES_DPT"
+        in english
+    )
+    assert "Undeclared columns, profiled and flagged: MA_COLONNE" in english
+    assert "Colonnes" not in english
+    assert "Undeclared columns, profiled and flagged: MA_COLONNE" in api["log"]
+    assert "Colonnes non déclarées, profilées et signalées : MA_COLONNE" in french
 
 
 def test_a_curator_expected_rate_changes_the_grade_and_the_page_says_why(table, cast, client):
