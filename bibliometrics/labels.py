@@ -46,6 +46,27 @@ def _too_large(params: dict) -> str:
     }
 
 
+# Why a record was not kept (bibliometrics.parsers.base.Rejected's codes, and the import's own)
+REJECT_REASONS = {
+    "no_title": _("notice sans titre"),
+    "no_identifier": _("ni PMID, ni DOI, ni année : la notice ne peut pas être identifiée"),
+    "not_closed": _("notice non terminée par une ligne « %(detail)s » (fichier tronqué ?)"),
+    "xml_syntax": _("erreur de syntaxe XML : %(detail)s"),
+    "not_scopus": _("ce n'est pas un export CSV Scopus : pas de colonne « %(detail)s »"),
+    "unreadable": _("notice illisible : %(detail)s"),
+    "database": _("refusée par la base : %(detail)s"),
+    "unknown_format": _(
+        "format non reconnu : choisissez le format de l'export (PubMed XML, MEDLINE, RIS, "
+        "BibTeX, Scopus CSV, Web of Science)"
+    ),
+}
+
+
+def _reject(params: dict) -> str:
+    label = REJECT_REASONS.get(params.get("reason", ""))
+    return words(label, params) if label is not None else str(params.get("reason", ""))
+
+
 MESSAGE_LABELS = {
     "bibliometrics.import_gone": _("Cet import n'existe plus."),
     "bibliometrics.import_done": _("Import terminé."),
@@ -71,6 +92,7 @@ MESSAGE_LABELS = {
         "%(name)s : nouvelles %(new)s, mises à jour %(updated)s, rapprochées %(merged)s, "
         "doublons %(duplicate)s, rejetées %(rejected)s, supprimées %(deleted)s"
     ),
+    "bibliometrics.reject": _reject,
     "bibliometrics.no_record_in_file": _(
         "aucune notice reconnue dans ce fichier (format %(format)s)"
     ),

@@ -208,8 +208,8 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
         try:
             if fmt == "auto":
                 fmt = detect_format(path)
-        except ValueError as exc:
-            state.reject(Path(path).name, 0, str(exc))
+        except ValueError:
+            state.reject(Path(path).name, 0, coded("bibliometrics.reject", reason="unknown_format"))
             continue
         if ctx:
             ctx.log(coded("bibliometrics.file_format", file=Path(path).name, format=fmt))
@@ -230,7 +230,7 @@ def _import_files(run: ImportRun, state: _ImportState, progress: _Progress, ctx)
                                 coded("bibliometrics.records_read", n=state.stats["read"]),
                             )
                 elif isinstance(event, Rejected):
-                    state.reject(Path(path).name, event.position, event.reason, event.ref)
+                    state.reject_event(Path(path).name, event.position, event)
                 elif isinstance(event, Deleted):
                     state.save(batch, Path(path).name)
                     batch = []
@@ -323,9 +323,16 @@ class _ImportState:
         self.created: list[Publication] = []
 
     def reject(self, file: str, position: int, reason: str, ref: str = "") -> None:
+        """Count a record not kept and keep the first ones; ``reason`` is a message code (see
+        portal.messages) the import page words in its reader's language."""
         self.stats["rejected"] += 1
         if len(self.rejects) < MAX_REJECTS_KEPT:
             self.rejects.append({"file": file, "position": position, "ref": ref, "reason": reason})
+
+    def reject_event(self, file: str, position: int, event: Rejected) -> None:
+        """A record a parser or a connector did not keep, for its reason's code."""
+        reason = coded("bibliometrics.reject", reason=event.reason, detail=event.detail)
+        self.reject(file, position, reason, event.ref)
 
     def delete(self, pmids: list[str]) -> None:
         self.finish()  # earlier batches first
@@ -392,7 +399,7 @@ class _ImportState:
                     self.reject(
                         file,
                         pos,
-                        f"refusée par la base : {exc}".strip()[:300],
+                        coded("bibliometrics.reject", reason="database", detail=str(exc)[:300]),
                         rec.get("pmid") or rec.get("doi") or "",
                     )
 
@@ -1186,9 +1193,9 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
             for rec in page.records:
                 position += 1
                 batch.append((rec, position))
-            for ref, reason in page.rejected:
+            for event in page.rejected:
                 position += 1
-                state.reject(origin, position, reason, ref)
+                state.reject_event(origin, position, event)
             state.save(batch, origin)
             seen.extend(i for i in page.ids if i)
             if ctx:

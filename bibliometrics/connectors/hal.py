@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..parsers.base import empty_record, finish, make_author
+from ..parsers.base import empty_record, finish, make_author, rejected
 from .http import ConnectorError, Fetcher, Page
 
 BASE_URL = "https://api.archives-ouvertes.fr/search/"
@@ -85,7 +85,7 @@ class Hal:
                     page.records.append(to_record(doc))
                     page.ids.append(doc.get("halId_s") or str(doc.get("docid")))
                 except ValueError as exc:
-                    page.rejected.append((doc.get("halId_s") or "", str(exc)))
+                    page.rejected.append(rejected(0, exc, doc.get("halId_s") or ""))
             following = data.get("nextCursorMark")
             done = not response["docs"] or following in (None, cursor) or received >= total
             if done and received < total:

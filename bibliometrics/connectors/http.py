@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from ..parsers.base import Rejected
+
 USER_AGENT = "HDH-portal-bibliometrics/1.0 (+https://www.health-data-hub.fr)"
 
 
@@ -38,7 +40,7 @@ class Page:
     records: list[dict[str, Any]]
     total: int  # what the source says the query matches
     ids: list[str] = field(default_factory=list)  # source identifiers of these records
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (ref, reason)
+    rejected: list[Rejected] = field(default_factory=list)  # records not kept
 
 
 class Fetcher:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..parsers.base import empty_record, finish, make_author, normalize_doi, normalize_pmid
+from ..parsers.base import (
+    empty_record,
+    finish,
+    make_author,
+    normalize_doi,
+    normalize_pmid,
+    rejected,
+)
 from .http import ConnectorError, Fetcher, Page
 
 BASE_URL = "https://api.openalex.org/"
@@ -103,7 +110,7 @@ class OpenAlex:
                     page.records.append(to_record(work))
                     page.ids.append(short_id(work.get("id")))
                 except ValueError as exc:
-                    page.rejected.append((short_id(work.get("id")), str(exc)))
+                    page.rejected.append(rejected(0, exc, short_id(work.get("id"))))
             cursor = meta.get("next_cursor") if works else None
             if not cursor and received < total:
                 raise ConnectorError("truncated", expected=total, received=received, url=self.url)

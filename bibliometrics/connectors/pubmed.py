@@ -75,10 +75,10 @@ class PubMed:
                     page.records.append(event.data)
                     page.ids.append(event.data["pmid"] or "")
                 elif isinstance(event, Rejected):
-                    if event.reason.startswith("XML syntax error"):
+                    if event.reason == "xml_syntax":
                         cut = True
                     else:
-                        page.rejected.append((event.ref, event.reason))
+                        page.rejected.append(event)
                         page.ids.append(event.ref)
                 elif isinstance(event, Deleted):
                     continue

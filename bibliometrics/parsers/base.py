@@ -32,9 +32,29 @@ class Record:
 
 @dataclass
 class Rejected:
+    """A record not kept. ``reason`` is a code (``no_title``, ``no_identifier``, ``not_closed``,
+    ``xml_syntax``, ``not_scopus``, ``unreadable``) the Django layer words in the reader's
+    language; ``detail`` is the reading library's own message, when there is one."""
+
     position: int
     reason: str
     ref: str = ""
+    detail: str = ""
+
+
+class Unusable(ValueError):
+    """A record read but not usable, by its reason's code (see :class:`Rejected`)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def rejected(position: int, exc: Exception, ref: str = "") -> Rejected:
+    """The rejection of a record whose reading raised ``exc``."""
+    if isinstance(exc, Unusable):
+        return Rejected(position, exc.code, ref)
+    return Rejected(position, "unreadable", ref, str(exc) or type(exc).__name__)
 
 
 @dataclass
@@ -253,9 +273,9 @@ def finish(record: dict[str, Any]) -> dict[str, Any]:
     record["keywords"] = keywords
     record["mesh_terms"] = list(dict.fromkeys(clean(m) for m in record["mesh_terms"] if clean(m)))
     if not record["title"]:
-        raise ValueError("no title")
+        raise Unusable("no_title")
     if not (record["pmid"] or record["doi"] or record["year"]):
-        raise ValueError("no PMID, DOI nor year: the record cannot be identified")
+        raise Unusable("no_identifier")
     return record
 
 

@@ -14,13 +14,13 @@ from bibtexparser.customization import convert_to_unicode
 from .base import (
     Event,
     Record,
-    Rejected,
     empty_record,
     finish,
     make_author,
     normalize_pmid,
     open_text,
     parse_year,
+    rejected,
     split_name,
 )
 
@@ -96,7 +96,7 @@ def parse(path: str | Path) -> Iterator[Event]:
             yield Record(_bib_record(entry), position)
         except Exception as exc:
             key = re.search(r"[{(]\s*([^,\s]+)\s*,", text)
-            yield Rejected(position, str(exc) or type(exc).__name__, key.group(1) if key else "")
+            yield rejected(position, exc, key.group(1) if key else "")
 
     with open_text(path) as fh:
         for line in fh:

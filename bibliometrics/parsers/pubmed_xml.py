@@ -23,6 +23,7 @@ from .base import (
     make_author,
     month_number,
     parse_year,
+    rejected,
 )
 
 
@@ -146,11 +147,11 @@ def parse(path: str | Path) -> Iterator[Event]:
                         yield Record(_parse_article(el), position)
                     except Exception as exc:  # one bad record never stops the rest
                         pmid = el.findtext("MedlineCitation/PMID") or ""
-                        yield Rejected(position, str(exc) or type(exc).__name__, pmid)
+                        yield rejected(position, exc, pmid)
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
                     while el.getprevious() is not None:
                         del parent[0]
         except etree.XMLSyntaxError as exc:
-            yield Rejected(position + 1, f"XML syntax error: {exc}")
+            yield Rejected(position + 1, "xml_syntax", detail=str(exc))

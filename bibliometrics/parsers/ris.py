@@ -18,6 +18,7 @@ from .base import (
     normalize_pmid,
     open_text,
     parse_year,
+    rejected,
     split_name,
 )
 
@@ -94,8 +95,8 @@ def parse(path: str | Path) -> Iterator[Event]:
                         raise ValueError("empty record")
                     yield Record(_ris_record(entries[0]), position)
                 except Exception as exc:
-                    yield Rejected(position, str(exc) or type(exc).__name__)
+                    yield rejected(position, exc)
                 chunk = []
         if any(c.strip() for c in chunk):
             position += 1
-            yield Rejected(position, "record not closed by an 'ER  -' line (truncated file?)")
+            yield Rejected(position, "not_closed", detail="ER  -")

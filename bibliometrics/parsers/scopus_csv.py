@@ -17,6 +17,7 @@ from .base import (
     make_author,
     open_text,
     parse_year,
+    rejected,
     split_name,
 )
 
@@ -78,11 +79,11 @@ def parse(path: str | Path) -> Iterator[Event]:
     with open_text(path) as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames or "Title" not in [f.strip() for f in reader.fieldnames]:
-            yield Rejected(0, "not a Scopus CSV export: no 'Title' column")
+            yield Rejected(0, "not_scopus", detail="Title")
             return
         reader.fieldnames = [f.strip() for f in reader.fieldnames]
         for position, row in enumerate(reader, start=1):
             try:
                 yield Record(_scopus_record(row), position)
             except Exception as exc:
-                yield Rejected(position, str(exc) or type(exc).__name__, row.get("EID") or "")
+                yield rejected(position, exc, row.get("EID") or "")

@@ -21,6 +21,7 @@ from .base import (
     make_author,
     open_text,
     parse_year,
+    rejected,
     split_name,
 )
 from .pubmed_xml import pick_type
@@ -106,7 +107,7 @@ def parse_medline(path: str | Path) -> Iterator[Event]:
         try:
             return Record(_medline_record(fields), position)
         except Exception as exc:
-            return Rejected(position, str(exc) or type(exc).__name__, pmid)
+            return rejected(position, exc, pmid)
 
     with open_text(path) as fh:
         for line in fh:
@@ -219,10 +220,10 @@ def parse_wos(path: str | Path) -> Iterator[Event]:
                     yield Record(_wos_record(fields), position)
                 except Exception as exc:
                     ref = " ".join(fields.get("UT", [])) or " ".join(fields.get("DI", []))
-                    yield Rejected(position, str(exc) or type(exc).__name__, ref)
+                    yield rejected(position, exc, ref)
                 chunk = []
             else:
                 chunk.append(line)
         if any(c.strip() and not c.startswith("EF") for c in chunk):
             position += 1
-            yield Rejected(position, "record not closed by an ER line (truncated file?)")
+            yield Rejected(position, "not_closed", detail="ER")

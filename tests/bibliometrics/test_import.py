@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from bibliometrics import services
 from bibliometrics.models import (
@@ -15,6 +16,7 @@ from bibliometrics.models import (
     Publication,
     PublicationMerge,
 )
+from portal.messages import message_text
 from portal.models import Job
 from tests.pages import api_in, page_in
 
@@ -32,9 +34,13 @@ def test_it_imports_every_format_and_reports_rejects_with_reasons():
     assert run.job.status == Job.Status.SUCCEEDED
     assert run.stats["new"] == 7
     assert run.stats["rejected"] == 6
-    reasons = {r["file"]: r["reason"] for r in run.stats["rejects"]}
-    assert reasons["sample.xml"] == "no title"
-    assert "cannot be identified" in reasons["sample.bib"]
+    reasons = {r["file"]: message_text(r["reason"]) for r in run.stats["rejects"]}
+    assert reasons["sample.xml"] == "notice sans titre"
+    assert "ne peut pas être identifiée" in reasons["sample.bib"]
+    with translation.override("en"):
+        english = {r["file"]: message_text(r["reason"]) for r in run.stats["rejects"]}
+    assert english["sample.xml"] == "record without a title"
+    assert "cannot be identified" in english["sample.bib"]
     assert run.job.result["new"] == 7
     assert Publication.objects.filter(pmid="90000001").exists()
 
@@ -139,7 +145,7 @@ def test_unknown_format_fails_with_a_message(tmp_path):
     bad.write_text("nothing bibliographic")
     run = run_import(bad)
     assert run.stats["rejected"] == 1
-    assert "--format" in run.stats["rejects"][0]["reason"]
+    assert "format non reconnu" in message_text(run.stats["rejects"][0]["reason"])
 
 
 @pytest.mark.django_db

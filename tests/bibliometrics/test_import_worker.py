@@ -52,4 +52,4 @@ def test_an_uploaded_file_is_imported_by_the_worker(celery_worker, cast, client)
     assert Publication.objects.filter(pmid="90000031").exists()
     assert IndicatorSnapshot.objects.latest().publications == 2
     page = client.get(f"/publications/imports/{run.pk}/").content.decode()
-    assert "no title" in page
+    assert "notice sans titre" in page  # a reject reason, in the page's language

@@ -137,7 +137,7 @@ def test_truncated_xml_is_reported_not_raised(tmp_path):
     target.write_bytes((DATA / "sample.xml").read_bytes()[:-400])
     evs = list(parse(target, "pubmed-xml"))
     assert isinstance(evs[-1], Rejected)
-    assert "XML" in evs[-1].reason
+    assert evs[-1].reason == "xml_syntax" and evs[-1].detail
 
 
 def test_unknown_format_says_what_to_do(tmp_path):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bibliometrics import demo, services
 from bibliometrics.models import ImportRun, Publication
 from portal.models import Job
+from tests.pages import page_in
 
 DATA = Path(__file__).parent / "data"
 
@@ -127,11 +128,13 @@ def test_an_upload_over_the_limit_is_refused_in_the_language_of_the_page(client,
 
 
 @pytest.mark.django_db
-def test_import_detail_lists_rejects(client, cast):
+def test_import_detail_lists_rejects_in_the_readers_language(client, cast):
     run = services.import_start(paths=[DATA / "sample.wos"], background=False, by=cast.data)
     client.force_login(cast.data)
-    html = client.get(f"/publications/imports/{run.pk}/").content.decode()
-    assert "no title" in html
+    french = page_in(client, "fr", f"/publications/imports/{run.pk}/")
+    english = page_in(client, "en", f"/publications/imports/{run.pk}/")
+    assert "notice sans titre" in french and "no title" not in french
+    assert "record without a title" in english and "notice sans titre" not in english
 
 
 @pytest.mark.django_db
