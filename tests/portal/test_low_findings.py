@@ -111,6 +111,7 @@ def test_a_number_where_text_is_expected_is_still_read_as_text(cast, tmp_path):
 
 def test_a_junk_bibtex_file_fails_the_import_with_a_clear_error(tmp_path):
     from bibliometrics import services
+    from portal.messages import message_text
     from portal.models import Job
 
     junk = tmp_path / "export.bib"
@@ -118,18 +119,21 @@ def test_a_junk_bibtex_file_fails_the_import_with_a_clear_error(tmp_path):
     run = services.import_start(paths=[junk], fmt="bibtex", background=False)
     run.job.refresh_from_db()
     assert run.job.status == Job.Status.FAILED
-    assert "Aucune notice" in run.job.error and "export.bib" in run.job.error
-    assert "aucune notice reconnue" in run.stats["rejects"][0]["reason"]
+    error = message_text(run.job.error)  # stored as a code, worded in the reader's language
+    assert "Aucune notice" in error and "export.bib" in error
+    assert "aucune notice reconnue" in message_text(run.stats["rejects"][0]["reason"])
 
 
 def test_a_publication_import_over_the_limit_is_refused_before_it_is_stored(cast, settings):
     from bibliometrics import services
     from portal.jobs import JobError
+    from portal.messages import message_text
 
     settings.PUBLICATION_IMPORT_MAX_BYTES = 1000
     upload = SimpleUploadedFile("big.ris", b"TY  - JOUR\n" * 500)
-    with pytest.raises(JobError, match="limite"):
+    with pytest.raises(JobError) as refused:
         services.import_upload(files=[upload], fmt="ris", by=cast.data)
+    assert "la limite est de 1000" in message_text(str(refused.value))
     folder = settings.PRIVATE_ROOT / "bibliometrics"
     assert not folder.exists() or not any(folder.rglob("*.ris"))
 
