@@ -67,10 +67,14 @@ def make_cast() -> Cast:
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``), every Spark test
     runs in one worker: they share one Spark session (tests/omop/conftest.py), and a second
-    JVM on this machine's cores would slow both workers down instead of sharing the work."""
+    JVM on this machine's cores would slow both workers down instead of sharing the work.
+    They are handed out first: started last, that one worker's long group was the suite's tail
+    while the other worker sat idle."""
     for item in items:
         if item.get_closest_marker("spark"):
             item.add_marker(pytest.mark.xdist_group("spark"))
+    if getattr(config, "workerinput", None) is not None or config.getoption("numprocesses", None):
+        items.sort(key=lambda item: item.get_closest_marker("spark") is None)
 
 
 @pytest.fixture
