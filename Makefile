@@ -34,7 +34,7 @@ lint: install-dev
 
 test: install-dev lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup
+		$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-0} --dist loadgroup
 
 bench: install-dev
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
