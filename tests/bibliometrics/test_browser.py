@@ -41,6 +41,16 @@ def test_charts_render_and_a_click_opens_the_publications(browser, live_server):
         timeout=30,
         message="the map has no country",
     )
+    # a long journal name is cut on the axis (no second layout pass) and whole on hover
+    ticks = browser.execute_script(
+        "return [...document.querySelectorAll('#chart-journals .ytick text')]"
+        ".map((t) => t.textContent)"
+    )
+    journals = browser.execute_script("return document.getElementById('chart-journals').data[0].y")
+    long_name = "Revue d'Épidémiologie et de Santé Publique"
+    assert long_name in journals and long_name not in ticks
+    assert "Revue d'Épidémiologie et de Santé Pub…" in ticks
+    assert all(len(t) <= 38 for t in ticks) and "PLOS ONE" in ticks
     # a click on the first bar of "publications per year" opens that year's list
     browser.execute_script(
         "const gd = document.getElementById('chart-production');"

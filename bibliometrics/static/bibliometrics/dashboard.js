@@ -45,7 +45,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   const journals = (data.top_journals || []).slice().reverse();
   plot("chart-journals", [{type: "bar", orientation: "h", y: journals.map((j) => j[0]), x: journals.map((j) => j[1]), marker: {color: palette.secondary}}],
-    {margin: {t: 10, r: 10, b: 40, l: 260}, yaxis: {type: "category", automargin: true}, showlegend: false}, (p) => openList({journal: p.y}));
+    {margin: {t: 10, r: 10, b: 40, l: 260}, yaxis: window.hdhPlot.shortTicks(journals.map((j) => j[0]), 38), showlegend: false}, (p) => openList({journal: p.y}));
 
   const topicTraces = Object.entries(data.topic_trends || {}).map(([topic, years]) => ({
     type: "scatter", mode: "lines+markers", name: (labels.topic && labels.topic[topic]) || topic,

@@ -138,8 +138,17 @@
     });
     return queue;
   }
+  /* Tick labels of a category axis cut to `max` characters ("…"), the whole label on hover.
+     Used instead of `automargin`, which lays the figure out a second time (40 ms a chart). */
+  function shortTicks(labels, max) {
+    var text = (labels || []).map(function (label) {
+      label = String(label);
+      return label.length > max ? label.slice(0, max - 1) + "\u2026" : label;
+    });
+    return { type: "category", tickmode: "array", tickvals: labels || [], ticktext: text };
+  }
   var queue = Promise.resolve();
   var drawnAt = [];  // ms since navigation start, one per chart drawn (read by the browser tests)
 
-  window.hdhPlot = { config: config, layout: layout, plot: plot, palette: palette, lang: lang, drawnAt: drawnAt };
+  window.hdhPlot = { config: config, layout: layout, plot: plot, shortTicks: shortTicks, palette: palette, lang: lang, drawnAt: drawnAt };
 })();
