@@ -89,7 +89,7 @@ def test_the_results_page_shows_small_cells_as_markers(cast, client, db):
     page = client.get(f"/omop/jobs/{etl_job.pk}/results/").content.decode()
 
     assert "&lt; 10" in page
-    assert "plotly-hdh.min.js" in page
+    assert "plotly-hdh-basic.min.js" in page
 
 
 def test_diagnoses_are_shown_by_chapter_and_every_top_code_with_its_label(output):

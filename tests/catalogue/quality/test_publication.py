@@ -32,7 +32,7 @@ def test_public_pages_show_small_counts_as_below_ten(client, profiled):
     variable_html = variable_page.content.decode()
     assert MARKER in variable_html  # 3 missing values
     assert f"<td>{RARE_DPT}</td>" not in variable_html  # a rare value is grouped
-    assert "data-hdh-figure" in variable_html and "plotly-hdh.min.js" in variable_html
+    assert "data-hdh-figure" in variable_html and "plotly-hdh-basic.min.js" in variable_html
     assert "pyramide" in table_html  # birth year × sex → pyramid chart
     # chart data embedded in the pages is published data too
     for html in (table_html, variable_html):
