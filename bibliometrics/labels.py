@@ -93,6 +93,8 @@ MESSAGE_LABELS = {
         "doublons %(duplicate)s, rejetées %(rejected)s, supprimées %(deleted)s"
     ),
     "bibliometrics.reject": _reject,
+    # the origin of a record that came from a saved query (a file's origin is its name)
+    "bibliometrics.origin_query": _("requête %(name)s"),
     "bibliometrics.no_record_in_file": _(
         "aucune notice reconnue dans ce fichier (format %(format)s)"
     ),

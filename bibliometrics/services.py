@@ -1161,7 +1161,8 @@ def saved_query_refresh(*, run: ImportRun, ctx=None, confirm: bool = False) -> d
         raise JobError(_("Cette requête n'existe plus."))
     reference_data_ensure()
     state = _ImportState(rules=actor_rules_current())
-    origin = f"requête {query.name}"[:255]
+    # a code, worded where it is shown (import page, merge history) in the reader's language
+    origin = coded("bibliometrics.origin_query", name=query.name[:200])
     connector = _connector(query.source)
     seen: list[str] = []
     position = 0

@@ -203,3 +203,42 @@ def test_beat_refreshes_saved_queries_through_a_registered_task():
     assert entry["schedule"] <= 3600
     citations = app.conf.beat_schedule["bibliometrics-citations-weekly"]
     assert citations["task"] in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_record_merged_by_a_refresh_names_its_query_in_the_readers_language(
+    cast, recorded, client
+):
+    """The origin of a merge is stored as a code: the French worker used to store
+    "requête AINS et SNDS", which English pages showed as it was."""
+    existing = Publication.objects.create(
+        doi="10.1002/pds.91000001", title="NSAID use in pregnancy", title_key="nsaid", source="ris"
+    )
+    refresh(pubmed_query(cast), by=cast.data)
+    assert existing.merges.get().key == "doi"
+    client.force_login(cast.data)
+    french = page_in(client, "fr", f"/publications/{existing.pk}/")
+    english = page_in(client, "en", f"/publications/{existing.pk}/")
+    assert "« requête AINS et SNDS »" in french
+    assert "query AINS et SNDS" in english and "requête" not in english
+
+
+@pytest.mark.django_db
+def test_merges_stored_in_french_before_the_codes_read_in_english_after_the_migration(cast, client):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("bibliometrics.migrations.0004_merge_origin_codes")
+    publication = Publication.objects.create(doi="10.1/x", title="A record", title_key="a record")
+    publication.merges.create(key="doi", value="10.1/x", source="pubmed", origin="requête SNDS")
+    publication.merges.create(key="doi", value="10.1/y", source="ris", origin="export.ris")
+    migration.to_codes(apps, None)
+    client.force_login(cast.data)
+    english = page_in(client, "en", f"/publications/{publication.pk}/")
+    assert "query SNDS" in english and "requête" not in english and "export.ris" in english
+    migration.to_words(apps, None)
+    assert set(publication.merges.values_list("origin", flat=True)) == {
+        "requête SNDS",
+        "export.ris",
+    }

@@ -42,6 +42,6 @@ class Command(BaseCommand):
         )
         for reject in s.get("rejects", [])[:20]:
             self.stdout.write(
-                f"  rejected {reject['file']} #{reject['position']} {reject['ref']}: "
-                f"{reject['reason']}"
+                f"  rejected {message_text(reject['file'])} #{reject['position']} "
+                f"{reject['ref']}: {message_text(reject['reason'])}"
             )
