@@ -24,7 +24,7 @@ def cards(user) -> list[Card]:
     for etl_job in etl_jobs_succeeded(user)[:3]:
         items.append(
             CardItem(
-                _("Résultats : %(extract)s") % {"extract": etl_job.extract_label},
+                _("Résultats : %(extract)s") % {"extract": etl_job.display_label},
                 None,
                 reverse("omop:job-results", args=[etl_job.pk]),
             )

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -324,7 +325,10 @@ def _label(
         return source_path
     if source == EtlJob.Source.UPLOAD:
         return upload_name
-    return generated_extract_label(persons, seed)
+    # Stored in the source language whoever creates it, so that the catalogue acronym made from
+    # it (catalogue_acronym) is the same for the same extract; pages show display_label.
+    with translation.override("fr"):
+        return str(generated_extract_label(persons, seed))
 
 
 def etl_job_create(

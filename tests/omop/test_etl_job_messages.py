@@ -88,3 +88,21 @@ def test_the_conversion_log_reads_in_the_language_of_the_page(client, cast):
     assert "tables written, quality checks: OK" in english
     assert "[generate] démarrage" in french
     assert " lignes" in french and "tables écrites, contrôles qualité : OK" in french
+
+
+def test_a_generated_extract_is_stored_alike_whoever_creates_it_and_shown_in_english(cast):
+    """The same extract created from an English and a French page is catalogued under one
+    acronym; the home card names it in the reader's language."""
+    from django.utils import translation
+
+    from omop.home import cards
+
+    with translation.override("en"):
+        english_made = services.etl_job_create(source="generated", persons=30, seed=2, by=cast.data)
+    french_made = services.etl_job_create(source="generated", persons=30, seed=2, by=cast.data)
+    assert english_made.extract_label == french_made.extract_label
+    assert services.catalogue_acronym(english_made) == services.catalogue_acronym(french_made)
+    finished(source="generated", persons=40, seed=5, extract_label="synthétique 40 personnes")
+    with translation.override("en"):
+        labels = [item.label for card in cards(cast.data) for item in card.items]
+    assert "Results: synthetic 40 persons, seed 5" in labels

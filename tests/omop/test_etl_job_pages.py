@@ -76,7 +76,7 @@ def test_the_list_filters_by_status(cast, client):
 def test_the_home_card_lists_what_needs_the_data_team(cast):
     EtlJobFactory()
     finished(Job.Status.FAILED)
-    finished(extract_label="dernier résultat")
+    finished(source="data_root", source_path="dernier", extract_label="dernier résultat")
 
     (card,) = cards(cast.data)
 
