@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 
 
 class PrivateStorage(FileSystemStorage):
@@ -154,14 +154,6 @@ def _simplified(dossier: Dossier) -> bool:
     return dossier.route in SIMPLIFIED_ROUTES
 
 
-def _standard(dossier: Dossier) -> bool:
-    return dossier.route == Route.STANDARD
-
-
-def _two_rapporteurs(dossier: Dossier) -> bool:
-    return dossier.assignments.count() >= 2
-
-
 class Dossier(FSMModelMixin, models.Model):
     """A project's access dossier. ``status`` only changes through the transitions below,
     which the services in ``services.py`` call after checking who acts."""
@@ -284,96 +276,9 @@ class Dossier(FSMModelMixin, models.Model):
         today = today or timezone.localdate()
         return bool(self.due_on and self.due_on < today)
 
-    # --- transitions: declared in services/workflow.py (who, conditions, effects); a test
-    # checks these django-fsm guards of the status field agree with the declarations.
-    # The bodies only move the state; the dates and deadlines are set by the services.
-    @transition(field=status, source=[S.DRAFT, S.IN_CORRECTION], target=S.SUBMITTED)
-    def submit(self):
-        pass
-
-    @transition(field=status, source=S.SUBMITTED, target=S.COMPLETENESS_CHECK)
-    def start_check(self):
-        pass
-
-    @transition(field=status, source=S.COMPLETENESS_CHECK, target=S.COMPLEMENTS_REQUESTED)
-    def request_complements(self):
-        pass
-
-    @transition(field=status, source=S.COMPLEMENTS_REQUESTED, target=S.COMPLETENESS_CHECK)
-    def answer_complements(self):
-        pass
-
-    @transition(
-        field=status, source=S.COMPLETENESS_CHECK, target=S.ADMISSIBLE, conditions=[_standard]
-    )
-    def declare_admissible(self):
-        pass
-
-    @transition(
-        field=status, source=S.COMPLETENESS_CHECK, target=S.REGISTERED, conditions=[_simplified]
-    )
-    def register(self):
-        pass
-
-    @transition(
-        field=status, source=S.ADMISSIBLE, target=S.SENT_TO_CESREES, conditions=[_two_rapporteurs]
-    )
-    def send_to_cesrees(self):
-        pass
-
-    @transition(field=status, source=S.SENT_TO_CESREES, target=S.CESREES_REVIEW)
-    def start_cesrees_review(self):
-        pass
-
-    @transition(
-        field=status, source=[S.SENT_TO_CESREES, S.CESREES_REVIEW], target=S.CESREES_OPINION
-    )
-    def file_opinion(self):
-        pass
-
-    @transition(field=status, source=S.CESREES_OPINION, target=S.CNIL_REVIEW)
-    def go_to_cnil(self):
-        pass
-
-    @transition(field=status, source=S.CESREES_OPINION, target=S.IN_CORRECTION)
-    def correct(self):
-        pass
-
-    @transition(field=status, source=S.CNIL_REVIEW, target=S.AUTHORISED)
-    def authorise(self):
-        pass
-
-    @transition(field=status, source=S.CNIL_REVIEW, target=S.REFUSED)
-    def refuse(self):
-        pass
-
-    @transition(field=status, source=S.CNIL_REVIEW, target=S.CLOSED_WITHOUT_ACTION)
-    def close_without_action(self):
-        pass
-
-    @transition(field=status, source=[S.AUTHORISED, S.REGISTERED], target=S.AGREEMENT_SIGNED)
-    def sign_agreement(self):
-        pass
-
-    @transition(field=status, source=S.AGREEMENT_SIGNED, target=S.DATA_AVAILABLE)
-    def make_data_available(self):
-        pass
-
-    @transition(field=status, source=S.DATA_AVAILABLE, target=S.IN_PROGRESS)
-    def start_project(self):
-        pass
-
-    @transition(field=status, source=S.IN_PROGRESS, target=S.CLOSED)
-    def close(self):
-        pass
-
-    @transition(field=status, source=[S.DRAFT, *OPEN_STATES], target=S.WITHDRAWN)
-    def withdraw(self):
-        pass
-
-    @transition(field=status, source=OPEN_STATES, target=S.REDIRECTED)
-    def redirect(self):
-        pass
+    # The django-fsm transitions that guard ``status`` (submit, start_check, …) are made from
+    # the procedure's one declaration, access_requests/services/workflow.py (fsm_transitions),
+    # when the app is ready: sources, target and the conditions the services refuse with.
 
 
 class TeamMember(models.Model):

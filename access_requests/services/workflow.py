@@ -2,9 +2,8 @@
 takes it, who is told, what it writes (its effect), and the conditions with their messages.
 
 Every reader asks this module: the services (:mod:`.transitions`) to move a dossier, the
-pages and the API to show the buttons, :mod:`access_requests.models` keeps the django-fsm
-transitions that guard the status field underneath, and a test checks they agree with
-these declarations (same names, sources and targets).
+pages and the API to show the buttons, and django-fsm, whose transitions guarding the status
+field underneath are made from these declarations (:func:`fsm_transitions`).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm import transition
 
 from portal.roles import Capability, can
 
@@ -381,6 +381,34 @@ WORKFLOW: tuple[Transition, ...] = (
 )
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in WORKFLOW}
+
+
+# --- The guard underneath: django-fsm, made from the same declarations ------------------
+def _fsm_transition(step: Transition):
+    """``step`` as a django-fsm transition of ``Dossier.status``: its sources, its target, and
+    the conditions the services refuse with (routes always; waits unless the system may take
+    the step before them). The body only moves the state: the effects write the rest."""
+    guards = [c for c in step.conditions if not c.wait or (c.refuses and not step.system)]
+
+    def move(dossier):
+        pass
+
+    move.__name__ = move.__qualname__ = step.name
+    move.__doc__ = f"{step.name}: {', '.join(step.sources)} → {step.target} (workflow.py)"
+    return transition(
+        field="status",
+        source=list(step.sources),
+        target=step.target,
+        conditions=[lambda dossier, c=c: not c.reason(dossier) for c in guards],
+    )(move)
+
+
+def fsm_transitions() -> None:
+    """Give Dossier one django-fsm transition per declared step (called once, when the app is
+    ready), so that the status field is guarded by exactly what this module declares."""
+    for step in WORKFLOW:
+        setattr(Dossier, step.name, _fsm_transition(step))
+    Dossier._meta.get_field("status")._collect_transitions(sender=Dossier)
 
 
 def turn_of(actor: Actor) -> list[Status]:

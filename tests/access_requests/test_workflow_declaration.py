@@ -1,9 +1,10 @@
-"""The procedure is declared once (services/workflow.py); django-fsm guards the status field
-underneath and must say the same thing."""
+"""The procedure is declared once (services/workflow.py); the django-fsm transitions that guard
+the status field underneath are made from it and refuse what the declaration refuses."""
 
 from collections import defaultdict
 
 import pytest
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from access_requests.models import Dossier
 from access_requests.services import workflow
@@ -42,3 +43,19 @@ def test_a_route_condition_refuses_with_its_declared_message(cast):
     assert not may_act(cast.guichet, dossier, "register")
     with pytest.raises(DossierError, match="Seules les procédures simplifiées"):
         dossier_transition(dossier=dossier, name="register", by=cast.guichet)
+
+
+@pytest.mark.django_db
+def test_the_status_guard_refuses_a_step_outside_its_sources_or_route(cast):
+    """Code that calls the model's transition directly, past the services, meets the same
+    sources and route conditions."""
+    dossier = alice_dossier(cast, "completeness_check")
+    assert can_proceed(dossier.declare_admissible) and not can_proceed(dossier.register)
+    with pytest.raises(TransitionNotAllowed):
+        dossier.register()
+    with pytest.raises(TransitionNotAllowed):
+        dossier.close()
+    dossier.declare_admissible()
+    assert dossier.status == "admissible"
+    # two rapporteurs before the CESREES: a wait the services refuse with, guarded too
+    assert not can_proceed(dossier.send_to_cesrees)
