@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omop.etl.dialect import expand
+from omop.etl.dialect import expand, output_source
 from omop.etl.dq import EVENT_DATES, MAPPED
 
 from .referentials import System
@@ -67,26 +67,13 @@ def _routed(output: Path) -> dict[str, dict[str, int]]:
         return {}
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _reader(output: Path, table: str) -> str | None:
-    for suffix, reader in ((".parquet", "read_parquet"), (".csv", "read_csv")):
-        path = output / f"{table}{suffix}"
-        if path.exists():
-            options = ", all_varchar=true, header=true" if suffix == ".csv" else ""
-            return f"{reader}({_quoted(path)}{options})"
-    return None
-
-
 def count_persons(output: Path, codes: dict[str, list[str]], memory_limit: str = "1GB") -> dict:
     """``codes``: system → source codes. Returns the total, and the persons by year of event,
     by sex, and by 10-year age band (age in the event's year), as raw counts, with the
     systems that the output has no table for."""
     import duckdb
 
-    person = _reader(output, "person")
+    person = output_source(output, "person")
     if person is None:
         raise FileNotFoundError("person")
     con = duckdb.connect()
@@ -104,11 +91,11 @@ def count_persons(output: Path, codes: dict[str, list[str]], memory_limit: str =
     for system in sorted(codes):
         if system not in OMOP_SOURCES:
             continue
-        if _reader(output, OMOP_SOURCES[system][0]) is None:
+        if output_source(output, OMOP_SOURCES[system][0]) is None:
             missing.append(system)
             continue
         for table, date, value in sources_of(system, routed):
-            source = _reader(output, table)
+            source = output_source(output, table)
             if source is None:
                 continue
             selects.append(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dialect import expand, literal
+from .dialect import expand, literal, output_source
 from .dq import MAPPED
 from .mapping import CODE_PATTERNS
 
@@ -67,19 +67,6 @@ def _vocabulary_sql(field: SourceField) -> str:
 UNMAPPED_LIMIT = 200
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _source(output: Path, table: str) -> str | None:
-    for suffix, reader in ((".parquet", "read_parquet"), (".csv", "read_csv")):
-        path = output / f"{table}{suffix}"
-        if path.exists():
-            options = ", all_varchar=true, header=true" if suffix == ".csv" else ""
-            return f"{reader}({_quoted(path)}{options})"
-    return None
-
-
 def measure(
     output: Path,
     *,
@@ -102,8 +89,8 @@ def measure(
     if rows:
         con.executemany("INSERT INTO stcm VALUES (?, ?, ?)", rows)
     if vocabulary_dir is not None:
-        concept = _quoted(vocabulary_dir / "concept.parquet")
-        relationship = _quoted(vocabulary_dir / "concept_relationship.parquet")
+        concept = literal(vocabulary_dir / "concept.parquet")
+        relationship = literal(vocabulary_dir / "concept_relationship.parquet")
         con.execute(f"""
             CREATE TABLE maps AS
             SELECT s.vocabulary_id, s.concept_code AS code, count(t.concept_id) AS targets
@@ -118,7 +105,7 @@ def measure(
 
     summary, unmapped = [], {}
     for field in SOURCE_FIELDS:
-        source = _source(output, field.table)
+        source = output_source(output, field.table)
         if source is None:
             continue
         columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}  # noqa: S608

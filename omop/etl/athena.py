@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dialect import literal
 from .errors import InputError
 
 # Athena's files, their columns in file order, and the DuckDB type of each.
@@ -145,11 +146,6 @@ def _unzip(archive: Path, target: Path) -> None:
         raise VocabularyError("archive_refused", file=archive.name, reason=exc.code) from exc
 
 
-def _quoted(path: Path) -> str:
-    """A file path as a SQL string literal (identifiers and types come from ``FILES``)."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def header(path: Path) -> list[str]:
     """The column names of a file's first line, lower-case, in file order."""
     with path.open("rb") as f:
@@ -196,26 +192,26 @@ def to_parquet(
             )
             nulls = " OR ".join(f"{c} IS NULL" for c in sorted(NOT_NULL[name]))
             source = (
-                f"read_csv({_quoted(path)}, delim='\t', quote='', escape='', header=true, "
+                f"read_csv({literal(path)}, delim='\t', quote='', escape='', header=true, "
                 f"columns={{{columns}}}, strict_mode=true, null_padding=false, "
                 f"auto_detect=false, parallel=true)"
             )
             out = parquet_dir / f"{name.lower()}.parquet"
             try:
                 con.execute(
-                    f"COPY (SELECT {select} FROM {source}) TO {_quoted(out)} "  # noqa: S608 (identifiers from the fixed Athena spec)
+                    f"COPY (SELECT {select} FROM {source}) TO {literal(out)} "  # noqa: S608 (identifiers from the fixed Athena spec)
                     "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
                 )
             except duckdb.Error as exc:
                 line, what = locate_bad_line(path, name)
                 raise VocabularyError(what, file=path.name, line=line) from exc
             # required fields: checked on the columnar copy, not by parsing the text again
-            bad = con.execute(f"SELECT count(*) FROM {_quoted(out)} WHERE {nulls}").fetchone()[0]  # noqa: S608 (identifiers from the fixed Athena spec)
+            bad = con.execute(f"SELECT count(*) FROM {literal(out)} WHERE {nulls}").fetchone()[0]  # noqa: S608 (identifiers from the fixed Athena spec)
             if bad:
                 raise VocabularyError(
                     "required_value_missing", file=path.name, line=_first_null_line(path, name)
                 )
-            counts[name] = con.execute(f"SELECT count(*) FROM {_quoted(out)}").fetchone()[0]  # noqa: S608 (identifiers from the fixed Athena spec)
+            counts[name] = con.execute(f"SELECT count(*) FROM {literal(out)}").fetchone()[0]  # noqa: S608 (identifiers from the fixed Athena spec)
             if progress:
                 progress(name, counts[name])
     finally:
@@ -279,7 +275,7 @@ def versions(parquet_dir: Path) -> dict[str, str]:
 
     rows = duckdb.sql(
         f"SELECT vocabulary_id, coalesce(vocabulary_version, '') "  # noqa: S608 (identifiers from the fixed Athena spec)
-        f"FROM {_quoted(parquet_dir / 'vocabulary.parquet')} ORDER BY 1"
+        f"FROM {literal(parquet_dir / 'vocabulary.parquet')} ORDER BY 1"
     ).fetchall()
     return dict(rows)
 

@@ -62,6 +62,17 @@ def literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def output_source(output: Path, table: str) -> str | None:
+    """The DuckDB function that reads ``table`` of a conversion's output folder: its Parquet
+    file, else its CSV as text; None when the output has no such table."""
+    for suffix, reader in ((".parquet", "read_parquet"), (".csv", "read_csv")):
+        path = output / f"{table}{suffix}"
+        if path.exists():
+            options = ", all_varchar=true, header=true" if suffix == ".csv" else ""
+            return f"{reader}({literal(path)}{options})"
+    return None
+
+
 def constants() -> dict[str, object]:
     """The mapping's constants (concept ids, codes) that the SQL files name."""
     return {k: v for k, v in vars(m).items() if k.isupper() and isinstance(v, int | str | tuple)}
