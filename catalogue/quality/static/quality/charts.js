@@ -24,8 +24,12 @@
     if (loading) { return; }
     loading = true;
     var done = function () { waiting.splice(0).forEach(function (cb) { cb(); }); };
-    var helper = function () { if (window.hdhPlot) { done(); } else { load(helperSrc, done); } };
-    if (window.Plotly) { helper(); } else { load(plotlySrc, helper); }
+    // Both at once (the helper only needs Plotly when it draws), each from the preload.
+    var pending = 0;
+    var one = function () { pending -= 1; if (!pending) { done(); } };
+    if (!window.Plotly) { pending += 1; load(plotlySrc, one); }
+    if (!window.hdhPlot) { pending += 1; load(helperSrc, one); }
+    if (!pending) { done(); }
   }
 
   function draw(root) {
