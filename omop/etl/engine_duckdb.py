@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from .config import EngineConfig
 from .errors import InputError
@@ -79,11 +80,18 @@ class DuckDBBackend:
             raise InputError("unreadable_extract", detail=str(exc)) from exc
 
     def load(self, name: str, schema: list[tuple[str, str]], rows: list[tuple]) -> None:
-        cols = ", ".join(f"{c} {t}" for c, t in schema)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
-        if rows:
-            marks = ", ".join("?" * len(schema))
-            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)  # noqa: S608
+        # through Arrow, column by column: executemany inserted the rows one statement at a
+        # time (2 s of a 12 s conversion of 10,000 persons)
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+        arrow = pa.table(
+            {c: pa.array(values) for (c, _), values in zip(schema, columns, strict=True)}
+        )
+        cols = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in schema)
+        self.con.register("_load", arrow)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols} FROM _load")  # noqa: S608
+        finally:
+            self.con.unregister("_load")
 
     def export(self, sql: str, path: Path) -> None:
         self.con.execute(f"COPY ({sql}) TO '{_path(path)}' (FORMAT parquet)")
