@@ -9,7 +9,7 @@ from .config import EngineConfig
 from .errors import InputError
 from .mapping import Plan, Window
 from .publish import publish
-from .readers import discover
+from .readers import discover, input_bytes
 from .report import ProgressFn, Report, Run
 from .spec import TABLES
 from .values import parse_date
@@ -81,11 +81,14 @@ def _convert(engine, sources, plan, run, target, config):
     from .engine import convert
 
     if engine == "duckdb":
-        from .engine_duckdb import DuckDBBackend
+        from .engine_duckdb import DuckDBBackend, tables_on_disk
 
         spill = target.scratch / "spill"
         spill.mkdir(parents=True, exist_ok=True)
-        backend = DuckDBBackend(config, spill)
+        on_disk = config.tables_on_disk
+        if on_disk is None:
+            on_disk = tables_on_disk(input_bytes(sources), config.memory_limit)
+        backend = DuckDBBackend(config, spill, on_disk=on_disk)
     else:
         from .engine_spark import SparkBackend
 

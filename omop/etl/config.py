@@ -13,6 +13,9 @@ class EngineConfig:
     # DuckDB: memory cap (spills to temp_dir beyond it) and threads (None = every core)
     memory_limit: str = "2GB"
     threads: int | None = None
+    # DuckDB: keep the intermediate tables in a compressed database file of temp_dir rather
+    # than in memory (None = when the extract would not fit in memory_limit once decoded)
+    tables_on_disk: bool | None = None
     # where engines spill and stage intermediate Parquet (None = next to the output)
     temp_dir: str | None = None
     # Spark: local[*] or spark://host:7077 (input and output then on storage every node reads)

@@ -1,12 +1,14 @@
 """The DuckDB backend: the embedded default, one machine, bounded memory.
 
 Runs the SQL steps of ``omop/etl/sql/`` in one in-process DuckDB database with a memory
-limit; intermediate tables and sorts beyond it spill to the temporary folder, so an
-extract larger than RAM converts.
+limit; sorts and tables beyond it spill to the temporary folder, so an extract larger than
+RAM converts. An extract larger than the memory cap keeps its intermediate tables in a
+database file of that folder, compressed (``tables_on_disk``).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -21,7 +23,9 @@ _INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", 
              "UINTEGER", "UBIGINT", "UHUGEINT"}  # fmt: skip
 
 
-def connect(config: EngineConfig, temp_dir: Path) -> duckdb.DuckDBPyConnection:
+def connect(
+    config: EngineConfig, temp_dir: Path, database: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     settings = {
         "memory_limit": config.memory_limit,
         "temp_directory": str(temp_dir),
@@ -29,14 +33,40 @@ def connect(config: EngineConfig, temp_dir: Path) -> duckdb.DuckDBPyConnection:
     }
     if config.threads:
         settings["threads"] = config.threads
-    return duckdb.connect(config=settings)
+    return duckdb.connect(str(database) if database else ":memory:", config=settings)
+
+
+# Parquet input grows about this much once decoded into DuckDB's intermediate tables
+# (measured at 100,000 persons: see README, "1,000,000 persons")
+_DECODED_GROWTH = 4
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def tables_on_disk(input_bytes: int, memory_limit: str) -> bool:
+    """Whether a conversion of an extract of ``input_bytes`` keeps its intermediate tables
+    in a database file: when they would not fit in the memory cap."""
+    return input_bytes * _DECODED_GROWTH > byte_size(memory_limit)
+
+
+def byte_size(text: str) -> int:
+    """``"2GB"``, ``"512MiB"``, ``"1.5 GB"`` → bytes (DuckDB's units)."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", text)
+    if not match or match.group(2).upper() not in _UNITS:
+        raise ValueError(f"not a memory size: {text!r}")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
 
 
 class DuckDBBackend:
     dialect = "duckdb"
 
-    def __init__(self, config: EngineConfig, temp_dir: Path):
-        self.con = connect(config, temp_dir)
+    def __init__(self, config: EngineConfig, temp_dir: Path, *, on_disk: bool = False):
+        # ``on_disk``: the intermediate tables live in a database file of the run's scratch
+        # folder, stored compressed. In memory (the default) they are faster while they fit;
+        # beyond the memory cap DuckDB moves them, uncompressed, to its temporary files
+        # (61 GB at 1,000,000 persons).
+        self.con = connect(config, temp_dir, temp_dir / "work.duckdb" if on_disk else None)
+        self.on_disk = on_disk
 
     def register_file(self, view: str, fmt: str, path: Path, csv) -> dict[str, str]:
         try:
@@ -65,9 +95,9 @@ class DuckDBBackend:
         return self.con.execute(f"SELECT COUNT(*) FROM {view}").fetchall()[0][0]  # noqa: S608
 
     def create(self, name: str, sql: str, *, materialize: bool) -> None:
-        kind = "TABLE" if materialize else "VIEW"
+        kind = ("TABLE" if self.on_disk else "TEMP TABLE") if materialize else "TEMP VIEW"
         try:
-            self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
+            self.con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
         except duckdb.ConversionException as exc:
             raise InputError("unreadable_value", detail=str(exc)) from exc
         except duckdb.InvalidInputException as exc:

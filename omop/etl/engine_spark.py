@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import EngineConfig
 from .errors import InputError
-from .readers import Source
+from .readers import Source, input_bytes
 from .spark import get_spark, partitions_for
 
 _SPARK_TYPES = {"VARCHAR": "string", "DATE": "date", "BIGINT": "bigint", "DOUBLE": "double"}
@@ -23,8 +23,8 @@ class SparkBackend:
 
     def __init__(self, config: EngineConfig, sources: dict[str, Source]):
         self.spark = get_spark(config)
-        size = sum(f.stat().st_size for s in sources.values() for f in _files(s.paths))
-        self.spark.conf.set("spark.sql.shuffle.partitions", str(partitions_for(size, config)))
+        partitions = partitions_for(input_bytes(sources), config)
+        self.spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
         self.cached: list = []
         self.views: list[str] = []
 
@@ -90,11 +90,6 @@ class SparkBackend:
             df.unpersist()
         for name in set(self.views):
             self.spark.catalog.dropTempView(name)
-
-
-def _files(paths):
-    for path in paths:
-        yield from (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
 
 
 __all__ = ["SparkBackend"]

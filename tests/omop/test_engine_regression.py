@@ -66,11 +66,11 @@ CASES = {
 }
 
 
-def assert_same_as_today(engine, extracts, case, tmp_path, monkeypatch):
+def assert_same_as_today(engine, extracts, case, tmp_path, monkeypatch, **settings):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")  # 2025-12-02: cdm_source dates
     folder, window = CASES[case]
     expected = pandas_oracle.convert_to_csv(extracts / folder, tmp_path / "oracle", window=window)
-    config = EngineConfig(release_date=dt.date(2025, 12, 2), memory_limit="512MB")
+    config = EngineConfig(release_date=dt.date(2025, 12, 2), memory_limit="512MB", **settings)
     report = run_conversion(extracts / folder, tmp_path / engine, engine=engine, window=window,
                             config=config)  # fmt: skip
     ngap = 0
@@ -128,3 +128,11 @@ def test_the_duckdb_engine_gives_todays_rows_and_counts(case, extracts, tmp_path
     if case != "thin":
         assert expected.rows_written["visit_occurrence"] > 5000
         assert expected.rejected["visit_occurrence"]
+
+
+@pytest.mark.parametrize("case", ["parquet-window", "french-dates-window"])
+def test_with_its_tables_in_a_database_file_duckdb_gives_the_same_rows(
+    case, extracts, tmp_path, monkeypatch
+):
+    """What an extract larger than the memory cap converts with (``tables_on_disk``)."""
+    assert_same_as_today("duckdb", extracts, case, tmp_path, monkeypatch, tables_on_disk=True)
