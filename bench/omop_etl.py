@@ -24,8 +24,13 @@
    Athena bundle (folder or zip, converted once under ``--workdir``); ``demo`` is the
    project's demo bundle (``omop.etl.demo_vocabulary``, local concepts, not Athena's).
 
+5. ``--memory-limit`` is DuckDB's cap; ``--tables-on-disk both`` converts with DuckDB twice,
+   its intermediate tables in memory then in a database file (``EngineConfig.tables_on_disk``;
+   ``auto``, the default, lets the engine choose from the extract's size), and prints both.
+
 An engine that would leave less than 1 GB of RAM free is stopped and reported "out of
-memory" with its peak.
+memory" with its peak; one that would leave less than 10 GB of disk free, "out of disk".
+Each phase's peak of disk use (its spill and scratch files) is printed beside its memory.
 """
 
 # ruff: noqa: S608 -- the queries are built from the mapping's own column names
@@ -165,7 +170,9 @@ def vocabulary_parquet(choice: str, work: Path) -> Path:
     return folder / "parquet"
 
 
-def child(phase: str, engine: str, extract: Path, output: Path, fmt: str, vocabulary: str) -> None:
+def child(
+    phase: str, engine: str, extract: Path, output: Path, fmt: str, vocabulary: str, settings: dict
+) -> None:
     """One phase in its own process, so that each peak of memory is its own (the plain read
     to Arrow peaks higher than the conversion, and used to count in its peak)."""
     import resource
@@ -180,9 +187,17 @@ def child(phase: str, engine: str, extract: Path, output: Path, fmt: str, vocabu
         from omop.etl import run_conversion
         from omop.etl.config import EngineConfig
 
-        config = EngineConfig(vocabulary_dir=vocabulary or None)
+        config = EngineConfig(vocabulary_dir=vocabulary or None, **settings)
         t0 = time.perf_counter()
-        report = run_conversion(extract, output, engine=engine, fmt=fmt, config=config)
+        log = output.with_name(output.name + ".progress")
+        log.write_text("")
+
+        def progress(step, pct, rows, _message):  # how far a run got when it is stopped
+            with log.open("a") as f:
+                f.write(f"{time.perf_counter() - t0:8.1f} s  {pct:3}%  {step} {rows}\n")
+
+        report = run_conversion(extract, output, engine=engine, fmt=fmt, config=config,
+                                progress=progress)  # fmt: skip
         data = {"seconds": time.perf_counter() - t0, "report": report.to_dict()}
     data["python_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(data))
@@ -191,19 +206,30 @@ def child(phase: str, engine: str, extract: Path, output: Path, fmt: str, vocabu
 # A run that leaves less than this much RAM free is stopped: pandas holds the whole extract
 # in memory, and past the machine's RAM it would wake the OOM killer among the services.
 MIN_FREE = 1_000_000_000
+# ... and one that leaves less than this much disk free (DuckDB's spill grew to 61 GB at
+# 1,000,000 persons): a full disk would stop the services too.
+MIN_DISK = 10_000_000_000
 
 
-def _peak_rss(
-    proc: psutil.Process, stop: threading.Event, peak: list[int], oom: threading.Event
+def _watch(
+    proc: psutil.Process, folder: Path, stop: threading.Event, peak: dict, why: list[str]
 ) -> None:
+    """Peak memory of the process tree and peak disk use, until ``stop``; kills the tree
+    when the machine runs short of either."""
+    disk_start = psutil.disk_usage(str(folder)).used
     while not stop.is_set():
         try:
             rss = proc.memory_info().rss + sum(
                 c.memory_info().rss for c in proc.children(recursive=True)
             )
-            peak[0] = max(peak[0], rss)
+            peak["rss"] = max(peak["rss"], rss)
+            disk = psutil.disk_usage(str(folder))
+            peak["disk"] = max(peak["disk"], disk.used - disk_start)
             if psutil.virtual_memory().available < MIN_FREE:
-                oom.set()
+                why.append("memory")
+            elif disk.free < MIN_DISK:
+                why.append("disk")
+            if why:
                 for p in [*proc.children(recursive=True), proc]:
                     p.kill()
         except psutil.Error:
@@ -221,13 +247,16 @@ def main() -> None:
     parser.add_argument("--vocabulary", default="",
                         help="also convert with this vocabulary (Parquet copy, Athena bundle, or "
                         "'demo') and print both times")  # fmt: skip
+    parser.add_argument("--memory-limit", default="2GB", help="DuckDB's memory cap")
+    parser.add_argument("--tables-on-disk", default="auto", choices=["auto", "yes", "no", "both"])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child-settings", default="{}", help=argparse.SUPPRESS)
     parser.add_argument("--child-vocabulary", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         phase, engine, extract, output = args.child
         child(phase, engine, Path(extract), Path(output), args.output_format,
-              args.child_vocabulary)  # fmt: skip
+              args.child_vocabulary, json.loads(args.child_settings))  # fmt: skip
         return
 
     work = Path(args.workdir)
@@ -248,11 +277,25 @@ def main() -> None:
     results, mapped = {}, {}
     for engine in args.engines.split(","):
         out = work / f"omop_{engine}"
+        on_disk = {"auto": None, "yes": True, "no": False, "both": False}[args.tables_on_disk]
+        settings = {"memory_limit": args.memory_limit}
+        if engine == "duckdb":
+            settings["tables_on_disk"] = on_disk
         read = _run_child("read", engine, extract, out, args.output_format, "")
         floor = read and _run_child("floor", engine, extract, out, args.output_format, "")
-        data = floor and _run_child("convert", engine, extract, out, args.output_format, "")
+        data = floor and _run_child(
+            "convert", engine, extract, out, args.output_format, "", **settings
+        )
         if data is None:
             continue
+        both = None
+        if engine == "duckdb" and args.tables_on_disk == "both":
+            both = _run_child("convert", engine, extract, work / "omop_duckdb_on_disk",
+                              args.output_format, "", **{**settings, "tables_on_disk": True})  # fmt: skip
+            shutil.rmtree(work / "omop_duckdb_on_disk", ignore_errors=True)
+            if both and both["report"]["rows_written"] != data["report"]["rows_written"]:
+                print("the two DuckDB conversions wrote different row counts:",
+                      both["report"]["rows_written"], data["report"]["rows_written"])  # fmt: skip
         data.update(read_s=read["seconds"], least_work_s=floor["seconds"],
                     conversion_s=data["seconds"])  # fmt: skip
         rewrite = None
@@ -276,6 +319,11 @@ def main() -> None:
             "er_prs_f_rows_per_s": round(rate),
             "er_prs_f_rows_per_s_per_core": round(rate / cores),
             "peak_memory_mb": data["peak_mb"],  # the conversion's process tree alone
+            "disk_peak_mb": data["disk_peak_mb"],  # its spill, scratch and output files
+            "settings": settings,
+            "tables_on_disk_conversion_s": both and round(both["seconds"], 1),
+            "tables_on_disk_peak_memory_mb": both and both["peak_mb"],
+            "tables_on_disk_disk_peak_mb": both and both["disk_peak_mb"],
             "floor_peak_memory_mb": floor["peak_mb"],
             "read_peak_memory_mb": read["peak_mb"],
             "python_process_peak_mb": round(data["python_peak_mb"]),
@@ -287,7 +335,8 @@ def main() -> None:
         print(engine, json.dumps(results[engine], indent=1))
         if vocabulary:
             out = work / f"omop_{engine}_vocabulary"
-            data = _run_child("convert", engine, extract, out, args.output_format, vocabulary)
+            data = _run_child("convert", engine, extract, out, args.output_format, vocabulary,
+                              **settings)  # fmt: skip
             if data is not None:
                 data["conversion_s"] = data["seconds"]
                 mapped[engine] = {
@@ -310,6 +359,13 @@ def main() -> None:
             f"{r['er_prs_f_rows_per_s_per_core']:>12} {r['peak_memory_mb']:>8} "
             f"{r['floor_peak_memory_mb']:>14} {r['output_floor_s'] or '—':>15}"
         )
+    for engine, r in results.items():
+        if r["tables_on_disk_conversion_s"]:
+            print(f"{engine} intermediate tables in memory: {r['conversion_s']} s, peak "
+                  f"{r['peak_memory_mb']} MB, disk {r['disk_peak_mb']} MB; in a database file: "
+                  f"{r['tables_on_disk_conversion_s']} s, peak "
+                  f"{r['tables_on_disk_peak_memory_mb']} MB, "
+                  f"disk {r['tables_on_disk_disk_peak_mb']} MB")  # fmt: skip
     for engine, r in results.items():
         slowest = sorted(r["tables_s"].items(), key=lambda kv: -kv[1])
         print(f"{engine} per output table (SQL step + write, s): "
@@ -348,33 +404,44 @@ def _mapped_share(report: dict) -> dict[str, float]:
     return shares
 
 
+def _last_progress(out: Path) -> None:
+    log = out.with_name(out.name + ".progress")
+    if log.exists() and log.read_text():
+        print(f"its last steps ({log}):\n" + "".join(log.read_text().splitlines(True)[-5:]))
+
+
 def _run_child(
-    phase: str, engine: str, extract: Path, out: Path, fmt: str, vocabulary: str
+    phase: str, engine: str, extract: Path, out: Path, fmt: str, vocabulary: str, **settings
 ) -> dict | None:
-    """One phase (read, floor, convert) in a child process, watched for its peak memory
-    (None when it failed or was stopped, after saying so)."""
+    """One phase (read, floor, convert) in a child process, watched for its peak memory and
+    disk use (None when it failed or was stopped, after saying so)."""
     cmd = [sys.executable, __file__, "--output-format", fmt, "--child-vocabulary", vocabulary,
+           "--child-settings", json.dumps(settings),
            "--child", phase, engine, str(extract), str(out)]  # fmt: skip
     proc = subprocess.Popen(  # noqa: S603
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
     )
-    stop, peak, oom = threading.Event(), [0], threading.Event()
+    stop, peak, why = threading.Event(), {"rss": 0, "disk": 0}, []
     watcher = threading.Thread(
-        target=_peak_rss, args=(psutil.Process(proc.pid), stop, peak, oom), daemon=True
+        target=_watch, args=(psutil.Process(proc.pid), out.parent, stop, peak, why), daemon=True
     )
     watcher.start()
     stdout, stderr = proc.communicate()
     stop.set()
-    label = f"{engine} {phase}{' with vocabulary' if vocabulary else ''}"
-    if oom.is_set():
-        total = psutil.virtual_memory().total / 1e9
-        print(f"{label}: stopped, out of memory (peak {peak[0] / 1e9:.1f} GB of {total:.0f})")
+    label = f"{engine} {phase}{' with vocabulary' if vocabulary else ''} {settings or ''}"
+    if why:
+        total = (psutil.virtual_memory() if why[0] == "memory" else psutil.disk_usage("/")).total
+        print(f"{label}: stopped, out of {why[0]} (peak memory {peak['rss'] / 1e9:.1f} GB, "
+              f"disk used {peak['disk'] / 1e9:.1f} GB; {total / 1e9:.0f} GB in all)")  # fmt: skip
+        _last_progress(out)
         return None
     if proc.returncode:
         print(f"{label}: failed (exit {proc.returncode})\n{(stderr or '')[-3000:]}")
+        _last_progress(out)
         return None
     data = json.loads(stdout.strip().splitlines()[-1])
-    data["peak_mb"] = round(peak[0] / 1e6)
+    data["peak_mb"] = round(peak["rss"] / 1e6)
+    data["disk_peak_mb"] = round(peak["disk"] / 1e6)
     return data
 
 
