@@ -65,7 +65,8 @@ class DuckDBBackend:
         # folder, stored compressed. In memory (the default) they are faster while they fit;
         # beyond the memory cap DuckDB moves them, uncompressed, to its temporary files
         # (61 GB at 1,000,000 persons).
-        self.con = connect(config, temp_dir, temp_dir / "work.duckdb" if on_disk else None)
+        self.database = temp_dir / "work.duckdb"
+        self.con = connect(config, temp_dir, self.database if on_disk else None)
         self.on_disk = on_disk
 
     def register_file(self, view: str, fmt: str, path: Path, csv) -> dict[str, str]:
@@ -131,6 +132,10 @@ class DuckDBBackend:
 
     def close(self) -> None:
         self.con.close()
+        if self.on_disk:  # the tables are written out by now: the publish step and its DQ
+            # checks need the disk they took (at 1,000,000 persons the checks ran short of it)
+            for path in (self.database, self.database.with_name(self.database.name + ".wal")):
+                path.unlink(missing_ok=True)
 
 
 def _unique(header: tuple[str, ...]) -> list[str]:

@@ -44,6 +44,8 @@ def test_on_disk_the_intermediate_tables_are_stored_in_the_run_folder(tmp_path):
     assert _tables(backend) == {"visits": False}
     assert (tmp_path / "work.duckdb").stat().st_size > 0
     assert backend.count("odd") == 50000
+    backend.close()  # what the conversion had to keep is written out by then
+    assert not list(tmp_path.iterdir())
 
     in_memory = DuckDBBackend(EngineConfig(memory_limit="256MB"), tmp_path / "m")
     in_memory.create("visits", "SELECT range AS id FROM range(10)", materialize=True)
