@@ -283,6 +283,10 @@ def main() -> None:
             settings["tables_on_disk"] = on_disk
         read = _run_child("read", engine, extract, out, args.output_format, "")
         floor = read and _run_child("floor", engine, extract, out, args.output_format, "")
+        if floor:  # printed at once: a conversion stopped later leaves these figures
+            print(f"{engine}: plain read {read['seconds']:.1f} s (peak {read['peak_mb']} MB), "
+                  f"least-work floor {floor['seconds']:.1f} s (peak {floor['peak_mb']} MB)",
+                  flush=True)  # fmt: skip
         data = floor and _run_child(
             "convert", engine, extract, out, args.output_format, "", **settings
         )
