@@ -32,6 +32,7 @@ from portal.models import Job
 from portal.roles import Capability
 
 from .etl.config import EngineConfig, release_date_from_epoch
+from .etl.readers import path_bytes
 from .labels import generated_extract_label
 from .models import SEED_MAX, EtlJob
 from .results import table_row_counts
@@ -131,10 +132,6 @@ def default_engine(extract_bytes: int) -> str:
     if spark_cluster_configured() and extract_bytes >= settings.OMOP_SPARK_MIN_BYTES:
         return EtlJob.Engine.SPARK
     return EtlJob.Engine.DUCKDB
-
-
-def _folder_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 # --------------------------------------------------------------------------- sources
@@ -389,7 +386,7 @@ def etl_job_create(
         source_path = ""
     if not engine:
         if source == EtlJob.Source.DATA_ROOT:
-            size = _folder_bytes(extract_dir_resolve(source_path))
+            size = path_bytes(extract_dir_resolve(source_path))
         elif source == EtlJob.Source.UPLOAD:
             size = int(getattr(upload, "size", 0) or 0)
         else:

@@ -23,6 +23,7 @@ from . import results, services
 from .etl.api import run_conversion
 from .etl.errors import ConversionCancelled, InputError
 from .etl.generator import generate_extract
+from .etl.readers import path_bytes
 from .etl.report import STEPS
 from .labels import input_error_message, step_message
 from .models import EtlJob
@@ -165,12 +166,6 @@ def _prepare_input(etl_job: EtlJob, progress: StepProgress) -> Path:
     return folder
 
 
-def _size(path: Path) -> int:
-    if path.is_file():
-        return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
 def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     """Run one conversion in this process (the body of the task; the demo calls it too)."""
     progress = StepProgress(ctx, etl_job)
@@ -207,7 +202,7 @@ def execute(ctx: JobContext, etl_job: EtlJob) -> dict:
     )
     # the steps table shows rows per table too: the published counts, not the raw ones
     steps = progress.finish({t["table"]: t["row_count"] for t in published["rows_written"]})
-    output_bytes = _size(etl_job.output_dir)
+    output_bytes = path_bytes(etl_job.output_dir)
     services.etl_job_record_output(
         etl_job=etl_job, report=published, results=summary, output_bytes=output_bytes, steps=steps
     )

@@ -70,14 +70,16 @@ def discover(input_dir: str | Path) -> dict[str, Source]:
     return {t: Source(t, tuple(p), fmts[t]) for t, p in found.items()}
 
 
+def path_bytes(path: Path) -> int:
+    """Bytes of a file, or of every file under a folder."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
 def input_bytes(sources: dict[str, Source]) -> int:
     """Bytes of an extract's files, folders of parts included (engines size their work by it)."""
-    return sum(
-        f.stat().st_size
-        for source in sources.values()
-        for path in source.paths
-        for f in ((p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
-    )
+    return sum(path_bytes(path) for source in sources.values() for path in source.paths)
 
 
 def _is_parquet(path: Path) -> bool:
