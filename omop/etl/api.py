@@ -9,7 +9,7 @@ from .config import EngineConfig
 from .errors import InputError
 from .mapping import Plan, Window
 from .publish import publish
-from .readers import discover, input_bytes
+from .readers import discover
 from .report import ProgressFn, Report, Run
 from .spec import TABLES
 from .values import parse_date
@@ -81,14 +81,11 @@ def _convert(engine, sources, plan, run, target, config):
     from .engine import convert
 
     if engine == "duckdb":
-        from .engine_duckdb import DuckDBBackend, tables_on_disk
+        from .engine_duckdb import DuckDBBackend
 
         spill = target.scratch / "spill"
         spill.mkdir(parents=True, exist_ok=True)
-        on_disk = config.tables_on_disk
-        if on_disk is None:
-            on_disk = tables_on_disk(input_bytes(sources), config.memory_limit)
-        backend = DuckDBBackend(config, spill, on_disk=on_disk)
+        backend = DuckDBBackend(config, spill, sources)
     else:
         from .engine_spark import SparkBackend
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from .config import EngineConfig
 from .errors import InputError
+from .readers import Source, input_bytes
 
 _KINDS = {"DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamp",
           "TIMESTAMP_NS": "timestamp", "TIMESTAMP_MS": "timestamp", "TIMESTAMP_S": "timestamp"}  # fmt: skip
@@ -36,8 +37,9 @@ def connect(
     return duckdb.connect(str(database) if database else ":memory:", config=settings)
 
 
-# Parquet input grows about this much once decoded into DuckDB's intermediate tables
-# (measured at 100,000 persons: see README, "1,000,000 persons")
+# About how much Parquet input grows once decoded into DuckDB's intermediate tables: chosen
+# so that 100,000 persons (416 MB, as fast in memory as on disk, faster at 10,000) stay in
+# memory under the default cap and 1,000,000 (4.2 GB) go to disk (README, "1,000,000 persons")
 _DECODED_GROWTH = 4
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
           "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
@@ -60,11 +62,16 @@ def byte_size(text: str) -> int:
 class DuckDBBackend:
     dialect = "duckdb"
 
-    def __init__(self, config: EngineConfig, temp_dir: Path, *, on_disk: bool = False):
-        # ``on_disk``: the intermediate tables live in a database file of the run's scratch
-        # folder, stored compressed. In memory (the default) they are faster while they fit;
-        # beyond the memory cap DuckDB moves them, uncompressed, to its temporary files
-        # (61 GB at 1,000,000 persons).
+    def __init__(
+        self, config: EngineConfig, temp_dir: Path, sources: dict[str, Source] | None = None
+    ):
+        # On disk, the intermediate tables live in a database file of the run's scratch
+        # folder, stored compressed. In memory they are faster while they fit; beyond the
+        # memory cap DuckDB moves them, uncompressed, to its temporary files (61 GB at
+        # 1,000,000 persons). ``config.tables_on_disk`` decides; None: the sources' size.
+        on_disk = config.tables_on_disk
+        if on_disk is None:
+            on_disk = bool(sources) and tables_on_disk(input_bytes(sources), config.memory_limit)
         self.database = temp_dir / "work.duckdb"
         self.con = connect(config, temp_dir, self.database if on_disk else None)
         self.on_disk = on_disk

@@ -37,7 +37,8 @@ def _tables(backend):
 
 
 def test_on_disk_the_intermediate_tables_are_stored_in_the_run_folder(tmp_path):
-    backend = DuckDBBackend(EngineConfig(memory_limit="256MB"), tmp_path, on_disk=True)
+    config = EngineConfig(memory_limit="256MB", tables_on_disk=True)
+    backend = DuckDBBackend(config, tmp_path)
     backend.create("visits", "SELECT range AS id FROM range(100000)", materialize=True)
     backend.create("odd", "SELECT id FROM visits WHERE id % 2 = 1", materialize=False)
     backend.con.execute("CHECKPOINT")
