@@ -66,9 +66,17 @@ def all_cases() -> list[Case]:
     return cases
 
 
-def staff_only(capability_holders: list[str], *, ok: int = 200) -> dict[str, int | str]:
-    """Anonymous → login, holders (and admin) → ``ok``, every other role → 403."""
-    expect: dict[str, int | str] = {"anonymous": LOGIN, "admin": ok}
+def url(template: str) -> Callable[[dict], str]:
+    """A url made from the objects of the case's ``setup``: ``url("/jobs/{job.pk}/")``."""
+    return lambda objects: template.format(**objects)
+
+
+def staff_only(
+    capability_holders: list[str], *, ok: int = 200, api: bool = False
+) -> dict[str, int | str]:
+    """Anonymous → login (403 from the ``api``), holders (and admin) → ``ok``, every other
+    role → 403."""
+    expect: dict[str, int | str] = {"anonymous": 403 if api else LOGIN, "admin": ok}
     for actor in ACTORS[1:-1]:
         expect[actor] = ok if actor in capability_holders else 403
     return expect

@@ -6,7 +6,7 @@ he gets 404 everywhere, as do the roles that do not see the dossier at its stage
 
 from datetime import date
 
-from tests.access import LOGIN, Case
+from tests.access import LOGIN, Case, url
 
 YEAR = date.today().year
 
@@ -32,14 +32,6 @@ def _at(status):
     return setup
 
 
-def _url(path):
-    return lambda o: path.format(ref=o["d"].reference, doc=o.get("doc") and o["doc"].pk)
-
-
-def _api(path):
-    return lambda o: "/api/dossiers/dossiers/" + path.format(ref=o["d"].reference)
-
-
 STAFF_DASHBOARD = {
     "anonymous": LOGIN,
     "alice": 403,
@@ -49,6 +41,9 @@ STAFF_DASHBOARD = {
     "cesrees": 403,
 }
 API_ANON = {"anonymous": 403}
+
+DOSSIER = "/dossiers/{d.reference}/"
+API = "/api/dossiers/dossiers/{d.reference}/"
 
 MATRIX = [
     Case("/dossiers/", {"anonymous": LOGIN}, name="access_requests:list"),
@@ -63,84 +58,68 @@ MATRIX = [
     Case("/dossiers/repertoire/export.csv", {}, name="access_requests:directory-export"),
     Case("/dossiers/repertoire/export.json", {}, name="access_requests:directory-export"),
     Case(
-        _url("/dossiers/repertoire/{ref}/"),
+        url("/dossiers/repertoire/{d.reference}/"),
         {},
         setup=_at("submitted"),
         name="access_requests:directory-detail",
     ),
     # a draft is in nobody's directory
     Case(
-        _url("/dossiers/repertoire/{ref}/"),
+        url("/dossiers/repertoire/{d.reference}/"),
         {},
         default=404,
         setup=_draft,
         name="access_requests:directory-detail",
     ),
-    Case(_url("/dossiers/{ref}/"), SEES_DRAFT, setup=_draft, name="access_requests:detail"),
+]
+
+# The pages of alice's dossier: (path below DOSSIER, setup, answers other than SEES_DRAFT's,
+# URL name).
+DOSSIER_PAGES = [
+    ("", _draft, {}, "detail"),
     # CESREES: only once assigned; projets: from the authorisation on
-    Case(
-        _url("/dossiers/{ref}/"),
-        {**SEES_DRAFT, "cesrees": 200},
-        setup=_at("cesrees_review"),
-        name="access_requests:detail",
+    ("", _at("cesrees_review"), {"cesrees": 200}, "detail"),
+    ("", _at("authorised"), {"cesrees": 200, "projets": 200}, "detail"),
+    ("modifier/", _draft, {"guichet": 403}, "edit"),
+    ("etapes/submit/", _draft, {"bob": 403, "guichet": 403}, "action"),
+    ("etapes/start_check/", _at("submitted"), {"alice": 403, "bob": 403}, "action"),
+    (
+        "etapes/file_opinion/",
+        _at("cesrees_review"),
+        {"alice": 403, "bob": 403, "guichet": 403, "cesrees": 200},
+        "action",
     ),
-    Case(
-        _url("/dossiers/{ref}/"),
-        {**SEES_DRAFT, "cesrees": 200, "projets": 200},
-        setup=_at("authorised"),
-        name="access_requests:detail",
+    (
+        "etapes/sign_agreement/",
+        _at("authorised"),
+        {"alice": 403, "bob": 403, "guichet": 403, "cesrees": 403, "projets": 200},
+        "action",
     ),
-    Case(
-        _url("/dossiers/{ref}/modifier/"),
-        {**SEES_DRAFT, "guichet": 403},
-        setup=_draft,
-        name="access_requests:edit",
+    ("documents/ajouter/", _draft, {}, "document-upload"),
+    ("documents/{doc.pk}/", _draft, {}, "document-download"),
+    ("messages/", _draft, {}, "message"),
+    ("equipe/", _draft, {"bob": 403, "guichet": 403}, "team-add"),
+    ("donnees/", _draft, {"guichet": 403}, "data-add"),
+    ("rapporteurs/", _draft, {"alice": 403, "bob": 403}, "rapporteur-assign"),
+    (
+        "rapport/",
+        _at("cesrees_review"),
+        {"alice": 403, "bob": 403, "guichet": 403, "admin": 403, "cesrees": 200},
+        "report",
     ),
+    ("cnil/prolonger/", _draft, {"alice": 403, "bob": 403}, "cnil-renew"),
+    ("resultats/", _draft, {"bob": 403, "guichet": 403}, "results"),
+    ("expression-des-besoins.pdf", _draft, {}, "needs"),
+    ("expression-des-besoins.odt", _at("authorised"), {"cesrees": 200, "projets": 200}, "needs"),
+]
+MATRIX += [
     Case(
-        _url("/dossiers/{ref}/etapes/submit/"),
-        {**SEES_DRAFT, "bob": 403, "guichet": 403},
-        setup=_draft,
-        name="access_requests:action",
-    ),
-    Case(
-        _url("/dossiers/{ref}/etapes/start_check/"),
-        {**SEES_DRAFT, "alice": 403, "bob": 403},
-        setup=_at("submitted"),
-        name="access_requests:action",
-    ),
-    Case(
-        _url("/dossiers/{ref}/etapes/file_opinion/"),
-        {**SEES_DRAFT, "alice": 403, "bob": 403, "guichet": 403, "cesrees": 200},
-        setup=_at("cesrees_review"),
-        name="access_requests:action",
-    ),
-    Case(
-        _url("/dossiers/{ref}/etapes/sign_agreement/"),
-        {**SEES_DRAFT, "alice": 403, "bob": 403, "guichet": 403, "cesrees": 403, "projets": 200},
-        setup=_at("authorised"),
-        name="access_requests:action",
-    ),
-    Case(
-        _url("/dossiers/{ref}/documents/ajouter/"),
-        SEES_DRAFT,
-        setup=_draft,
-        name="access_requests:document-upload",
-    ),
-    Case(
-        _url("/dossiers/{ref}/documents/{doc}/"),
-        SEES_DRAFT,
-        setup=_draft,
-        name="access_requests:document-download",
-    ),
-    Case(
-        _url("/dossiers/{ref}/messages/"), SEES_DRAFT, setup=_draft, name="access_requests:message"
-    ),
-    Case(
-        _url("/dossiers/{ref}/equipe/"),
-        {**SEES_DRAFT, "bob": 403, "guichet": 403},
-        setup=_draft,
-        name="access_requests:team-add",
-    ),
+        url(DOSSIER + path), {**SEES_DRAFT, **answers}, setup=setup, name=f"access_requests:{name}"
+    )
+    for path, setup, answers, name in DOSSIER_PAGES
+]
+
+MATRIX += [
     Case(
         lambda o: f"/dossiers/{o['d'].reference}/equipe/{o['d'].team.get().pk}/retirer/",
         {**SEES_DRAFT, "bob": 403, "guichet": 403},  # a GET asks for confirmation
@@ -153,41 +132,7 @@ MATRIX = [
         setup=_draft,
         name="access_requests:data-remove",
     ),
-    Case(
-        _url("/dossiers/{ref}/donnees/"),
-        {**SEES_DRAFT, "guichet": 403},
-        setup=_draft,
-        name="access_requests:data-add",
-    ),
-    Case(
-        _url("/dossiers/{ref}/rapporteurs/"),
-        {**SEES_DRAFT, "alice": 403, "bob": 403},
-        setup=_draft,
-        name="access_requests:rapporteur-assign",
-    ),
-    Case(
-        _url("/dossiers/{ref}/rapport/"),
-        {**SEES_DRAFT, "alice": 403, "bob": 403, "guichet": 403, "admin": 403, "cesrees": 200},
-        setup=_at("cesrees_review"),
-        name="access_requests:report",
-    ),
-    Case(
-        _url("/dossiers/{ref}/cnil/prolonger/"),
-        {**SEES_DRAFT, "alice": 403, "bob": 403},
-        setup=_draft,
-        name="access_requests:cnil-renew",
-    ),
-    Case(
-        _url("/dossiers/{ref}/resultats/"),
-        {**SEES_DRAFT, "bob": 403, "guichet": 403},
-        setup=_draft,
-        name="access_requests:results",
-    ),
-    Case(
-        "/dossiers/a-traiter/",
-        {**STAFF_DASHBOARD, "projets": 403},
-        name="access_requests:queue",
-    ),
+    Case("/dossiers/a-traiter/", {**STAFF_DASHBOARD, "projets": 403}, name="access_requests:queue"),
     # save as you go: POST only; a new draft needs the porteur role, an existing one the
     # edit rule (someone else's draft answers 404)
     Case(
@@ -209,53 +154,28 @@ MATRIX = [
         data={"title": "Parcours de soins après AVC", "autosave_reference": f"HDH-{YEAR}-0001"},
         name="access_requests:autosave",
     ),
-    Case(
-        _url("/dossiers/{ref}/expression-des-besoins.pdf"),
-        SEES_DRAFT,
-        setup=_draft,
-        name="access_requests:needs",
-    ),
-    Case(
-        _url("/dossiers/{ref}/expression-des-besoins.odt"),
-        {**SEES_DRAFT, "cesrees": 200, "projets": 200},
-        setup=_at("authorised"),
-        name="access_requests:needs",
-    ),
     # API: same selector; anonymous is refused, an invisible dossier answers 404
     Case("/api/dossiers/dossiers/", API_ANON, name="access_requests_api:dossier-list"),
+]
+MATRIX += [
     Case(
-        _api("{ref}/"),
+        url(API + path),
         {**SEES_DRAFT, **API_ANON},
         setup=_draft,
-        name="access_requests_api:dossier-detail",
-    ),
-    Case(
-        _api("{ref}/history/"),
-        {**SEES_DRAFT, **API_ANON},
-        setup=_draft,
-        name="access_requests_api:dossier-history",
-    ),
-    Case(
-        _api("{ref}/messages/"),
-        {**SEES_DRAFT, **API_ANON},
-        setup=_draft,
-        name="access_requests_api:dossier-messages",
-    ),
-    Case(
-        _api("{ref}/documents/"),
-        {**SEES_DRAFT, **API_ANON},
-        setup=_draft,
-        name="access_requests_api:dossier-documents",
-    ),
-    Case(
-        _api("{ref}/requested-data/"),
-        {**SEES_DRAFT, **API_ANON},
-        setup=_draft,
-        name="access_requests_api:dossier-requested-data",
-    ),
+        name=f"access_requests_api:dossier-{name}",
+    )
+    for path, name in [
+        ("", "detail"),
+        ("history/", "history"),
+        ("messages/", "messages"),
+        ("documents/", "documents"),
+        ("requested-data/", "requested-data"),
+    ]
+]
+MATRIX += [
     # only leaders manage the team; an unknown user is refused (400) before anything else
     Case(
-        _api("{ref}/team/"),
+        url(API + "team/"),
         {**SEES_DRAFT, **API_ANON, "alice": 400, "bob": 400, "guichet": 400, "admin": 400},
         setup=_draft,
         method="post",
@@ -264,7 +184,7 @@ MATRIX = [
     ),
     # a step the guichet may take but not from a draft (409); porteurs may not (403)
     Case(
-        _api("{ref}/transition/"),
+        url(API + "transition/"),
         {**SEES_DRAFT, **API_ANON, "alice": 403, "bob": 403, "guichet": 409, "admin": 409},
         setup=_draft,
         method="post",
@@ -273,7 +193,7 @@ MATRIX = [
     ),
     Case("/api/dossiers/repertoire/", {}, name="access_requests_api:directory-list"),
     Case(
-        lambda o: f"/api/dossiers/repertoire/{o['d'].reference}/",
+        url("/api/dossiers/repertoire/{d.reference}/"),
         {},
         setup=_at("submitted"),
         name="access_requests_api:directory-detail",

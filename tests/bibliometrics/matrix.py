@@ -1,36 +1,32 @@
 """Every URL of the bibliometrics app × each actor."""
 
-from tests.access import Case, staff_only
+from bibliometrics.models import PublicationMerge, SavedQuery
+from tests.access import Case, staff_only, url
+from tests.bibliometrics.factories import (
+    AffiliationFactory,
+    ImportRunFactory,
+    PublicationFactory,
+    TopicFactory,
+)
 
 
 def _publication(cast):
-    from tests.bibliometrics.factories import PublicationFactory
-
     return {"pub": PublicationFactory(relevant=True)}
 
 
 def _hidden_publication(cast):
-    from tests.bibliometrics.factories import PublicationFactory
-
     return {"pub": PublicationFactory(relevant=False)}
 
 
 def _topic(cast):
-    from tests.bibliometrics.factories import TopicFactory
-
     return {"topic": TopicFactory()}
 
 
 def _import(cast):
-    from tests.bibliometrics.factories import ImportRunFactory
-
     return {"run": ImportRunFactory(created_by=cast.data)}
 
 
 def _merge(cast):
-    from bibliometrics.models import PublicationMerge
-    from tests.bibliometrics.factories import PublicationFactory
-
     merge = PublicationMerge.objects.create(
         publication=PublicationFactory(),
         key="doi",
@@ -44,18 +40,16 @@ def _merge(cast):
 
 
 def _affiliation(cast):
-    from tests.bibliometrics.factories import AffiliationFactory
-
     return {"aff": AffiliationFactory()}
 
 
 def _query(cast):
-    from bibliometrics.models import SavedQuery
-
     return {"query": SavedQuery.objects.create(name="m", source="hal", query="PMSI")}
 
 
 CURATORS = ["data"]
+# set aside by curation: only curators see it
+HIDDEN = {"data": 200, "admin": 200}
 
 MATRIX = [
     Case("/publications/", {}, name="bibliometrics:dashboard"),
@@ -65,87 +59,57 @@ MATRIX = [
     Case("/publications/graphiques/unknown.csv", {}, default=404),
     Case("/publications/liste/", {}, name="bibliometrics:publication-list"),
     Case(
-        lambda o: f"/publications/{o['pub'].pk}/",
+        url("/publications/{pub.pk}/"),
         {},
         name="bibliometrics:publication-detail",
         setup=_publication,
     ),
-    # set aside by curation: only curators see it
+    Case(url("/publications/{pub.pk}/"), HIDDEN, default=404, setup=_hidden_publication),
     Case(
-        lambda o: f"/publications/{o['pub'].pk}/",
-        {"data": 200, "admin": 200},
-        default=404,
-        setup=_hidden_publication,
-    ),
-    Case(
-        lambda o: f"/publications/{o['pub'].pk}/pertinence/",
-        {**staff_only(CURATORS, ok=302)},
+        url("/publications/{pub.pk}/pertinence/"),
+        staff_only(CURATORS, ok=302),
         name="bibliometrics:publication-relevance",
         method="post",
         data={"decision": "no", "note": "matrix"},
         setup=_publication,
     ),
-    Case("/publications/imports/", staff_only(CURATORS), name="bibliometrics:import-upload"),
+]
+
+# The curators' pages: (path, URL name, setup); a POST acts and sends the curator on (302).
+# An undone merge sends the curator back to the publication with a message.
+CURATOR_PAGES = [
+    ("/publications/imports/", "import-upload", None),
+    ("/publications/imports/{run.pk}/", "import-detail", _import),
+    ("/publications/curation/", "curation-queue", None),
+    ("/publications/affiliations/{aff.pk}/", "affiliation-correct", _affiliation),
+    ("/publications/requetes/", "query-list", None),
+    ("/publications/requetes/{query.pk}/", "query-detail", _query),
+]
+CURATOR_POSTS = [
+    ("/publications/themes/recalculer/", "topics-recompute", None),
+    ("/publications/citations/rafraichir/", "citations-refresh", None),
+    ("/publications/curation/modele/", "model-train", None),
+    ("/publications/rapprochements/{merge.pk}/separer/", "merge-undo", _merge),
+    ("/publications/requetes/{query.pk}/rafraichir/", "query-refresh", _query),
+    ("/publications/requetes/{query.pk}/confirmer/", "query-confirm", _query),
+]
+MATRIX += [
+    Case(url(path), staff_only(CURATORS), name=f"bibliometrics:{name}", setup=setup)
+    for path, name, setup in CURATOR_PAGES
+]
+MATRIX += [
     Case(
-        lambda o: f"/publications/imports/{o['run'].pk}/",
-        staff_only(CURATORS),
-        name="bibliometrics:import-detail",
-        setup=_import,
-    ),
-    Case(
-        "/publications/themes/recalculer/",
+        url(path),
         staff_only(CURATORS, ok=302),
-        name="bibliometrics:topics-recompute",
+        name=f"bibliometrics:{name}",
         method="post",
-    ),
-    Case(
-        "/publications/citations/rafraichir/",
-        staff_only(CURATORS, ok=302),
-        name="bibliometrics:citations-refresh",
-        method="post",
-    ),
-    Case("/publications/curation/", staff_only(CURATORS), name="bibliometrics:curation-queue"),
-    Case(
-        "/publications/curation/modele/",
-        staff_only(CURATORS, ok=302),
-        name="bibliometrics:model-train",
-        method="post",
-    ),
-    # an undone merge: the curator is sent back to the publication with a message
-    Case(
-        lambda o: f"/publications/rapprochements/{o['merge'].pk}/separer/",
-        staff_only(CURATORS, ok=302),
-        name="bibliometrics:merge-undo",
-        method="post",
-        setup=_merge,
-    ),
-    Case(
-        lambda o: f"/publications/affiliations/{o['aff'].pk}/",
-        staff_only(CURATORS),
-        name="bibliometrics:affiliation-correct",
-        setup=_affiliation,
-    ),
-    Case("/publications/requetes/", staff_only(CURATORS), name="bibliometrics:query-list"),
-    Case(
-        lambda o: f"/publications/requetes/{o['query'].pk}/",
-        staff_only(CURATORS),
-        name="bibliometrics:query-detail",
-        setup=_query,
-    ),
-    Case(
-        lambda o: f"/publications/requetes/{o['query'].pk}/rafraichir/",
-        staff_only(CURATORS, ok=302),
-        name="bibliometrics:query-refresh",
-        method="post",
-        setup=_query,
-    ),
-    Case(
-        lambda o: f"/publications/requetes/{o['query'].pk}/confirmer/",
-        staff_only(CURATORS, ok=302),
-        name="bibliometrics:query-confirm",
-        method="post",
-        setup=_query,
-    ),
+        setup=setup,
+    )
+    for path, name, setup in CURATOR_POSTS
+]
+
+# The API: public, but for the publications set aside
+MATRIX += [
     Case("/api/publications/", {}),
     Case("/api/publications/publications/", {}, name="publications-publication-list"),
     Case("/api/publications/publications/?component=DCIR&year_min=2019", {}),
@@ -155,21 +119,21 @@ MATRIX = [
     Case("/api/publications/areas/oncology/", {}, name="publications-area-detail"),
     Case("/api/publications/topics/", {}, name="publications-topic-list"),
     Case(
-        lambda o: f"/api/publications/topics/{o['topic'].pk}/",
+        url("/api/publications/topics/{topic.pk}/"),
         {},
         name="publications-topic-detail",
         setup=_topic,
     ),
     Case("/api/publications/indicators/", {}, name="publications-indicators"),
     Case(
-        lambda o: f"/api/publications/publications/{o['pub'].pk}/",
+        url("/api/publications/publications/{pub.pk}/"),
         {},
         name="publications-publication-detail",
         setup=_publication,
     ),
     Case(
-        lambda o: f"/api/publications/publications/{o['pub'].pk}/",
-        {"data": 200, "admin": 200},
+        url("/api/publications/publications/{pub.pk}/"),
+        HIDDEN,
         default=404,
         setup=_hidden_publication,
     ),

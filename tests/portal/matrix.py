@@ -1,14 +1,10 @@
-from tests.access import LOGIN, Case
+from tests.access import LOGIN, Case, url
 
 
 def _job_of_data(cast):
     from portal.jobs import job_enqueue
 
-    job = job_enqueue(
-        kind="portal.diagnostics",
-        title="Diagnostic",
-        by=cast.data,
-    )
+    job = job_enqueue(kind="portal.diagnostics", title="Diagnostic", by=cast.data)
     return {"job": job}
 
 
@@ -43,13 +39,13 @@ MATRIX = [
     Case("/comptes/password_change/", {"anonymous": LOGIN}, name="password_change"),
     Case("/jobs/", {"anonymous": LOGIN}, name="portal:job-list"),
     Case(
-        lambda o: f"/jobs/{o['job'].pk}/",
+        url("/jobs/{job.pk}/"),
         {**_others_404, **_job_url_answers},
         name="portal:job-detail",
         setup=_job_of_data,
     ),
     Case(
-        lambda o: f"/jobs/{o['job'].pk}/status/",
+        url("/jobs/{job.pk}/status/"),
         {**_others_404, **_job_url_answers},
         name="portal:job-status",
         setup=_job_of_data,
@@ -58,7 +54,7 @@ MATRIX = [
     Case("/api/", {}, name="api-root"),
     Case("/api/jobs/", {"anonymous": 403}, name="api-jobs-list"),
     Case(
-        lambda o: f"/api/jobs/{o['job'].pk}/",
+        url("/api/jobs/{job.pk}/"),
         {**_others_404, "anonymous": 403, "data": 200, "admin": 200},
         name="api-jobs-detail",
         setup=_job_of_data,
@@ -85,7 +81,7 @@ MATRIX = [
     ),
     Case("/comptes/jetons/", {"anonymous": LOGIN}, name="portal:token-list"),
     Case(
-        lambda o: f"/comptes/jetons/{o['token'].pk}/revoquer/",
+        url("/comptes/jetons/{token.pk}/revoquer/"),
         {**_not_alice_404, "anonymous": LOGIN, "alice": 302},
         name="portal:token-revoke",
         method="post",
@@ -93,7 +89,7 @@ MATRIX = [
     ),
     Case("/api/auth/tokens/", {"anonymous": 403}, name="api-tokens-list"),
     Case(
-        lambda o: f"/api/auth/tokens/{o['token'].pk}/",
+        url("/api/auth/tokens/{token.pk}/"),
         {**_not_alice_404, "anonymous": 403, "alice": 200},
         name="api-tokens-detail",
         setup=_token_of_alice,

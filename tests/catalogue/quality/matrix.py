@@ -1,11 +1,9 @@
 """Every URL of the quality app: results are public, the data team writes."""
 
-from tests.access import Case, staff_only
+from tests.access import Case, staff_only, url
 
 DATA = staff_only(["data"])
-API_DATA = {
-    **dict.fromkeys(["anonymous", "alice", "bob", "charlie", "guichet", "cesrees", "projets"], 403)
-}
+API_DATA = staff_only(["data"], api=True)
 
 
 def _profiled(cast):
@@ -19,76 +17,27 @@ def _profiled(cast):
     return {"run": run, "table": table, "file": data_file, "variable": table.variables.first()}
 
 
-def _u(path):
-    return lambda o: path.format(
-        run=o["run"].pk,
-        table=o["table"].pk,
-        file=o["file"].pk,
-        variable=o["variable"].pk,
-        vname=o["variable"].name,
-    )
-
+# The pages and API of a profiled IR_BEN_R: (path, answers, URL name)
+PROFILED = [
+    ("/catalogue/qualite/profilages/{run.pk}/", DATA, "quality:run"),
+    ("/catalogue/qualite/profiler/SNDS/IR_BEN_R/", DATA, "quality:profile"),
+    ("/catalogue/qualite/regles/SNDS/IR_BEN_R/{variable.name}/", DATA, "quality:rules"),
+    ("/catalogue/qualite/b/SNDS/", {}, "quality:database"),
+    ("/catalogue/qualite/b/SNDS/IR_BEN_R/", {}, "quality:table"),
+    ("/catalogue/qualite/b/SNDS/IR_BEN_R/{variable.name}/", {}, "quality:variable"),
+    ("/api/catalogue/quality/runs/", {}, "quality_api:run-list"),
+    ("/api/catalogue/quality/runs/{run.pk}/", {}, "quality_api:run-detail"),
+    ("/api/catalogue/quality/files/", API_DATA, "quality_api:file-list"),
+    ("/api/catalogue/quality/files/{file.pk}/", API_DATA, "quality_api:file-detail"),
+    ("/api/catalogue/quality/tables/", {}, "quality_api:table-list"),
+    ("/api/catalogue/quality/tables/{table.pk}/", {}, "quality_api:table-detail"),
+    ("/api/catalogue/quality/variables/{variable.pk}/", {}, "quality_api:variable-detail"),
+    ("/api/catalogue/quality/databases/", {}, "quality_api:database-list"),
+    ("/api/catalogue/quality/databases/SNDS/", {}, "quality_api:database-detail"),
+]
 
 MATRIX = [
     Case("/catalogue/qualite/", DATA, name="quality:home"),
-    Case(_u("/catalogue/qualite/profilages/{run}/"), DATA, setup=_profiled, name="quality:run"),
-    Case(
-        _u("/catalogue/qualite/profiler/SNDS/IR_BEN_R/"),
-        DATA,
-        setup=_profiled,
-        name="quality:profile",
-    ),
-    Case(
-        _u("/catalogue/qualite/regles/SNDS/IR_BEN_R/{vname}/"),
-        DATA,
-        setup=_profiled,
-        name="quality:rules",
-    ),
-    Case(_u("/catalogue/qualite/b/SNDS/"), {}, setup=_profiled, name="quality:database"),
-    Case(_u("/catalogue/qualite/b/SNDS/IR_BEN_R/"), {}, setup=_profiled, name="quality:table"),
-    Case(
-        _u("/catalogue/qualite/b/SNDS/IR_BEN_R/{vname}/"),
-        {},
-        setup=_profiled,
-        name="quality:variable",
-    ),
     Case("/catalogue/qualite/b/NOPE/", {}, default=404, name="quality:database"),
-    Case(_u("/api/catalogue/quality/runs/"), {}, setup=_profiled, name="quality_api:run-list"),
-    Case(
-        _u("/api/catalogue/quality/runs/{run}/"), {}, setup=_profiled, name="quality_api:run-detail"
-    ),
-    Case(
-        _u("/api/catalogue/quality/files/"), API_DATA, setup=_profiled, name="quality_api:file-list"
-    ),
-    Case(
-        _u("/api/catalogue/quality/files/{file}/"),
-        API_DATA,
-        setup=_profiled,
-        name="quality_api:file-detail",
-    ),
-    Case(_u("/api/catalogue/quality/tables/"), {}, setup=_profiled, name="quality_api:table-list"),
-    Case(
-        _u("/api/catalogue/quality/tables/{table}/"),
-        {},
-        setup=_profiled,
-        name="quality_api:table-detail",
-    ),
-    Case(
-        _u("/api/catalogue/quality/variables/{variable}/"),
-        {},
-        setup=_profiled,
-        name="quality_api:variable-detail",
-    ),
-    Case(
-        _u("/api/catalogue/quality/databases/"),
-        {},
-        setup=_profiled,
-        name="quality_api:database-list",
-    ),
-    Case(
-        _u("/api/catalogue/quality/databases/SNDS/"),
-        {},
-        setup=_profiled,
-        name="quality_api:database-detail",
-    ),
+    *(Case(url(path), answers, setup=_profiled, name=name) for path, answers, name in PROFILED),
 ]
