@@ -12,6 +12,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
+from portal.fields import optional_link
+
 
 class PrivateStorage(FileSystemStorage):
     """Files under ``settings.PRIVATE_ROOT/dossiers``: outside the web root, no public URL.
@@ -172,15 +174,7 @@ class Dossier(FSMModelMixin, models.Model):
     # Dossiers are legal records: never deleted, archived with a reason (services).
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True, editable=False)
     archive_reason = models.TextField(_("motif de l'archivage"), blank=True, editable=False)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("archivé par"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    archived_by = optional_link(settings.AUTH_USER_MODEL, _("archivé par"), editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("porteur de projet"),
@@ -309,22 +303,10 @@ class RequestedData(models.Model):
     """One database or table the project asks for, with its justification."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="requested_data")
-    database = models.ForeignKey(
-        "catalogue.Database",
-        verbose_name=_("base du catalogue"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="requested_by",
+    database = optional_link(
+        "catalogue.Database", _("base du catalogue"), related_name="requested_by"
     )
-    table = models.ForeignKey(
-        "catalogue.Table",
-        verbose_name=_("table du catalogue"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="requested_by",
-    )
+    table = optional_link("catalogue.Table", _("table du catalogue"), related_name="requested_by")
     label = models.CharField(
         _("données demandées"),
         max_length=300,
@@ -425,9 +407,7 @@ class HistoryEntry(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(_("date"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = optional_link(settings.AUTH_USER_MODEL)
     transition = models.CharField(_("étape"), max_length=40)
     from_status = models.CharField(_("statut avant"), max_length=32, choices=Status.choices)
     to_status = models.CharField(_("statut après"), max_length=32, choices=Status.choices)
@@ -474,9 +454,7 @@ class ComplementRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     answer = models.TextField(_("réponse"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    answered_by = optional_link(settings.AUTH_USER_MODEL)
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
     # The porteur's deadline to answer (the guichet's clock stops meanwhile).
     due_on = models.DateField(_("réponse attendue avant le"), null=True, blank=True)

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import optional_link
+
 from .enrichment import ACTOR_TYPES
 
 
@@ -211,14 +213,7 @@ class Publication(models.Model):
         blank=True,
         related_name="publications",
     )
-    topic = models.ForeignKey(
-        Topic,
-        verbose_name=_("thème (topic)"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="publications",
-    )
+    topic = optional_link(Topic, _("thème (topic)"), related_name="publications")
     created_at = models.DateTimeField(_("importée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
 
@@ -297,19 +292,10 @@ class ImportRun(models.Model):
     )
     files = models.JSONField(_("fichiers"), default=list)
     format = models.CharField(_("format"), max_length=16, default="auto")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     stats = models.JSONField(_("bilan"), default=dict, blank=True)
-    saved_query = models.ForeignKey(
-        "SavedQuery",
-        verbose_name=_("requête enregistrée"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="runs",
-    )
+    saved_query = optional_link("SavedQuery", _("requête enregistrée"), related_name="runs")
 
     class Meta:
         verbose_name = _("import de publications")
@@ -361,17 +347,8 @@ class PublicationMerge(models.Model):
     filled = models.JSONField(_("champs complétés"), default=dict, blank=True)
     created_at = models.DateTimeField(_("rapprochée le"), auto_now_add=True)
     undone_at = models.DateTimeField(_("séparée le"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    split = models.ForeignKey(
-        Publication,
-        verbose_name=_("publication séparée"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="split_from",
-    )
+    undone_by = optional_link(settings.AUTH_USER_MODEL)
+    split = optional_link(Publication, _("publication séparée"), related_name="split_from")
 
     class Meta:
         verbose_name = _("rapprochement de notices")
@@ -391,9 +368,7 @@ class AffiliationCorrection(models.Model):
     institution = models.CharField(_("établissement"), max_length=255, blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     country = models.CharField(_("pays"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
@@ -412,9 +387,7 @@ class RelevanceModel(models.Model):
     negatives = models.PositiveIntegerField(_("publications écartées"))
     meta = models.JSONField(default=dict, blank=True)
     blob = models.BinaryField(editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
 
     class Meta:
         verbose_name = _("modèle de pertinence")
@@ -461,9 +434,7 @@ class SavedQuery(models.Model):
     last_refreshed_at = models.DateTimeField(_("dernier rafraîchissement"), null=True, blank=True)
     last_count = models.PositiveIntegerField(_("résultats"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

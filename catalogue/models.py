@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.fields import optional_link
+
 from .tableschema import FIELD_TYPES
 
 # Documentation links are shown as <a href>: http(s) only, never javascript: or data:.
@@ -206,14 +208,7 @@ class Variable(models.Model):
     type = models.CharField(_("type"), max_length=16, choices=VARIABLE_TYPES, default="string")
     length = models.CharField(_("longueur"), max_length=32, blank=True)
     format = models.CharField(_("format"), max_length=64, blank=True, default="default")
-    nomenclature = models.ForeignKey(
-        Nomenclature,
-        verbose_name=_("nomenclature"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="variables",
-    )
+    nomenclature = optional_link(Nomenclature, _("nomenclature"), related_name="variables")
     nomenclature_ref = models.CharField(
         _("nomenclature (référence)"),
         max_length=255,
@@ -260,14 +255,7 @@ class JoinKey(models.Model):
         Table, verbose_name=_("table source"), on_delete=models.CASCADE, related_name="keys_out"
     )
     from_columns = models.JSONField(_("colonnes source"))
-    to_table = models.ForeignKey(
-        Table,
-        verbose_name=_("table cible"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="keys_in",
-    )
+    to_table = optional_link(Table, _("table cible"), related_name="keys_in")
     to_table_name = models.CharField(_("nom de la table cible"), max_length=128)
     to_columns = models.JSONField(_("colonnes cible"))
     signature = models.CharField(max_length=1000, editable=False)
@@ -314,19 +302,10 @@ class ImportRun(models.Model):
         TABLESCHEMA = "tableschema", _("Table Schema")
         DATAPACKAGE = "datapackage", _("Data Package")
 
-    database = models.ForeignKey(
-        Database, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
-    )
+    database = optional_link(Database, related_name="imports")
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=1000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lancé par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("lancé par"))
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     summary = models.JSONField(_("résumé"), default=dict, blank=True)
     changes = models.JSONField(_("modifications"), default=list, blank=True)
@@ -458,14 +437,7 @@ class PartnerCatalogue(models.Model):
     last_success_at = models.DateTimeField(_("dernière collecte réussie"), null=True, blank=True)
     last_error = models.TextField(_("erreur de la dernière collecte"), blank=True)
     dataset_count = models.PositiveIntegerField(_("jeux de données"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ajouté par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("ajouté par"))
     created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
 
     class Meta:

@@ -6,31 +6,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .audit_actions import AuditAction
+from .fields import optional_link
 
 
 class AuditEntry(models.Model):
     """One state change: who, when, what, before/after. Written only by ``audit_record``."""
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = optional_link(settings.AUTH_USER_MODEL, _("auteur"))
     actor_repr = models.CharField(_("auteur (texte)"), max_length=150, blank=True)
     action = models.CharField(
         _("action"), max_length=100, db_index=True, choices=AuditAction.choices
     )
-    target_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("type d'objet"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
+    target_type = optional_link(ContentType, _("type d'objet"), related_name=None)
     target_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
     target_repr = models.CharField(_("objet"), max_length=255, blank=True)
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
@@ -70,14 +58,7 @@ class Job(models.Model):
     error = models.TextField(_("erreur"), blank=True)
     log = models.TextField(_("journal"), blank=True)
     result = models.JSONField(_("résultat"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lancé par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="jobs",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("lancé par"), related_name="jobs")
     capability = models.CharField(
         _("capacité requise pour le voir"),
         max_length=64,
@@ -86,14 +67,7 @@ class Job(models.Model):
     )
     task_name = models.CharField(_("tâche Celery"), max_length=200)
     task_kwargs = models.JSONField(_("paramètres"), default=dict, blank=True)
-    retry_of = models.ForeignKey(
-        "self",
-        verbose_name=_("relance de"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="retries",
-    )
+    retry_of = optional_link("self", _("relance de"), related_name="retries")
     cancel_requested = models.BooleanField(_("annulation demandée"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("démarré le"), null=True, blank=True)

@@ -18,6 +18,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import optional_link
+
 
 class DataFile(models.Model):
     """A data file of a catalogue table: an upload kept under ``PRIVATE_ROOT`` or a file
@@ -53,14 +55,7 @@ class DataFile(models.Model):
             "fin de la couverture de la base (31 décembre de sa dernière année)."
         ),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ajouté par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("ajouté par"))
     created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
 
     class Meta:
@@ -122,14 +117,7 @@ class CuratorRule(models.Model):
             "les autres doivent être remplies)."
         ),
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("modifiée par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = optional_link(settings.AUTH_USER_MODEL, _("modifiée par"))
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
@@ -168,14 +156,7 @@ class ProfilingRun(models.Model):
         related_name="runs",
     )
     job = models.OneToOneField("portal.Job", on_delete=models.PROTECT, related_name="profiling_run")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lancé par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("lancé par"))
     created_at = models.DateTimeField(_("lancé le"), auto_now_add=True, db_index=True)
     # --- published results (empty until the run succeeds; a failed run keeps none)
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True, db_index=True)

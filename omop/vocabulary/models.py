@@ -13,13 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import optional_link
+
 
 class VocabularyRelease(models.Model):
     created_at = models.DateTimeField(_("chargé le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("chargé par"),
-    )  # fmt: skip
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("chargé par"))
     source_name = models.CharField(_("source"), max_length=255)
     fingerprint = models.CharField(_("empreinte"), max_length=64, db_index=True)
     versions = models.JSONField(_("versions"), default=dict)  # vocabulary_id → version
@@ -54,10 +53,7 @@ class MappingSetVersion(models.Model):
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("créée par"),
-    )  # fmt: skip
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("créée par"))
     reason = models.CharField(_("motif"), max_length=255)
 
     class Meta:
