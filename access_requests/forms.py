@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from catalogue.models import Database, Table, Variable
+from portal.forms import OptionalDateField
 
 from .calendar import add_months
 from .models import SIMPLIFIED_ROUTES, Document, Dossier, Message, Opinion, Route, TeamMember
@@ -164,23 +165,17 @@ class TransitionForm(DsfrBaseForm):
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
         elif transition == "authorise":
-            self.fields["expires_on"] = forms.DateField(
+            self.fields["expires_on"] = OptionalDateField(
                 label=_("Fin de validité de l'autorisation"),
                 help_text=_("Laissée vide : la durée du projet à partir d'aujourd'hui."),
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
             )
         elif transition == "sign_agreement":
-            self.fields["signed_on"] = forms.DateField(
-                label=_("Date de signature de la convention"),
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+            self.fields["signed_on"] = OptionalDateField(
+                label=_("Date de signature de la convention")
             )
-            self.fields["results_due_on"] = forms.DateField(
+            self.fields["results_due_on"] = OptionalDateField(
                 label=_("Résultats attendus le"),
                 help_text=_("Laissée vide : la fin de validité de l'autorisation."),
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
             )
         elif transition == "make_data_available":
             self.fields["workspace"] = forms.CharField(
@@ -285,16 +280,8 @@ class RequestedDataForm(DsfrBaseForm):
         queryset=Variable.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    study_start = forms.DateField(
-        label=_("Début de la période demandée"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    study_end = forms.DateField(
-        label=_("Fin de la période demandée"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    study_start = OptionalDateField(label=_("Début de la période demandée"))
+    study_end = OptionalDateField(label=_("Fin de la période demandée"))
     code_list_version = forms.ModelChoiceField(
         label=_("Liste de codes (facultatif)"),
         help_text=_("Une version d'une de vos listes de codes, ou d'une liste de ce dossier."),

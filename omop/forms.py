@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.forms import OptionalDateField
 from portal.widgets import DsfrUploadInput
 
 from . import services
@@ -58,16 +59,8 @@ class EtlJobForm(DsfrBaseForm):
         max_length=64,
         help_text=_("Reprendre un nom existant remplace cette sortie ; vide : un nom nouveau."),
     )
-    window_start = forms.DateField(
-        label=_("Début de la fenêtre d'extraction"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    window_end = forms.DateField(
-        label=_("Fin de la fenêtre d'extraction"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    window_start = OptionalDateField(label=_("Début de la fenêtre d'extraction"))
+    window_end = OptionalDateField(label=_("Fin de la fenêtre d'extraction"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

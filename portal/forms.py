@@ -22,6 +22,15 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
+class OptionalDateField(forms.DateField):
+    """A date picked with the browser's own calendar; it may stay empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(*args, **kwargs)
+
+
 class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
     pass
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from portal.forms import OptionalDateField
 from portal.widgets import DsfrUploadInput
 
 from .models import DataFile
@@ -29,10 +30,8 @@ class ProfileForm(DsfrBaseForm):
         queryset=DataFile.objects.none(),
         required=False,
     )
-    reference_date = forms.DateField(
+    reference_date = OptionalDateField(
         label=_("Date de référence des données (facultatif)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
             "Fin de la période couverte par le fichier : les âges y sont calculés. Vide : fin "
             "de la couverture de la base."
