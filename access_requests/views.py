@@ -129,8 +129,20 @@ def dossier_list(request):
     )
 
 
-def _dossier_form_page(request, dossier, form, *, title: str, submit: str, status: int = 200):
-    """The sectioned form, with its error summary and the draft's data, team and pieces."""
+def _dossier_form_page(request, dossier, *, save, saved, title: str, submit: str):
+    """The sectioned form, with its error summary and the draft's data, team and pieces.
+
+    A valid form is saved by ``save(data) -> Dossier`` (a service: what it refuses shows as
+    the form's error), then ``saved(dossier)`` is said and the dossier shown."""
+    form = DossierForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = save(dict(form.cleaned_data))
+        except services.DossierError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, saved(dossier))
+            return redirect(dossier)
     return render(
         request,
         "access_requests/dossier_form.html",
@@ -146,7 +158,6 @@ def _dossier_form_page(request, dossier, form, *, title: str, submit: str, statu
             "documents": dossier.documents.all() if dossier else [],
             "team": dossier.team.select_related("user") if dossier else [],
         },
-        status=status,
     )
 
 
@@ -169,28 +180,20 @@ def _valid_part(form) -> dict:
 
 @capability_required(Capability.DOSSIER_CREATE)
 def dossier_create(request):
-    dossier = _autosaved_draft(request) if request.method == "POST" else None
-    form = DossierForm(request.POST or None, instance=dossier)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if dossier is None:
-                dossier = services.dossier_create(by=request.user, **data)
-            else:
-                services.dossier_update(dossier=dossier, by=request.user, data=data)
-        except services.DossierError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Dossier %(ref)s créé.") % {"ref": dossier.reference})
-            return redirect(dossier)
-    status = 200
+    draft = _autosaved_draft(request) if request.method == "POST" else None
+
+    def save(data):
+        if draft is None:
+            return services.dossier_create(by=request.user, **data)
+        return services.dossier_update(dossier=draft, by=request.user, data=data)
+
     return _dossier_form_page(
         request,
-        dossier,
-        form,
+        draft,
+        save=save,
+        saved=lambda dossier: _("Dossier %(ref)s créé.") % {"ref": dossier.reference},
         title=_("Nouveau dossier"),
         submit=_("Enregistrer le brouillon"),
-        status=status,
     )
 
 
@@ -295,23 +298,13 @@ def dossier_edit(request, reference):
     dossier = _dossier(request, reference)
     if not can_edit(request.user, dossier):
         raise PermissionDenied
-    form = DossierForm(request.POST or None, instance=dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dossier_update(dossier=dossier, by=request.user, data=form.cleaned_data)
-        except services.DossierError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Dossier enregistré."))
-            return redirect(dossier)
-    status = 200
     return _dossier_form_page(
         request,
         dossier,
-        form,
+        save=lambda data: services.dossier_update(dossier=dossier, by=request.user, data=data),
+        saved=lambda dossier: _("Dossier enregistré."),
         title=_("Modifier le dossier"),
         submit=_("Enregistrer"),
-        status=status,
     )
 
 
