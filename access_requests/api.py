@@ -39,6 +39,18 @@ from .serializers import (
 )
 
 
+def _valid(serializer_class, request) -> dict:
+    """The request's payload, validated by ``serializer_class`` (400 with its errors)."""
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
+
+
+def _created(serializer_class, instance) -> Response:
+    """201 with what an action just created, as ``serializer_class`` shows it."""
+    return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+
+
 class _Search:
     def filtered(self, qs):
         params = self.request.query_params
@@ -90,9 +102,8 @@ class DossierViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request, reference=None):
         dossier = self.get_object()
-        payload = TransitionRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        params = {k: v for k, v in payload.validated_data.items() if v not in (None, "")}
+        data = _valid(TransitionRequestSerializer, request)
+        params = {k: v for k, v in data.items() if v not in (None, "")}
         name = params.pop("transition")
         comment = params.pop("comment", "")
         dossier = services.dossier_transition(
@@ -116,15 +127,14 @@ class DossierViewSet(
             return Response(
                 MessageSerializer(messages_visible_to(request.user, dossier), many=True).data
             )
-        payload = MessageSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        data = _valid(MessageSerializer, request)
         message = services.message_post(
             dossier=dossier,
             by=request.user,
-            body=payload.validated_data["body"],
-            kind=payload.validated_data.get("kind", Message.Kind.THREAD),
+            body=data["body"],
+            kind=data.get("kind", Message.Kind.THREAD),
         )
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return _created(MessageSerializer, message)
 
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request=DocumentUploadSerializer, responses=DocumentSerializer)
@@ -140,15 +150,11 @@ class DossierViewSet(
         dossier = self.get_object()
         if request.method == "GET":
             return Response(DocumentSerializer(dossier.documents.all(), many=True).data)
-        payload = DocumentUploadSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        data = _valid(DocumentUploadSerializer, request)
         document = services.document_add(
-            dossier=dossier,
-            by=request.user,
-            kind=payload.validated_data["kind"],
-            upload=payload.validated_data["file"],
+            dossier=dossier, by=request.user, kind=data["kind"], upload=data["file"]
         )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return _created(DocumentSerializer, document)
 
     @extend_schema(methods=["GET"], responses=RequestedDataSerializer(many=True))
     @extend_schema(
@@ -166,9 +172,7 @@ class DossierViewSet(
         if request.method == "GET":
             items = dossier.requested_data.select_related("database", "table__database")
             return Response(RequestedDataSerializer(items, many=True).data)
-        payload = RequestedDataSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+        data = dict(_valid(RequestedDataSerializer, request))
         names = data.pop("variable_names", [])
         if names:
             # variables are named within the requested table (names repeat across tables)
@@ -185,21 +189,17 @@ class DossierViewSet(
                 )
             data["variables"] = found
         item = services.requested_data_add(dossier=dossier, by=request.user, **data)
-        return Response(RequestedDataSerializer(item).data, status=status.HTTP_201_CREATED)
+        return _created(RequestedDataSerializer, item)
 
     @extend_schema(request=TeamMemberSerializer, responses=TeamMemberSerializer)
     @action(detail=True, methods=["post"])
     def team(self, request, reference=None):
         dossier = self.get_object()
-        payload = TeamMemberSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        data = _valid(TeamMemberSerializer, request)
         member = services.team_member_add(
-            dossier=dossier,
-            by=request.user,
-            user=payload.validated_data["user"],
-            role=payload.validated_data["role"],
+            dossier=dossier, by=request.user, user=data["user"], role=data["role"]
         )
-        return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return _created(TeamMemberSerializer, member)
 
 
 class DirectoryViewSet(_Search, viewsets.ReadOnlyModelViewSet):
