@@ -106,45 +106,55 @@ def job_progress(request, pk):
     return response
 
 
+def _job_step(request, pk, step, *, refused, said):
+    """A button of a conversion's page: the service ``step`` runs on it, then on to what it
+    returns with ``said(returned)``; what the service refuses is said on the conversion's page."""
+    etl_job = _get(request, pk)
+    try:
+        returned = step(etl_job=etl_job, by=request.user)
+    except refused as exc:
+        messages.error(request, str(exc))
+        return redirect(etl_job)
+    messages.success(request, said(returned))
+    return redirect(returned)
+
+
 @capability_required(CAPABILITY)
 @require_POST
 def job_cancel(request, pk):
-    etl_job = _get(request, pk)
-    try:
-        services.etl_job_cancel(etl_job=etl_job, by=request.user)
-    except JobError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Annulation demandée."))
-    return redirect(etl_job)
+    return _job_step(
+        request,
+        pk,
+        services.etl_job_cancel,
+        refused=JobError,
+        said=lambda etl_job: _("Annulation demandée."),
+    )
 
 
 @capability_required(CAPABILITY)
 @require_POST
 def job_retry(request, pk):
-    etl_job = _get(request, pk)
-    try:
-        new = services.etl_job_retry(etl_job=etl_job, by=request.user)
-    except services.EtlInputError as exc:
-        messages.error(request, str(exc))
-        return redirect(etl_job)
-    messages.success(request, _("Conversion relancée."))
-    return redirect(new)
+    return _job_step(
+        request,
+        pk,
+        services.etl_job_retry,
+        refused=services.EtlInputError,
+        said=lambda new: _("Conversion relancée."),
+    )
 
 
 @capability_required(CAPABILITY)
 @require_POST
 def job_register(request, pk):
-    etl_job = _get(request, pk)
-    try:
-        database = services.etl_job_register_in_catalogue(etl_job=etl_job, by=request.user)
-    except services.EtlInputError as exc:
-        messages.error(request, str(exc))
-        return redirect(etl_job)
-    messages.success(
-        request, _("Sortie décrite dans le catalogue : %(name)s.") % {"name": database.name}
+    return _job_step(
+        request,
+        pk,
+        services.etl_job_register_in_catalogue,
+        refused=services.EtlInputError,
+        said=lambda database: (
+            _("Sortie décrite dans le catalogue : %(name)s.") % {"name": database.name}
+        ),
     )
-    return redirect(database)
 
 
 @capability_required(CAPABILITY)
