@@ -67,27 +67,28 @@ class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
         return PublicationSerializer if self.action == "retrieve" else PublicationListSerializer
 
 
-class ComponentViewSet(viewsets.ReadOnlyModelViewSet):
+class _Vocabulary(viewsets.ReadOnlyModelViewSet):
+    """A short public list the publications are classified by, given whole (no pages)."""
+
     permission_classes = [AllowAny]
+    pagination_class = None
+
+
+class ComponentViewSet(_Vocabulary):
     queryset = SndsComponent.objects.all()
     serializer_class = ComponentSerializer
     lookup_field = "code"
-    pagination_class = None
 
 
-class AreaViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
+class AreaViewSet(_Vocabulary):
     queryset = TherapeuticArea.objects.all()
     serializer_class = AreaSerializer
     lookup_field = "code"
-    pagination_class = None
 
 
-class TopicViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [AllowAny]
+class TopicViewSet(_Vocabulary):
     queryset = Topic.objects.all()
     serializer_class = TopicSerializer
-    pagination_class = None
 
 
 class IndicatorsView(APIView):
