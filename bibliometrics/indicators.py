@@ -208,6 +208,14 @@ def international_share(countries_per_publication: Iterable[Iterable[str]]) -> f
 MAX_GROUP = 50
 
 
+def _tie(graph: nx.Graph, a, b) -> None:
+    """One more tie between ``a`` and ``b``: the edge's weight counts them."""
+    if graph.has_edge(a, b):
+        graph[a][b]["weight"] += 1
+    else:
+        graph.add_edge(a, b, weight=1)
+
+
 def collaboration_network(
     groups: Iterable[Iterable[Hashable]], *, max_group: int = MAX_GROUP
 ) -> nx.Graph:
@@ -229,10 +237,7 @@ def collaboration_network(
             else:
                 graph.add_node(m, publications=1)
         for a, b in combinations(members, 2):
-            if graph.has_edge(a, b):
-                graph[a][b]["weight"] += 1
-            else:
-                graph.add_edge(a, b, weight=1)
+            _tie(graph, a, b)
     return graph
 
 
@@ -555,10 +560,7 @@ def cocitation_network(
     for refs in lists:
         kept = sorted(r for r in refs if r in keep)
         for a, b in combinations(kept, 2):
-            if graph.has_edge(a, b):
-                graph[a][b]["weight"] += 1
-            else:
-                graph.add_edge(a, b, weight=1)
+            _tie(graph, a, b)
     return graph
 
 
