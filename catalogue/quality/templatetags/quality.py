@@ -22,6 +22,16 @@ def _user(context):
     return getattr(request, "user", None) or context.get("user")
 
 
+def _fragment(context, **values) -> dict:
+    """A fragment's context: its ``values``, whether the user may profile, and the small-cell
+    threshold its figures are published under."""
+    return {
+        **values,
+        "can_run": can(_user(context), Capability.PROFILING_RUN),
+        "threshold": resolve_threshold(),
+    }
+
+
 def _figures(prefix: str, *pairs) -> list[dict]:
     return [
         {"id": f"{prefix}-{name}", "figure": figure, "filename": f"{prefix}-{name}"}
@@ -33,14 +43,7 @@ def _figures(prefix: str, *pairs) -> list[dict]:
 @register.inclusion_tag("quality/_table_quality.html", takes_context=True)
 def table_quality(context, table):
     run = selectors.latest_run(table)
-    user = _user(context)
-    out = {
-        "table": table,
-        "run": run,
-        "can_run": can(user, Capability.PROFILING_RUN),
-        "threshold": resolve_threshold(),
-        "marker": marker(),
-    }
+    out = _fragment(context, table=table, run=run, marker=marker())
     if run is None:
         return out
     results = list(run.variable_results.select_related("variable").order_by("position"))
@@ -63,13 +66,7 @@ def table_quality(context, table):
 @register.inclusion_tag("quality/_variable_stats.html", takes_context=True)
 def variable_stats(context, variable):
     latest = selectors.variable_latest(variable)
-    user = _user(context)
-    out = {
-        "variable": variable,
-        "latest": latest,
-        "can_run": can(user, Capability.PROFILING_RUN),
-        "threshold": resolve_threshold(),
-    }
+    out = _fragment(context, variable=variable, latest=latest)
     if latest is None:
         return out
     data = latest.data
