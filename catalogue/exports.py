@@ -14,6 +14,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from .models import Database, Nomenclature, Table, Variable
 from .tableschema import (
+    FIELD_COLUMNS,
+    TABLE_COLUMNS,
     FieldSpec,
     ForeignKeySpec,
     NomenclatureSpec,
@@ -28,18 +30,12 @@ from .tableschema import (
 
 def table_spec(table: Table) -> TableSpec:
     """The catalogue's table as a :class:`TableSpec` (what the importer reads back)."""
+    columns = {attr: getattr(table, column) for attr, column in TABLE_COLUMNS.items()}
+    columns["missing_values"] = table.missing_values or [""]
     return TableSpec(
         name=table.name,
         path="",
-        title=table.title,
-        product=table.product,
         description=table.description,
-        scope=table.scope,
-        observation=table.observations,
-        created=table.created,
-        deleted=table.deleted,
-        date_missing=table.date_missing,
-        missing_values=table.missing_values or [""],
         primary_key=tuple(table.primary_key),
         foreign_keys=[
             ForeignKeySpec(
@@ -52,24 +48,13 @@ def table_spec(table: Table) -> TableSpec:
         fields=[
             FieldSpec(
                 name=v.name,
-                type=v.type,
-                description=v.description,
-                length=v.length,
-                format=v.format,
                 nomenclature=v.nomenclature.name if v.nomenclature_id else "",
-                nomenclature_ref=v.nomenclature_ref,
-                created=v.created,
-                deleted=v.deleted,
-                date_missing=v.date_missing,
-                observation=v.observations,
-                management_rules=v.management_rules,
                 unit=v.unit,
-                oracle_type=v.oracle_type,
-                constraints=v.constraints,
-                extra=v.extra,
+                **{attr: getattr(v, column) for attr, column in FIELD_COLUMNS.items()},
             )
             for v in table.variables.select_related("nomenclature").order_by("position", "name")
         ],
+        **columns,
     )
 
 

@@ -126,6 +126,35 @@ class TableSpec:
         return {f.name for f in self.fields}
 
 
+# The catalogue's column for each attribute of a spec that is stored as it is read (the
+# import writes them, the Data Package export reads them back): a new one is added here.
+TABLE_COLUMNS = {
+    "title": "title",
+    "product": "product",
+    "scope": "scope",
+    "observation": "observations",
+    "created": "created",
+    "deleted": "deleted",
+    "date_missing": "date_missing",
+    "missing_values": "missing_values",
+}
+FIELD_COLUMNS = {
+    "type": "type",
+    "description": "description",
+    "length": "length",
+    "format": "format",
+    "nomenclature_ref": "nomenclature_ref",
+    "created": "created",
+    "deleted": "deleted",
+    "date_missing": "date_missing",
+    "observation": "observations",
+    "management_rules": "management_rules",
+    "oracle_type": "oracle_type",
+    "constraints": "constraints",
+    "extra": "extra",
+}
+
+
 @dataclass
 class NomenclatureSpec:
     name: str

@@ -39,6 +39,8 @@ from .. import search
 from ..bulk import insert_rows
 from ..models import Database, ImportRun, JoinKey, Nomenclature, NomenclatureValue, Table, Variable
 from ..tableschema import (
+    FIELD_COLUMNS,
+    TABLE_COLUMNS,
     NomenclatureSpec,
     SchemaError,
     SchemaErrors,
@@ -73,40 +75,16 @@ def _diff(obj, values: dict[str, Any]) -> dict[str, list]:
 
 
 def _table_values(spec: TableSpec, current: Table | None) -> dict[str, Any]:
-    values = {
-        "product": spec.product,
-        "title": spec.title,
-        "scope": spec.scope,
-        "primary_key": list(spec.primary_key),
-        "created": spec.created,
-        "deleted": spec.deleted,
-        "date_missing": spec.date_missing,
-        "observations": spec.observation,
-        "missing_values": spec.missing_values,
-    }
+    values = {column: getattr(spec, attr) for attr, column in TABLE_COLUMNS.items()}
+    values["primary_key"] = list(spec.primary_key)
     if spec.description or current is None:
         values["description"] = spec.description
     return values
 
 
 def _variable_values(f, position: int, nomenclature_id, current: Variable | None) -> dict:
-    values = {
-        "position": position,
-        "description": f.description,
-        "type": f.type,
-        "length": f.length,
-        "format": f.format,
-        "nomenclature_id": nomenclature_id,
-        "nomenclature_ref": f.nomenclature_ref,
-        "created": f.created,
-        "deleted": f.deleted,
-        "date_missing": f.date_missing,
-        "observations": f.observation,
-        "management_rules": f.management_rules,
-        "oracle_type": f.oracle_type,
-        "constraints": f.constraints,
-        "extra": f.extra,
-    }
+    values = {column: getattr(f, attr) for attr, column in FIELD_COLUMNS.items()}
+    values.update(position=position, nomenclature_id=nomenclature_id)
     if f.unit or current is None:
         values["unit"] = f.unit
     return values
@@ -118,6 +96,31 @@ def _digest(spec: NomenclatureSpec) -> str:
     for code, label, extra in spec.values:
         h.update(json.dumps([code, label, extra], ensure_ascii=False).encode())
     return h.hexdigest()
+
+
+def _stamp(obj, values: dict[str, Any]) -> None:
+    """Give a row that changed the import's ``values`` and the time of the change."""
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.updated_at = timezone.now()
+
+
+def _write(model, to_create: list, to_update: list, fields: list[str], *, by) -> None:
+    """Insert the new rows and save the ``fields`` of the changed ones, in batches, each
+    with its history record."""
+    if to_create:
+        bulk_create_with_history(
+            to_create, model, batch_size=BATCH, default_user=by, default_change_reason=CHANGE_REASON
+        )
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            model,
+            fields,
+            batch_size=BATCH,
+            default_user=by,
+            default_change_reason=CHANGE_REASON,
+        )
 
 
 def _sync_nomenclatures(specs: list[NomenclatureSpec], *, by, changes: _Changes) -> list:
@@ -158,28 +161,10 @@ def _sync_nomenclatures(specs: list[NomenclatureSpec], *, by, changes: _Changes)
             nom.values_digest = digest
             refill.append((nom, spec))
         if diff:
-            for k, v in values.items():
-                setattr(nom, k, v)
-            nom.updated_at = timezone.now()
+            _stamp(nom, values)
             to_update.append(nom)
             changes.add("nomenclature", "updated", spec.name, diff)
-    if to_create:
-        bulk_create_with_history(
-            to_create,
-            Nomenclature,
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=CHANGE_REASON,
-        )
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Nomenclature,
-            [*fields, "values_digest", "updated_at"],
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=CHANGE_REASON,
-        )
+    _write(Nomenclature, to_create, to_update, [*fields, "values_digest", "updated_at"], by=by)
     refilled = [nom for nom, _ in refill]
     NomenclatureValue.objects.filter(nomenclature__in=[n for n in refilled if n.pk]).delete()
     insert_rows(
@@ -208,25 +193,11 @@ def _sync_tables(database: Database, specs: list[TableSpec], *, by, changes: _Ch
             continue
         diff = _diff(table, values)
         if diff:
-            for k, v in values.items():
-                setattr(table, k, v)
-            table.updated_at = timezone.now()
+            _stamp(table, values)
             to_update.append(table)
             changes.add("table", "updated", spec.name, diff)
-    if to_create:
-        bulk_create_with_history(
-            to_create, Table, batch_size=BATCH, default_user=by, default_change_reason=CHANGE_REASON
-        )
-    if to_update:
-        fields = sorted({k for s in specs for k in _table_values(s, existing[s.name])})
-        bulk_update_with_history(
-            to_update,
-            Table,
-            [*fields, "updated_at"],
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=CHANGE_REASON,
-        )
+    fields = sorted({k for s in specs for k in _table_values(s, existing[s.name])})
+    _write(Table, to_create, to_update, [*fields, "updated_at"], by=by)
     return existing
 
 
@@ -263,9 +234,7 @@ def _sync_variables(
                 continue
             diff = _diff(var, values)
             if diff:
-                for k, v in values.items():
-                    setattr(var, k, v)
-                var.updated_at = timezone.now()
+                _stamp(var, values)
                 update_fields.update(values)
                 to_update.append(var)
                 # the rank alone moving is noise in the change log
@@ -276,23 +245,7 @@ def _sync_variables(
             var._change_reason = CHANGE_REASON
             var.delete()
             changes.add("variable", "removed", f"{var.table.name}.{var.name}")
-    if to_create:
-        bulk_create_with_history(
-            to_create,
-            Variable,
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=CHANGE_REASON,
-        )
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Variable,
-            [*sorted(update_fields), "updated_at"],
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=CHANGE_REASON,
-        )
+    _write(Variable, to_create, to_update, [*sorted(update_fields), "updated_at"], by=by)
     return sorted(missing_nomenclatures)
 
 
@@ -347,18 +300,7 @@ def _sync_keys(
             jk._change_reason = CHANGE_REASON
             jk.delete()
             changes.add("joinkey", "removed", str(jk))
-    if to_create:
-        bulk_create_with_history(
-            to_create,
-            JoinKey,
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=CHANGE_REASON,
-        )
-    if to_update:
-        bulk_update_with_history(
-            to_update, JoinKey, ["to_table"], default_user=by, default_change_reason=CHANGE_REASON
-        )
+    _write(JoinKey, to_create, to_update, ["to_table"], by=by)
     # Keys imported earlier that wait for one of these tables.
     waiting = list(
         JoinKey.objects.filter(
@@ -368,10 +310,7 @@ def _sync_keys(
     for jk in waiting:
         jk.to_table = tables[jk.to_table_name]
         changes.add("joinkey", "updated", str(jk), {"resolved": [False, True]})
-    if waiting:
-        bulk_update_with_history(
-            waiting, JoinKey, ["to_table"], default_user=by, default_change_reason=CHANGE_REASON
-        )
+    _write(JoinKey, [], waiting, ["to_table"], by=by)
     return unresolved
 
 
