@@ -158,16 +158,27 @@ def _join(*parts: str) -> str:
     return normalize(" ".join(p for p in parts if p))
 
 
-def _database_entry(db: Database) -> SearchEntry:
+def _entry(kind, obj, *, name: str, title: str, **fields) -> SearchEntry:
+    """An entry of the index for ``obj``: its name and title, as shown and as matched."""
     return SearchEntry(
-        kind=Kind.DATABASE,
-        object_id=db.pk,
-        database=db,
+        kind=kind,
+        object_id=obj.pk,
+        name=name,
+        title=title,
+        name_norm=normalize(name),
+        title_norm=normalize(title),
+        **fields,
+    )
+
+
+def _database_entry(db: Database) -> SearchEntry:
+    return _entry(
+        Kind.DATABASE,
+        db,
         name=db.acronym,
         title=db.name,
+        database=db,
         url=db.get_absolute_url(),
-        name_norm=normalize(db.acronym),
-        title_norm=normalize(db.name),
         body_norm=_join(db.description, db.themes, db.keywords, db.producer, db.population),
         boost=0,
     )
@@ -175,17 +186,15 @@ def _database_entry(db: Database) -> SearchEntry:
 
 def _table_entry(table: Table, indegree: int) -> SearchEntry:
     acronym = table.database.acronym
-    return SearchEntry(
-        kind=Kind.TABLE,
-        object_id=table.pk,
-        database_id=table.database_id,
-        product=table.product,
+    return _entry(
+        Kind.TABLE,
+        table,
         name=table.name,
         title=table.title,
+        database_id=table.database_id,
+        product=table.product,
         url=reverse("catalogue:table", args=[acronym, table.name]),
         context=f"{acronym} · {table.product}".strip(" ·"),
-        name_norm=normalize(table.name),
-        title_norm=normalize(table.title),
         body_norm=_join(table.description, table.scope, table.observations),
         boost=indegree,
     )
@@ -193,34 +202,30 @@ def _table_entry(table: Table, indegree: int) -> SearchEntry:
 
 def _variable_entry(var: Variable, table: Table, indegree: int) -> SearchEntry:
     acronym = table.database.acronym
-    return SearchEntry(
-        kind=Kind.VARIABLE,
-        object_id=var.pk,
+    return _entry(
+        Kind.VARIABLE,
+        var,
+        name=var.name,
+        title=var.description,
         group_id=table.pk,
         database_id=table.database_id,
         product=table.product,
         type=var.type,
-        name=var.name,
-        title=var.description,
         url=reverse("catalogue:variable", args=[acronym, table.name, var.name]),
         context=f"{acronym} · {table.name}",
-        name_norm=normalize(var.name),
-        title_norm=normalize(var.description),
         body_norm=_join(var.observations, var.management_rules),
         boost=indegree,
     )
 
 
 def _nomenclature_entry(nom: Nomenclature) -> SearchEntry:
-    return SearchEntry(
-        kind=Kind.NOMENCLATURE,
-        object_id=nom.pk,
+    return _entry(
+        Kind.NOMENCLATURE,
+        nom,
         name=nom.name,
         title=nom.title,
         url=nom.get_absolute_url(),
         context=nom.source,
-        name_norm=normalize(nom.name),
-        title_norm=normalize(nom.title),
         body_norm=normalize(nom.description),
     )
 
