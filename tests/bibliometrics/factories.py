@@ -2,7 +2,7 @@ import factory
 
 from bibliometrics.models import Affiliation, Author, Authorship, ImportRun, Publication, Topic
 from portal.models import Job
-from portal.roles import Capability
+from tests.portal import factories as portal_factories
 
 
 class PublicationFactory(factory.django.DjangoModelFactory):
@@ -57,14 +57,9 @@ class TopicFactory(factory.django.DjangoModelFactory):
     terms = ["stroke", "statins", "anticoagulants"]
 
 
-class JobFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Job
-
+class JobFactory(portal_factories.JobFactory):
     kind = "bibliometrics.import"
     title = "Import de publications"
-    task_name = "bibliometrics.import_publications"
-    capability = Capability.BIBLIOMETRICS_CURATE
     status = Job.Status.SUCCEEDED
 
 

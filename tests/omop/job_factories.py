@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from omop.models import EtlJob
 from portal.models import Job
-from portal.roles import Capability
+from tests.portal import factories as portal_factories
 
 REPORT = {
     "engine": "duckdb",
@@ -50,14 +50,9 @@ RESULTS = {
 }
 
 
-class JobFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Job
-
+class JobFactory(portal_factories.JobFactory):
     kind = "omop.etl"
     title = "Conversion OMOP — test"
-    task_name = "omop.run_etl"
-    capability = Capability.OMOP_RUN
     status = Job.Status.QUEUED
 
 
