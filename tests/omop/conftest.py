@@ -22,6 +22,16 @@ def parquet_extract(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def conversion(tmp_path_factory, extract):
+    """``extract`` converted to OMOP in Parquet, once for each test module that reads it."""
+    from omop.etl.api import run_conversion
+
+    folder = tmp_path_factory.mktemp("omop_conversion") / "out"
+    run_conversion(extract, folder, fmt="parquet")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def spark():
     """One local Spark session for the whole test run (starting one costs seconds)."""

@@ -68,15 +68,6 @@ def test_a_count_already_hidden_stays_hidden():
     assert counts == {"person": 200, "death": None}
 
 
-@pytest.fixture(scope="module")
-def conversion(tmp_path_factory, extract):
-    from omop.etl.api import run_conversion
-
-    folder = tmp_path_factory.mktemp("omop_disclosure") / "out"
-    run_conversion(extract, folder, fmt="parquet")
-    return folder
-
-
 def test_the_report_and_summary_of_a_conversion_protect_each_other(conversion):
     raw = json.loads((conversion / "etl_report.json").read_text())
 

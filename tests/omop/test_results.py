@@ -7,19 +7,11 @@ import json
 import pytest
 
 from catalogue.profiling.suppression import SmallCellError, assert_no_small_cells
-from omop.etl.api import run_conversion
 from omop.results import partition, summarize, suppress_report
 
 
-@pytest.fixture(scope="module")
-def output(tmp_path_factory, extract):
-    folder = tmp_path_factory.mktemp("omop_results") / "out"
-    run_conversion(extract, folder, fmt="parquet")
-    return folder
-
-
-def test_it_counts_rows_per_table_without_small_cells(output):
-    data = summarize(output, "parquet", threshold=10)
+def test_it_counts_rows_per_table_without_small_cells(conversion):
+    data = summarize(conversion, "parquet", threshold=10)
 
     tables = {t["table"]: t["row_count"] for t in data["tables"]}
     assert tables["person"] > 150
@@ -27,8 +19,8 @@ def test_it_counts_rows_per_table_without_small_cells(output):
     assert_no_small_cells(data, 10)
 
 
-def test_the_pyramid_merges_small_bands_and_hides_nothing_recoverable(output):
-    data = summarize(output, "parquet", threshold=10)
+def test_the_pyramid_merges_small_bands_and_hides_nothing_recoverable(conversion):
+    data = summarize(conversion, "parquet", threshold=10)
 
     bands = data["pyramid"]["bands"]
     for band in bands:
@@ -48,8 +40,8 @@ def test_a_single_small_sex_cell_gets_a_secondary_suppression():
     assert [c["count"] for c in published] == ["n.d.", 102, "< 10"]
 
 
-def test_top_values_hide_small_counts(output):
-    data = summarize(output, "parquet", threshold=10)
+def test_top_values_hide_small_counts(conversion):
+    data = summarize(conversion, "parquet", threshold=10)
 
     procedures = data["procedure_source_values"]
     assert procedures["items"]
@@ -60,15 +52,15 @@ def test_top_values_hide_small_counts(output):
     assert "9202" in visits
 
 
-def test_a_higher_threshold_hides_more(output):
-    data = summarize(output, "parquet", threshold=1000)
+def test_a_higher_threshold_hides_more(conversion):
+    data = summarize(conversion, "parquet", threshold=1000)
 
     assert_no_small_cells(data, 1000)
     assert data["sex"][0]["count"] in ("< 1000", "n.d.")
 
 
-def test_the_report_counts_go_through_the_rule(output):
-    report = json.loads((output / "etl_report.json").read_text())
+def test_the_report_counts_go_through_the_rule(conversion):
+    report = json.loads((conversion / "etl_report.json").read_text())
 
     published = suppress_report(report, 10)
 
@@ -92,8 +84,8 @@ def test_the_results_page_shows_small_cells_as_markers(cast, client, db):
     assert "plotly-hdh-basic.min.js" in page
 
 
-def test_diagnoses_are_shown_by_chapter_and_every_top_code_with_its_label(output):
-    data = summarize(output, "parquet", threshold=10)
+def test_diagnoses_are_shown_by_chapter_and_every_top_code_with_its_label(conversion):
+    data = summarize(conversion, "parquet", threshold=10)
 
     chapters = data["condition_chapters"]
     assert [i["value"] for i in chapters["items"][:4]] == ["I", "II", "III", "IV"]
