@@ -48,27 +48,15 @@ def test_variables_belong_to_the_chosen_table_and_the_period_to_the_study(cast, 
     other = Table.objects.create(database=er_prs_f.database, name="ER_PHA_F")
     stranger = Variable.objects.create(table=other, name="PHA_PRS_C13")
     dossier = make_draft(cast.alice, complete=False)  # study period 2018–2023
-    with pytest.raises(services.DossierError, match="table choisie"):
-        services.requested_data_add(
-            dossier=dossier, by=cast.alice, table=er_prs_f, variables=[stranger], justification="x"
-        )
-    with pytest.raises(services.DossierError, match="sort de la période d'étude"):
-        services.requested_data_add(
-            dossier=dossier,
-            by=cast.alice,
-            table=er_prs_f,
-            study_start=date(2010, 1, 1),
-            justification="x",
-        )
-    with pytest.raises(services.DossierError, match="avant son début"):
-        services.requested_data_add(
-            dossier=dossier,
-            by=cast.alice,
-            table=er_prs_f,
-            study_start=date(2022, 1, 1),
-            study_end=date(2020, 1, 1),
-            justification="x",
-        )
+    for refused, reason in [
+        ({"variables": [stranger]}, "table choisie"),
+        ({"study_start": date(2010, 1, 1)}, "sort de la période d'étude"),
+        ({"study_start": date(2022, 1, 1), "study_end": date(2020, 1, 1)}, "avant son début"),
+    ]:
+        with pytest.raises(services.DossierError, match=reason):
+            services.requested_data_add(
+                dossier=dossier, by=cast.alice, table=er_prs_f, justification="x", **refused
+            )
 
 
 def test_the_data_page_shows_the_tables_variables_to_tick(cast, client, er_prs_f):

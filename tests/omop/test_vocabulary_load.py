@@ -121,14 +121,19 @@ def test_a_bad_date_is_named_with_its_line(bundle):
     assert not store.is_loaded()
 
 
-def test_curated_mappings_load_and_unknown_concepts_are_refused_with_their_line(bundle, tmp_path):
-    vocabulary_load(path=bundle)
+def _first_concept(where: str) -> int:
+    """The smallest concept_id of the loaded CONCEPT table that matches ``where``."""
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT concept_id FROM {store.table_name('CONCEPT')} "  # noqa: S608
-            "WHERE vocabulary_id = 'HDH Demo' ORDER BY concept_id LIMIT 1"
+            f"WHERE {where} ORDER BY concept_id LIMIT 1"
         )
-        target = cur.fetchone()[0]
+        return cur.fetchone()[0]
+
+
+def test_curated_mappings_load_and_unknown_concepts_are_refused_with_their_line(bundle, tmp_path):
+    vocabulary_load(path=bundle)
+    target = _first_concept("vocabulary_id = 'HDH Demo'")
     good = tmp_path / "stcm.csv"
     good.write_text(
         "source_code,source_vocabulary_id,source_code_description,target_concept_id,"
@@ -152,12 +157,7 @@ def test_curated_mappings_load_and_unknown_concepts_are_refused_with_their_line(
 
 def test_a_usagi_export_loads_its_approved_rows(bundle, tmp_path):
     vocabulary_load(path=bundle)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT concept_id FROM {store.table_name('CONCEPT')} "  # noqa: S608
-            "WHERE standard_concept = 'S' ORDER BY concept_id LIMIT 1"
-        )
-        target = cur.fetchone()[0]
+    target = _first_concept("standard_concept = 'S'")
     usagi = tmp_path / "usagi.csv"
     usagi.write_text(
         "sourceCode,sourceName,sourceFrequency,sourceAutoAssignedConceptIds,matchScore,"
@@ -182,12 +182,7 @@ def test_conversions_map_with_the_vocabulary_in_use_and_the_latest_curated_map(b
 
     assert engine_config(vocabulary=True).vocabulary_dir is None  # nothing loaded yet
     vocabulary_load(path=bundle)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT concept_id FROM {store.table_name('CONCEPT')} "  # noqa: S608
-            "WHERE concept_code = 'B-1104'"
-        )
-        target = cur.fetchone()[0]
+    target = _first_concept("concept_code = 'B-1104'")
     curated = tmp_path / "stcm.csv"
     curated.write_text(
         f"source_code,source_vocabulary_id,target_concept_id\n1104,NABM,{target}\n",

@@ -96,26 +96,13 @@ def test_a_table_schema_with_a_numeric_primary_key_is_refused_clearly(cast, tmp_
         ("/api/catalogue/nomenclatures/", {"name": "N", "fields": None}),
         ("/api/catalogue/variables/", {"table": None, "name": "V"}),
         ("/api/catalogue/variables/", {"name": "V", "constraints": None}),
-    ],
-)
-def test_nulls_in_catalogue_api_fields_are_a_400(cast, client, url, payload):
-    from tests.catalogue.factories import DatabaseFactory
-
-    DatabaseFactory(acronym="SNDS")
-    client.force_login(cast.data)
-    response = client.post(url, payload, content_type="application/json")
-    assert response.status_code == 400, response.content
-
-
-@pytest.mark.parametrize(
-    ("url", "payload"),
-    [
+        # NUL characters
         ("/api/catalogue/databases/", {"acronym": "EGB", "name": "a\x00b"}),
         ("/api/catalogue/tables/", {"database": "SNDS", "name": "T", "primary_key": ["A\x00"]}),
         ("/api/catalogue/variables/", {"table": 1, "name": "V", "constraints": {"x": "\x00"}}),
     ],
 )
-def test_nul_characters_in_catalogue_api_fields_are_a_400(cast, client, url, payload):
+def test_nulls_and_nul_characters_in_catalogue_api_fields_are_a_400(cast, client, url, payload):
     from tests.catalogue.factories import DatabaseFactory
 
     DatabaseFactory(acronym="SNDS")
