@@ -116,18 +116,22 @@ def file_reports(dossier, cast, opinion=Opinion.FAVOURABLE):
             )
 
 
+def prepare_step(dossier, cast, name: str) -> None:
+    """What step ``name`` needs first: two rapporteurs before the CESREES, their reports
+    before its opinion."""
+    if name == "send_to_cesrees" and dossier.assignments.count() < 2:
+        services.rapporteur_assign(dossier=dossier, rapporteur=cast.cesrees, by=cast.guichet)
+        services.rapporteur_assign(dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet)
+    if name == "file_opinion":
+        file_reports(dossier, cast)
+
+
 def advance(dossier, cast, until: str, *, path=STANDARD_PATH):
     """Walk ``dossier`` along the standard path until its status is ``until``."""
     for name, actor, params in path:
         if dossier.status == until:
             break
-        if name == "send_to_cesrees" and dossier.assignments.count() < 2:
-            services.rapporteur_assign(dossier=dossier, rapporteur=cast.cesrees, by=cast.guichet)
-            services.rapporteur_assign(
-                dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet
-            )
-        if name == "file_opinion":
-            file_reports(dossier, cast)
+        prepare_step(dossier, cast, name)
         by = dossier.owner if actor == "owner" else cast[actor]
         dossier = services.dossier_transition(dossier=dossier, name=name, by=by, **params)
     assert dossier.status == until, f"stopped at {dossier.status}"

@@ -10,10 +10,9 @@ from portal.models import AuditEntry
 from tests.access_requests.factories import (
     STANDARD_PATH,
     alice_dossier,
-    file_reports,
     make_draft,
     pdf_upload,
-    second_rapporteur,
+    prepare_step,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +24,7 @@ def test_the_full_path_goes_through_every_state_with_the_real_roles(
     dossier = alice_dossier(cast)
     seen = [dossier.status]
     for name, actor, params in STANDARD_PATH:
-        if name == "send_to_cesrees":
-            services.rapporteur_assign(dossier=dossier, rapporteur=cast.cesrees, by=cast.guichet)
-            services.rapporteur_assign(
-                dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet
-            )
-        if name == "file_opinion":
-            file_reports(dossier, cast)
+        prepare_step(dossier, cast, name)
         by = cast.alice if actor == "owner" else cast[actor]
         with django_capture_on_commit_callbacks(execute=True):
             dossier = services.dossier_transition(
@@ -130,11 +123,7 @@ EVERYONE = ["alice", "bob", "charlie", "data", "guichet", "cesrees", "projets"]
 @pytest.mark.parametrize("name", sorted(ALLOWED))
 def test_each_transition_is_refused_to_every_other_role(cast, name):
     dossier = alice_dossier(cast, SOURCE[name])
-    if name == "send_to_cesrees":
-        services.rapporteur_assign(dossier=dossier, rapporteur=cast.cesrees, by=cast.guichet)
-        services.rapporteur_assign(dossier=dossier, rapporteur=second_rapporteur(), by=cast.guichet)
-    if name == "file_opinion":
-        file_reports(dossier, cast)
+    prepare_step(dossier, cast, name)
     for actor in EVERYONE:
         if actor in ALLOWED[name]:
             continue
