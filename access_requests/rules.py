@@ -77,6 +77,11 @@ def can_manage_team(user, dossier: Dossier) -> bool:
     )
 
 
+def can_publish_results(user, dossier: Dossier) -> bool:
+    """The project's leaders and the projets directorate publish its results."""
+    return is_leader(user, dossier) or can(user, Capability.DOSSIER_FOLLOW)
+
+
 # --- What submission requires (one list: the page shows it, the service enforces it) ------
 @dataclass(frozen=True)
 class ChecklistItem:

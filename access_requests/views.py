@@ -38,11 +38,11 @@ from .rules import (
     can_edit,
     can_manage_team,
     can_post_thread,
+    can_publish_results,
     can_upload,
     is_assigned_rapporteur,
     is_hdh_staff,
     is_instructor,
-    is_leader,
     submission_checklist,
     team_role,
 )
@@ -61,10 +61,15 @@ from .serializers import PUBLIC_FIELDS, public_row
 from .stats import dashboard_figures
 
 
-def _dossier(request, reference: str):
-    return get_object_or_404(
+def _dossier(request, reference: str, *, may=None):
+    """The dossier, if the user sees it (404 otherwise: we don't confirm that someone else's
+    dossier exists); with ``may(user, dossier)``, if the user may also act on it (403)."""
+    dossier = get_object_or_404(
         dossiers_visible_to(request.user).select_related("owner"), reference=reference
     )
+    if may is not None and not may(request.user, dossier):
+        raise PermissionDenied
+    return dossier
 
 
 def _filters(request) -> dict:
@@ -167,10 +172,7 @@ def _autosaved_draft(request):
     reference = request.POST.get("autosave_reference", "").strip()
     if not reference:
         return None
-    dossier = _dossier(request, reference)
-    if not can_edit(request.user, dossier):
-        raise PermissionDenied
-    return dossier
+    return _dossier(request, reference, may=can_edit)
 
 
 def _valid_part(form) -> dict:
@@ -271,7 +273,7 @@ def dossier_detail(request, reference):
         "can_assign": is_instructor(user),
         "can_report": is_assigned_rapporteur(user, dossier),
         "can_results": dossier.status in (Status.IN_PROGRESS, Status.CLOSED)
-        and (is_leader(user, dossier) or can(user, Capability.DOSSIER_FOLLOW)),
+        and can_publish_results(user, dossier),
         "can_renew": is_instructor(user) and dossier.status == Status.CNIL_REVIEW,
         "message_form": MessageForm(),
         # the other side of a redirection, when this user may see it
@@ -295,9 +297,7 @@ def dossier_detail(request, reference):
 
 @login_required
 def dossier_edit(request, reference):
-    dossier = _dossier(request, reference)
-    if not can_edit(request.user, dossier):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=can_edit)
     return _dossier_form_page(
         request,
         dossier,
@@ -409,9 +409,7 @@ def _service_form(
 @login_required
 @upload_limit("ACCESS_DOCUMENT_MAX_BYTES")
 def document_upload(request, reference):
-    dossier = _dossier(request, reference)
-    if not can_upload(request.user, dossier):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=can_upload)
     return _service_form(
         request,
         dossier,
@@ -467,9 +465,7 @@ def message_post(request, reference):
 
 @login_required
 def team_add(request, reference):
-    dossier = _dossier(request, reference)
-    if not can_manage_team(request.user, dossier):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=can_manage_team)
     return _service_form(
         request,
         dossier,
@@ -539,9 +535,7 @@ def data_remove(request, reference, item_id):
 
 @login_required
 def data_add(request, reference):
-    dossier = _dossier(request, reference)
-    if not can_edit(request.user, dossier):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=can_edit)
     form = RequestedDataForm(request.POST or None, dossier=dossier, user=request.user)
     refresh = request.method == "POST" and "show_variables" in request.POST
     if request.method == "POST" and not refresh and form.is_valid():
@@ -563,9 +557,7 @@ def data_add(request, reference):
 
 @login_required
 def rapporteur_assign(request, reference):
-    dossier = _dossier(request, reference)
-    if not is_instructor(request.user):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=lambda user, dossier: is_instructor(user))
     return _service_form(
         request,
         dossier,
@@ -599,9 +591,7 @@ def report_file(request, reference):
 
 @login_required
 def cnil_renew(request, reference):
-    dossier = _dossier(request, reference)
-    if not is_instructor(request.user):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=lambda user, dossier: is_instructor(user))
     return _service_form(
         request,
         dossier,
@@ -617,9 +607,7 @@ def cnil_renew(request, reference):
 
 @login_required
 def results_publish(request, reference):
-    dossier = _dossier(request, reference)
-    if not (is_leader(request.user, dossier) or can(request.user, Capability.DOSSIER_FOLLOW)):
-        raise PermissionDenied
+    dossier = _dossier(request, reference, may=can_publish_results)
     return _service_form(
         request,
         dossier,

@@ -19,7 +19,7 @@ from ..models import (
 )
 from ..rules import (
     can_edit,
-    is_leader,
+    can_publish_results,
 )
 from .errors import ActionForbidden, DossierError, InvalidDossier, require_text
 
@@ -95,7 +95,7 @@ def results_publish(*, dossier: Dossier, by, summary: str) -> Dossier:
     """Publish the project's results in the public directory (leaders or projets)."""
     if dossier.status not in (Status.IN_PROGRESS, Status.CLOSED):
         raise DossierError(_("Les résultats se publient une fois le projet démarré."))
-    if not (is_leader(by, dossier) or can(by, Capability.DOSSIER_FOLLOW)):
+    if not can_publish_results(by, dossier):
         raise ActionForbidden(_("Votre rôle ne permet pas de publier les résultats."))
     summary = require_text(summary, _("Décrivez les résultats publiés."))
     with transaction.atomic():
