@@ -451,7 +451,8 @@ class _Conversion:
         self.sql("event_routes")
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
-                      "device_exposure", "observation", "line_costs", "cost"):  # fmt: skip
+                      "device_exposure", "observation", "line_costs", "cost_targets",
+                      "drug_costs", "act_costs", "stem_costs", "cost"):  # fmt: skip
             self.sql(table)
 
     def eras(self) -> None:
