@@ -2,8 +2,8 @@
 (DQD) that apply to the tables this conversion writes.
 
 The checks are plain SQL generated from the CDM specification and the mapping's constants,
-run by the publish step with DuckDB over the Parquet tables an engine wrote, all in one
-``UNION ALL`` query. Each check counts the rows (or persons, or distinct values) that
+run by the publish step with DuckDB over the Parquet tables an engine wrote, one query per
+check. Each check counts the rows (or persons, or distinct values) that
 violate it and its denominator; like the DQD, a check passes when the violations stay
 within its threshold, a percentage of the denominator (0: no violation allowed).
 
@@ -404,19 +404,17 @@ def run_checks(
     release: dt.date | None = None,
     vocabulary: bool = False,
 ) -> list[dict]:
-    """Run every check in one ``UNION ALL`` query (one job) with ``query(sql)`` returning
-    the result rows; each result says the violations (``failed_rows``), the denominator
-    (``rows``), the threshold in percent and whether the check passed."""
-    todo = checks(tables, release, vocabulary)
-    if not todo:
-        return []
-    sql = " UNION ALL ".join(
-        f"SELECT {i} AS k, n, d FROM ({c.sql}) AS q{i}" for i, c in enumerate(todo)
-    )
-    got = {int(k): (int(n or 0), int(d or 0)) for k, n, d in query(sql)}
+    """Run every check with ``query(sql)`` returning the result rows; each result says the
+    violations (``failed_rows``), the denominator (``rows``), the threshold in percent and
+    whether the check passed.
+
+    One query per check: in one ``UNION ALL`` DuckDB held the hash tables of the key and
+    period checks side by side, more than a 200 MB cap at 100,000 persons; one by one they
+    pass under it (36.4 s), and with 2 GB take 26.0 s against 30.2 s in one query."""
     out = []
-    for i, c in enumerate(todo):
-        failed, rows = got[i]
+    for c in checks(tables, release, vocabulary):
+        ((n, d),) = query(f"SELECT n, d FROM ({c.sql}) AS q")
+        failed, rows = int(n or 0), int(d or 0)
         out.append(
             {"check": c.name, "table": c.table, "field": c.field, "failed_rows": failed,
              "rows": rows, "threshold": c.threshold,
