@@ -19,15 +19,20 @@ def _flux(order: int) -> str:
 # Alice (P1): GP visit, 10 physiotherapy sessions, a lab visit, a device at a pharmacy, a
 # diabetes ALD with the placeholder end. Bob (P2): a stay through emergency with two medical
 # units, a second stay rejected by its return codes, cancer ALD with no end, dead 2014-06-30.
+# Carol (P4): one GP visit written on two lines with two specialties.
 EXTRACT = {
     "ir_ben_r.csv": "BEN_NIR_PSA;BEN_RNG_GEM;BEN_SEX_COD;BEN_NAI_ANN;BEN_NAI_MOI;BEN_RES_DPT;"
-    "BEN_RES_COM;BEN_DCD_DTE\nP1;1;2;1963;12;075;114;\nP2;1;1;1950;3;013;055;2014-06-30\n",
+    "BEN_RES_COM;BEN_DCD_DTE\nP1;1;2;1963;12;075;114;\nP2;1;1;1950;3;013;055;2014-06-30\n"
+    "P4;1;1;1980;6;075;101;\n",
     "er_prs_f.csv": "BEN_NIR_PSA;BEN_RNG_GEM;EXE_SOI_DTD;EXE_SOI_DTF;PRS_NAT_REF;PRS_ACT_QTE;"
     f"PSE_SPE_COD;PSE_ACT_NAT;PFS_EXE_NUM;PRS_PAI_MNT;BSE_REM_MNT;BSE_REM_BSE;{FLUX}\n"
     f"P1;1;2013-03-04;2013-03-04;1111;1;1;0;750100001;25;17.5;25;{_flux(1)}\n"
     f"P1;1;2013-03-07;2013-03-28;3125;10;0;26;752000001;161;112,70;161;{_flux(2)}\n"
     f"P1;1;2013-03-08;2013-03-08;0;1;0;0;753000001;40;30;40;{_flux(3)}\n"
-    f"P1;1;2013-03-09;2013-03-09;3211;1;0;0;754000001;60;60;60;{_flux(4)}\n",
+    f"P1;1;2013-03-09;2013-03-09;3211;1;0;0;754000001;60;60;60;{_flux(4)}\n"
+    # one visit of Carol (P4), two lines by practitioners of two specialties, no amounts
+    f"P4;1;2013-05-02;2013-05-02;1111;1;1;0;750200002;;;;{_flux(10)}\n"
+    f"P4;1;2013-05-02;2013-05-02;1111;1;7;0;750200002;;;;{_flux(9)}\n",
     "er_bio_f.csv": f"BIO_PRS_IDE;BIO_ACT_QSN;{FLUX}\n1104;1;{_flux(3)}\n0552;2;{_flux(3)}\n"
     f"0552;-2;{_flux(3)}\n",
     "er_tip_f.csv": f"TIP_PRS_IDE;TIP_ACT_QSN;TIP_ACL_DTD;TIP_ACL_DTF;{FLUX}\n"
@@ -49,7 +54,7 @@ EXTRACT = {
     "P1;1;E11.9;2010-05-01;2099-12-31;2010-05-03;41\nP2;1;C50;;1600-01-01;2012-01-01;41\n"
     "P3;1;I10;2011-01-01;;;41\n",
 }
-ALICE, BOB = stable_id("P1"), stable_id("P2")
+ALICE, BOB, CAROL = stable_id("P1"), stable_id("P2"), stable_id("P4")
 STAY = stable_id("750300015", "1")
 
 
@@ -100,6 +105,17 @@ def test_a_stay_diagnosis_links_to_the_medical_unit_that_gave_it(converted):
     assert cond.loc["I210", "visit_detail_id"] == str(unit1)
     assert cond.loc["E119", "visit_detail_id"] == str(unit2)
     assert cond.loc["I10", "visit_detail_id"] == ""
+
+
+def test_a_visit_on_lines_of_two_providers_takes_the_first_line_in_flux_key_order(converted):
+    out, _ = converted
+    visits = read(out, "visit_occurrence")
+    carol = visits[visits["person_id"] == str(CAROL)]
+    assert len(carol) == 1
+    providers = read(out, "provider").set_index("provider_id")
+    # DCT_ORD_NUM 9 comes before 10 (codes in order of their number), so not SPE:1, which
+    # is first as text and the smaller value
+    assert providers.loc[carol.iloc[0]["provider_id"], "provider_source_value"] == "SPE:7"
 
 
 def test_long_term_conditions_take_their_dates_and_placeholder_ends(converted):
