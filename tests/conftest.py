@@ -359,12 +359,17 @@ def click_and_wait_for_next_page(browser, element, *, timeout: float = 15):
     ``implicitly_wait`` only waits for an element to exist, and the page being left has the
     same ``h1`` and badges as the next one: without this, an assertion can read the old page.
     """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element("tag name", "html")
     element.click()
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(page))
+    # Asked while the old document is torn down, ChromeDriver can answer "unhandled inspector
+    # error" instead of "stale element" (Chromium 156.0.8078.114): ask again
+    WebDriverWait(browser, timeout, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(page)
+    )
 
 
 def wait_for(predicate, *, timeout: float = 60, interval: float = 0.25, message: str = ""):
