@@ -109,6 +109,10 @@ NOTICE_LABELS = {
         "%(table)s ne peut pas être reliée à ER_PRS_F pour %(target)s : colonnes de la clé "
         "de jointure absentes (%(columns)s)."
     ),
+    "single_thread": _(
+        "L'étape « %(step)s » dépassait le plafond de mémoire sur plusieurs fils : elle a été "
+        "refaite sur un seul, plus lentement mais sous le plafond."
+    ),
     "eras_without_vocabulary": _(
         "%(table)s est vide : aucun vocabulaire n'a été appliqué (les ères ne se calculent "
         "que sur des concepts standard)."
@@ -192,6 +196,11 @@ INPUT_ERROR_LABELS = {
     ),
     "bad_schema_name": _("Le nom de schéma « %(schema)s » n'est pas un identifiant valide."),
     "cannot_connect": _("Connexion impossible à %(output)s : %(detail)s"),
+    "out_of_memory": _(
+        "La conversion a dépassé le plafond de mémoire de DuckDB (%(memory_limit)s) à l'étape "
+        "« %(step)s », même sur un seul fil ; la sortie précédente est intacte. Relevez "
+        "OMOP_DUCKDB_MEMORY_LIMIT ou convertissez l'extrait avec Spark."
+    ),
 }
 
 

@@ -85,7 +85,9 @@ def _convert(engine, sources, plan, run, target, config):
 
         spill = target.scratch / "spill"
         spill.mkdir(parents=True, exist_ok=True)
-        backend = DuckDBBackend(config, spill, sources)
+        backend = DuckDBBackend(
+            config, spill, sources, lambda step: run.report.notice("single_thread", step=step)
+        )
     else:
         from .engine_spark import SparkBackend
 

@@ -158,6 +158,15 @@ class _Conversion:
 
     # --- the steps --------------------------------------------------------------------
     def convert(self) -> Converted:
+        try:
+            return self._steps()
+        except InputError as exc:
+            # a query (not a named SQL step) that ran out of memory: say which step it served
+            if exc.code == "out_of_memory" and exc.params.get("step") == "query":
+                exc.params["step"] = self.run.current or "query"
+            raise
+
+    def _steps(self) -> Converted:
         run = self.run
         run.step("read", "reading the extract")
         self.read()

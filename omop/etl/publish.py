@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import EngineConfig
 from .dq import run_checks
 from .engine import Converted
-from .engine_duckdb import connect
+from .engine_duckdb import bounded, connect
 from .mapping import Plan
 from .report import Run
 from .spec import sort_key
@@ -42,17 +42,23 @@ def publish(converted: Converted, plan: Plan, run: Run, target: Target,
     spill = target.scratch / "publish-spill"
     spill.mkdir(parents=True, exist_ok=True)
     con = connect(config, spill)
+
+    def query(sql: str, step: str = "dq") -> list[tuple]:
+        return bounded(con, step, config.memory_limit, lambda: con.execute(sql).fetchall(),
+                       lambda step: run.report.notice("single_thread", step=step))  # fmt: skip
+
     try:
         for i, table in enumerate(plan.tables):
             run.check_cancelled()
             con.read_parquet(_files(converted.files[table])).create_view(table)
             col = COVERAGE.get(table)
             mapped = f"SUM(CASE WHEN COALESCE({col}, 0) <> 0 THEN 1 ELSE 0 END)" if col else "0"
-            n, mapped = con.execute(f"SELECT COUNT(*), {mapped} FROM {table}").fetchall()[0]
+            n, mapped = query(f"SELECT COUNT(*), {mapped} FROM {table}", table)[0]
             t0 = time.perf_counter()
-            target.write_table(
-                table, con, f"SELECT * FROM {table} ORDER BY {', '.join(sort_key(table))}"
-            )
+            sql = f"SELECT * FROM {table} ORDER BY {', '.join(sort_key(table))}"
+            # a table half inserted into SQLite or PostgreSQL cannot be written again
+            bounded(con, f"write {table}", config.memory_limit,
+                    lambda: target.write_table(table, con, sql), retry=False)  # noqa: B023  # fmt: skip
             run.report.write_durations[table] = round(time.perf_counter() - t0, 3)
             run.report.rows_written[table] = int(n)
             if col:
@@ -65,7 +71,7 @@ def publish(converted: Converted, plan: Plan, run: Run, target: Target,
             )
         run.report.dq = run_checks(
             set(plan.tables),
-            lambda sql: con.execute(sql).fetchall(),
+            query,
             plan.release,
             vocabulary=bool(plan.vocabulary_dir),
         )

@@ -123,6 +123,11 @@ class Run:
             start = pct
         self.progress(start, 0, message or name)
 
+    @property
+    def current(self) -> str | None:
+        """The step under way (None before the first and after the last)."""
+        return self._step
+
     def progress(self, pct: int, rows: int = 0, message: str = "") -> None:
         self._pct = int(pct)
         if self._progress:
