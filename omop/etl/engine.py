@@ -461,7 +461,8 @@ class _Conversion:
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
                       "device_exposure", "observation", "line_costs", "cost_targets",
-                      "drug_costs", "act_costs", "stem_costs", "cost"):  # fmt: skip
+                      "drug_line_keys", "drug_line_costs", "drug_costs", "act_costs",
+                      "stem_lines", "stem_costs", "cost"):  # fmt: skip
             self.sql(table)
 
     def eras(self) -> None:

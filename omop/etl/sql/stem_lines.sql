@@ -1,0 +1,15 @@
+-- The amounts of the DCIR events of the stem, per (source table, visit, source value):
+-- NGAP acts (the lines of the visit with that prestation) and LPP devices (the lines of
+-- their ER_TIP_F rows). A step of its own, apart from the join with event_routes (see
+-- drug_line_keys).
+SELECT 'ER_PRS_F' AS source_table, visit_occurrence_id,
+  {{ NGAP_PREFIX }} || PRS_NAT_REF AS source_value,
+  SUM(charge) AS charge, SUM(paid) AS paid, SUM(allowed) AS allowed
+FROM line_costs
+WHERE PRS_NAT_REF IN {{ NGAP_ACT_CODES }}
+GROUP BY visit_occurrence_id, PRS_NAT_REF
+UNION ALL
+SELECT 'ER_TIP_F', r.visit_occurrence_id, r.code, SUM(l.charge), SUM(l.paid), SUM(l.allowed)
+FROM (SELECT DISTINCT visit_occurrence_id, code, line_key FROM tip_rows WHERE _reason IS NULL) AS r
+JOIN line_costs AS l ON l.fkey = r.line_key AND l.visit_occurrence_id = r.visit_occurrence_id
+GROUP BY r.visit_occurrence_id, r.code
