@@ -183,6 +183,7 @@ class _Conversion:
         self.sql("visits")
         run.done(self.count("visits"))
 
+        self.sql("line_costs")
         self.sql("line_visits")
         run.step("drug_exposure")
         self.events("drug_exposure")
@@ -460,7 +461,7 @@ class _Conversion:
         self.sql("event_routes")
         self.route_counts()
         for table in ("procedure_occurrence", "condition_occurrence", "measurement",
-                      "device_exposure", "observation", "line_costs", "cost_targets",
+                      "device_exposure", "observation", "cost_targets",
                       "drug_line_keys", "drug_line_costs", "drug_costs", "act_costs",
                       "stem_lines", "stem_costs", "cost"):  # fmt: skip
             self.sql(table)

@@ -1,14 +1,14 @@
 -- The cost of each DCIR CCAM act (dcir_acts: visit, code, date), in the domain of the table
 -- its concept sent it to.
 WITH act_lines AS (
-  SELECT r.visit_occurrence_id, r.code, r.visit_start_date,
-    SUM(l.charge) AS charge, SUM(l.paid) AS paid, SUM(l.allowed) AS allowed
+  SELECT visit_occurrence_id, code, visit_start_date,
+    SUM(line_charge) AS charge, SUM(line_paid) AS paid, SUM(line_allowed) AS allowed
   FROM (
-    SELECT DISTINCT visit_occurrence_id, code, visit_start_date, line_key
+    SELECT DISTINCT visit_occurrence_id, code, visit_start_date, line_key,
+      line_charge, line_paid, line_allowed
     FROM procedure_rows WHERE _reason IS NULL
   ) AS r
-  JOIN line_costs AS l ON l.fkey = r.line_key AND l.visit_occurrence_id = r.visit_occurrence_id
-  GROUP BY r.visit_occurrence_id, r.code, r.visit_start_date
+  GROUP BY visit_occurrence_id, code, visit_start_date
 )
 SELECT
   CASE a.target_table {{ table_domains }} END AS cost_domain_id,

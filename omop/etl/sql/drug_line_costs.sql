@@ -1,6 +1,5 @@
 -- The amounts of the ER_PRS_F lines of each drug code of a visit (drug_line_keys).
-SELECT r.visit_occurrence_id, r.code,
-  SUM(l.charge) AS charge, SUM(l.paid) AS paid, SUM(l.allowed) AS allowed
-FROM drug_line_keys AS r
-JOIN line_costs AS l ON l.fkey = r.line_key AND l.visit_occurrence_id = r.visit_occurrence_id
-GROUP BY r.visit_occurrence_id, r.code
+SELECT visit_occurrence_id, code,
+  SUM(line_charge) AS charge, SUM(line_paid) AS paid, SUM(line_allowed) AS allowed
+FROM drug_line_keys
+GROUP BY visit_occurrence_id, code

@@ -5,6 +5,7 @@ SELECT
   {{ quantity }} AS event_quantity,
   {{ event_start }} AS event_start, {{ event_end }} AS event_end,
   l.fkey AS line_key, l.visit_occurrence_id, l.PRS_ACT_QTE, l.person_id, l.visit_start_date, l.provider_id,
+  l.line_charge, l.line_paid, l.line_allowed,
   CASE
     WHEN NOT {{ linkable }} THEN 'no_line'
     WHEN {{ code }} IS NULL THEN 'no_code'

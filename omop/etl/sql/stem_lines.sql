@@ -9,7 +9,10 @@ FROM line_costs
 WHERE PRS_NAT_REF IN {{ NGAP_ACT_CODES }}
 GROUP BY visit_occurrence_id, PRS_NAT_REF
 UNION ALL
-SELECT 'ER_TIP_F', r.visit_occurrence_id, r.code, SUM(l.charge), SUM(l.paid), SUM(l.allowed)
-FROM (SELECT DISTINCT visit_occurrence_id, code, line_key FROM tip_rows WHERE _reason IS NULL) AS r
-JOIN line_costs AS l ON l.fkey = r.line_key AND l.visit_occurrence_id = r.visit_occurrence_id
-GROUP BY r.visit_occurrence_id, r.code
+SELECT 'ER_TIP_F', visit_occurrence_id, code,
+  SUM(line_charge), SUM(line_paid), SUM(line_allowed)
+FROM (
+  SELECT DISTINCT visit_occurrence_id, code, line_key, line_charge, line_paid, line_allowed
+  FROM tip_rows WHERE _reason IS NULL
+) AS r
+GROUP BY visit_occurrence_id, code
