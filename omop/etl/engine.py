@@ -80,8 +80,9 @@ class Backend(Protocol):
 
     def load(self, name: str, schema: list[tuple[str, str]], rows: list[tuple]) -> None: ...
 
-    def export(self, sql: str, path: Path) -> None:
-        """Write the query's rows as Parquet at ``path`` (a file or a folder of parts)."""
+    def export(self, sql: str, path: Path, order_by: list[str] | None = None) -> None:
+        """Write the query's rows as Parquet at ``path`` (a file or a folder of parts),
+        in the order of ``order_by`` when given."""
 
     def close(self) -> None: ...
 
@@ -540,10 +541,9 @@ class _Conversion:
             where = " WHERE _reason IS NULL" if table == "death" else ""
             vocabulary = bool(self.plan.vocabulary_dir)
             sql = f"SELECT {conform_select(table, vocabulary=vocabulary)} FROM {sources.get(table, table)}{where}"
-            if self.sort:
-                sql += f" ORDER BY {', '.join(sort_key(table))}"
             files[table] = self.workdir / f"{table}.parquet"
-            self.b.export(_render(sql, self.b.dialect), files[table])
+            order = sort_key(table) if self.sort else None
+            self.b.export(_render(sql, self.b.dialect), files[table], order)
         return files
 
     def dimensions(self, last_event: str | None) -> dict[str, Path]:

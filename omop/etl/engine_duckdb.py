@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
@@ -79,6 +80,8 @@ def connect(
 # so that 100,000 persons (416 MB, as fast in memory as on disk, faster at 10,000) stay in
 # memory under the default cap and 1,000,000 (4.2 GB) go to disk (README, "1,000,000 persons")
 _DECODED_GROWTH = 4
+# With the tables on disk, how many rows of an output table are sorted at once (``export``)
+ROWS_PER_PART = 20_000_000
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
           "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
 
@@ -177,9 +180,54 @@ class DuckDBBackend:
         finally:
             self.con.unregister("_load")
 
-    def export(self, sql: str, path: Path) -> None:
-        # COPY writes the file afresh: a second try on one thread replaces a partial one
-        self._bounded(path.stem, f"COPY ({sql}) TO '{_path(path)}' (FORMAT parquet)")
+    def export(self, sql: str, path: Path, order_by: list[str] | None = None) -> None:
+        """Write the rows of ``sql`` to the Parquet file ``path``, sorted by ``order_by``.
+
+        With the tables on disk (an extract larger than the memory cap), a large table is
+        sorted by ranges of its key, each range written to a part file, and the parts then
+        copied into one file in key order: sorting the 204 M rows of ``cost`` at once
+        spilled 18 GB beside the 41 GB database file, and at 1,000,000 persons under the
+        default cap the disk ran out (README, "1,000,000 persons"). The rows and their
+        order are those of one sort."""
+        order = f" ORDER BY {', '.join(order_by)}" if order_by else ""
+        bounds = self._range_bounds(sql, path.stem, order_by)
+        if not bounds:
+            # COPY writes the file afresh: a second try on one thread replaces a partial one
+            self._copy(path.stem, f"{sql}{order}", path)
+            return
+        key = order_by[0]
+        ranges = [f"{key} <= {bounds[0]}"]
+        ranges += [f"{key} > {lo} AND {key} <= {hi}" for lo, hi in pairwise(bounds)]
+        ranges.append(f"{key} > {bounds[-1]} OR {key} IS NULL")  # NULLs sort last
+        parts = [path.with_name(f".{path.stem}.part-{i:04d}.parquet") for i in range(len(ranges))]
+        try:
+            for where, part in zip(ranges, parts, strict=True):
+                self._copy(path.stem, f"SELECT * FROM ({sql}) WHERE {where}{order}", part)  # noqa: S608
+            listed = ", ".join(f"'{_path(part)}'" for part in parts)
+            # the files' order is the rows' order (preserve_insertion_order): no sort here
+            self._copy(path.stem, f"SELECT * FROM read_parquet([{listed}])", path)  # noqa: S608
+        finally:
+            for part in parts:
+                part.unlink(missing_ok=True)
+
+    def _copy(self, step: str, select: str, path: Path) -> None:
+        self._bounded(step, f"COPY ({select}) TO '{_path(path)}' (FORMAT parquet)")
+
+    def _range_bounds(self, sql: str, step: str, order_by: list[str] | None) -> list[int]:
+        """Integer keys that cut the rows of ``sql`` into ranges of about ``ROWS_PER_PART``
+        rows, or none when the table is sorted at once (in memory, small, or not keyed by
+        one integer column)."""
+        if not (order_by and len(order_by) == 1 and self.on_disk):
+            return []
+        parts = -(-self.count(f"({sql})") // ROWS_PER_PART)
+        if parts <= 1:
+            return []
+        cuts = [i / parts for i in range(1, parts)]
+        sample = f"SELECT approx_quantile({order_by[0]}, {cuts}) FROM ({sql})"  # noqa: S608
+        (bounds,) = self._bounded(step, sample)[0]
+        if not all(isinstance(b, int) for b in bounds):
+            return []
+        return sorted(set(bounds))
 
     def interrupt(self) -> None:
         self.con.interrupt()

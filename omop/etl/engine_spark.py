@@ -75,7 +75,9 @@ class SparkBackend:
         ddl = ", ".join(f"{c} {_SPARK_TYPES[t]}" for c, t in schema)
         self._view(name, self.spark.createDataFrame(rows, ddl))
 
-    def export(self, sql: str, path: Path) -> None:
+    def export(self, sql: str, path: Path, order_by: list[str] | None = None) -> None:
+        if order_by:
+            sql += f" ORDER BY {', '.join(order_by)}"
         self.spark.sql(sql).write.mode("error").parquet(str(path))
         for extra in path.iterdir():
             if extra.name.endswith(".crc") or extra.name.startswith("_"):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
+from omop.etl import engine_duckdb
 from omop.etl.config import EngineConfig
 from omop.etl.engine_duckdb import DuckDBBackend, byte_size, tables_on_disk
 
@@ -67,3 +69,32 @@ def test_rows_load_with_their_declared_types_nulls_included(tmp_path):
     assert backend.count("empty") == 0
     types = backend.con.execute("SELECT column_type FROM (DESCRIBE empty)").fetchall()
     assert [t for (t,) in types] == ["BIGINT", "VARCHAR", "DATE", "DOUBLE"]
+
+
+def test_on_disk_a_large_table_is_sorted_by_ranges_into_one_file_in_key_order(
+    tmp_path, monkeypatch
+):
+    # ids as the engine makes them: hashed, in no order; the rows are those of one sort
+    rows = "SELECT hash(range) // 2 AS id, range % 7 AS n FROM range(50000)"
+    whole = DuckDBBackend(EngineConfig(memory_limit="256MB"), tmp_path / "whole")
+    whole.export(rows, tmp_path / "whole.parquet", ["id"])
+    monkeypatch.setattr(engine_duckdb, "ROWS_PER_PART", 6000)
+    (tmp_path / "w").mkdir()
+    backend = DuckDBBackend(EngineConfig(memory_limit="256MB", tables_on_disk=True), tmp_path / "w")
+    copies = []
+    run = backend._bounded
+    monkeypatch.setattr(backend, "_bounded", lambda step, sql: copies.append(sql) or run(step, sql))
+    out = tmp_path / "out"
+    out.mkdir()
+    backend.export(rows, out / "cost.parquet", ["id"])
+
+    parts = [sql for sql in copies if ".part-" in sql and "read_parquet" not in sql]
+    assert len(parts) >= 5  # sorted by ranges (9 asked; approximate cuts may merge a few)
+
+    assert [p.name for p in out.iterdir()] == ["cost.parquet"]  # the parts are gone
+    con = duckdb.connect()
+    read = "SELECT * FROM '{}'"
+    written = con.execute(read.format(out / "cost.parquet")).fetchall()
+    assert len(written) == 50000
+    assert written == con.execute(read.format(tmp_path / "whole.parquet")).fetchall()
+    assert [r[0] for r in written] == sorted(r[0] for r in written)
