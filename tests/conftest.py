@@ -122,6 +122,19 @@ def verify_second_factor(client, user) -> None:
     session.save()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_sends_at_once():
+    """The live server answers as ``runportal`` does, without waiting 40 ms for the client's
+    delayed acknowledgement on each kept-alive request (``portal/devserver.py``)."""
+    from django.test.testcases import LiveServerThread
+
+    from portal.devserver import NoDelayThreadedWSGIServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", NoDelayThreadedWSGIServer)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch):
     """``client.force_login`` skips the password; for staff it skips the OTP step too.

@@ -14,10 +14,19 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.management.commands.runserver import Command as RunServer
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from portal.devserver import NoDelayWSGIServer
+
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+class _RunServer(RunServer):
+    """``runserver`` (static files included) that sends each response at once."""
+
+    server_cls = NoDelayWSGIServer
 
 
 class _Stop(BaseException):
@@ -107,7 +116,7 @@ class Command(BaseCommand):
                     "Ctrl-C pour arrêter)"
                 )
             )
-            call_command("runserver", addrport, use_reloader=False, use_threading=True)
+            call_command(_RunServer(), addrport, use_reloader=False, use_threading=True)
         except _Stop:
             pass
         finally:
