@@ -34,6 +34,18 @@ class ItemSerializer(serializers.Serializer):
     include_descendants = serializers.BooleanField(default=True)
     excluded = serializers.BooleanField(default=False)
 
+    def validate(self, attrs):
+        # A PATCH is partial, and DRF makes the nested items partial too; yet the items a
+        # PATCH sends replace the list's items whole: each one is complete.
+        missing = {
+            f: self.fields[f].error_messages["required"]
+            for f in ("system", "code")
+            if f not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return {"include_descendants": True, "excluded": False, **attrs}
+
 
 class CodeListSerializer(ModelSerializer):
     items = ItemSerializer(many=True, write_only=True)

@@ -71,3 +71,18 @@ def test_another_porteurs_list_is_not_found(referentials, cast, api):
     assert api.get(f"/api/catalogue/code-lists/{pk}/").status_code == 404
     assert api.post(f"/api/catalogue/code-lists/{pk}/count/", {"output": "x"}).status_code == 404
     assert api.get("/api/catalogue/code-lists/").json()["count"] == 0
+
+
+def test_a_patch_whose_item_lacks_its_system_is_refused_and_changes_nothing(
+    referentials, cast, api
+):
+    # schemathesis found it: a PATCH is partial, and the nested items were partial too
+    api.force_authenticate(cast.alice)
+    pk = api.post("/api/catalogue/code-lists/", {"name": "a", "items": [
+        {"system": "CIM10", "code": "E11"}]}, format="json").json()["id"]  # fmt: skip
+    answer = api.patch(
+        f"/api/catalogue/code-lists/{pk}/", {"items": [{"code": "E11"}]}, format="json"
+    )
+    assert answer.status_code == 400
+    assert list(answer.json()["items"]["0"]) == ["system"]  # the first item, its field
+    assert CodeList.objects.get(pk=pk).latest.number == 1
