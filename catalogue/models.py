@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -111,12 +111,22 @@ class Database(models.Model):
         return [link for link in links if link.lower().startswith(("http://", "https://"))]
 
 
+# A name that is a segment of its page's address (/catalogue/b/<base>/<table>/<variable>/,
+# /catalogue/nomenclatures/<name>/): with a "/" the page had no address, and saving failed.
+path_segment = RegexValidator(
+    r"/", inverse_match=True,
+    message=_("Un nom ne peut pas contenir « / » : il fait partie de l'adresse de sa page."),
+)  # fmt: skip
+
+
 class Table(models.Model):
     database = models.ForeignKey(
         Database, verbose_name=_("base"), on_delete=models.CASCADE, related_name="tables"
     )
-    product = models.CharField(_("produit"), max_length=100, blank=True, db_index=True)
-    name = models.CharField(_("nom"), max_length=128)
+    product = models.CharField(
+        _("produit"), max_length=100, blank=True, db_index=True, validators=[path_segment]
+    )
+    name = models.CharField(_("nom"), max_length=128, validators=[path_segment])
     title = models.CharField(_("intitulé"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     scope = models.TextField(_("champ"), blank=True)
@@ -146,7 +156,7 @@ class Table(models.Model):
 
 
 class Nomenclature(models.Model):
-    name = models.CharField(_("nom"), max_length=128, unique=True)
+    name = models.CharField(_("nom"), max_length=128, unique=True, validators=[path_segment])
     title = models.CharField(_("intitulé"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
@@ -203,7 +213,7 @@ class Variable(models.Model):
         Table, verbose_name=_("table"), on_delete=models.CASCADE, related_name="variables"
     )
     position = models.PositiveIntegerField(_("rang"), default=0)
-    name = models.CharField(_("nom"), max_length=128)
+    name = models.CharField(_("nom"), max_length=128, validators=[path_segment])
     description = models.TextField(_("description"), blank=True)
     type = models.CharField(_("type"), max_length=16, choices=VARIABLE_TYPES, default="string")
     length = models.CharField(_("longueur"), max_length=32, blank=True)

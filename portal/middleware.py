@@ -1,4 +1,8 @@
+from urllib.parse import unquote
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
 
 from .roles import is_staff_member
 
@@ -80,3 +84,16 @@ class PermissionsPolicyMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the address (its path or its query) is a 400, before any view: a
+    lookup or a search on it was a 500 (PostgreSQL cannot compare text holding one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            raise BadRequest(_("Une adresse ne peut pas contenir de caractère nul."))
+        return self.get_response(request)

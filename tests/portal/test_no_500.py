@@ -144,3 +144,59 @@ def test_a_form_encoded_json_field_of_the_wrong_shape_is_a_400(cast, client, end
     assert field in response.json()
     assert not Nomenclature.objects.filter(name="IR_TEST_V").exists()
     assert not Table.objects.filter(name="T_TEST").exists()
+
+
+# found by schemathesis once its requests stopped waiting 40 ms each (portal/devserver.py)
+def test_a_catalogue_name_with_a_slash_is_refused_with_a_message(cast, client):
+    client.force_login(cast.data)
+    response = client.post(
+        "/api/catalogue/nomenclatures/",
+        {"name": "1/0", "code_field": "code", "label_field": "label"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "/" in response.json()["name"][0]
+    database = client.post(
+        "/api/catalogue/databases/",
+        {"acronym": "B", "name": "Base"},
+        content_type="application/json",
+    )
+    assert database.status_code == 201, database.content
+    table = client.post(
+        "/api/catalogue/tables/",
+        {"database": "B", "name": "A/B"},
+        content_type="application/json",
+    )
+    assert table.status_code == 400 and list(table.json()) == ["name"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/catalogue/databases/%00/",
+        "/api/catalogue/nomenclatures/a%00b/",
+        "/api/catalogue/variables/?q=%00",
+        "/catalogue/nomenclatures/%00/",
+        "/catalogue/recherche/?q=a%00",
+    ],
+)
+def test_a_nul_character_in_an_address_is_a_client_error(cast, client, url):
+    client.force_login(cast.data)
+    assert client.get(url).status_code in CLIENT_ERRORS
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_nul_character_in_a_form_body_is_a_400(cast, client, multipart):
+    from tests.catalogue.factories import DatabaseFactory
+
+    DatabaseFactory(acronym="B")
+    client.force_login(cast.data)
+    data = {"database": "B\x00", "name": "T"}
+    if multipart:
+        response = client.post("/api/catalogue/tables/", data)
+    else:
+        response = client.post(
+            "/api/catalogue/tables/",
+            "database=B%00&name=T",
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
