@@ -9,9 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 
 import psutil
 import pytest
@@ -26,6 +28,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 SHUTDOWN = 6.0  # CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT (settings default)
 BOUND = SHUTDOWN + 8.0  # the soft shutdown, then the cold one and process exit
+STATIC_ROOT = Path(tempfile.gettempdir()) / f"hdh-test-static-{os.getuid()}"
 
 
 def _env(tmp_path, broker_url: str, queue: str) -> dict[str, str]:
@@ -41,6 +44,8 @@ def _env(tmp_path, broker_url: str, queue: str) -> dict[str, str]:
         "HDH_VAR_DIR": str(tmp_path / "var"),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "WORKER_SHUTDOWN_TIMEOUT_SECONDS": str(SHUTDOWN),
+        # one collection for every runportal of the run: it collects again only what changed
+        "STATIC_ROOT": str(STATIC_ROOT),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PRIVATE_ROOT": str(settings.PRIVATE_ROOT),
         "DATA_ROOT": str(settings.DATA_ROOT),
